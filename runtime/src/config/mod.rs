@@ -1,0 +1,1 @@
+//! Configuration: the Python SDK config file and FLYTE_* env vars.

@@ -1,0 +1,40 @@
+//! The crate's error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `flyte`. Messages name the task, the secret and the place
+/// looked, never a value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A secret request that breaks a rule (run-time [`crate::Secret`]).
+    #[error(transparent)]
+    InvalidSecret(#[from] flyte_spec::SpecError),
+
+    /// Declared secrets not found in any source; the task did not start.
+    #[error("{}", crate::sources::missing::describe(task, missing))]
+    MissingSecrets { task: String, missing: Vec<crate::sources::missing::Missing> },
+
+    /// The task asked for a secret it did not declare.
+    #[error("task `{task}` did not declare secret `{key}`; add it to #[task(secrets = ...)]")]
+    Undeclared { task: String, key: String },
+
+    /// The accessor was used outside a running task.
+    #[error("secret `{key}` was asked for, but the caller is not inside a running task (#[task] function)")]
+    NoTask { key: String },
+
+    /// A secret file could not be written, read or removed.
+    #[error("{action} {}", path.display())]
+    Io { action: &'static str, path: PathBuf, #[source] source: std::io::Error },
+
+    /// A secret source failed (not: did not have the secret).
+    #[error("secret source {source_name} failed for `{secret}`: {message}")]
+    Source { source_name: String, secret: String, message: String },
+
+    /// Running a task as its own process failed.
+    #[error("task `{task}`: {message}")]
+    Launch { task: String, message: String },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

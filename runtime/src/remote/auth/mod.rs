@@ -1,0 +1,1 @@
+//! OAuth2 credentials and their OS-keyring cache.

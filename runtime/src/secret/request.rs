@@ -1,0 +1,139 @@
+//! [`Secret`]: a secret request built at run time, checked by the same rules as `#[task]`.
+
+use flyte_spec::{Request, SpecError, Target};
+use sha2::{Digest, Sha256};
+
+/// A secret request built at run time, for the dynamic cases `#[task(secrets = ...)]` cannot
+/// express. The rules are those of the macro (one source of truth, `flyte-spec`), and an
+/// invalid request is refused with the Python SDK's message.
+///
+/// ```
+/// use flyte::Secret;
+/// let s = Secret::new("api-key").as_env_var("OPENAI_API_KEY").build().unwrap();
+/// assert_eq!(s.env_var(), Some("OPENAI_API_KEY"));
+/// let err = Secret::new("my.key").build().unwrap_err();
+/// assert_eq!(err.to_string(), "Invalid environment variable name: MY.KEY, must match ^[A-Z_][A-Z0-9_]*$");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Secret {
+    key: String,
+    group: Option<String>,
+    mount: Option<String>,
+    as_env_var: Option<String>,
+    target: Target,
+}
+
+/// Builder for [`Secret`]; `build` validates.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct SecretBuilder {
+    key: String,
+    group: Option<String>,
+    mount: Option<String>,
+    as_env_var: Option<String>,
+}
+
+impl Secret {
+    /// Starts a request for `key`; by default the secret becomes the env var derived from it.
+    pub fn new(key: impl Into<String>) -> SecretBuilder {
+        SecretBuilder { key: key.into(), ..SecretBuilder::default() }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+
+    /// The mount path as given (only `/etc/flyte/secrets` is accepted).
+    pub fn mount(&self) -> Option<&str> {
+        self.mount.as_deref()
+    }
+
+    /// The env var the secret lands in: given, or derived from group and key.
+    pub fn env_var(&self) -> Option<&str> {
+        self.target.env_var()
+    }
+
+    /// Where the secret lands.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The Python SDK's `Secret.stable_hash()`: sha256 hex of `key|group|mount|as_env_var`,
+    /// absent fields as empty strings, where `as_env_var` is the derived name when the
+    /// request names neither a mount nor an env var (Python fills it in at construction).
+    pub fn stable_hash(&self) -> String {
+        let parts = [
+            self.key.as_str(),
+            self.group.as_deref().unwrap_or(""),
+            self.mount.as_deref().unwrap_or(""),
+            self.target.env_var().unwrap_or(""),
+        ];
+        hex::encode(Sha256::digest(parts.join("|").as_bytes()))
+    }
+}
+
+impl SecretBuilder {
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+
+    pub fn mount(mut self, mount: impl Into<String>) -> Self {
+        self.mount = Some(mount.into());
+        self
+    }
+
+    pub fn as_env_var(mut self, name: impl Into<String>) -> Self {
+        self.as_env_var = Some(name.into());
+        self
+    }
+
+    /// Validates the request. The error is the first rule broken, in the order the Python
+    /// SDK checks, so its message is Python's for the same input.
+    pub fn build(self) -> Result<Secret, SpecError> {
+        let request = Request {
+            key: &self.key,
+            group: self.group.as_deref(),
+            mount: self.mount.as_deref(),
+            as_env_var: self.as_env_var.as_deref(),
+        };
+        let target = request.resolve().map_err(|mut errors| errors.swap_remove(0))?;
+        // Python stores the mount as a pathlib.Path, so its str() is the normalised form.
+        let mount = self.mount.map(|m| flyte_spec::normalize_mount(&m));
+        Ok(Secret { key: self.key, group: self.group, mount, as_env_var: self.as_env_var, target })
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = SpecError;
+
+    /// `"my-secret"` as in `secrets = "my-secret"`.
+    fn from_str(key: &str) -> Result<Self, Self::Err> {
+        Secret::new(key).build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hash_matches_python_layout() {
+        let s = Secret::new("my-secret").build().unwrap();
+        let expected = hex::encode(Sha256::digest(b"my-secret|||MY_SECRET"));
+        assert_eq!(s.stable_hash(), expected);
+        let f = Secret::new("config").mount("/etc/flyte/secrets/").build().unwrap();
+        let expected = hex::encode(Sha256::digest(b"config||/etc/flyte/secrets|"));
+        assert_eq!(f.stable_hash(), expected);
+    }
+
+    #[test]
+    fn first_error_is_pythons() {
+        let err = Secret::new("k").mount("/tmp").build().unwrap_err();
+        assert_eq!(err.to_string(), "Only /etc/flyte/secrets is supported as secret mount path today.");
+    }
+}

@@ -1,0 +1,24 @@
+//! The "missing secrets" report: every missing secret and every place looked.
+
+use std::fmt::Write;
+
+/// One declared secret no source had, and where each source looked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// `key` or `group/key`.
+    pub secret: String,
+    /// One line per place looked, e.g. `env var MY_SECRET`, `file /etc/flyte/secrets/x`.
+    pub looked: Vec<String>,
+}
+
+pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
+    let mut out = format!(
+        "task `{task}` cannot start: {} secret{} not found",
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" }
+    );
+    for m in missing {
+        let _ = write!(out, "\n  - `{}`, looked in: {}", m.secret, m.looked.join("; "));
+    }
+    out
+}

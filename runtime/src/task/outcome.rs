@@ -1,0 +1,125 @@
+//! What generated code does with a task's result: turn a resolution failure into the task's
+//! own error type where it can, and a finished run into an exit code.
+//!
+//! Both use autoref specialisation, so the choice is made at compile time from the task's
+//! return type without the macro having to understand the type.
+
+use std::fmt::Debug;
+use std::marker::PhantomData;
+
+use crate::Error;
+
+/// Stands for the task's return type `R` in [`ViaErr`] / [`ViaPanic`].
+#[derive(Debug)]
+pub struct Fail<R>(PhantomData<fn() -> R>);
+
+impl<R> Fail<R> {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Fail(PhantomData)
+    }
+}
+
+impl<R> Default for Fail<R> {
+    fn default() -> Self {
+        Fail::new()
+    }
+}
+
+/// Chosen when the task returns `Result<T, E>` with `E: From<flyte::Error>`.
+pub trait ViaErr<R> {
+    fn fail(&self, err: Error) -> R;
+}
+
+impl<T, E: From<Error>> ViaErr<Result<T, E>> for &Fail<Result<T, E>> {
+    fn fail(&self, err: Error) -> Result<T, E> {
+        Err(E::from(err))
+    }
+}
+
+/// Chosen for every other return type: the task cannot start, and cannot say so in its own
+/// type, so it panics with the full message (which names no value).
+pub trait ViaPanic<R> {
+    fn fail(&self, err: Error) -> R;
+}
+
+impl<R> ViaPanic<R> for Fail<R> {
+    fn fail(&self, err: Error) -> R {
+        fail_panic(err)
+    }
+}
+
+/// The panic used where the return type cannot be named (`impl Trait`).
+#[track_caller]
+pub fn fail_panic(err: Error) -> ! {
+    panic!("{err}")
+}
+
+/// Wraps a finished task's output to turn it into an exit code.
+#[derive(Debug)]
+pub struct Outcome<T>(pub T);
+
+/// `Err` gives exit code 1 and the error on stderr.
+pub trait ExitViaResult {
+    fn exit_code(&self) -> i32;
+}
+
+impl<T, E: Debug> ExitViaResult for &Outcome<Result<T, E>> {
+    fn exit_code(&self) -> i32 {
+        match &self.0 {
+            Ok(_) => 0,
+            Err(err) => {
+                eprintln!("Error: {err:?}");
+                1
+            }
+        }
+    }
+}
+
+/// Any other output means success.
+pub trait ExitViaValue {
+    fn exit_code(&self) -> i32;
+}
+
+impl<T> ExitViaValue for Outcome<T> {
+    fn exit_code(&self) -> i32 {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct MyError(#[allow(dead_code)] String);
+    impl From<Error> for MyError {
+        fn from(e: Error) -> Self {
+            MyError(e.to_string())
+        }
+    }
+
+    fn err() -> Error {
+        Error::NoTask { key: "k".into() }
+    }
+
+    #[test]
+    fn result_with_from_gets_err() {
+        let r: Result<u32, MyError> = (&&Fail::<Result<u32, MyError>>::new()).fail(err());
+        assert!(r.is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "not inside a running task")]
+    fn other_types_panic() {
+        let _: u32 = (&&Fail::<u32>::new()).fail(err());
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!((&&Outcome(())).exit_code(), 0);
+        assert_eq!((&&Outcome(Ok::<u8, String>(1))).exit_code(), 0);
+        assert_eq!((&&Outcome(Err::<u8, String>("no".into()))).exit_code(), 1);
+        assert_eq!((&&Outcome(7u64)).exit_code(), 0);
+    }
+}

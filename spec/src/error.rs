@@ -1,0 +1,114 @@
+//! What can be wrong with a secret request, with the message and the fix.
+
+use std::fmt;
+
+use crate::rules::{ENV_NAME_PATTERN, MOUNT_PATH};
+
+/// The argument of `Secret(...)` an error is about, so the macro can point at its literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Key,
+    Group,
+    Mount,
+    AsEnvVar,
+}
+
+impl Field {
+    /// The argument's name as written in `Secret(...)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Key => "key",
+            Field::Group => "group",
+            Field::Mount => "mount",
+            Field::AsEnvVar => "as_env_var",
+        }
+    }
+}
+
+/// One broken rule of one secret request.
+///
+/// Where Python has a message for the same input, [`fmt::Display`] prints Python's words
+/// exactly; [`SpecError::help`] adds how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// `key = ""`. Python accepts it and fails later; nothing can be looked up under "".
+    EmptyKey,
+    /// `group = ""`. Python silently treats it as no group.
+    EmptyGroup,
+    /// An env-var name, given or derived, that does not match [`ENV_NAME_PATTERN`].
+    InvalidEnvName { name: String, derived: bool },
+    /// A mount path other than [`MOUNT_PATH`].
+    UnsupportedMount { mount: String },
+    /// `mount` together with `as_env_var`. Python silently drops the mount.
+    MountWithEnvVar,
+    /// A key or group of a file secret that would leave the mount directory.
+    EscapesMount { field: Field, value: String },
+}
+
+impl SpecError {
+    /// The argument whose literal is at fault.
+    pub fn field(&self) -> Field {
+        match self {
+            SpecError::EmptyKey => Field::Key,
+            SpecError::EmptyGroup => Field::Group,
+            SpecError::InvalidEnvName { derived: true, .. } => Field::Key,
+            SpecError::InvalidEnvName { derived: false, .. } => Field::AsEnvVar,
+            SpecError::UnsupportedMount { .. } => Field::Mount,
+            SpecError::MountWithEnvVar => Field::AsEnvVar,
+            SpecError::EscapesMount { field, .. } => *field,
+        }
+    }
+
+    /// How to fix it, in one sentence.
+    pub fn help(&self) -> String {
+        match self {
+            SpecError::EmptyKey => "give the name the secret is stored under".into(),
+            SpecError::EmptyGroup => "remove `group` or give it a name".into(),
+            SpecError::InvalidEnvName { derived: true, .. } => {
+                "the name is derived from the key (and group): `-` becomes `_`, then upper case; \
+                 set `as_env_var = \"...\"` to a valid name, or use `mount` for a file"
+                    .into()
+            }
+            SpecError::InvalidEnvName { derived: false, .. } => {
+                "use upper-case ASCII letters, digits and `_`, not starting with a digit".into()
+            }
+            SpecError::UnsupportedMount { .. } => format!("use `mount = \"{MOUNT_PATH}\"`"),
+            SpecError::MountWithEnvVar => {
+                "a secret is either a file (`mount`) or an env var (`as_env_var`): remove one".into()
+            }
+            SpecError::EscapesMount { field, .. } => format!(
+                "a file secret is written to {MOUNT_PATH}/[group/]key: the {} must not be `.`, `..`, \
+                 or hold `/` or NUL",
+                field.name()
+            ),
+        }
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecError::EmptyKey => f.write_str("Secret key must not be empty"),
+            SpecError::EmptyGroup => f.write_str("Secret group must not be empty"),
+            SpecError::InvalidEnvName { name, .. } => write!(
+                f,
+                "Invalid environment variable name: {name}, must match {ENV_NAME_PATTERN}"
+            ),
+            SpecError::UnsupportedMount { .. } => write!(
+                f,
+                "Only {MOUNT_PATH} is supported as secret mount path today."
+            ),
+            SpecError::MountWithEnvVar => {
+                f.write_str("Secret cannot have both `mount` and `as_env_var`")
+            }
+            SpecError::EscapesMount { field, value } => write!(
+                f,
+                "Secret {} {value:?} would escape the mount directory {MOUNT_PATH}",
+                field.name()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SpecError {}

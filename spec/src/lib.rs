@@ -1,0 +1,13 @@
+//! The rules for a secret request, shared by the `#[task]` macro (at compile time) and the
+//! `flyte` runtime (at run time), so both accept and refuse exactly the same requests.
+//!
+//! The rules are the Python SDK's (flyte 2.12.1) plus a few deliberate tightenings, see
+//! [`SpecError`]. This crate has no dependencies so that it costs the proc-macro nothing.
+
+mod error;
+mod request;
+mod rules;
+
+pub use error::{Field, SpecError};
+pub use request::{Conflict, Request, Target, check_task};
+pub use rules::{ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount};

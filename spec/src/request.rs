@@ -1,0 +1,239 @@
+//! A secret request, where it lands (env var or file), and the checks across one task.
+
+use std::fmt;
+
+use crate::error::{Field, SpecError};
+use crate::rules::{MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount};
+
+/// A secret request as written: `key`, optional `group`, `mount`, `as_env_var`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    pub key: &'a str,
+    pub group: Option<&'a str>,
+    pub mount: Option<&'a str>,
+    pub as_env_var: Option<&'a str>,
+}
+
+/// Where a valid request makes the secret available.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// An environment variable of this name.
+    Env(String),
+    /// A file `<MOUNT_PATH>/<relative>`; `relative` is `key` or `group/key`.
+    File { relative: String },
+}
+
+impl Target {
+    /// The env-var name, for an env target.
+    pub fn env_var(&self) -> Option<&str> {
+        match self {
+            Target::Env(name) => Some(name),
+            Target::File { .. } => None,
+        }
+    }
+
+    /// The full path under the standard mount, for a file target.
+    pub fn mount_path(&self) -> Option<String> {
+        match self {
+            Target::Env(_) => None,
+            Target::File { relative } => Some(format!("{MOUNT_PATH}/{relative}")),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Env(name) => write!(f, "env var {name}"),
+            Target::File { relative } => write!(f, "file {MOUNT_PATH}/{relative}"),
+        }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// A request for `key` with the defaults (env var named after the key).
+    pub fn new(key: &'a str) -> Self {
+        Request { key, group: None, mount: None, as_env_var: None }
+    }
+
+    /// Checks every rule and says where the secret lands. All broken rules are returned, in
+    /// the order the Python SDK checks them, so the first one carries Python's message.
+    pub fn resolve(&self) -> Result<Target, Vec<SpecError>> {
+        let mut errors = Vec::new();
+        if self.key.is_empty() {
+            errors.push(SpecError::EmptyKey);
+        }
+        if self.group == Some("") {
+            errors.push(SpecError::EmptyGroup);
+        }
+        if self.mount.is_some() && self.as_env_var.is_some() {
+            errors.push(SpecError::MountWithEnvVar);
+        }
+        let env = match (self.mount, self.as_env_var) {
+            (_, Some(name)) => Some((name.to_owned(), false)),
+            (None, None) => Some((default_env_name(self.key, self.group), true)),
+            (Some(_), None) => None,
+        };
+        if let Some((name, derived)) = &env {
+            // An empty key already has its own error; do not report "" twice.
+            if !is_valid_env_name(name) && !(*derived && self.key.is_empty()) {
+                errors.push(SpecError::InvalidEnvName { name: name.clone(), derived: *derived });
+            }
+        }
+        if let Some(mount) = self.mount {
+            if normalize_mount(mount) != MOUNT_PATH {
+                errors.push(SpecError::UnsupportedMount { mount: mount.to_owned() });
+            }
+            for (field, value) in [(Field::Group, self.group), (Field::Key, Some(self.key))] {
+                match value {
+                    Some(v) if !v.is_empty() && escapes(v) => errors.push(SpecError::EscapesMount {
+                        field,
+                        value: v.to_owned(),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(match env {
+            Some((name, _)) => Target::Env(name),
+            None => Target::File {
+                relative: match self.group {
+                    Some(group) => format!("{group}/{}", self.key),
+                    None => self.key.to_owned(),
+                },
+            },
+        })
+    }
+}
+
+fn escapes(component: &str) -> bool {
+    component == "." || component == ".." || component.contains(['/', '\0'])
+}
+
+/// Two secrets of one task that land in the same place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Index of the earlier request.
+    pub first: usize,
+    /// Index of the later request, the one to report.
+    pub second: usize,
+    pub target: Target,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "secrets #{} and #{} of this task both land on {}",
+            self.first + 1,
+            self.second + 1,
+            self.target
+        )
+    }
+}
+
+/// Finds the requests of one task that land on the same env var or file.
+pub fn check_task(targets: &[Option<Target>]) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    for (second, target) in targets.iter().enumerate() {
+        let Some(target) = target else { continue };
+        if let Some(first) = targets[..second].iter().position(|t| t.as_ref() == Some(target)) {
+            conflicts.push(Conflict { first, second, target: target.clone() });
+        }
+    }
+    conflicts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(key: &str) -> Request<'_> {
+        Request::new(key)
+    }
+
+    #[test]
+    fn accepted_forms() {
+        assert_eq!(req("my-secret").resolve(), Ok(Target::Env("MY_SECRET".into())));
+        let custom = Request { as_env_var: Some("OPENAI_API_KEY"), ..req("api-key") };
+        assert_eq!(custom.resolve(), Ok(Target::Env("OPENAI_API_KEY".into())));
+        let file = Request { mount: Some("/etc/flyte/secrets"), ..req("config") };
+        assert_eq!(file.resolve(), Ok(Target::File { relative: "config".into() }));
+        let grouped = Request { group: Some("g"), ..req("k") };
+        assert_eq!(grouped.resolve(), Ok(Target::Env("G_K".into())));
+        let grouped_file = Request { group: Some("g"), mount: Some("/etc/flyte/secrets/"), ..req("k") };
+        assert_eq!(
+            grouped_file.resolve().unwrap().mount_path().as_deref(),
+            Some("/etc/flyte/secrets/g/k")
+        );
+        // A key that is no env name is fine with an explicit name or as a file.
+        let dotted = Request { as_env_var: Some("MY_KEY"), ..req("my.key") };
+        assert!(dotted.resolve().is_ok());
+    }
+
+    #[test]
+    fn python_messages() {
+        let err = req("my.key").resolve().unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "Invalid environment variable name: MY.KEY, must match ^[A-Z_][A-Z0-9_]*$"
+        );
+        let err = Request { mount: Some("/tmp"), ..req("k") }.resolve().unwrap_err();
+        assert_eq!(err[0].to_string(), "Only /etc/flyte/secrets is supported as secret mount path today.");
+    }
+
+    #[test]
+    fn refusals() {
+        let cases: Vec<(Request<'_>, SpecError)> = vec![
+            (req("1st"), SpecError::InvalidEnvName { name: "1ST".into(), derived: true }),
+            (req(""), SpecError::EmptyKey),
+            (Request { group: Some(""), ..req("k") }, SpecError::EmptyGroup),
+            (
+                Request { as_env_var: Some("my-var"), ..req("k") },
+                SpecError::InvalidEnvName { name: "my-var".into(), derived: false },
+            ),
+            (
+                Request { as_env_var: Some("X\n"), ..req("k") },
+                SpecError::InvalidEnvName { name: "X\n".into(), derived: false },
+            ),
+            (req("café"), SpecError::InvalidEnvName { name: "CAFÉ".into(), derived: true }),
+            (
+                Request { mount: Some("/etc/flyte/secrets"), as_env_var: Some("X"), ..req("k") },
+                SpecError::MountWithEnvVar,
+            ),
+            (
+                Request { mount: Some("/etc/flyte/secrets"), ..req("..") },
+                SpecError::EscapesMount { field: Field::Key, value: "..".into() },
+            ),
+            (
+                Request { mount: Some("/etc/flyte/secrets"), group: Some("a/b"), ..req("k") },
+                SpecError::EscapesMount { field: Field::Group, value: "a/b".into() },
+            ),
+            (
+                Request { mount: Some("/etc/flyte/secrets"), ..req("a\0") },
+                SpecError::EscapesMount { field: Field::Key, value: "a\0".into() },
+            ),
+        ];
+        for (request, expected) in cases {
+            let errors = request.resolve().unwrap_err();
+            assert!(errors.contains(&expected), "{request:?}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn conflicts() {
+        let targets = [
+            Some(Target::Env("A".into())),
+            Some(Target::File { relative: "a".into() }),
+            None,
+            Some(Target::Env("A".into())),
+        ];
+        let found = check_task(&targets);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].first, found[0].second), (0, 3));
+        assert_eq!(found[0].to_string(), "secrets #1 and #4 of this task both land on env var A");
+    }
+}

@@ -1,0 +1,81 @@
+//! The primitive rules: env-var names and the mount path.
+
+/// The only mount path Flyte supports today.
+pub const MOUNT_PATH: &str = "/etc/flyte/secrets";
+
+/// The pattern every env-var name must match (Python's regex, quoted in messages).
+pub const ENV_NAME_PATTERN: &str = "^[A-Z_][A-Z0-9_]*$";
+
+/// `^[A-Z_][A-Z0-9_]*$`, anchored at both ends: unlike Python's `re.match`, a trailing
+/// newline is refused.
+pub fn is_valid_env_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    match bytes.next() {
+        Some(b'A'..=b'Z' | b'_') => bytes.all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_')),
+        _ => false,
+    }
+}
+
+/// The env-var name the Python SDK derives when neither `mount` nor `as_env_var` is given:
+/// `group_key` (or `key`), `-` replaced by `_`, then upper-cased (Unicode upper-casing, as
+/// Python's `str.upper`). The result still has to pass [`is_valid_env_name`].
+pub fn default_env_name(key: &str, group: Option<&str>) -> String {
+    let joined = match group {
+        Some(group) => format!("{group}_{key}"),
+        None => key.to_owned(),
+    };
+    joined.replace('-', "_").to_uppercase()
+}
+
+/// Normalises a mount path the way Python's `pathlib.PurePosixPath` does before the SDK
+/// compares it (`/etc/flyte/secrets/` and `/etc//flyte/./secrets` become `/etc/flyte/secrets`),
+/// so we accept exactly what the Python SDK accepts.
+pub fn normalize_mount(mount: &str) -> String {
+    // POSIX keeps exactly two leading slashes; one or three-plus collapse to one.
+    let lead = if mount.starts_with("//") && !mount.starts_with("///") {
+        "//"
+    } else if mount.starts_with('/') {
+        "/"
+    } else {
+        ""
+    };
+    let parts: Vec<&str> = mount.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let joined = format!("{lead}{}", parts.join("/"));
+    if joined.is_empty() { ".".to_owned() } else { joined }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names() {
+        for ok in ["_", "A1", "MY_SECRET", "_X", "ABC_123"] {
+            assert!(is_valid_env_name(ok), "{ok:?} should be valid");
+        }
+        for bad in ["", "1ST", "lower", "MY-SECRET", "MY.KEY", "X\n", "É", "A B", " A"] {
+            assert!(!is_valid_env_name(bad), "{bad:?} should be invalid");
+        }
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(default_env_name("my-secret", None), "MY_SECRET");
+        assert_eq!(default_env_name("k", Some("g")), "G_K");
+        assert_eq!(default_env_name("token", Some("git-hub")), "GIT_HUB_TOKEN");
+        // Python's str.upper maps these non-ASCII letters to ASCII; so do we.
+        assert_eq!(default_env_name("ſecret", None), "SECRET");
+        assert_eq!(default_env_name("straße", None), "STRASSE");
+    }
+
+    #[test]
+    fn mount_normalisation() {
+        assert_eq!(normalize_mount("/etc/flyte/secrets"), MOUNT_PATH);
+        assert_eq!(normalize_mount("/etc/flyte/secrets/"), MOUNT_PATH);
+        assert_eq!(normalize_mount("/etc//flyte/./secrets"), MOUNT_PATH);
+        assert_eq!(normalize_mount("///etc/flyte/secrets"), MOUNT_PATH);
+        assert_eq!(normalize_mount("//etc/flyte/secrets"), "//etc/flyte/secrets");
+        assert_eq!(normalize_mount("/etc/flyte/../flyte/secrets"), "/etc/flyte/../flyte/secrets");
+        assert_eq!(normalize_mount(""), ".");
+    }
+}

@@ -1,0 +1,1 @@
+//! Owns the workspace-level `tests/` and `examples/` folders; holds no code of its own.
