@@ -3,6 +3,7 @@
 
 pub use inventory;
 
+pub use crate::launch::entry::main_entry;
 pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
 pub use crate::task::def::{SecretDef, TaskDef, TaskEntry};
 pub use crate::task::outcome::{ExitViaResult, ExitViaValue, Fail, Outcome, ViaErr, ViaPanic, fail_panic};

@@ -3,18 +3,28 @@
 //! ```ignore
 //! use flyte::{task, Secret};
 //!
-//! #[task(secrets = "my-secret")]            // env var MY_SECRET
+//! #[task(secrets = "my-secret")]             // env var MY_SECRET
 //! fn secret_task() {
-//!     let v = std::env::var("MY_SECRET");      // when run as its own process
-//!     let s = flyte::secret!("my-secret");      // anywhere, in-process too
+//!     // As its own process (`BIN run secret_task`, `flyte run BIN secret_task`, a cluster):
+//!     let from_env = std::env::var("MY_SECRET");
+//!     // Anywhere, in-process calls included; an undeclared key is a compile error here:
+//!     let s = flyte::secret!("my-secret").unwrap();
 //! }
+//!
+//! #[flyte::main]
+//! fn main() { /* runs unless the binary was asked to `list` or `run TASK` */ }
 //! ```
 //!
-//! See the README for the whole tour: declaring secrets, running tasks, the secret service
-//! client and the keyring token cache.
+//! - [`task`]: declare secrets, checked at compile time.
+//! - [`current`] and [`secret!`]: read the running task's secrets.
+//! - [`sources`]: where values come from (process, dotenv file, secret service, your own).
+//! - [`launch`]: run a task as its own process; [`mount`]: where file secrets go.
+//! - [`remote`]: the Flyte secret service client and the keyring token cache.
 
-mod error;
 pub mod config;
+mod error;
+pub mod launch;
+pub mod mount;
 pub mod remote;
 pub mod secret;
 pub mod sources;
@@ -23,6 +33,28 @@ pub mod task;
 #[doc(hidden)]
 pub mod __private;
 
+/// The running task's secrets (the typed accessor). See also [`secret!`].
+pub mod current {
+    pub use crate::task::TaskSecret;
+    pub use crate::task::access::{secret, secret_in, secrets, task_name};
+}
+
 pub use error::{Error, Result};
 pub use flyte_macros::task;
 pub use secret::{Secret, SecretValue};
+
+/// Reads a declared secret of the running task: `secret!("key")` or
+/// `secret!("key", group = "g")`, giving `Result<TaskSecret, flyte::Error>`.
+///
+/// Inside a `#[task]` body the macro checks the key against the task's declaration at compile
+/// time. Elsewhere (helpers called by a task) the check happens at run time: an undeclared
+/// key is [`Error::Undeclared`], naming the task and the key.
+#[macro_export]
+macro_rules! secret {
+    ($key:literal $(,)?) => {
+        $crate::current::secret($key)
+    };
+    ($key:literal, group = $group:literal $(,)?) => {
+        $crate::current::secret_in($group, $key)
+    };
+}

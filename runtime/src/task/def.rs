@@ -13,25 +13,27 @@ pub struct TaskDef {
     /// `module_path!()` where the function is defined.
     pub module_path: &'static str,
     /// The declared secrets, in declaration order, already validated by the macro.
-    pub secrets: &'static [SecretDef],
+    pub secrets: &'static [SecretDef<'static>],
     /// Runs the task as the whole process and returns its exit code. Only for tasks that
     /// take no arguments and have no generics (`BIN run TASK` has nothing to pass them).
     #[serde(skip)]
     pub runner: Option<fn() -> i32>,
 }
 
-/// One declared secret, with where it lands already worked out by the macro.
+/// One declared secret, with where it lands already worked out by the macro. Borrowed so
+/// the same type describes a task of this binary (`'static`) and one read from another
+/// binary's `list` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SecretDef {
-    pub key: &'static str,
+pub struct SecretDef<'a> {
+    pub key: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<&'static str>,
+    pub group: Option<&'a str>,
     /// The env var the secret is exposed as, for an env secret.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub env_var: Option<&'static str>,
+    pub env_var: Option<&'a str>,
     /// `key` or `group/key` below the mount dir, for a file secret.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<&'static str>,
+    pub file: Option<&'a str>,
 }
 
 impl TaskDef {
@@ -41,13 +43,13 @@ impl TaskDef {
     }
 
     /// The declared secret with this key (and group, when given).
-    pub fn find(&self, key: &str, group: Option<&str>) -> Option<&'static SecretDef> {
+    pub fn find(&self, key: &str, group: Option<&str>) -> Option<&'static SecretDef<'static>> {
         let mut hits = self.secrets.iter().filter(|s| s.key == key && (group.is_none() || s.group == group));
         hits.next()
     }
 }
 
-impl SecretDef {
+impl SecretDef<'_> {
     /// `key` or `group/key`, how a secret is named in messages and in the dotenv file
     /// lookup.
     pub fn display_name(&self) -> String {

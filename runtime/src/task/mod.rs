@@ -1,8 +1,10 @@
-//! Tasks: their static description, the per-call context that holds their secrets, and the
-//! glue generated code calls.
+//! Tasks: their static description, the per-call context that holds their secrets, the
+//! typed accessor, and the glue generated code calls.
 
+pub(crate) mod access;
 pub(crate) mod context;
 pub(crate) mod def;
 pub(crate) mod outcome;
 
+pub use access::TaskSecret;
 pub use def::{SecretDef, TaskDef, registered};

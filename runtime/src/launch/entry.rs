@@ -1,0 +1,81 @@
+//! The entry point behind `#[flyte::main]`: `BIN list` and `BIN run TASK`.
+
+use std::ffi::OsStr;
+
+use super::describe::{TaskInfo, TaskList};
+use super::launcher::Launcher;
+use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
+use crate::sources::{ProcessSource, SecretSource};
+use crate::task::{TaskDef, registered};
+
+/// Handles `BIN list` and `BIN run TASK` and exits; returns for any other command line so
+/// the program's own `main` body runs.
+pub fn main_entry() {
+    let mut args = std::env::args_os().skip(1);
+    let command = args.next();
+    match command.as_deref().and_then(OsStr::to_str) {
+        Some("list") => {
+            let list = TaskList::of_this_binary();
+            println!("{}", serde_json::to_string_pretty(&list).expect("task list serialises"));
+            std::process::exit(0);
+        }
+        Some("run") => {
+            let name = args.next().map(|n| n.to_string_lossy().into_owned());
+            std::process::exit(run(name.as_deref()));
+        }
+        _ => {}
+    }
+}
+
+fn run(name: Option<&str>) -> i32 {
+    let tasks = registered();
+    let names = || tasks.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
+    let Some(name) = name else {
+        eprintln!("usage: {} run TASK (tasks: {})", program(), names());
+        return EXIT_USAGE;
+    };
+    let Some(task) = tasks.iter().find(|t| t.name == name) else {
+        eprintln!("error: no task `{name}` in this binary (tasks: {})", names());
+        return EXIT_USAGE;
+    };
+    let Some(runner) = task.runner else {
+        eprintln!("error: task `{name}` takes arguments or generics; call it from Rust code instead");
+        return EXIT_USAGE;
+    };
+    if all_in_process(task) || std::env::var_os(LAUNCHED_ENV).is_some() {
+        // Everything is where the task expects it (or we were launched, and the task will
+        // report what is still missing).
+        return runner();
+    }
+    // Secrets are missing from this process's environment. Rather than writing the
+    // environment (unsound once threads may exist), start this binary again as a child with
+    // the secrets in place.
+    let launcher = match std::env::current_exe() {
+        Ok(exe) => Launcher::new(exe),
+        Err(e) => {
+            eprintln!("error: task `{name}`: cannot find this program's path to relaunch it: {e}");
+            return EXIT_NOT_STARTED;
+        }
+    };
+    match launcher.run_info(&TaskInfo::from_def(task)) {
+        Ok(status) => exit_code(status),
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_NOT_STARTED
+        }
+    }
+}
+
+fn all_in_process(task: &TaskDef) -> bool {
+    let process = ProcessSource::from_env();
+    task.secrets.iter().all(|s| matches!(process.fetch(s), Ok(Some(_))))
+}
+
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+}
+
+fn program() -> String {
+    std::env::args().next().unwrap_or_else(|| "task-binary".into())
+}

@@ -1,0 +1,195 @@
+//! [`Launcher`]: starts a task binary as `BIN run TASK` with the task's secrets in place.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+
+use super::describe::{TaskInfo, TaskList};
+use super::LAUNCHED_ENV;
+use crate::Error;
+use crate::mount::{MOUNT_DIR_ENV, MountDir, standard_dir_writable};
+use crate::sources::{Found, Resolved, Resolver};
+use crate::task::SecretDef;
+
+/// Starts task binaries. Secrets are resolved in this process, from the resolver's sources,
+/// and handed to the child: env secrets with `Command::env`, file secrets in a directory it
+/// is told about in `$FLYTE_SECRETS_DIR`. The files are removed when the child ends.
+#[derive(Debug, Clone)]
+pub struct Launcher {
+    program: PathBuf,
+    resolver: Option<Resolver>,
+    mount_root: Option<PathBuf>,
+    env: Vec<(OsString, OsString)>,
+}
+
+/// A task ready to start: the command, and the files it needs (removed on drop). Its
+/// `Debug` leaves out the command's environment, which holds secret values.
+pub struct Prepared {
+    pub command: Command,
+    mount: Option<MountDir>,
+}
+
+/// A started task; wait for it with [`Started::wait`] so its files are removed after.
+#[derive(Debug)]
+#[must_use = "wait for the task so its secret files are removed"]
+pub struct Started {
+    pub child: Child,
+    mount: Option<MountDir>,
+}
+
+impl Launcher {
+    pub fn new(program: impl Into<PathBuf>) -> Self {
+        Launcher { program: program.into(), resolver: None, mount_root: None, env: Vec::new() }
+    }
+
+    /// Resolve secrets with this resolver instead of [`Resolver::current`].
+    #[must_use]
+    pub fn resolver(mut self, resolver: Resolver) -> Self {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// Put file secrets in a private directory under `root` (never the standard
+    /// `/etc/flyte/secrets`).
+    #[must_use]
+    pub fn mount_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.mount_root = Some(root.into());
+        self
+    }
+
+    /// An extra (non-secret) env var for the child.
+    #[must_use]
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Asks the binary for its tasks (`BIN list`).
+    pub fn describe(&self) -> Result<TaskList, Error> {
+        let fail = |message: String| Error::Launch { task: "*".into(), message };
+        let out = Command::new(&self.program)
+            .arg("list")
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| fail(format!("cannot start {}: {e}", self.program.display())))?;
+        if !out.status.success() {
+            return Err(fail(format!("`{} list` failed with {}", self.program.display(), out.status)));
+        }
+        serde_json::from_slice(&out.stdout).map_err(|e| {
+            fail(format!("`{} list` did not print a task list (is it a flyte task binary?): {e}", self.program.display()))
+        })
+    }
+
+    /// Runs task `name` of the binary to completion: describe, resolve, start, wait, clean up.
+    pub fn run(&self, name: &str) -> Result<ExitStatus, Error> {
+        let list = self.describe()?;
+        let Some(task) = list.tasks.iter().find(|t| t.name == name) else {
+            let known: Vec<&str> = list.tasks.iter().map(|t| t.name.as_str()).collect();
+            return Err(Error::Launch {
+                task: name.to_owned(),
+                message: format!("no such task in {} (tasks: {})", self.program.display(), known.join(", ")),
+            });
+        };
+        self.run_info(task)
+    }
+
+    /// Runs a task whose description is already known.
+    pub fn run_info(&self, task: &TaskInfo) -> Result<ExitStatus, Error> {
+        if !task.runnable {
+            return Err(Error::Launch {
+                task: task.name.clone(),
+                message: "takes arguments or generics, so it cannot be run as its own process".into(),
+            });
+        }
+        self.prepare(&task.name, &task.secret_defs())?.spawn()?.wait()
+    }
+
+    /// Resolves the secrets and builds the command, without starting it.
+    pub fn prepare(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<Prepared, Error> {
+        let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
+        let resolved = resolver.resolve(task, secrets)?;
+        let mut command = Command::new(&self.program);
+        command.arg("run").arg(task).env(LAUNCHED_ENV, "1");
+        for (k, v) in &self.env {
+            command.env(k, v);
+        }
+        for r in &resolved {
+            if let Some(name) = r.def.env_var {
+                command.env(name, std::ffi::OsStr::from_bytes(r.found.value().expose()));
+            }
+        }
+        let mount = self.write_files(&resolved)?;
+        if let Some(mount) = &mount {
+            command.env(MOUNT_DIR_ENV, mount.path());
+        }
+        Ok(Prepared { command, mount })
+    }
+
+    fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
+        let files: Vec<(&str, &Found)> =
+            resolved.iter().filter_map(|r| r.def.file.map(|f| (f, &r.found))).collect();
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let write_all = |mut dir: MountDir| -> Result<MountDir, Error> {
+            for (relative, found) in &files {
+                dir.write(relative, found.value())?;
+            }
+            Ok(dir)
+        };
+        if let Some(root) = &self.mount_root {
+            crate::mount::sweep_stale();
+            return write_all(MountDir::private_under(root, "run")?).map(Some);
+        }
+        let use_standard = std::env::var_os(crate::mount::ROOT_ENV).is_none() && standard_dir_writable();
+        if use_standard {
+            // Another task may hold the same file right now: then this run falls back to a
+            // private directory rather than fail or overwrite.
+            match MountDir::standard().and_then(write_all) {
+                Ok(dir) => return Ok(Some(dir)),
+                Err(e) => tracing::debug!(error = %e, "standard secrets dir busy, using a private one"),
+            }
+        }
+        write_all(MountDir::private("run")?).map(Some)
+    }
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("program", &self.command.get_program())
+            .field("args", &self.command.get_args().collect::<Vec<_>>())
+            .field("mount", &self.mount_dir())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Prepared {
+    /// The directory holding the file secrets, if the task has any.
+    pub fn mount_dir(&self) -> Option<&std::path::Path> {
+        self.mount.as_ref().map(MountDir::path)
+    }
+
+    pub fn spawn(mut self) -> Result<Started, Error> {
+        let child = self.command.spawn().map_err(|e| Error::Launch {
+            task: self.command.get_args().nth(1).map(|a| a.to_string_lossy().into_owned()).unwrap_or_default(),
+            message: format!("cannot start {}: {e}", self.command.get_program().to_string_lossy()),
+        })?;
+        Ok(Started { child, mount: self.mount })
+    }
+}
+
+impl Started {
+    /// Waits for the task; its secret files are removed afterwards, whatever the outcome.
+    pub fn wait(mut self) -> Result<ExitStatus, Error> {
+        let status = self.child.wait().map_err(|e| Error::Launch { task: String::new(), message: format!("wait failed: {e}") });
+        drop(self.mount.take());
+        status
+    }
+
+    /// The directory holding the file secrets, if any.
+    pub fn mount_dir(&self) -> Option<&std::path::Path> {
+        self.mount.as_ref().map(MountDir::path)
+    }
+}

@@ -1,0 +1,29 @@
+//! File secrets on disk: where they go, how they are written, and how they are removed.
+//!
+//! A task's file secrets are written into a directory of their own, mode 0700, each file
+//! created exclusively (`O_EXCL`) with mode 0400, and removed when the task ends (the
+//! [`MountDir`] guard's drop runs on success, error and panic). A run killed before it could
+//! clean up leaves its directory behind; the next process to write secrets sweeps the
+//! directories of processes that no longer exist.
+//!
+//! Where:
+//! - A task run as its own process by the [launcher](crate::launch) gets its files at the
+//!   standard `/etc/flyte/secrets/<key>` when that directory is writable (root, containers),
+//!   so `std::fs::read_to_string("/etc/flyte/secrets/config")` works in the body as on a
+//!   cluster. Otherwise, and for tasks called in-process (which may run concurrently), they go
+//!   to a private directory under the *override root*: `$FLYTE_SECRETS_ROOT`, else
+//!   `$XDG_RUNTIME_DIR/flyte-secrets`, else `/dev/shm/flyte-secrets-<uid>` (both memory
+//!   backed), else `<tmp>/flyte-secrets-<uid>`.
+//! - The launched process is told the directory in `$FLYTE_SECRETS_DIR`; the typed accessor
+//!   (`flyte::secret!`) always returns the real path.
+
+mod dir;
+mod root;
+mod sweep;
+
+pub use dir::MountDir;
+pub use root::{ROOT_ENV, override_root, standard_dir_writable};
+pub use sweep::sweep_stale;
+
+/// The env var telling a launched task where its file secrets are.
+pub const MOUNT_DIR_ENV: &str = "FLYTE_SECRETS_DIR";

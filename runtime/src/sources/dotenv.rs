@@ -1,0 +1,279 @@
+//! [`DotenvSource`]: a local development secrets file in dotenv format.
+//!
+//! Default path: `$FLYTE_SECRETS_FILE`, else `.flyte/secrets.env` in the working directory.
+//! A missing file is simply no source. The format is the common one (as python-dotenv):
+//!
+//! ```text
+//! # comment
+//! my-secret=value                  # a secret without group: its key
+//! github/token="ghp_..."           # a grouped secret: group/key
+//! export OPENAI_API_KEY='sk-...'   # or the env var the secret lands in
+//! MULTI="line one\nline two"       # double quotes: \n \t \" \\ escapes, may span lines
+//! EMPTY=                           # an empty value is a value
+//! ```
+//!
+//! An entry is looked up as `key` (or `group/key`), then as the secret's env-var name (given
+//! or derived, e.g. `GITHUB_TOKEN`). CRLF line ends are accepted; when a name repeats, the
+//! last entry wins (as in a shell).
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use super::{Found, SecretSource};
+use crate::Error;
+use crate::secret::SecretValue;
+use crate::task::SecretDef;
+
+/// The env var that overrides the dotenv path.
+pub const SECRETS_FILE_ENV: &str = "FLYTE_SECRETS_FILE";
+/// The default dotenv path, relative to the working directory.
+pub const DEFAULT_SECRETS_FILE: &str = ".flyte/secrets.env";
+
+/// A dotenv file, parsed on first use and again whenever it changes.
+#[derive(Debug)]
+pub struct DotenvSource {
+    path: PathBuf,
+    cache: Mutex<Option<(Stamp, HashMap<String, SecretValue>)>>,
+}
+
+type Stamp = (Option<SystemTime>, u64);
+
+/// A line the parser could not read. Names the line, never its contents.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct ParseError {
+    pub line: usize,
+    pub problem: &'static str,
+}
+
+impl DotenvSource {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DotenvSource { path: path.into(), cache: Mutex::new(None) }
+    }
+
+    /// `$FLYTE_SECRETS_FILE`, else `.flyte/secrets.env`.
+    pub fn from_env() -> Self {
+        let path = std::env::var_os(SECRETS_FILE_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_SECRETS_FILE));
+        DotenvSource::new(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lookup(&self, names: &[String]) -> Result<Option<SecretValue>, Error> {
+        let stamp = match std::fs::metadata(&self.path) {
+            Ok(m) => (m.modified().ok(), m.len()),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(self.io_error(source)),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.as_ref().is_none_or(|(s, _)| *s != stamp) {
+            let text = std::fs::read(&self.path).map_err(|e| self.io_error(e))?;
+            let text = String::from_utf8(text).map_err(|_| Error::Source {
+                source_name: format!("dotenv file {}", self.path.display()),
+                secret: names.first().cloned().unwrap_or_default(),
+                message: "the file is not UTF-8".into(),
+            })?;
+            let parsed = parse(&text).map_err(|e| Error::Source {
+                source_name: format!("dotenv file {}", self.path.display()),
+                secret: names.first().cloned().unwrap_or_default(),
+                message: e.to_string(),
+            })?;
+            let map = parsed.into_iter().map(|(k, v)| (k, SecretValue::from(v))).collect();
+            *cache = Some((stamp, map));
+        }
+        let map = &cache.as_ref().expect("filled above").1;
+        Ok(names.iter().find_map(|n| map.get(n).cloned()))
+    }
+
+    fn io_error(&self, source: std::io::Error) -> Error {
+        Error::Io { action: "cannot read dotenv secrets file", path: self.path.clone(), source }
+    }
+}
+
+/// The entry names tried for `secret`, in order.
+fn names(secret: &SecretDef<'_>) -> Vec<String> {
+    let mut names = vec![secret.display_name()];
+    let env = secret
+        .env_var
+        .map(str::to_owned)
+        .unwrap_or_else(|| flyte_spec::default_env_name(secret.key, secret.group));
+    if !names.contains(&env) {
+        names.push(env);
+    }
+    names
+}
+
+impl SecretSource for DotenvSource {
+    fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
+        Ok(self.lookup(&names(secret))?.map(Found::Value))
+    }
+
+    fn looked_at(&self, secret: &SecretDef<'_>) -> String {
+        format!("dotenv file {} (entry {})", self.path.display(), names(secret).join(" or "))
+    }
+}
+
+/// Parses dotenv text into (name, value) pairs in file order (duplicates kept; the caller's
+/// map keeps the last).
+pub fn parse(text: &str) -> Result<Vec<(String, String)>, ParseError> {
+    let mut out = Vec::new();
+    let mut lines = text.split('\n').enumerate().peekable();
+    while let Some((index, raw)) = lines.next() {
+        let line_no = index + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw).trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").map(str::trim_start).unwrap_or(line);
+        let Some((name, rest)) = line.split_once('=') else {
+            return Err(ParseError { line: line_no, problem: "expected NAME=value" });
+        };
+        let name = name.trim();
+        if name.is_empty() || name.contains(char::is_whitespace) || name.contains('#') {
+            return Err(ParseError { line: line_no, problem: "invalid entry name" });
+        }
+        let rest = rest.trim_start();
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let mut body = rest[1..].to_owned();
+                // A quoted value may span lines until its closing quote.
+                let end = loop {
+                    if let Some(end) = closing_quote(&body, q) {
+                        break end;
+                    }
+                    match lines.next() {
+                        Some((_, next)) => {
+                            body.push('\n');
+                            body.push_str(next.strip_suffix('\r').unwrap_or(next));
+                        }
+                        None => return Err(ParseError { line: line_no, problem: "unterminated quoted value" }),
+                    }
+                };
+                let trailing = body[end + 1..].trim();
+                if !(trailing.is_empty() || trailing.starts_with('#')) {
+                    return Err(ParseError { line: line_no, problem: "unexpected text after the closing quote" });
+                }
+                let inner = &body[..end];
+                if q == '"' { unescape(inner) } else { inner.to_owned() }
+            }
+            _ => {
+                // Unquoted: an inline comment starts at whitespace followed by `#`.
+                let cut = rest.find(" #").or_else(|| rest.find("\t#")).unwrap_or(rest.len());
+                rest[..cut].trim_end().to_owned()
+            }
+        };
+        out.push((name.to_owned(), value));
+    }
+    Ok(out)
+}
+
+fn closing_quote(body: &str, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            '\\' if quote == '"' && !escaped => escaped = true,
+            c if c == quote && !escaped => return Some(i),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(text: &str) -> HashMap<String, String> {
+        parse(text).unwrap().into_iter().collect()
+    }
+
+    #[test]
+    fn edge_cases() {
+        let text = "# leading comment\r\n\
+                    plain=value\r\n\
+                    export EXPORTED=yes\n\
+                    \n\
+                    spaced = padded value   # inline comment\n\
+                    hash=a#b\n\
+                    single='keep \\n and $X # not a comment'\n\
+                    double=\"line1\\nline2 \\\"q\\\" \\\\ end\"\n\
+                    empty=\n\
+                    empty_quoted=\"\"\n\
+                    dup=first\n\
+                    dup=second\n\
+                    github/token=ghp\n\
+                    multi=\"a\n\
+                    b\"\n";
+        let m = map(text);
+        assert_eq!(m["plain"], "value", "CRLF is stripped");
+        assert_eq!(m["EXPORTED"], "yes");
+        assert_eq!(m["spaced"], "padded value");
+        assert_eq!(m["hash"], "a#b", "a # inside a word is not a comment");
+        assert_eq!(m["single"], "keep \\n and $X # not a comment");
+        assert_eq!(m["double"], "line1\nline2 \"q\" \\ end");
+        assert_eq!(m["empty"], "");
+        assert_eq!(m["empty_quoted"], "");
+        assert_eq!(m["dup"], "second", "the last duplicate wins");
+        assert_eq!(m["github/token"], "ghp");
+        assert_eq!(m["multi"], "a\nb");
+    }
+
+    #[test]
+    fn errors_name_the_line_not_the_value() {
+        let err = parse("ok=1\nthis line has no equals sign SECRETISH\n").unwrap_err();
+        assert_eq!(err, ParseError { line: 2, problem: "expected NAME=value" });
+        assert!(!err.to_string().contains("SECRETISH"));
+        let err = parse("a=\"never closed SECRETISH\n").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(!err.to_string().contains("SECRETISH"));
+        assert!(parse("bad name=1\n").is_err());
+        assert!(parse("x='v' trailing\n").is_err());
+    }
+
+    #[test]
+    fn lookup_by_key_then_env_name_and_reload_on_change() {
+        let dir = std::env::temp_dir().join(format!("flyte-dotenv-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("secrets.env");
+        std::fs::write(&path, "MY_SECRET=by-env-name\ngithub/token=by-key\n").unwrap();
+        let source = DotenvSource::new(&path);
+        let by_env = SecretDef { key: "my-secret", group: None, env_var: Some("MY_SECRET"), file: None };
+        let by_key = SecretDef { key: "token", group: Some("github"), env_var: Some("GITHUB_TOKEN"), file: None };
+        let absent = SecretDef { key: "nope", group: None, env_var: Some("NOPE"), file: None };
+        assert_eq!(source.fetch(&by_env).unwrap().unwrap().value().expose(), b"by-env-name");
+        assert_eq!(source.fetch(&by_key).unwrap().unwrap().value().expose(), b"by-key");
+        assert!(source.fetch(&absent).unwrap().is_none());
+        std::fs::write(&path, "MY_SECRET=changed-and-longer\n").unwrap();
+        assert_eq!(source.fetch(&by_env).unwrap().unwrap().value().expose(), b"changed-and-longer");
+        let missing = DotenvSource::new(dir.join("absent.env"));
+        assert!(missing.fetch(&by_env).unwrap().is_none(), "a missing file is no source, not an error");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
