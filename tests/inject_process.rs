@@ -2,15 +2,16 @@
 //! itself when secrets are missing, cleanup after success, error and panic, the sweep after a
 //! SIGKILL, and the missing-secrets report.
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, Launcher, TaskList};
 use flyte::sources::{MapSource, Resolver};
-use support::example;
+
+fn fixtures() -> &'static str {
+    env!("CARGO_BIN_EXE_task_fixtures")
+}
 
 const VALUE: &str = "process-secret-value-7f3a";
 const FILE_VALUE: &str = "file-secret-value-19c2";
@@ -25,7 +26,7 @@ fn resolver() -> Resolver {
 }
 
 fn launcher(root: &Path) -> Launcher {
-    Launcher::new(example("task_fixtures")).resolver(resolver()).mount_root(root)
+    Launcher::new(fixtures()).resolver(resolver()).mount_root(root)
 }
 
 fn run_capture(launcher: &Launcher, task: &str, root: &Path) -> (i32, String, String) {
@@ -54,7 +55,7 @@ fn entries(dir: &Path) -> Vec<String> {
 
 #[test]
 fn list_describes_tasks_and_secrets_without_values() {
-    let out = Command::new(example("task_fixtures")).arg("list").output().unwrap();
+    let out = Command::new(fixtures()).arg("list").output().unwrap();
     assert!(out.status.success());
     let list: TaskList = serde_json::from_slice(&out.stdout).unwrap();
     let file_task = list.tasks.iter().find(|t| t.name == "file_task").unwrap();
@@ -106,7 +107,7 @@ fn run_launches_itself_with_values_from_the_dotenv_file() {
     std::fs::write(&dotenv, format!("fixture-secret={VALUE}\nfixture-file={FILE_VALUE}\ngrp/cfg=g\n")).unwrap();
     let secrets_root = root.path().join("mounts");
     for (task, needle) in [("env_task", format!("FIXTURE_SECRET={VALUE}")), ("file_task", format!("|400|700|{FILE_VALUE}"))] {
-        let out = Command::new(example("task_fixtures"))
+        let out = Command::new(fixtures())
             .args(["run", task])
             .env_remove("FIXTURE_SECRET")
             .env("FLYTE_SECRETS_FILE", &dotenv)
@@ -123,7 +124,7 @@ fn run_launches_itself_with_values_from_the_dotenv_file() {
 #[test]
 fn missing_secrets_stop_the_task_and_are_all_listed() {
     let root = tempfile::tempdir().unwrap();
-    let out = Command::new(example("task_fixtures"))
+    let out = Command::new(fixtures())
         .args(["run", "needs_missing"])
         .env_remove("NEEDED_ONE")
         .env("FLYTE_SECRETS_FILE", root.path().join("absent.env"))
@@ -143,7 +144,7 @@ fn missing_secrets_stop_the_task_and_are_all_listed() {
 #[test]
 fn unknown_or_unrunnable_tasks_are_usage_errors() {
     for (task, needle) in [("no_such_task", "no task `no_such_task`"), ("takes_args", "takes arguments")] {
-        let out = Command::new(example("task_fixtures")).args(["run", task]).output().unwrap();
+        let out = Command::new(fixtures()).args(["run", task]).output().unwrap();
         assert_eq!(out.status.code(), Some(EXIT_USAGE));
         assert!(String::from_utf8_lossy(&out.stderr).contains(needle));
     }
@@ -156,7 +157,7 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
     std::fs::write(&dotenv, format!("fixture-file={FILE_VALUE}\n")).unwrap();
     let secrets_root = root.path().join("mounts");
     // Launched marker: the task resolves and writes its file itself, in-process.
-    let mut child = Command::new(example("task_fixtures"))
+    let mut child = Command::new(fixtures())
         .args(["run", "file_then_sleep"])
         .env("FLYTE_TASK_LAUNCHED", "1")
         .env("FLYTE_SECRETS_FILE", &dotenv)
@@ -174,7 +175,7 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
     assert!(Path::new(&path).exists(), "SIGKILL cannot clean up; the sweep must");
 
     // The next start that writes secrets sweeps directories of dead processes.
-    let out = Command::new(example("task_fixtures"))
+    let out = Command::new(fixtures())
         .args(["run", "file_then_fail"])
         .env("FLYTE_TASK_LAUNCHED", "1")
         .env("FLYTE_SECRETS_FILE", &dotenv)
@@ -198,6 +199,6 @@ fn launcher_errors_and_debug_never_show_values() {
     let shown = format!("{prepared:?} {:?}", resolver());
     assert!(shown.contains("env_task"), "{shown}");
     assert!(!shown.contains(VALUE), "{shown}");
-    let list_json = Command::new(example("task_fixtures")).arg("list").output().unwrap();
+    let list_json = Command::new(fixtures()).arg("list").output().unwrap();
     assert!(!String::from_utf8_lossy(&list_json.stdout).contains(VALUE));
 }

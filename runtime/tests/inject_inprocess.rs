@@ -95,7 +95,7 @@ fn missing_secrets_are_all_listed_with_every_place_looked() {
 #[test]
 fn a_task_without_a_result_type_panics_with_the_message() {
     let resolver = Resolver::new();
-    let panic = std::panic::catch_unwind(|| resolver.run(needs_one_no_result)).unwrap_err();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resolver.run(needs_one_no_result))).unwrap_err();
     let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(msg.contains("task `needs_one_no_result` cannot start: 1 secret not found"), "{msg}");
     assert!(msg.contains("`one`"), "{msg}");

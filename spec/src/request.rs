@@ -56,10 +56,30 @@ impl<'a> Request<'a> {
         Request { key, group: None, mount: None, as_env_var: None }
     }
 
-    /// Checks every rule and says where the secret lands. All broken rules are returned, in
-    /// the order the Python SDK checks them, so the first one carries Python's message.
+    /// Checks every rule and says where the secret lands. All broken rules are returned,
+    /// Python's own checks first in Python's order, so where Python refuses the input the
+    /// first error carries Python's message.
     pub fn resolve(&self) -> Result<Target, Vec<SpecError>> {
         let mut errors = Vec::new();
+        // Python's two checks first, in Python's order (mount, then env name), so the first
+        // error carries Python's message wherever Python refuses the input too.
+        if let Some(mount) = self.mount {
+            if normalize_mount(mount) != MOUNT_PATH {
+                errors.push(SpecError::UnsupportedMount { mount: mount.to_owned() });
+            }
+        }
+        let env = match (self.mount, self.as_env_var) {
+            (_, Some(name)) => Some((name.to_owned(), false)),
+            (None, None) => Some((default_env_name(self.key, self.group), true)),
+            (Some(_), None) => None,
+        };
+        if let Some((name, derived)) = &env {
+            // An empty key gets its own, clearer error below; do not report it twice.
+            if !is_valid_env_name(name) && !(*derived && self.key.is_empty()) {
+                errors.push(SpecError::InvalidEnvName { name: name.clone(), derived: *derived });
+            }
+        }
+        // Then the rules where we are stricter than Python.
         if self.key.is_empty() {
             errors.push(SpecError::EmptyKey);
         }
@@ -69,21 +89,7 @@ impl<'a> Request<'a> {
         if self.mount.is_some() && self.as_env_var.is_some() {
             errors.push(SpecError::MountWithEnvVar);
         }
-        let env = match (self.mount, self.as_env_var) {
-            (_, Some(name)) => Some((name.to_owned(), false)),
-            (None, None) => Some((default_env_name(self.key, self.group), true)),
-            (Some(_), None) => None,
-        };
-        if let Some((name, derived)) = &env {
-            // An empty key already has its own error; do not report "" twice.
-            if !is_valid_env_name(name) && !(*derived && self.key.is_empty()) {
-                errors.push(SpecError::InvalidEnvName { name: name.clone(), derived: *derived });
-            }
-        }
-        if let Some(mount) = self.mount {
-            if normalize_mount(mount) != MOUNT_PATH {
-                errors.push(SpecError::UnsupportedMount { mount: mount.to_owned() });
-            }
+        if self.mount.is_some() {
             for (field, value) in [(Field::Group, self.group), (Field::Key, Some(self.key))] {
                 match value {
                     Some(v) if !v.is_empty() && escapes(v) => errors.push(SpecError::EscapesMount {

@@ -13,7 +13,7 @@ pub mod dotenv;
 mod map;
 pub mod missing;
 mod process;
-pub(crate) mod remote;
+pub mod remote;
 mod resolver;
 
 use std::fmt::Debug;

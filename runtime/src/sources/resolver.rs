@@ -99,6 +99,7 @@ impl Resolver {
         'secrets: for def in secrets {
             for source in &self.sources {
                 if let Some(found) = source.fetch(def)? {
+                    tracing::debug!(task, secret = %def.display_name(), from = %source.looked_at(def), "secret resolved");
                     resolved.push(Resolved { def: *def, found });
                     continue 'secrets;
                 }
@@ -110,6 +111,10 @@ impl Resolver {
         }
         if missing.is_empty() {
             Ok(resolved)
+        } else if tracing::enabled!(tracing::Level::DEBUG) {
+            let names: Vec<&str> = missing.iter().map(|m| m.secret.as_str()).collect();
+            tracing::debug!(task, missing = ?names, "secrets missing");
+            Err(Error::MissingSecrets { task: task.to_owned(), missing })
         } else {
             Err(Error::MissingSecrets { task: task.to_owned(), missing })
         }
