@@ -4,14 +4,22 @@
 //! cargo run --example secrets
 //! ```
 //!
-//! With no arguments this program is the driver: it puts demo values into the embedded
-//! default source, then launches itself once per task (`secrets run TASK`) through
-//! `flyte::launch::Launcher`. Each task prints what it saw, masked. `secrets list` prints
-//! the tasks and their secrets as JSON.
+//! With no arguments this program is the driver. It starts the embedded default, the local
+//! secret service (SQLite, encrypted at rest) in a temporary data dir on a loopback port,
+//! creates the demo secrets through `flyte::remote::Secret`, then launches itself once per
+//! task (`secrets run TASK`) through `flyte::launch::Launcher`, which reads the values from
+//! the service. Each task prints what it saw, masked. `secrets list` prints the tasks and
+//! their secrets as JSON.
+
+use std::process::ExitCode;
+use std::sync::Arc;
 
 use flyte::launch::Launcher;
-use flyte::sources::{DotenvSource, ProcessSource, Resolver};
+use flyte::remote::{AccessToken, ClientBuilder, StaticToken};
+use flyte::sources::remote::ServiceSource;
+use flyte::sources::{ProcessSource, Resolver};
 use flyte::{Secret, task};
+use flyte_server::BackgroundServer;
 
 /// Shows a value as its length and first character only.
 fn masked(value: &str) -> String {
@@ -68,27 +76,62 @@ async fn tokio_yield() {
     std::future::ready(()).await;
 }
 
-/// Demo values, as a developer would keep them in `.flyte/secrets.env`.
-const DEMO_SECRETS: &str = "\
-my-secret=s3cr3t-value-for-my-secret
-api-key=sk-demo-0123456789
-config=\"[server]\\nport = 8080\\n\"
-db-password=correct-horse-battery-staple
-github/token=ghp_demo_token
-tls-key='-----BEGIN DEMO KEY-----'
-";
+/// Demo values: (name on the secret service, value). A grouped secret is stored as
+/// `<group>-<key>` (see `flyte::sources::remote`).
+const DEMO_SECRETS: [(&str, &str); 6] = [
+    ("my-secret", "s3cr3t-value-for-my-secret"),
+    ("api-key", "sk-demo-0123456789"),
+    ("config", "[server]\nport = 8080\n"),
+    ("db-password", "correct-horse-battery-staple"),
+    ("github-token", "ghp_demo_token"),
+    ("tls-key", "-----BEGIN DEMO KEY-----"),
+];
+
+const TASKS: [&str; 4] = ["secret_task", "custom_env_task", "file_secret_task", "many_secrets_task"];
+
+/// The embedded default: a local secret service in a temporary data dir, in this process,
+/// on a loopback port. Returns it and a launcher that reads values through it.
+fn embedded_service(data_dir: &std::path::Path) -> Result<(BackgroundServer, Launcher), Box<dyn std::error::Error>> {
+    let server = flyte_server::Server::builder()
+        .data_dir(data_dir)
+        .listen("127.0.0.1:0".parse()?)
+        .build()?
+        .start_background()?;
+    let config = flyte::Config::builder()
+        .endpoint(format!("dns:///{}", server.addr()))
+        .insecure(true)
+        .project("demo")
+        .domain("development")
+        .no_file_search()
+        .no_env()
+        .build()?;
+    // Secrets are created the way a user would, through the remote API.
+    flyte::init(config.clone())?;
+    for (name, value) in DEMO_SECRETS {
+        flyte::remote::blocking::Secret::create(name, value)?;
+    }
+    // The launcher reads values through the service's inject extension, which wants the
+    // token the server keeps in its data dir (0600).
+    let token = server.inject_token().ok_or("the local service has no inject token")?.expose().to_owned();
+    let inject = ClientBuilder::from_config(config).token_source(Arc::new(StaticToken(AccessToken::new(token)))).build()?;
+    let resolver = Resolver::new().with(ProcessSource::from_env()).with(ServiceSource::new(inject));
+    let launcher = Launcher::new(std::env::current_exe()?).resolver(resolver);
+    Ok((server, launcher))
+}
 
 #[flyte::main]
-fn main() -> std::process::ExitCode {
-    let demo = tempfile::tempdir().expect("a temporary directory");
-    let dotenv = demo.path().join("secrets.env");
-    std::fs::write(&dotenv, DEMO_SECRETS).expect("write the demo secrets file");
-    let resolver = Resolver::new().with(ProcessSource::from_env()).with(DotenvSource::new(&dotenv));
-    let exe = std::env::current_exe().expect("this program's path");
-    let launcher = Launcher::new(exe).resolver(resolver);
-
+fn main() -> ExitCode {
+    let data_dir = tempfile::tempdir().expect("a temporary directory");
+    let (server, launcher) = match embedded_service(data_dir.path()) {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("cannot start the embedded secret service: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("local secret service on {} with {} secrets", server.url(), DEMO_SECRETS.len());
     let mut failed = 0;
-    for task in ["secret_task", "custom_env_task", "file_secret_task", "many_secrets_task"] {
+    for task in TASKS {
         match launcher.run(task) {
             Ok(status) if status.success() => {}
             Ok(status) => {
@@ -101,10 +144,11 @@ fn main() -> std::process::ExitCode {
             }
         }
     }
+    server.shutdown();
     if failed == 0 {
-        println!("all 4 tasks ran with their secrets");
-        std::process::ExitCode::SUCCESS
+        println!("all {} tasks ran with their secrets", TASKS.len());
+        ExitCode::SUCCESS
     } else {
-        std::process::ExitCode::FAILURE
+        ExitCode::FAILURE
     }
 }
