@@ -48,7 +48,11 @@ fn file_secret_task() {
     let secret = flyte::secret!("config").expect("declared above");
     let path = secret.path().expect("a file secret has a path");
     let value = std::fs::read_to_string(path).expect("the secret file is readable");
-    println!("file_secret_task: file {} = [{}]", path.display(), masked(&value));
+    println!(
+        "file_secret_task: file {} = [{}]",
+        path.display(),
+        masked(&value)
+    );
 }
 
 #[task(secrets = ["db-password", Secret(key = "token", group = "github"), Secret(key = "tls-key", mount = "/etc/flyte/secrets")])]
@@ -65,7 +69,9 @@ async fn many_secrets_task() -> Result<(), flyte::Error> {
     );
     println!(
         "many_secrets_task: file {} = [{}]",
-        tls.path().map(|p| p.display().to_string()).unwrap_or_default(),
+        tls.path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         masked(tls.expose_str().unwrap_or(""))
     );
     Ok(())
@@ -87,11 +93,18 @@ const DEMO_SECRETS: [(&str, &str); 6] = [
     ("tls-key", "-----BEGIN DEMO KEY-----"),
 ];
 
-const TASKS: [&str; 4] = ["secret_task", "custom_env_task", "file_secret_task", "many_secrets_task"];
+const TASKS: [&str; 4] = [
+    "secret_task",
+    "custom_env_task",
+    "file_secret_task",
+    "many_secrets_task",
+];
 
 /// The embedded default: a local secret service in a temporary data dir, in this process,
 /// on a loopback port. Returns it and a launcher that reads values through it.
-fn embedded_service(data_dir: &std::path::Path) -> Result<(BackgroundServer, Launcher), Box<dyn std::error::Error>> {
+fn embedded_service(
+    data_dir: &std::path::Path,
+) -> Result<(BackgroundServer, Launcher), Box<dyn std::error::Error>> {
     let server = flyte_server::Server::builder()
         .data_dir(data_dir)
         .listen("127.0.0.1:0".parse()?)
@@ -112,9 +125,17 @@ fn embedded_service(data_dir: &std::path::Path) -> Result<(BackgroundServer, Lau
     }
     // The launcher reads values through the service's inject extension, which wants the
     // token the server keeps in its data dir (0600).
-    let token = server.inject_token().ok_or("the local service has no inject token")?.expose().to_owned();
-    let inject = ClientBuilder::from_config(config).token_source(Arc::new(StaticToken(AccessToken::new(token)))).build()?;
-    let resolver = Resolver::new().with(ProcessSource::from_env()).with(ServiceSource::new(inject));
+    let token = server
+        .inject_token()
+        .ok_or("the local service has no inject token")?
+        .expose()
+        .to_owned();
+    let inject = ClientBuilder::from_config(config)
+        .token_source(Arc::new(StaticToken(AccessToken::new(token))))
+        .build()?;
+    let resolver = Resolver::new()
+        .with(ProcessSource::from_env())
+        .with(ServiceSource::new(inject));
     let launcher = Launcher::new(std::env::current_exe()?).resolver(resolver);
     Ok((server, launcher))
 }
@@ -129,7 +150,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("local secret service on {} with {} secrets", server.url(), DEMO_SECRETS.len());
+    println!(
+        "local secret service on {} with {} secrets",
+        server.url(),
+        DEMO_SECRETS.len()
+    );
     let mut failed = 0;
     for task in TASKS {
         match launcher.run(task) {

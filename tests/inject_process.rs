@@ -26,7 +26,9 @@ fn resolver() -> Resolver {
 }
 
 fn launcher(root: &Path) -> Launcher {
-    Launcher::new(fixtures()).resolver(resolver()).mount_root(root)
+    Launcher::new(fixtures())
+        .resolver(resolver())
+        .mount_root(root)
 }
 
 fn run_capture(launcher: &Launcher, task: &str, root: &Path) -> (i32, String, String) {
@@ -34,22 +36,46 @@ fn run_capture(launcher: &Launcher, task: &str, root: &Path) -> (i32, String, St
     let info = list.tasks.iter().find(|t| t.name == task).unwrap();
     let mut prepared = launcher.prepare(&info.name, &info.secret_defs()).unwrap();
     if let Some(dir) = prepared.mount_dir() {
-        assert!(dir.starts_with(root), "{} not under {}", dir.display(), root.display());
+        assert!(
+            dir.starts_with(root),
+            "{} not under {}",
+            dir.display(),
+            root.display()
+        );
     }
-    prepared.command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    prepared
+        .command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut started = prepared.spawn().unwrap();
     let mut stdout = String::new();
     let mut stderr = String::new();
     use std::io::Read;
-    started.child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    started.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    started
+        .child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    started
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = started.wait().unwrap();
     (status.code().unwrap_or(-1), stdout, stderr)
 }
 
 fn entries(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -62,8 +88,18 @@ fn list_describes_tasks_and_secrets_without_values() {
     assert!(file_task.runnable);
     assert_eq!(file_task.secrets[1].file.as_deref(), Some("grp/cfg"));
     let env_task = list.tasks.iter().find(|t| t.name == "env_task").unwrap();
-    assert_eq!(env_task.secrets[0].env_var.as_deref(), Some("FIXTURE_SECRET"));
-    assert!(!list.tasks.iter().find(|t| t.name == "takes_args").unwrap().runnable);
+    assert_eq!(
+        env_task.secrets[0].env_var.as_deref(),
+        Some("FIXTURE_SECRET")
+    );
+    assert!(
+        !list
+            .tasks
+            .iter()
+            .find(|t| t.name == "takes_args")
+            .unwrap()
+            .runnable
+    );
 }
 
 #[test]
@@ -74,7 +110,10 @@ fn env_secret_reaches_the_child_environment() {
     assert!(out.contains(&format!("FIXTURE_SECRET={VALUE}")), "{out}");
     let (code, out, _) = run_capture(&launcher(root.path()), "async_env_task", root.path());
     assert_eq!(code, 0);
-    assert!(out.contains(&format!("async FIXTURE_SECRET={VALUE}")), "{out}");
+    assert!(
+        out.contains(&format!("async FIXTURE_SECRET={VALUE}")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -82,12 +121,22 @@ fn file_secrets_have_modes_contents_and_are_removed_after_the_run() {
     let root = tempfile::tempdir().unwrap();
     let (code, out, err) = run_capture(&launcher(root.path()), "file_task", root.path());
     assert_eq!(code, 0, "{err}");
-    let dir = out.lines().find_map(|l| l.strip_prefix("FLYTE_SECRETS_DIR=")).unwrap();
+    let dir = out
+        .lines()
+        .find_map(|l| l.strip_prefix("FLYTE_SECRETS_DIR="))
+        .unwrap();
     assert!(Path::new(dir).starts_with(root.path()));
     let expected_file = format!("{dir}/fixture-file|400|700|{FILE_VALUE}");
     assert!(out.contains(&expected_file), "{out}");
-    assert!(out.contains(&format!("{dir}/grp/cfg|400|700|grouped-value")), "{out}");
-    assert!(entries(root.path()).is_empty(), "left behind: {:?}", entries(root.path()));
+    assert!(
+        out.contains(&format!("{dir}/grp/cfg|400|700|grouped-value")),
+        "{out}"
+    );
+    assert!(
+        entries(root.path()).is_empty(),
+        "left behind: {:?}",
+        entries(root.path())
+    );
 }
 
 #[test]
@@ -96,7 +145,11 @@ fn files_are_removed_after_error_and_panic() {
     for (task, expected) in [("file_then_fail", 1), ("file_then_panic", 101)] {
         let (code, _, err) = run_capture(&launcher(root.path()), task, root.path());
         assert_eq!(code, expected, "{task}: {err}");
-        assert!(entries(root.path()).is_empty(), "{task} left {:?}", entries(root.path()));
+        assert!(
+            entries(root.path()).is_empty(),
+            "{task} left {:?}",
+            entries(root.path())
+        );
     }
 }
 
@@ -104,9 +157,16 @@ fn files_are_removed_after_error_and_panic() {
 fn run_launches_itself_with_values_from_the_dotenv_file() {
     let root = tempfile::tempdir().unwrap();
     let dotenv = root.path().join("secrets.env");
-    std::fs::write(&dotenv, format!("fixture-secret={VALUE}\nfixture-file={FILE_VALUE}\ngrp/cfg=g\n")).unwrap();
+    std::fs::write(
+        &dotenv,
+        format!("fixture-secret={VALUE}\nfixture-file={FILE_VALUE}\ngrp/cfg=g\n"),
+    )
+    .unwrap();
     let secrets_root = root.path().join("mounts");
-    for (task, needle) in [("env_task", format!("FIXTURE_SECRET={VALUE}")), ("file_task", format!("|400|700|{FILE_VALUE}"))] {
+    for (task, needle) in [
+        ("env_task", format!("FIXTURE_SECRET={VALUE}")),
+        ("file_task", format!("|400|700|{FILE_VALUE}")),
+    ] {
         let out = Command::new(fixtures())
             .args(["run", task])
             .env_remove("FIXTURE_SECRET")
@@ -115,10 +175,18 @@ fn run_launches_itself_with_values_from_the_dotenv_file() {
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{task}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{task}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stdout.contains(&needle), "{task}: {stdout}");
     }
-    assert!(entries(&secrets_root).is_empty(), "left behind: {:?}", entries(&secrets_root));
+    assert!(
+        entries(&secrets_root).is_empty(),
+        "left behind: {:?}",
+        entries(&secrets_root)
+    );
 }
 
 #[test]
@@ -136,15 +204,27 @@ fn missing_secrets_stop_the_task_and_are_all_listed() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
     assert!(!stdout.contains("body ran"));
-    for needle in ["task `needs_missing` cannot start: 2 secrets not found", "`needed-one`", "env var NEEDED_ONE", "`needed-two`", "absent.env"] {
+    for needle in [
+        "task `needs_missing` cannot start: 2 secrets not found",
+        "`needed-one`",
+        "env var NEEDED_ONE",
+        "`needed-two`",
+        "absent.env",
+    ] {
         assert!(stderr.contains(needle), "missing {needle:?} in {stderr}");
     }
 }
 
 #[test]
 fn unknown_or_unrunnable_tasks_are_usage_errors() {
-    for (task, needle) in [("no_such_task", "no task `no_such_task`"), ("takes_args", "takes arguments")] {
-        let out = Command::new(fixtures()).args(["run", task]).output().unwrap();
+    for (task, needle) in [
+        ("no_such_task", "no task `no_such_task`"),
+        ("takes_args", "takes arguments"),
+    ] {
+        let out = Command::new(fixtures())
+            .args(["run", task])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(EXIT_USAGE));
         assert!(String::from_utf8_lossy(&out.stderr).contains(needle));
     }
@@ -167,12 +247,17 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let path = line.trim().strip_prefix("READY ").unwrap().to_owned();
     assert!(Path::new(&path).exists());
     child.kill().unwrap(); // SIGKILL: no destructor runs
     child.wait().unwrap();
-    assert!(Path::new(&path).exists(), "SIGKILL cannot clean up; the sweep must");
+    assert!(
+        Path::new(&path).exists(),
+        "SIGKILL cannot clean up; the sweep must"
+    );
 
     // The next start that writes secrets sweeps directories of dead processes.
     let out = Command::new(fixtures())
@@ -185,7 +270,11 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(!Path::new(&path).exists(), "stale {path} was not swept");
-    assert!(entries(&secrets_root).is_empty(), "left behind: {:?}", entries(&secrets_root));
+    assert!(
+        entries(&secrets_root).is_empty(),
+        "left behind: {:?}",
+        entries(&secrets_root)
+    );
 }
 
 #[test]

@@ -7,8 +7,17 @@ use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let path = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join(name);
-    assert!(path.exists(), "{} is not built: run the whole `cargo test` (it builds examples)", path.display());
+    let path = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run the whole `cargo test` (it builds examples)",
+        path.display()
+    );
     path
 }
 
@@ -32,8 +41,20 @@ fn the_main_job_runs_every_task_with_masked_output() {
     ] {
         assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
     }
-    assert!(stdout.contains("file_secret_task: file ") && stdout.contains("/config = [21 chars"), "{stdout}");
-    for value in ["s3cr3t-value-for-my-secret", "sk-demo-0123456789", "correct-horse", "ghp_demo_token", "BEGIN DEMO KEY"] {
-        assert!(!stdout.contains(value) && !stderr.contains(value), "{value} leaked:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("file_secret_task: file ") && stdout.contains("/config = [21 chars"),
+        "{stdout}"
+    );
+    for value in [
+        "s3cr3t-value-for-my-secret",
+        "sk-demo-0123456789",
+        "correct-horse",
+        "ghp_demo_token",
+        "BEGIN DEMO KEY",
+    ] {
+        assert!(
+            !stdout.contains(value) && !stderr.contains(value),
+            "{value} leaked:\n{stdout}\n{stderr}"
+        );
     }
 }

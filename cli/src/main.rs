@@ -1,1 +1,89 @@
-fn main() {}
+//! The `flyte` command line: parse, dispatch, map errors to exit codes. The commands live in
+//! [`commands`]; `flyte serve` in [`serve`].
+
+mod args;
+mod commands;
+mod context;
+mod docker;
+mod embedded;
+mod error;
+mod input;
+mod keyring_tokens;
+mod output;
+mod progress;
+mod serve;
+mod service_source;
+mod value;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{AuthCommand, Cli, Command, CreateCommand, DeleteCommand, GetCommand, UpdateCommand};
+use error::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // `flyte serve` sets up its own logging.
+    let args::Cli { global, command } = cli;
+    if let Command::Serve(args) = command {
+        return serve::run(args);
+    }
+    init_logging(global.verbose);
+    let result = match &command {
+        Command::Create(CreateCommand::Secret(a)) => {
+            commands::secret::create(&global, a).map(|()| 0)
+        }
+        Command::Get(GetCommand::Secret(a)) => commands::secret::get(&global, a).map(|()| 0),
+        Command::Update(UpdateCommand::Secret(a)) => {
+            commands::secret::update(&global, a).map(|()| 0)
+        }
+        Command::Delete(DeleteCommand::Secret(a)) => {
+            commands::secret::delete(&global, a).map(|()| 0)
+        }
+        Command::Run(a) => commands::run::run(&global, a),
+        Command::Logout => commands::auth::logout(&global).map(|()| 0),
+        Command::Auth(AuthCommand::Status) => commands::auth::status(&global).map(|()| 0),
+        Command::Completion(a) => {
+            commands::completion(a);
+            Ok(0)
+        }
+        Command::Serve(_) => unreachable!("handled above"),
+    };
+    match result {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(e) => report(&e),
+    }
+}
+
+fn report(err: &CliError) -> ExitCode {
+    let label = if output::color_stderr() {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
+    eprintln!("{label} {}", error::render(err));
+    if matches!(err, CliError::Usage(_)) {
+        eprintln!("\nFor more information, try '--help'.");
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
+}
+
+/// Logs go to stderr: warnings by default, more with -v, or as `RUST_LOG` says.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_ansi(output::color_stderr())
+        .without_time()
+        .with_target(false)
+        .init();
+}

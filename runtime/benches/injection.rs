@@ -48,7 +48,9 @@ fn ten(x: u64) -> u64 {
 fn noop() {}
 
 fn env_vars() -> Vec<(String, String)> {
-    (1..=10).map(|i| (format!("B{i}"), format!("bench-value-{i}"))).collect()
+    (1..=10)
+        .map(|i| (format!("B{i}"), format!("bench-value-{i}")))
+        .collect()
 }
 
 #[flyte::main]
@@ -82,7 +84,9 @@ fn bench_calls(c: &mut Criterion) {
 fn bench_files(c: &mut Criterion) {
     let value = SecretValue::from("a-file-secret-value-of-moderate-length-0123456789");
     let mut g = c.benchmark_group("file_secret");
-    g.bench_function("dir_only", |b| b.iter(|| drop(MountDir::private("bench").unwrap())));
+    g.bench_function("dir_only", |b| {
+        b.iter(|| drop(MountDir::private("bench").unwrap()))
+    });
     g.bench_function("dir_plus_1_file", |b| {
         b.iter(|| {
             let mut dir = MountDir::private("bench").unwrap();
@@ -102,9 +106,19 @@ fn bench_files(c: &mut Criterion) {
 
 fn bench_launch(c: &mut Criterion) {
     let exe = std::env::current_exe().unwrap();
-    let resolver = Resolver::new().with(MapSource::new().with("b1", "v1").with("b2", "v2").with("b3", "v3"));
+    let resolver = Resolver::new().with(
+        MapSource::new()
+            .with("b1", "v1")
+            .with("b2", "v2")
+            .with("b3", "v3"),
+    );
     let launcher = Launcher::new(&exe).resolver(resolver);
-    let info = TaskInfo::from_def(flyte::task::registered().into_iter().find(|t| t.name == "noop").unwrap());
+    let info = TaskInfo::from_def(
+        flyte::task::registered()
+            .into_iter()
+            .find(|t| t.name == "noop")
+            .unwrap(),
+    );
     let mut g = c.benchmark_group("launch");
     g.sample_size(30).measurement_time(Duration::from_secs(10));
     g.bench_function("bare_command_spawn", |b| {

@@ -6,7 +6,9 @@ pub use inventory;
 pub use crate::launch::entry::main_entry;
 pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
 pub use crate::task::def::{SecretDef, TaskDef, TaskEntry};
-pub use crate::task::outcome::{ExitViaResult, ExitViaValue, Fail, Outcome, ViaErr, ViaPanic, fail_panic};
+pub use crate::task::outcome::{
+    ExitViaResult, ExitViaValue, Fail, Outcome, ViaErr, ViaPanic, fail_panic,
+};
 
 /// Drives an async task to completion for `BIN run TASK`, on a fresh multi-thread runtime
 /// (secrets are already in place by then, so threads are fine).
@@ -16,4 +18,55 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
         .build()
         .expect("cannot start the tokio runtime for an async task")
         .block_on(fut)
+}
+
+// Short forms of `SecretDef` for generated code: a call is fewer tokens than the struct
+// literal with `::core::option::Option::...` paths, and that is paid per secret per build.
+
+/// An env-var secret without a group.
+pub const fn env(key: &'static str, env_var: &'static str) -> SecretDef<'static> {
+    SecretDef {
+        key,
+        group: None,
+        env_var: Some(env_var),
+        file: None,
+    }
+}
+
+/// An env-var secret in a group.
+pub const fn env_in(
+    group: &'static str,
+    key: &'static str,
+    env_var: &'static str,
+) -> SecretDef<'static> {
+    SecretDef {
+        key,
+        group: Some(group),
+        env_var: Some(env_var),
+        file: None,
+    }
+}
+
+/// A file secret without a group; `file` is the path below the mount dir.
+pub const fn file(key: &'static str, file: &'static str) -> SecretDef<'static> {
+    SecretDef {
+        key,
+        group: None,
+        env_var: None,
+        file: Some(file),
+    }
+}
+
+/// A file secret in a group.
+pub const fn file_in(
+    group: &'static str,
+    key: &'static str,
+    file: &'static str,
+) -> SecretDef<'static> {
+    SecretDef {
+        key,
+        group: Some(group),
+        env_var: None,
+        file: Some(file),
+    }
 }

@@ -13,23 +13,41 @@ pub enum Error {
 
     /// Declared secrets not found in any source; the task did not start.
     #[error("{}", crate::sources::missing::describe(task, missing))]
-    MissingSecrets { task: String, missing: Vec<crate::sources::missing::Missing> },
+    MissingSecrets {
+        task: String,
+        missing: Vec<crate::sources::missing::Missing>,
+    },
 
     /// The task asked for a secret it did not declare.
     #[error("task `{task}` did not declare secret `{key}`; add it to #[task(secrets = ...)]")]
     Undeclared { task: String, key: String },
 
     /// The accessor was used outside a running task.
-    #[error("secret `{key}` was asked for, but the caller is not inside a running task (#[task] function)")]
+    #[error(
+        "secret `{key}` was asked for, but the caller is not inside a running task (#[task] function)"
+    )]
     NoTask { key: String },
 
     /// A secret file could not be written, read or removed.
     #[error("{action} {}", path.display())]
-    Io { action: &'static str, path: PathBuf, #[source] source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     /// A secret source failed (not: did not have the secret).
     #[error("secret source {source_name} failed for `{secret}`: {message}")]
-    Source { source_name: String, secret: String, message: String },
+    Source {
+        source_name: String,
+        secret: String,
+        message: String,
+    },
+
+    /// A call to the secret service failed.
+    #[error("secret service")]
+    Remote(#[from] crate::remote::Error),
 
     /// Running a task as its own process failed.
     #[error("task `{task}`: {message}")]
@@ -38,3 +56,9 @@ pub enum Error {
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::config::ConfigError> for Error {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Error::Remote(e.into())
+    }
+}

@@ -39,8 +39,10 @@ pub mod current {
     pub use crate::task::access::{secret, secret_in, secrets, task_name};
 }
 
+pub use config::Config;
 pub use error::{Error, Result};
-pub use flyte_macros::task;
+pub use flyte_macros::{main, task};
+pub use remote::init;
 pub use secret::{Secret, SecretValue};
 
 /// Reads a declared secret of the running task: `secret!("key")` or

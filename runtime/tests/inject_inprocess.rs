@@ -13,7 +13,13 @@ async fn isolated(rounds: usize) -> String {
     let mut seen = Vec::new();
     for _ in 0..rounds {
         tokio::task::yield_now().await;
-        seen.push(flyte::secret!("iso-key").unwrap().expose_str().unwrap().to_owned());
+        seen.push(
+            flyte::secret!("iso-key")
+                .unwrap()
+                .expose_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     seen.dedup();
     assert_eq!(seen.len(), 1, "the value changed between polls");
@@ -24,7 +30,8 @@ async fn isolated(rounds: usize) -> String {
 async fn two_hundred_concurrent_tasks_each_see_only_their_own_value() {
     let handles: Vec<_> = (0..200)
         .map(|i| {
-            let resolver = Resolver::new().with(MapSource::new().with("iso-key", format!("value-{i}")));
+            let resolver =
+                Resolver::new().with(MapSource::new().with("iso-key", format!("value-{i}")));
             tokio::spawn(resolver.scope(isolated(5)))
         })
         .collect();
@@ -73,11 +80,16 @@ fn missing_secrets_are_all_listed_with_every_place_looked() {
     let dotenv = dir.path().join("secrets.env");
     std::fs::write(&dotenv, "unrelated=1\n").unwrap();
     let resolver = Resolver::new()
-        .with(flyte::sources::ProcessSource::with_mount_dir(dir.path().join("mount")))
+        .with(flyte::sources::ProcessSource::with_mount_dir(
+            dir.path().join("mount"),
+        ))
         .with(flyte::sources::DotenvSource::new(&dotenv));
     let err = resolver.run(needs_three).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.starts_with("task `needs_three` cannot start: 3 secrets not found"), "{msg}");
+    assert!(
+        msg.starts_with("task `needs_three` cannot start: 3 secrets not found"),
+        "{msg}"
+    );
     for needle in [
         "`one`",
         "env var ONE",
@@ -95,9 +107,15 @@ fn missing_secrets_are_all_listed_with_every_place_looked() {
 #[test]
 fn a_task_without_a_result_type_panics_with_the_message() {
     let resolver = Resolver::new();
-    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resolver.run(needs_one_no_result))).unwrap_err();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resolver.run(needs_one_no_result)
+    }))
+    .unwrap_err();
     let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-    assert!(msg.contains("task `needs_one_no_result` cannot start: 1 secret not found"), "{msg}");
+    assert!(
+        msg.contains("task `needs_one_no_result` cannot start: 1 secret not found"),
+        "{msg}"
+    );
     assert!(msg.contains("`one`"), "{msg}");
 }
 
@@ -113,35 +131,61 @@ fn file_task(outcome: BodyOutcome, seen: &std::sync::Mutex<Vec<PathBuf>>) -> Res
     for s in flyte::current::secrets()? {
         let path = s.path().unwrap().to_owned();
         let meta = std::fs::metadata(&path).unwrap();
-        assert_eq!(meta.permissions().mode() & 0o777, 0o400, "file mode of {}", path.display());
-        let dir_mode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            meta.permissions().mode() & 0o777,
+            0o400,
+            "file mode of {}",
+            path.display()
+        );
+        let dir_mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dir_mode, 0o700, "dir mode of {}", path.display());
         assert_eq!(std::fs::read(&path).unwrap(), s.expose());
         seen.lock().unwrap().push(path);
     }
     match outcome {
         BodyOutcome::Ok => Ok(()),
-        BodyOutcome::Fail => Err(Error::NoTask { key: "simulated failure".into() }),
+        BodyOutcome::Fail => Err(Error::NoTask {
+            key: "simulated failure".into(),
+        }),
         BodyOutcome::Panic => panic!("simulated panic"),
     }
 }
 
 #[test]
 fn file_secrets_have_private_modes_and_are_removed_after_success_error_and_panic() {
-    let values = MapSource::new().with("cert", "CERT-VALUE").with("tls/key", "KEY-VALUE");
+    let values = MapSource::new()
+        .with("cert", "CERT-VALUE")
+        .with("tls/key", "KEY-VALUE");
     for outcome in [BodyOutcome::Ok, BodyOutcome::Fail, BodyOutcome::Panic] {
         let label = format!("{outcome:?}");
         let seen = std::sync::Mutex::new(Vec::new());
         let resolver = Resolver::new().with(values.clone());
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resolver.run(|| file_task(outcome, &seen))));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            resolver.run(|| file_task(outcome, &seen))
+        }));
         let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
         assert_eq!(seen.len(), 2, "{label}: the body saw both files");
-        assert!(seen.iter().any(|p| p.ends_with("tls/key")), "{label}: grouped file at group/key: {seen:?}");
+        assert!(
+            seen.iter().any(|p| p.ends_with("tls/key")),
+            "{label}: grouped file at group/key: {seen:?}"
+        );
         for path in &seen {
-            assert!(!path.exists(), "{label}: {} still exists after the task", path.display());
+            assert!(
+                !path.exists(),
+                "{label}: {} still exists after the task",
+                path.display()
+            );
         }
         let run_dir = seen[0].parent().unwrap();
-        assert!(!run_dir.exists(), "{label}: the task's directory {} remains", run_dir.display());
+        assert!(
+            !run_dir.exists(),
+            "{label}: the task's directory {} remains",
+            run_dir.display()
+        );
         match label.as_str() {
             "Ok" => assert!(matches!(result, Ok(Ok(())))),
             "Fail" => assert!(matches!(result, Ok(Err(_)))),

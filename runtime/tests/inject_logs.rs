@@ -44,8 +44,16 @@ fn values_never_appear_in_logs() {
     tracing::subscriber::with_default(subscriber, || {
         let dir = tempfile::tempdir().unwrap();
         let dotenv = dir.path().join("s.env");
-        std::fs::write(&dotenv, format!("log-file={FILE_VALUE}\nbroken line {ENV_VALUE}\n")).unwrap();
-        let good = Resolver::new().with(MapSource::new().with("log-env", ENV_VALUE).with("log-file", FILE_VALUE));
+        std::fs::write(
+            &dotenv,
+            format!("log-file={FILE_VALUE}\nbroken line {ENV_VALUE}\n"),
+        )
+        .unwrap();
+        let good = Resolver::new().with(
+            MapSource::new()
+                .with("log-env", ENV_VALUE)
+                .with("log-file", FILE_VALUE),
+        );
         assert_eq!(good.run(logged_task).unwrap(), 2);
         let missing = Resolver::new().with(MapSource::new().with("log-env", ENV_VALUE));
         let err = missing.run(logged_missing).unwrap_err();
@@ -55,10 +63,16 @@ fn values_never_appear_in_logs() {
         let err = broken.run(logged_task).unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(shown.contains("line 2"), "{shown}");
-        assert!(!shown.contains(ENV_VALUE) && !shown.contains(FILE_VALUE), "{shown}");
+        assert!(
+            !shown.contains(ENV_VALUE) && !shown.contains(FILE_VALUE),
+            "{shown}"
+        );
     });
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("secret resolved"), "the test must see the resolution logs:\n{logs}");
+    assert!(
+        logs.contains("secret resolved"),
+        "the test must see the resolution logs:\n{logs}"
+    );
     assert!(logs.contains("log-absent"), "{logs}");
     assert!(!logs.contains(ENV_VALUE), "{logs}");
     assert!(!logs.contains(FILE_VALUE), "{logs}");

@@ -1,1 +1,43 @@
-//! placeholder
+//! The local Flyte secret service: `flyteidl2.secret.SecretService` over Connect (HTTP/1.1
+//! and h2c, `application/proto` and `application/json`, gzip), on SQLite, with values
+//! encrypted at rest. The stock Python `flyte` SDK and this project's Rust client both talk
+//! to it; see `server/README.md` for the protocol, the auth model and the inject extension.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = flyte_server::Server::builder()
+//!     .data_dir("/tmp/flyte-data")
+//!     .listen("127.0.0.1:0".parse()?)
+//!     .build()?
+//!     .start()
+//!     .await?;
+//! println!("{}", server.ready_line());
+//! server.shutdown().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Synchronous callers use [`Server::start_background`], which runs the server on its own
+//! thread and runtime.
+
+mod app;
+pub mod auth;
+mod builder;
+mod crypto;
+mod error;
+mod http;
+mod running;
+mod scope;
+mod service;
+mod store;
+
+pub use auth::{INJECT_TOKEN_FILE, InjectToken, Right, TokenSet, TokensError, read_inject_token};
+pub use builder::{
+    DEFAULT_COMPRESS_MIN, DEFAULT_LISTEN, DEFAULT_MAX_BODY, LOCK_FILE, Server, ServerBuilder,
+    TOKENS_ENV,
+};
+pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
+pub use error::StartError;
+pub use running::{BackgroundServer, RunningServer, SHUTDOWN_GRACE};
+pub use service::validate::{MAX_NAME_LEN, NAME_RULE};
+pub use service::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE};
+pub use store::DATABASE_FILE;

@@ -75,7 +75,8 @@ impl SpecError {
             }
             SpecError::UnsupportedMount { .. } => format!("use `mount = \"{MOUNT_PATH}\"`"),
             SpecError::MountWithEnvVar => {
-                "a secret is either a file (`mount`) or an env var (`as_env_var`): remove one".into()
+                "a secret is either a file (`mount`) or an env var (`as_env_var`): remove one"
+                    .into()
             }
             SpecError::EscapesMount { field, .. } => format!(
                 "a file secret is written to {MOUNT_PATH}/[group/]key: the {} must not be `.`, `..`, \

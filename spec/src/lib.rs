@@ -10,4 +10,6 @@ mod rules;
 
 pub use error::{Field, SpecError};
 pub use request::{Conflict, Request, Target, check_task};
-pub use rules::{ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount};
+pub use rules::{
+    ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount,
+};

@@ -53,7 +53,12 @@ impl fmt::Display for Target {
 impl<'a> Request<'a> {
     /// A request for `key` with the defaults (env var named after the key).
     pub fn new(key: &'a str) -> Self {
-        Request { key, group: None, mount: None, as_env_var: None }
+        Request {
+            key,
+            group: None,
+            mount: None,
+            as_env_var: None,
+        }
     }
 
     /// Checks every rule and says where the secret lands. All broken rules are returned,
@@ -63,10 +68,12 @@ impl<'a> Request<'a> {
         let mut errors = Vec::new();
         // Python's two checks first, in Python's order (mount, then env name), so the first
         // error carries Python's message wherever Python refuses the input too.
-        if let Some(mount) = self.mount {
-            if normalize_mount(mount) != MOUNT_PATH {
-                errors.push(SpecError::UnsupportedMount { mount: mount.to_owned() });
-            }
+        if let Some(mount) = self.mount
+            && normalize_mount(mount) != MOUNT_PATH
+        {
+            errors.push(SpecError::UnsupportedMount {
+                mount: mount.to_owned(),
+            });
         }
         let env = match (self.mount, self.as_env_var) {
             (_, Some(name)) => Some((name.to_owned(), false)),
@@ -75,8 +82,12 @@ impl<'a> Request<'a> {
         };
         if let Some((name, derived)) = &env {
             // An empty key gets its own, clearer error below; do not report it twice.
-            if !is_valid_env_name(name) && !(*derived && self.key.is_empty()) {
-                errors.push(SpecError::InvalidEnvName { name: name.clone(), derived: *derived });
+            let empty_key = *derived && self.key.is_empty();
+            if !empty_key && !is_valid_env_name(name) {
+                errors.push(SpecError::InvalidEnvName {
+                    name: name.clone(),
+                    derived: *derived,
+                });
             }
         }
         // Then the rules where we are stricter than Python.
@@ -92,10 +103,12 @@ impl<'a> Request<'a> {
         if self.mount.is_some() {
             for (field, value) in [(Field::Group, self.group), (Field::Key, Some(self.key))] {
                 match value {
-                    Some(v) if !v.is_empty() && escapes(v) => errors.push(SpecError::EscapesMount {
-                        field,
-                        value: v.to_owned(),
-                    }),
+                    Some(v) if !v.is_empty() && escapes(v) => {
+                        errors.push(SpecError::EscapesMount {
+                            field,
+                            value: v.to_owned(),
+                        })
+                    }
                     _ => {}
                 }
             }
@@ -146,8 +159,15 @@ pub fn check_task(targets: &[Option<Target>]) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
     for (second, target) in targets.iter().enumerate() {
         let Some(target) = target else { continue };
-        if let Some(first) = targets[..second].iter().position(|t| t.as_ref() == Some(target)) {
-            conflicts.push(Conflict { first, second, target: target.clone() });
+        if let Some(first) = targets[..second]
+            .iter()
+            .position(|t| t.as_ref() == Some(target))
+        {
+            conflicts.push(Conflict {
+                first,
+                second,
+                target: target.clone(),
+            });
         }
     }
     conflicts
@@ -163,20 +183,44 @@ mod tests {
 
     #[test]
     fn accepted_forms() {
-        assert_eq!(req("my-secret").resolve(), Ok(Target::Env("MY_SECRET".into())));
-        let custom = Request { as_env_var: Some("OPENAI_API_KEY"), ..req("api-key") };
+        assert_eq!(
+            req("my-secret").resolve(),
+            Ok(Target::Env("MY_SECRET".into()))
+        );
+        let custom = Request {
+            as_env_var: Some("OPENAI_API_KEY"),
+            ..req("api-key")
+        };
         assert_eq!(custom.resolve(), Ok(Target::Env("OPENAI_API_KEY".into())));
-        let file = Request { mount: Some("/etc/flyte/secrets"), ..req("config") };
-        assert_eq!(file.resolve(), Ok(Target::File { relative: "config".into() }));
-        let grouped = Request { group: Some("g"), ..req("k") };
+        let file = Request {
+            mount: Some("/etc/flyte/secrets"),
+            ..req("config")
+        };
+        assert_eq!(
+            file.resolve(),
+            Ok(Target::File {
+                relative: "config".into()
+            })
+        );
+        let grouped = Request {
+            group: Some("g"),
+            ..req("k")
+        };
         assert_eq!(grouped.resolve(), Ok(Target::Env("G_K".into())));
-        let grouped_file = Request { group: Some("g"), mount: Some("/etc/flyte/secrets/"), ..req("k") };
+        let grouped_file = Request {
+            group: Some("g"),
+            mount: Some("/etc/flyte/secrets/"),
+            ..req("k")
+        };
         assert_eq!(
             grouped_file.resolve().unwrap().mount_path().as_deref(),
             Some("/etc/flyte/secrets/g/k")
         );
         // A key that is no env name is fine with an explicit name or as a file.
-        let dotted = Request { as_env_var: Some("MY_KEY"), ..req("my.key") };
+        let dotted = Request {
+            as_env_var: Some("MY_KEY"),
+            ..req("my.key")
+        };
         assert!(dotted.resolve().is_ok());
     }
 
@@ -187,40 +231,101 @@ mod tests {
             err[0].to_string(),
             "Invalid environment variable name: MY.KEY, must match ^[A-Z_][A-Z0-9_]*$"
         );
-        let err = Request { mount: Some("/tmp"), ..req("k") }.resolve().unwrap_err();
-        assert_eq!(err[0].to_string(), "Only /etc/flyte/secrets is supported as secret mount path today.");
+        let err = Request {
+            mount: Some("/tmp"),
+            ..req("k")
+        }
+        .resolve()
+        .unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "Only /etc/flyte/secrets is supported as secret mount path today."
+        );
     }
 
     #[test]
     fn refusals() {
         let cases: Vec<(Request<'_>, SpecError)> = vec![
-            (req("1st"), SpecError::InvalidEnvName { name: "1ST".into(), derived: true }),
+            (
+                req("1st"),
+                SpecError::InvalidEnvName {
+                    name: "1ST".into(),
+                    derived: true,
+                },
+            ),
             (req(""), SpecError::EmptyKey),
-            (Request { group: Some(""), ..req("k") }, SpecError::EmptyGroup),
             (
-                Request { as_env_var: Some("my-var"), ..req("k") },
-                SpecError::InvalidEnvName { name: "my-var".into(), derived: false },
+                Request {
+                    group: Some(""),
+                    ..req("k")
+                },
+                SpecError::EmptyGroup,
             ),
             (
-                Request { as_env_var: Some("X\n"), ..req("k") },
-                SpecError::InvalidEnvName { name: "X\n".into(), derived: false },
+                Request {
+                    as_env_var: Some("my-var"),
+                    ..req("k")
+                },
+                SpecError::InvalidEnvName {
+                    name: "my-var".into(),
+                    derived: false,
+                },
             ),
-            (req("café"), SpecError::InvalidEnvName { name: "CAFÉ".into(), derived: true }),
             (
-                Request { mount: Some("/etc/flyte/secrets"), as_env_var: Some("X"), ..req("k") },
+                Request {
+                    as_env_var: Some("X\n"),
+                    ..req("k")
+                },
+                SpecError::InvalidEnvName {
+                    name: "X\n".into(),
+                    derived: false,
+                },
+            ),
+            (
+                req("café"),
+                SpecError::InvalidEnvName {
+                    name: "CAFÉ".into(),
+                    derived: true,
+                },
+            ),
+            (
+                Request {
+                    mount: Some("/etc/flyte/secrets"),
+                    as_env_var: Some("X"),
+                    ..req("k")
+                },
                 SpecError::MountWithEnvVar,
             ),
             (
-                Request { mount: Some("/etc/flyte/secrets"), ..req("..") },
-                SpecError::EscapesMount { field: Field::Key, value: "..".into() },
+                Request {
+                    mount: Some("/etc/flyte/secrets"),
+                    ..req("..")
+                },
+                SpecError::EscapesMount {
+                    field: Field::Key,
+                    value: "..".into(),
+                },
             ),
             (
-                Request { mount: Some("/etc/flyte/secrets"), group: Some("a/b"), ..req("k") },
-                SpecError::EscapesMount { field: Field::Group, value: "a/b".into() },
+                Request {
+                    mount: Some("/etc/flyte/secrets"),
+                    group: Some("a/b"),
+                    ..req("k")
+                },
+                SpecError::EscapesMount {
+                    field: Field::Group,
+                    value: "a/b".into(),
+                },
             ),
             (
-                Request { mount: Some("/etc/flyte/secrets"), ..req("a\0") },
-                SpecError::EscapesMount { field: Field::Key, value: "a\0".into() },
+                Request {
+                    mount: Some("/etc/flyte/secrets"),
+                    ..req("a\0")
+                },
+                SpecError::EscapesMount {
+                    field: Field::Key,
+                    value: "a\0".into(),
+                },
             ),
         ];
         for (request, expected) in cases {
@@ -233,13 +338,18 @@ mod tests {
     fn conflicts() {
         let targets = [
             Some(Target::Env("A".into())),
-            Some(Target::File { relative: "a".into() }),
+            Some(Target::File {
+                relative: "a".into(),
+            }),
             None,
             Some(Target::Env("A".into())),
         ];
         let found = check_task(&targets);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].first, found[0].second), (0, 3));
-        assert_eq!(found[0].to_string(), "secrets #1 and #4 of this task both land on env var A");
+        assert_eq!(
+            found[0].to_string(),
+            "secrets #1 and #4 of this task both land on env var A"
+        );
     }
 }

@@ -39,9 +39,16 @@ pub fn normalize_mount(mount: &str) -> String {
     } else {
         ""
     };
-    let parts: Vec<&str> = mount.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = mount
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     let joined = format!("{lead}{}", parts.join("/"));
-    if joined.is_empty() { ".".to_owned() } else { joined }
+    if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
 }
 
 #[cfg(test)]
@@ -53,7 +60,17 @@ mod tests {
         for ok in ["_", "A1", "MY_SECRET", "_X", "ABC_123"] {
             assert!(is_valid_env_name(ok), "{ok:?} should be valid");
         }
-        for bad in ["", "1ST", "lower", "MY-SECRET", "MY.KEY", "X\n", "É", "A B", " A"] {
+        for bad in [
+            "",
+            "1ST",
+            "lower",
+            "MY-SECRET",
+            "MY.KEY",
+            "X\n",
+            "É",
+            "A B",
+            " A",
+        ] {
             assert!(!is_valid_env_name(bad), "{bad:?} should be invalid");
         }
     }
@@ -74,8 +91,14 @@ mod tests {
         assert_eq!(normalize_mount("/etc/flyte/secrets/"), MOUNT_PATH);
         assert_eq!(normalize_mount("/etc//flyte/./secrets"), MOUNT_PATH);
         assert_eq!(normalize_mount("///etc/flyte/secrets"), MOUNT_PATH);
-        assert_eq!(normalize_mount("//etc/flyte/secrets"), "//etc/flyte/secrets");
-        assert_eq!(normalize_mount("/etc/flyte/../flyte/secrets"), "/etc/flyte/../flyte/secrets");
+        assert_eq!(
+            normalize_mount("//etc/flyte/secrets"),
+            "//etc/flyte/secrets"
+        );
+        assert_eq!(
+            normalize_mount("/etc/flyte/../flyte/secrets"),
+            "/etc/flyte/../flyte/secrets"
+        );
         assert_eq!(normalize_mount(""), ".");
     }
 }

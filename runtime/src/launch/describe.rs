@@ -72,6 +72,11 @@ impl SecretInfo {
 impl TaskList {
     /// The tasks registered in this binary.
     pub fn of_this_binary() -> Self {
-        TaskList { tasks: crate::task::registered().into_iter().map(TaskInfo::from_def).collect() }
+        TaskList {
+            tasks: crate::task::registered()
+                .into_iter()
+                .map(TaskInfo::from_def)
+                .collect(),
+        }
     }
 }

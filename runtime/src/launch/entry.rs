@@ -16,7 +16,10 @@ pub fn main_entry() {
     match command.as_deref().and_then(OsStr::to_str) {
         Some("list") => {
             let list = TaskList::of_this_binary();
-            println!("{}", serde_json::to_string_pretty(&list).expect("task list serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("task list serialises")
+            );
             std::process::exit(0);
         }
         Some("run") => {
@@ -35,11 +38,16 @@ fn run(name: Option<&str>) -> i32 {
         return EXIT_USAGE;
     };
     let Some(task) = tasks.iter().find(|t| t.name == name) else {
-        eprintln!("error: no task `{name}` in this binary (tasks: {})", names());
+        eprintln!(
+            "error: no task `{name}` in this binary (tasks: {})",
+            names()
+        );
         return EXIT_USAGE;
     };
     let Some(runner) = task.runner else {
-        eprintln!("error: task `{name}` takes arguments or generics; call it from Rust code instead");
+        eprintln!(
+            "error: task `{name}` takes arguments or generics; call it from Rust code instead"
+        );
         return EXIT_USAGE;
     };
     if all_in_process(task) || std::env::var_os(LAUNCHED_ENV).is_some() {
@@ -68,14 +76,20 @@ fn run(name: Option<&str>) -> i32 {
 
 fn all_in_process(task: &TaskDef) -> bool {
     let process = ProcessSource::from_env();
-    task.secrets.iter().all(|s| matches!(process.fetch(s), Ok(Some(_))))
+    task.secrets
+        .iter()
+        .all(|s| matches!(process.fetch(s), Ok(Some(_))))
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
-    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
 fn program() -> String {
-    std::env::args().next().unwrap_or_else(|| "task-binary".into())
+    std::env::args()
+        .next()
+        .unwrap_or_else(|| "task-binary".into())
 }

@@ -5,8 +5,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 
-use super::describe::{TaskInfo, TaskList};
 use super::LAUNCHED_ENV;
+use super::describe::{TaskInfo, TaskList};
 use crate::Error;
 use crate::mount::{MOUNT_DIR_ENV, MountDir, standard_dir_writable};
 use crate::sources::{Found, Resolved, Resolver};
@@ -40,7 +40,12 @@ pub struct Started {
 
 impl Launcher {
     pub fn new(program: impl Into<PathBuf>) -> Self {
-        Launcher { program: program.into(), resolver: None, mount_root: None, env: Vec::new() }
+        Launcher {
+            program: program.into(),
+            resolver: None,
+            mount_root: None,
+            env: Vec::new(),
+        }
     }
 
     /// Resolve secrets with this resolver instead of [`Resolver::current`].
@@ -67,17 +72,27 @@ impl Launcher {
 
     /// Asks the binary for its tasks (`BIN list`).
     pub fn describe(&self) -> Result<TaskList, Error> {
-        let fail = |message: String| Error::Launch { task: "*".into(), message };
+        let fail = |message: String| Error::Launch {
+            task: "*".into(),
+            message,
+        };
         let out = Command::new(&self.program)
             .arg("list")
             .stderr(Stdio::inherit())
             .output()
             .map_err(|e| fail(format!("cannot start {}: {e}", self.program.display())))?;
         if !out.status.success() {
-            return Err(fail(format!("`{} list` failed with {}", self.program.display(), out.status)));
+            return Err(fail(format!(
+                "`{} list` failed with {}",
+                self.program.display(),
+                out.status
+            )));
         }
         serde_json::from_slice(&out.stdout).map_err(|e| {
-            fail(format!("`{} list` did not print a task list (is it a flyte task binary?): {e}", self.program.display()))
+            fail(format!(
+                "`{} list` did not print a task list (is it a flyte task binary?): {e}",
+                self.program.display()
+            ))
         })
     }
 
@@ -88,7 +103,11 @@ impl Launcher {
             let known: Vec<&str> = list.tasks.iter().map(|t| t.name.as_str()).collect();
             return Err(Error::Launch {
                 task: name.to_owned(),
-                message: format!("no such task in {} (tasks: {})", self.program.display(), known.join(", ")),
+                message: format!(
+                    "no such task in {} (tasks: {})",
+                    self.program.display(),
+                    known.join(", ")
+                ),
             });
         };
         self.run_info(task)
@@ -99,10 +118,13 @@ impl Launcher {
         if !task.runnable {
             return Err(Error::Launch {
                 task: task.name.clone(),
-                message: "takes arguments or generics, so it cannot be run as its own process".into(),
+                message: "takes arguments or generics, so it cannot be run as its own process"
+                    .into(),
             });
         }
-        self.prepare(&task.name, &task.secret_defs())?.spawn()?.wait()
+        self.prepare(&task.name, &task.secret_defs())?
+            .spawn()?
+            .wait()
     }
 
     /// Resolves the secrets and builds the command, without starting it.
@@ -127,8 +149,10 @@ impl Launcher {
     }
 
     fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
-        let files: Vec<(&str, &Found)> =
-            resolved.iter().filter_map(|r| r.def.file.map(|f| (f, &r.found))).collect();
+        let files: Vec<(&str, &Found)> = resolved
+            .iter()
+            .filter_map(|r| r.def.file.map(|f| (f, &r.found)))
+            .collect();
         if files.is_empty() {
             return Ok(None);
         }
@@ -142,13 +166,16 @@ impl Launcher {
             crate::mount::sweep_stale();
             return write_all(MountDir::private_under(root, "run")?).map(Some);
         }
-        let use_standard = std::env::var_os(crate::mount::ROOT_ENV).is_none() && standard_dir_writable();
+        let use_standard =
+            std::env::var_os(crate::mount::ROOT_ENV).is_none() && standard_dir_writable();
         if use_standard {
             // Another task may hold the same file right now: then this run falls back to a
             // private directory rather than fail or overwrite.
             match MountDir::standard().and_then(write_all) {
                 Ok(dir) => return Ok(Some(dir)),
-                Err(e) => tracing::debug!(error = %e, "standard secrets dir busy, using a private one"),
+                Err(e) => {
+                    tracing::debug!(error = %e, "standard secrets dir busy, using a private one")
+                }
             }
         }
         write_all(MountDir::private("run")?).map(Some)
@@ -173,17 +200,31 @@ impl Prepared {
 
     pub fn spawn(mut self) -> Result<Started, Error> {
         let child = self.command.spawn().map_err(|e| Error::Launch {
-            task: self.command.get_args().nth(1).map(|a| a.to_string_lossy().into_owned()).unwrap_or_default(),
-            message: format!("cannot start {}: {e}", self.command.get_program().to_string_lossy()),
+            task: self
+                .command
+                .get_args()
+                .nth(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            message: format!(
+                "cannot start {}: {e}",
+                self.command.get_program().to_string_lossy()
+            ),
         })?;
-        Ok(Started { child, mount: self.mount })
+        Ok(Started {
+            child,
+            mount: self.mount,
+        })
     }
 }
 
 impl Started {
     /// Waits for the task; its secret files are removed afterwards, whatever the outcome.
     pub fn wait(mut self) -> Result<ExitStatus, Error> {
-        let status = self.child.wait().map_err(|e| Error::Launch { task: String::new(), message: format!("wait failed: {e}") });
+        let status = self.child.wait().map_err(|e| Error::Launch {
+            task: String::new(),
+            message: format!("wait failed: {e}"),
+        });
         drop(self.mount.take());
         status
     }

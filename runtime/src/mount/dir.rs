@@ -35,13 +35,27 @@ impl MountDir {
 
     /// A new private directory under `root` (which must exist and be private).
     pub fn private_under(root: &Path, kind: &str) -> Result<MountDir, Error> {
-        let name = format!("{kind}-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "{kind}-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
         let dir = root.join(name);
         DirBuilder::new()
             .mode(0o700)
             .create(&dir)
-            .map_err(|source| Error::Io { action: "cannot create secrets directory", path: dir.clone(), source })?;
-        Ok(MountDir { dir, private: true, record: None, files: Vec::new(), subdirs: Vec::new() })
+            .map_err(|source| Error::Io {
+                action: "cannot create secrets directory",
+                path: dir.clone(),
+                source,
+            })?;
+        Ok(MountDir {
+            dir,
+            private: true,
+            record: None,
+            files: Vec::new(),
+            subdirs: Vec::new(),
+        })
     }
 
     /// The standard `/etc/flyte/secrets` itself (caller checked it is writable). A record of
@@ -54,9 +68,23 @@ impl MountDir {
             .recursive(true)
             .mode(0o700)
             .create(&records)
-            .map_err(|source| Error::Io { action: "cannot create run records in", path: records.clone(), source })?;
-        let record = records.join(format!("{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
-        Ok(MountDir { dir, private: false, record: Some(record), files: Vec::new(), subdirs: Vec::new() })
+            .map_err(|source| Error::Io {
+                action: "cannot create run records in",
+                path: records.clone(),
+                source,
+            })?;
+        let record = records.join(format!(
+            "{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        Ok(MountDir {
+            dir,
+            private: false,
+            record: Some(record),
+            files: Vec::new(),
+            subdirs: Vec::new(),
+        })
     }
 
     /// The directory the files are in.
@@ -68,15 +96,16 @@ impl MountDir {
     /// 0400. Returns the file's path.
     pub fn write(&mut self, relative: &str, value: &SecretValue) -> Result<PathBuf, Error> {
         let path = self.dir.join(relative);
-        if let Some(parent) = path.parent().filter(|p| *p != self.dir) {
-            if !parent.is_dir() {
-                DirBuilder::new().mode(0o700).create(parent).map_err(|source| Error::Io {
+        if let Some(parent) = path.parent().filter(|p| *p != self.dir && !p.is_dir()) {
+            DirBuilder::new()
+                .mode(0o700)
+                .create(parent)
+                .map_err(|source| Error::Io {
                     action: "cannot create secrets group directory",
                     path: parent.to_owned(),
                     source,
                 })?;
-                self.subdirs.push(parent.to_owned());
-            }
+            self.subdirs.push(parent.to_owned());
         }
         // Record before creating, so a kill between the two still leaves a trace to sweep.
         if let Some(record) = &self.record {
@@ -85,20 +114,35 @@ impl MountDir {
                 .append(true)
                 .mode(0o600)
                 .open(record)
-                .map_err(|source| Error::Io { action: "cannot write run record", path: record.clone(), source })?;
-            writeln!(f, "{relative}")
-                .map_err(|source| Error::Io { action: "cannot write run record", path: record.clone(), source })?;
+                .map_err(|source| Error::Io {
+                    action: "cannot write run record",
+                    path: record.clone(),
+                    source,
+                })?;
+            writeln!(f, "{relative}").map_err(|source| Error::Io {
+                action: "cannot write run record",
+                path: record.clone(),
+                source,
+            })?;
         }
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o400)
             .open(&path)
-            .map_err(|source| Error::Io { action: "cannot create secret file", path: path.clone(), source })?;
+            .map_err(|source| Error::Io {
+                action: "cannot create secret file",
+                path: path.clone(),
+                source,
+            })?;
         self.files.push(path.clone());
         file.write_all(value.expose())
             .and_then(|()| file.sync_data())
-            .map_err(|source| Error::Io { action: "cannot write secret file", path: path.clone(), source })?;
+            .map_err(|source| Error::Io {
+                action: "cannot write secret file",
+                path: path.clone(),
+                source,
+            })?;
         Ok(path)
     }
 }

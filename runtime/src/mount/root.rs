@@ -34,12 +34,17 @@ fn default_root(uid: u32) -> PathBuf {
 }
 
 pub(crate) fn ensure_private_dir(dir: &Path, uid: u32) -> Result<(), Error> {
-    let io = |action, source| Error::Io { action, path: dir.to_owned(), source };
+    let io = |action, source| Error::Io {
+        action,
+        path: dir.to_owned(),
+        source,
+    };
     match DirBuilder::new().recursive(true).mode(0o700).create(dir) {
         Ok(()) => {}
         Err(e) => return Err(io("cannot create secrets directory", e)),
     }
-    let meta = std::fs::symlink_metadata(dir).map_err(|e| io("cannot inspect secrets directory", e))?;
+    let meta =
+        std::fs::symlink_metadata(dir).map_err(|e| io("cannot inspect secrets directory", e))?;
     if !meta.is_dir() || meta.uid() != uid {
         return Err(io(
             "refusing secrets directory not owned by this user (or not a directory)",
@@ -56,7 +61,13 @@ pub(crate) fn ensure_private_dir(dir: &Path, uid: u32) -> Result<(), Error> {
 /// Whether the standard `/etc/flyte/secrets` exists or can be created, and is writable.
 pub fn standard_dir_writable() -> bool {
     let dir = Path::new(flyte_spec::MOUNT_PATH);
-    if !dir.is_dir() && DirBuilder::new().recursive(true).mode(0o755).create(dir).is_err() {
+    if !dir.is_dir()
+        && DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(dir)
+            .is_err()
+    {
         return false;
     }
     rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()

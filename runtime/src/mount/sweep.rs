@@ -26,15 +26,23 @@ fn owner_gone(name: &str) -> bool {
     // `<kind>-<pid>-<seq>` or `<pid>-<seq>`
     let mut parts = name.rsplitn(3, '-');
     let (_seq, pid) = (parts.next(), parts.next());
-    match pid.and_then(|p| p.parse::<i32>().ok()).and_then(rustix::process::Pid::from_raw) {
+    match pid
+        .and_then(|p| p.parse::<i32>().ok())
+        .and_then(rustix::process::Pid::from_raw)
+    {
         Some(pid) if pid.as_raw_nonzero().get() as u32 == std::process::id() => false,
-        Some(pid) => matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH)),
+        Some(pid) => matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        ),
         None => false,
     }
 }
 
 pub(crate) fn sweep_private(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -46,7 +54,9 @@ pub(crate) fn sweep_private(root: &Path) {
 }
 
 fn sweep_standard(records: &Path) {
-    let Ok(entries) = std::fs::read_dir(records) else { return };
+    let Ok(entries) = std::fs::read_dir(records) else {
+        return;
+    };
     let mount = records.parent().unwrap_or(records);
     for entry in entries.flatten() {
         let name = entry.file_name();

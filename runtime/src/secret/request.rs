@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 ///
 /// ```
 /// use flyte::Secret;
-/// let s = Secret::new("api-key").as_env_var("OPENAI_API_KEY").build().unwrap();
+/// let s = Secret::builder("api-key").as_env_var("OPENAI_API_KEY").build().unwrap();
 /// assert_eq!(s.env_var(), Some("OPENAI_API_KEY"));
-/// let err = Secret::new("my.key").build().unwrap_err();
+/// assert_eq!(Secret::new("my-secret").unwrap().env_var(), Some("MY_SECRET"));
+/// let err = Secret::new("my.key").unwrap_err();
 /// assert_eq!(err.to_string(), "Invalid environment variable name: MY.KEY, must match ^[A-Z_][A-Z0-9_]*$");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -34,9 +35,18 @@ pub struct SecretBuilder {
 }
 
 impl Secret {
-    /// Starts a request for `key`; by default the secret becomes the env var derived from it.
-    pub fn new(key: impl Into<String>) -> SecretBuilder {
-        SecretBuilder { key: key.into(), ..SecretBuilder::default() }
+    /// A request for `key` with the defaults, as Python's `Secret("key")`: the env var
+    /// derived from the key.
+    pub fn new(key: impl Into<String>) -> Result<Secret, SpecError> {
+        Secret::builder(key).build()
+    }
+
+    /// Starts a request for `key`, to add `group`, `mount` or `as_env_var`.
+    pub fn builder(key: impl Into<String>) -> SecretBuilder {
+        SecretBuilder {
+            key: key.into(),
+            ..SecretBuilder::default()
+        }
     }
 
     pub fn key(&self) -> &str {
@@ -87,6 +97,8 @@ impl SecretBuilder {
         self
     }
 
+    /// Named after Python's field, hence `as_` on a builder method.
+    #[allow(clippy::wrong_self_convention)]
     pub fn as_env_var(mut self, name: impl Into<String>) -> Self {
         self.as_env_var = Some(name.into());
         self
@@ -101,10 +113,18 @@ impl SecretBuilder {
             mount: self.mount.as_deref(),
             as_env_var: self.as_env_var.as_deref(),
         };
-        let target = request.resolve().map_err(|mut errors| errors.swap_remove(0))?;
+        let target = request
+            .resolve()
+            .map_err(|mut errors| errors.swap_remove(0))?;
         // Python stores the mount as a pathlib.Path, so its str() is the normalised form.
         let mount = self.mount.map(|m| flyte_spec::normalize_mount(&m));
-        Ok(Secret { key: self.key, group: self.group, mount, as_env_var: self.as_env_var, target })
+        Ok(Secret {
+            key: self.key,
+            group: self.group,
+            mount,
+            as_env_var: self.as_env_var,
+            target,
+        })
     }
 }
 
@@ -113,7 +133,7 @@ impl std::str::FromStr for Secret {
 
     /// `"my-secret"` as in `secrets = "my-secret"`.
     fn from_str(key: &str) -> Result<Self, Self::Err> {
-        Secret::new(key).build()
+        Secret::new(key)
     }
 }
 
@@ -123,17 +143,23 @@ mod tests {
 
     #[test]
     fn stable_hash_matches_python_layout() {
-        let s = Secret::new("my-secret").build().unwrap();
+        let s = Secret::new("my-secret").unwrap();
         let expected = hex::encode(Sha256::digest(b"my-secret|||MY_SECRET"));
         assert_eq!(s.stable_hash(), expected);
-        let f = Secret::new("config").mount("/etc/flyte/secrets/").build().unwrap();
+        let f = Secret::builder("config")
+            .mount("/etc/flyte/secrets/")
+            .build()
+            .unwrap();
         let expected = hex::encode(Sha256::digest(b"config||/etc/flyte/secrets|"));
         assert_eq!(f.stable_hash(), expected);
     }
 
     #[test]
     fn first_error_is_pythons() {
-        let err = Secret::new("k").mount("/tmp").build().unwrap_err();
-        assert_eq!(err.to_string(), "Only /etc/flyte/secrets is supported as secret mount path today.");
+        let err = Secret::builder("k").mount("/tmp").build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Only /etc/flyte/secrets is supported as secret mount path today."
+        );
     }
 }

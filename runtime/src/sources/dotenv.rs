@@ -51,7 +51,10 @@ pub struct ParseError {
 
 impl DotenvSource {
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        DotenvSource { path: path.into(), cache: Mutex::new(None) }
+        DotenvSource {
+            path: path.into(),
+            cache: Mutex::new(None),
+        }
     }
 
     /// `$FLYTE_SECRETS_FILE`, else `.flyte/secrets.env`.
@@ -86,7 +89,10 @@ impl DotenvSource {
                 secret: names.first().cloned().unwrap_or_default(),
                 message: e.to_string(),
             })?;
-            let map = parsed.into_iter().map(|(k, v)| (k, SecretValue::from(v))).collect();
+            let map = parsed
+                .into_iter()
+                .map(|(k, v)| (k, SecretValue::from(v)))
+                .collect();
             *cache = Some((stamp, map));
         }
         let map = &cache.as_ref().expect("filled above").1;
@@ -94,7 +100,11 @@ impl DotenvSource {
     }
 
     fn io_error(&self, source: std::io::Error) -> Error {
-        Error::Io { action: "cannot read dotenv secrets file", path: self.path.clone(), source }
+        Error::Io {
+            action: "cannot read dotenv secrets file",
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -117,7 +127,11 @@ impl SecretSource for DotenvSource {
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        format!("dotenv file {} (entry {})", self.path.display(), names(secret).join(" or "))
+        format!(
+            "dotenv file {} (entry {})",
+            self.path.display(),
+            names(secret).join(" or ")
+        )
     }
 }
 
@@ -132,13 +146,22 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, ParseError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let line = line.strip_prefix("export ").map(str::trim_start).unwrap_or(line);
+        let line = line
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(line);
         let Some((name, rest)) = line.split_once('=') else {
-            return Err(ParseError { line: line_no, problem: "expected NAME=value" });
+            return Err(ParseError {
+                line: line_no,
+                problem: "expected NAME=value",
+            });
         };
         let name = name.trim();
         if name.is_empty() || name.contains(char::is_whitespace) || name.contains('#') {
-            return Err(ParseError { line: line_no, problem: "invalid entry name" });
+            return Err(ParseError {
+                line: line_no,
+                problem: "invalid entry name",
+            });
         }
         let rest = rest.trim_start();
         let value = match rest.chars().next() {
@@ -154,19 +177,34 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, ParseError> {
                             body.push('\n');
                             body.push_str(next.strip_suffix('\r').unwrap_or(next));
                         }
-                        None => return Err(ParseError { line: line_no, problem: "unterminated quoted value" }),
+                        None => {
+                            return Err(ParseError {
+                                line: line_no,
+                                problem: "unterminated quoted value",
+                            });
+                        }
                     }
                 };
                 let trailing = body[end + 1..].trim();
                 if !(trailing.is_empty() || trailing.starts_with('#')) {
-                    return Err(ParseError { line: line_no, problem: "unexpected text after the closing quote" });
+                    return Err(ParseError {
+                        line: line_no,
+                        problem: "unexpected text after the closing quote",
+                    });
                 }
                 let inner = &body[..end];
-                if q == '"' { unescape(inner) } else { inner.to_owned() }
+                if q == '"' {
+                    unescape(inner)
+                } else {
+                    inner.to_owned()
+                }
             }
             _ => {
                 // Unquoted: an inline comment starts at whitespace followed by `#`.
-                let cut = rest.find(" #").or_else(|| rest.find("\t#")).unwrap_or(rest.len());
+                let cut = rest
+                    .find(" #")
+                    .or_else(|| rest.find("\t#"))
+                    .unwrap_or(rest.len());
                 rest[..cut].trim_end().to_owned()
             }
         };
@@ -248,7 +286,13 @@ mod tests {
     #[test]
     fn errors_name_the_line_not_the_value() {
         let err = parse("ok=1\nthis line has no equals sign SECRETISH\n").unwrap_err();
-        assert_eq!(err, ParseError { line: 2, problem: "expected NAME=value" });
+        assert_eq!(
+            err,
+            ParseError {
+                line: 2,
+                problem: "expected NAME=value"
+            }
+        );
         assert!(!err.to_string().contains("SECRETISH"));
         let err = parse("a=\"never closed SECRETISH\n").unwrap_err();
         assert_eq!(err.line, 1);
@@ -264,16 +308,43 @@ mod tests {
         let path = dir.join("secrets.env");
         std::fs::write(&path, "MY_SECRET=by-env-name\ngithub/token=by-key\n").unwrap();
         let source = DotenvSource::new(&path);
-        let by_env = SecretDef { key: "my-secret", group: None, env_var: Some("MY_SECRET"), file: None };
-        let by_key = SecretDef { key: "token", group: Some("github"), env_var: Some("GITHUB_TOKEN"), file: None };
-        let absent = SecretDef { key: "nope", group: None, env_var: Some("NOPE"), file: None };
-        assert_eq!(source.fetch(&by_env).unwrap().unwrap().value().expose(), b"by-env-name");
-        assert_eq!(source.fetch(&by_key).unwrap().unwrap().value().expose(), b"by-key");
+        let by_env = SecretDef {
+            key: "my-secret",
+            group: None,
+            env_var: Some("MY_SECRET"),
+            file: None,
+        };
+        let by_key = SecretDef {
+            key: "token",
+            group: Some("github"),
+            env_var: Some("GITHUB_TOKEN"),
+            file: None,
+        };
+        let absent = SecretDef {
+            key: "nope",
+            group: None,
+            env_var: Some("NOPE"),
+            file: None,
+        };
+        assert_eq!(
+            source.fetch(&by_env).unwrap().unwrap().value().expose(),
+            b"by-env-name"
+        );
+        assert_eq!(
+            source.fetch(&by_key).unwrap().unwrap().value().expose(),
+            b"by-key"
+        );
         assert!(source.fetch(&absent).unwrap().is_none());
         std::fs::write(&path, "MY_SECRET=changed-and-longer\n").unwrap();
-        assert_eq!(source.fetch(&by_env).unwrap().unwrap().value().expose(), b"changed-and-longer");
+        assert_eq!(
+            source.fetch(&by_env).unwrap().unwrap().value().expose(),
+            b"changed-and-longer"
+        );
         let missing = DotenvSource::new(dir.join("absent.env"));
-        assert!(missing.fetch(&by_env).unwrap().is_none(), "a missing file is no source, not an error");
+        assert!(
+            missing.fetch(&by_env).unwrap().is_none(),
+            "a missing file is no source, not an error"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -29,13 +29,22 @@ impl MapSource {
 
 impl<K: Into<String>, V: Into<SecretValue>> FromIterator<(K, V)> for MapSource {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        MapSource { values: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+        MapSource {
+            values: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 }
 
 impl SecretSource for MapSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        Ok(self.values.get(&secret.display_name()).cloned().map(Found::Value))
+        Ok(self
+            .values
+            .get(&secret.display_name())
+            .cloned()
+            .map(Found::Value))
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {

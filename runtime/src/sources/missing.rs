@@ -18,7 +18,12 @@ pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
         if missing.len() == 1 { "" } else { "s" }
     );
     for m in missing {
-        let _ = write!(out, "\n  - `{}`, looked in: {}", m.secret, m.looked.join("; "));
+        let _ = write!(
+            out,
+            "\n  - `{}`, looked in: {}",
+            m.secret,
+            m.looked.join("; ")
+        );
     }
     out
 }

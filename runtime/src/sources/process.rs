@@ -28,7 +28,9 @@ impl ProcessSource {
 
     /// Looks for file secrets under `mount_dir` instead.
     pub fn with_mount_dir(mount_dir: impl Into<PathBuf>) -> Self {
-        ProcessSource { mount_dir: mount_dir.into() }
+        ProcessSource {
+            mount_dir: mount_dir.into(),
+        }
     }
 
     pub fn mount_dir(&self) -> &Path {
@@ -40,13 +42,25 @@ impl SecretSource for ProcessSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
         if let Some(name) = secret.env_var {
             // Raw bytes: a non-UTF-8 value is still a value.
-            return Ok(std::env::var_os(name).map(|v| Found::Value(SecretValue::new(v.into_encoded_bytes()))));
+            return Ok(std::env::var_os(name)
+                .map(|v| Found::Value(SecretValue::new(v.into_encoded_bytes()))));
         }
-        let Some(path) = secret.path_under(&self.mount_dir) else { return Ok(None) };
+        let Some(path) = secret.path_under(&self.mount_dir) else {
+            return Ok(None);
+        };
         match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(Found::File { path, value: SecretValue::new(bytes) })),
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
-            Err(source) => Err(Error::Io { action: "cannot read secret file", path, source }),
+            Ok(bytes) => Ok(Some(Found::File {
+                path,
+                value: SecretValue::new(bytes),
+            })),
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                Ok(None)
+            }
+            Err(source) => Err(Error::Io {
+                action: "cannot read secret file",
+                path,
+                source,
+            }),
         }
     }
 

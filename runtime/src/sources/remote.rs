@@ -19,7 +19,9 @@ pub struct ServiceSource {
 
 impl ServiceSource {
     pub fn new(client: remote::Client) -> Self {
-        ServiceSource { client: blocking::Client::new(client) }
+        ServiceSource {
+            client: blocking::Client::new(client),
+        }
     }
 }
 
@@ -46,7 +48,11 @@ impl SecretSource for ServiceSource {
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        format!("secret service {} (secret {})", self.client.0.endpoint(), service_name(secret))
+        format!(
+            "secret service {} (secret {})",
+            self.client.0.endpoint(),
+            service_name(secret)
+        )
     }
 }
 

@@ -54,7 +54,9 @@ impl Resolver {
     /// The default chain: the process (env var or mounted file), then the dotenv file, then
     /// the secret service set with [`crate::init`], if any.
     pub fn default_chain() -> Self {
-        let chain = Resolver::new().with(ProcessSource::from_env()).with(DotenvSource::from_env());
+        let chain = Resolver::new()
+            .with(ProcessSource::from_env())
+            .with(DotenvSource::from_env());
         match super::remote::configured() {
             Some(remote) => chain.with_shared(remote),
             None => chain,
@@ -88,12 +90,19 @@ impl Resolver {
     /// Runs `fut` with this resolver in effect while it is polled, on whatever thread polls
     /// it. Concurrent futures with different resolvers do not see each other's.
     pub fn scope<F: Future>(self, fut: F) -> Scope<F> {
-        Scope { resolver: Some(self), fut: Box::pin(fut) }
+        Scope {
+            resolver: Some(self),
+            fut: Box::pin(fut),
+        }
     }
 
     /// Resolves every secret of a task. All missing secrets are reported together, each with
     /// every place looked; a failing source stops resolution with its error.
-    pub fn resolve<'a>(&self, task: &str, secrets: &[SecretDef<'a>]) -> Result<Vec<Resolved<'a>>, Error> {
+    pub fn resolve<'a>(
+        &self,
+        task: &str,
+        secrets: &[SecretDef<'a>],
+    ) -> Result<Vec<Resolved<'a>>, Error> {
         let mut resolved = Vec::with_capacity(secrets.len());
         let mut missing = Vec::new();
         'secrets: for def in secrets {
@@ -114,9 +123,15 @@ impl Resolver {
         } else if tracing::enabled!(tracing::Level::DEBUG) {
             let names: Vec<&str> = missing.iter().map(|m| m.secret.as_str()).collect();
             tracing::debug!(task, missing = ?names, "secrets missing");
-            Err(Error::MissingSecrets { task: task.to_owned(), missing })
+            Err(Error::MissingSecrets {
+                task: task.to_owned(),
+                missing,
+            })
         } else {
-            Err(Error::MissingSecrets { task: task.to_owned(), missing })
+            Err(Error::MissingSecrets {
+                task: task.to_owned(),
+                missing,
+            })
         }
     }
 }

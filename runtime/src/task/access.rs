@@ -78,7 +78,9 @@ pub fn task_name() -> Option<&'static str> {
 fn lookup(key: &str, group: Option<&str>) -> Result<TaskSecret, Error> {
     with_current(|running| {
         let Some(running) = running else {
-            return Err(Error::NoTask { key: key.to_owned() });
+            return Err(Error::NoTask {
+                key: key.to_owned(),
+            });
         };
         running
             .secrets

@@ -53,12 +53,19 @@ impl Drop for TaskGuard {
 pub fn enter(task: &'static TaskDef) -> Result<TaskGuard, Error> {
     let running = Arc::new(resolve(task)?);
     let prev = CURRENT.with(|c| c.replace(Some(running.clone())));
-    Ok(TaskGuard { running, prev: Some(prev) })
+    Ok(TaskGuard {
+        running,
+        prev: Some(prev),
+    })
 }
 
 fn resolve(task: &'static TaskDef) -> Result<Running, Error> {
     if task.secrets.is_empty() {
-        return Ok(Running { task, secrets: Vec::new(), _files: None });
+        return Ok(Running {
+            task,
+            secrets: Vec::new(),
+            _files: None,
+        });
     }
     let resolved = Resolver::current().resolve(task.name, task.secrets)?;
     let mut files: Option<MountDir> = None;
@@ -78,7 +85,11 @@ fn resolve(task: &'static TaskDef) -> Result<Running, Error> {
         };
         secrets.push(TaskSecret { def, value, path });
     }
-    Ok(Running { task, secrets, _files: files })
+    Ok(Running {
+        task,
+        secrets,
+        _files: files,
+    })
 }
 
 /// Runs `fut` with the task's secrets current while it is polled, on whichever thread polls
@@ -89,7 +100,10 @@ pub fn scoped<F: Future>(mut guard: TaskGuard, fut: F) -> Scoped<F> {
     if let Some(prev) = guard.prev.take() {
         CURRENT.with(|c| *c.borrow_mut() = prev);
     }
-    Scoped { running: guard.running.clone(), fut: Box::pin(fut) }
+    Scoped {
+        running: guard.running.clone(),
+        fut: Box::pin(fut),
+    }
 }
 
 /// The future returned by [`scoped`].

@@ -44,7 +44,10 @@ impl TaskDef {
 
     /// The declared secret with this key (and group, when given).
     pub fn find(&self, key: &str, group: Option<&str>) -> Option<&'static SecretDef<'static>> {
-        let mut hits = self.secrets.iter().filter(|s| s.key == key && (group.is_none() || s.group == group));
+        let mut hits = self
+            .secrets
+            .iter()
+            .filter(|s| s.key == key && (group.is_none() || s.group == group));
         hits.next()
     }
 }
@@ -73,7 +76,10 @@ inventory::collect!(TaskEntry);
 
 /// Every task registered in this binary, sorted by name.
 pub fn registered() -> Vec<&'static TaskDef> {
-    let mut tasks: Vec<_> = inventory::iter::<TaskEntry>.into_iter().map(|e| e.0).collect();
+    let mut tasks: Vec<_> = inventory::iter::<TaskEntry>
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
     tasks.sort_by_key(|t| (t.name, t.module_path));
     tasks
 }

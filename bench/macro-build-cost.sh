@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# What `#[task]` costs a user's build. Generates (in a temp dir) two crates that depend on
+# flyte by path: one with N functions each annotated `#[task(secrets = [...3 secrets...])]`,
+# the same functions unannotated in the other (bodies identical, both use `flyte::secret!`).
+# Builds the dependencies once, then times `cargo check` (or CMD=build) of just the crate,
+# RUNS times each, alternating, touching the source before every run. Prints the medians of
+# wall time and of CPU time (user+sys, steadier on a shared machine) and their ratios.
+#
+#   bash bench/macro-build-cost.sh                    # N=500 RUNS=7 CMD=check BODY=small
+#   BODY=tiny N=200 RUNS=5 bash bench/macro-build-cost.sh
+#
+# OPT_MACROS=1 builds proc-macros optimised ([profile.dev.build-override] opt-level = 3), as
+# a user can choose to; by default they are built as cargo does in dev, unoptimised.
+# BODY=small: a dozen lines of ordinary code per function; BODY=tiny: two lines (the
+# worst case for the ratio, the generated code is then most of the crate).
+# Goal (issue #2): annotated / plain <= 1.3 for `cargo check`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${N:-500}
+RUNS=${RUNS:-7}
+CMD=${CMD:-check}
+BODY=${BODY:-small}
+OPT_MACROS=${OPT_MACROS:-0}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/flyte-macro-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+# Shared by both crates so the dependencies are built once; reusable across invocations.
+export CARGO_TARGET_DIR=${BENCH_TARGET_DIR:-$WORK/target}
+
+body() { # I
+    local i=$1
+    if [ "$BODY" = tiny ]; then
+        printf 'pub fn task_%d(x: u32) -> Result<u32, flyte::Error> {\n' "$i"
+        printf '    let s = flyte::secret!("secret-%d-a")?;\n' "$i"
+        printf '    Ok(x.wrapping_mul(%d) + s.expose().len() as u32)\n}\n\n' "$i"
+        return
+    fi
+    cat <<RUST
+pub fn task_$i(input: &str) -> Result<Vec<String>, flyte::Error> {
+    let token = flyte::secret!("secret-$i-a")?;
+    let mut out = Vec::new();
+    for (n, line) in input.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('=') {
+            Some((k, v)) => out.push(format!("{n}:{}={}", k.trim(), v.len() + token.expose().len())),
+            None => out.push(format!("{n}:{line}:{}", $i)),
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+RUST
+}
+
+generate() { # DIR NAME annotated|plain
+    local dir=$1 name=$2 kind=$3
+    mkdir -p "$dir/src"
+    cat >"$dir/Cargo.toml" <<TOML
+[package]
+name = "$name"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+flyte = { path = "$ROOT/runtime" }
+
+[workspace]
+TOML
+    if [ "$OPT_MACROS" = 1 ]; then
+        printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$dir/Cargo.toml"
+    fi
+    # Same versions as the workspace, so both crates share one build of the dependencies.
+    cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
+    {
+        echo "#![allow(dead_code)]"
+        [ "$kind" = annotated ] && echo "use flyte::{Secret, task};"
+        for ((i = 0; i < N; i++)); do
+            if [ "$kind" = annotated ]; then
+                printf '#[task(secrets = ["secret-%d-a", Secret(key = "secret-%d-b", group = "team-%d", as_env_var = "B_%d"), Secret(key = "secret-%d-c", mount = "/etc/flyte/secrets")])]\n' \
+                    "$i" "$i" "$i" "$i" "$i"
+            fi
+            body "$i"
+        done
+    } >"$dir/src/lib.rs"
+}
+
+generate "$WORK/annotated" bench_annotated annotated
+generate "$WORK/plain" bench_plain plain
+
+echo "building dependencies once (target dir $CARGO_TARGET_DIR) ..." >&2
+for kind in annotated plain; do
+    (cd "$WORK/$kind" && cargo "$CMD" -q 2>&1 | tail -5 >&2)
+done
+
+time_one() { # DIR -> "wall cpu"
+    touch "$1/src/lib.rs"
+    local TIMEFORMAT='%R %U %S'
+    local t
+    t=$( { time cargo "$CMD" -q --manifest-path "$1/Cargo.toml" >/dev/null 2>&1; } 2>&1 )
+    awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' <<<"$t"
+}
+
+declare -a a_wall a_cpu p_wall p_cpu
+for ((r = 0; r < RUNS; r++)); do
+    read -r w c <<<"$(time_one "$WORK/annotated")"; a_wall+=("$w"); a_cpu+=("$c")
+    read -r w c <<<"$(time_one "$WORK/plain")"; p_wall+=("$w"); p_cpu+=("$c")
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+ratio() { awk -v a="$1" -v p="$2" 'BEGIN { printf "%.2f", a / p }'; }
+aw=$(median "${a_wall[@]}"); pw=$(median "${p_wall[@]}")
+ac=$(median "${a_cpu[@]}"); pc=$(median "${p_cpu[@]}")
+echo "cargo $CMD of a crate with $N functions (BODY=$BODY OPT_MACROS=$OPT_MACROS), $RUNS runs each, medians:"
+echo "  annotated (#[task], 3 secrets each): wall ${aw}s  cpu ${ac}s   wall runs: ${a_wall[*]}"
+echo "  plain:                               wall ${pw}s  cpu ${pc}s   wall runs: ${p_wall[*]}"
+echo "  ratio annotated / plain: wall $(ratio "$aw" "$pw")x, cpu $(ratio "$ac" "$pc")x (goal <= 1.30x)"
+echo "  per annotated function: $(awk -v a="$aw" -v p="$pw" -v n="$N" 'BEGIN { printf "%.2f", (a - p) * 1000 / n }') ms wall"

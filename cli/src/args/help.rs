@@ -1,0 +1,100 @@
+//! The examples shown after `--help`.
+
+pub const LONG_ABOUT: &str = "\
+Manage Flyte secrets and run tasks with their secrets injected.
+
+The verbs and flags are those of the Python `flyte` CLI. The endpoint, TLS and organization
+come from the Python SDK's config file and FLYTE_* env vars (admin.endpoint,
+FLYTE_ADMIN_ENDPOINT, ...); the flags below override them.
+
+With no endpoint configured anywhere, the secret commands and `flyte run` use the local
+secret service in your data directory (e.g. ~/.local/share/flyte), started inside the
+command for its duration: nothing to start by hand.";
+
+pub const MAIN: &str = "\
+Examples:
+  flyte create secret db-password            # prompts for the value, hidden
+  printf %s \"$TOKEN\" | flyte create secret api-token
+  flyte get secret
+  flyte get secret -o json
+  flyte run ./target/debug/my-tasks my_task  # injects the task's declared secrets
+  flyte --endpoint dns:///flyte.example.com get secret -p my-project -d development
+  flyte serve --listen 127.0.0.1:8090
+
+Exit codes: 0 ok, 1 error, 2 usage error; `flyte run` exits with the task's code.
+Set NO_COLOR to turn colors off.";
+
+pub const CREATE_SECRET: &str = "\
+Examples:
+  flyte create secret my-secret                       # hidden prompt on a terminal
+  printf %s \"$VALUE\" | flyte create secret my-secret  # from stdin (one final newline dropped)
+  flyte create secret my-secret --from-file ./key.pem
+  flyte create secret my-secret --value my-value      # visible in shell history: avoid
+  flyte create secret my-secret -p my-project -d development
+  flyte create secret ghcr --type image_pull --registry ghcr.io --username me   # password prompted
+  flyte create secret regcreds --type image_pull --from-docker-config --registries ghcr.io,docker.io
+  flyte create secret regcreds --type image_pull      # prompts for registry, username, password
+
+Without -p/-d the secret is organization-wide. Image pull secrets are always
+organization-wide. The value is never printed.";
+
+pub const UPDATE_SECRET: &str = "\
+Examples:
+  flyte update secret my-secret                       # hidden prompt on a terminal
+  printf %s \"$NEW\" | flyte update secret my-secret
+  flyte update secret my-secret --from-file ./new-key.pem -p my-project -d development
+  flyte update secret regcreds --type image_pull --from-docker-config";
+
+pub const GET_SECRET: &str = "\
+Examples:
+  flyte get secret                       # every organization-wide secret, as a table
+  flyte get secret -p my-project -d development
+  flyte get secret my-secret             # one secret, as JSON
+  flyte get secret -o json | jq '.[].id.name'
+
+Values are never shown: the service does not return them.";
+
+pub const DELETE_SECRET: &str = "\
+Examples:
+  flyte delete secret my-secret
+  flyte delete secret my-secret -p my-project -d development";
+
+pub const RUN: &str = "\
+Examples:
+  flyte run ./target/debug/examples/task_fixtures env_task
+  flyte run ./my-tasks my_task -p my-project -d development
+
+The task's declared secrets are looked up, first hit wins: the environment of this command
+(an env var, or a file under $FLYTE_SECRETS_DIR or /etc/flyte/secrets), the dotenv file
+(secrets.file, FLYTE_SECRETS_FILE, default .flyte/secrets.env), then the secret service
+(the configured endpoint, else the local service). The task gets env secrets in its
+environment and file secrets in a private directory removed when it ends. If any secret is
+missing the task does not start and every place looked is listed.";
+
+pub const LOGOUT: &str = "\
+Examples:
+  flyte logout
+  flyte logout --endpoint dns:///flyte.example.com
+
+The tokens are the Python SDK's keyring items, so this also logs the Python CLI out.";
+
+pub const AUTH_STATUS: &str = "\
+Examples:
+  flyte auth status
+  flyte auth status --endpoint dns:///flyte.example.com";
+
+pub const COMPLETION: &str = "\
+Examples:
+  flyte completion bash > ~/.local/share/bash-completion/completions/flyte
+  flyte completion zsh > \"${fpath[1]}/_flyte\"
+  flyte completion fish > ~/.config/fish/completions/flyte.fish";
+
+pub const SERVE: &str = "\
+Examples:
+  flyte serve                                  # 127.0.0.1:8090, data in ~/.local/share/flyte
+  flyte serve --listen 127.0.0.1:0 --data-dir ./flyte-data
+  flyte serve --listen 0.0.0.0:8090 --tokens ./tokens.txt
+
+It prints one line on stdout once it listens, e.g.
+  flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)
+Point clients at it with --endpoint http://127.0.0.1:8090 or FLYTE_ADMIN_ENDPOINT.";

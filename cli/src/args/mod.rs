@@ -1,0 +1,173 @@
+//! The command line, as clap parses it. Verbs and flags mirror the Python `flyte` CLI
+//! (flyte 2.12.1) where it has them: `flyte create secret`, `flyte get secret`, ...
+
+mod help;
+mod secret;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use secret::{
+    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, OutputFormat, ScopeArgs, TypeArg,
+    UpdateSecretArgs, ValueArgs,
+};
+
+/// `flyte`: secrets for Flyte tasks, on a Flyte cluster or the local secret service.
+#[derive(Debug, Parser)]
+#[command(
+    name = "flyte",
+    version,
+    about = "Manage Flyte secrets and run tasks with their secrets injected.",
+    long_about = help::LONG_ABOUT,
+    after_help = help::MAIN,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes; they override the config file and `FLYTE_*` env vars.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// The secret service endpoint: dns:///host:port, https://host, http://host:port or
+    /// host:port. Overrides admin.endpoint and FLYTE_ADMIN_ENDPOINT.
+    #[arg(long, global = true, value_name = "ENDPOINT")]
+    pub endpoint: Option<String>,
+
+    /// Use plaintext HTTP instead of TLS (admin.insecure).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// The config file to read instead of searching for one.
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE", value_parser = existing_file)]
+    pub config: Option<PathBuf>,
+
+    /// The organization (task.org; default: from the endpoint's host).
+    #[arg(long, global = true, value_name = "ORG")]
+    pub org: Option<String>,
+
+    /// Log more to stderr (-v info, -vv debug, -vvv trace). RUST_LOG also works.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Never show a progress spinner.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a resource.
+    #[command(subcommand)]
+    Create(CreateCommand),
+    /// Show resources.
+    #[command(subcommand)]
+    Get(GetCommand),
+    /// Change a resource.
+    #[command(subcommand)]
+    Update(UpdateCommand),
+    /// Remove a resource.
+    #[command(subcommand)]
+    Delete(DeleteCommand),
+    /// Run the local Flyte secret service (SQLite, encrypted at rest).
+    #[command(after_help = help::SERVE)]
+    Serve(crate::serve::ServeArgs),
+    /// Run one task of a task binary as its own process, with its declared secrets injected.
+    #[command(after_help = help::RUN)]
+    Run(RunArgs),
+    /// Delete the cached login (OAuth2 tokens) of an endpoint from the OS keyring.
+    #[command(after_help = help::LOGOUT)]
+    Logout,
+    /// Login state.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Print a shell completion script.
+    #[command(after_help = help::COMPLETION)]
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreateCommand {
+    /// Create a secret; the value comes from --value, --from-file, a hidden prompt or stdin.
+    #[command(after_help = help::CREATE_SECRET)]
+    Secret(CreateSecretArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GetCommand {
+    /// List all secrets of a scope, or show one. Never shows a value.
+    #[command(after_help = help::GET_SECRET)]
+    Secret(GetSecretArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Replace the value of an existing secret.
+    #[command(after_help = help::UPDATE_SECRET)]
+    Secret(UpdateSecretArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeleteCommand {
+    /// Delete a secret.
+    #[command(after_help = help::DELETE_SECRET)]
+    Secret(DeleteSecretArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Whether tokens are cached for the endpoint (never shows them).
+    #[command(after_help = help::AUTH_STATUS)]
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The task binary (built with #[flyte::main]).
+    #[arg(value_name = "BINARY")]
+    pub binary: PathBuf,
+    /// The task to run (`BINARY list` shows them).
+    #[arg(value_name = "TASK")]
+    pub task: String,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// The local secret service's data directory: used by the embedded service, and where
+    /// the inject token of a service on this machine is read (default: the user data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `click.Path(exists=True)`: a missing file is a usage error.
+pub(crate) fn existing_file(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    if path.is_file() {
+        Ok(path)
+    } else if path.exists() {
+        Err(format!("`{s}` is not a file"))
+    } else {
+        Err(format!("file `{s}` does not exist"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

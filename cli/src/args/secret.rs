@@ -1,0 +1,149 @@
+//! Arguments of the secret commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+/// `-p/--project` and `-d/--domain`. Unset means the organization scope, as in the Python
+/// CLI (the config's task.project and task.domain are not used by the secret commands).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// Project to which this command applies (default: none, the organization scope).
+    #[arg(short, long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Domain to which this command applies (default: none, the organization scope).
+    #[arg(short, long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
+
+impl ScopeArgs {
+    pub fn is_org_wide(&self) -> bool {
+        self.project.as_deref().unwrap_or("").is_empty()
+            && self.domain.as_deref().unwrap_or("").is_empty()
+    }
+}
+
+/// Python's secret type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TypeArg {
+    /// A generic secret.
+    #[default]
+    Regular,
+    /// Registry credentials (a dockerconfigjson); organization-scoped only.
+    #[value(name = "image_pull")]
+    ImagePull,
+}
+
+impl From<TypeArg> for flyte::remote::SecretType {
+    fn from(t: TypeArg) -> Self {
+        match t {
+            TypeArg::Regular => flyte::remote::SecretType::Regular,
+            TypeArg::ImagePull => flyte::remote::SecretType::ImagePull,
+        }
+    }
+}
+
+/// Where the value of `create secret` / `update secret` comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ValueArgs {
+    /// The secret value. It ends up in shell history and `ps`: prefer the prompt or stdin.
+    #[arg(long, value_name = "VALUE", conflicts_with_all = ["from_file", "from_docker_config", "registry"])]
+    pub value: Option<String>,
+
+    /// Read the value (bytes, as is) from this file.
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_parser = super::existing_file,
+        conflicts_with_all = ["value", "from_docker_config", "registry"]
+    )]
+    pub from_file: Option<PathBuf>,
+
+    /// Type of the secret.
+    #[arg(long = "type", value_enum, default_value_t = TypeArg::Regular, value_name = "TYPE")]
+    pub secret_type: TypeArg,
+
+    /// Build an image pull secret from the Docker config file (only for --type image_pull).
+    #[arg(long, conflicts_with_all = ["value", "from_file", "registry", "username"])]
+    pub from_docker_config: bool,
+
+    /// Path to the Docker config file (default: $DOCKER_CONFIG/config.json, else
+    /// ~/.docker/config.json). Requires --from-docker-config.
+    #[arg(long, value_name = "PATH", value_parser = super::existing_file, requires = "from_docker_config")]
+    pub docker_config_path: Option<PathBuf>,
+
+    /// Comma-separated registries to include (default: all in the Docker config). Requires
+    /// --from-docker-config.
+    #[arg(long, value_name = "REGISTRIES", requires = "from_docker_config")]
+    pub registries: Option<String>,
+
+    /// Registry host (e.g. ghcr.io, docker.io) for explicit credentials (only for --type
+    /// image_pull); the password is prompted for, or read from stdin.
+    #[arg(long, value_name = "REGISTRY", conflicts_with_all = ["value", "from_file", "from_docker_config"])]
+    pub registry: Option<String>,
+
+    /// Username for the registry (prompted for when omitted). Requires --registry.
+    #[arg(long, value_name = "USERNAME", requires = "registry")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateSecretArgs {
+    /// Name of the secret: letters, digits, `-` and `_`.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub value: ValueArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateSecretArgs {
+    /// Name of an existing secret.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub value: ValueArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GetSecretArgs {
+    /// Show only this secret (default: list all of the scope).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output format (default: table for a listing, json for one secret, as the Python CLI).
+    #[arg(short = 'o', long = "output-format", value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// Secrets asked for per request while listing.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub page_size: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteSecretArgs {
+    /// Name of the secret.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+/// The Python CLI's output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table with borders.
+    Table,
+    /// A table without borders, columns separated by spaces.
+    #[value(name = "table-simple")]
+    TableSimple,
+    /// Indented JSON: an array of secrets (proto3 JSON mapping).
+    Json,
+    /// Compact JSON on one line.
+    #[value(name = "json-raw")]
+    JsonRaw,
+}

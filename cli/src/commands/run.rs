@@ -1,0 +1,65 @@
+//! `flyte run BINARY TASK`.
+
+use std::process::ExitStatus;
+use std::sync::Arc;
+
+use flyte::launch::Launcher;
+use flyte::sources::{DotenvSource, ProcessSource, Resolver};
+
+use crate::args::{GlobalArgs, RunArgs};
+use crate::context::load_config;
+use crate::error::CliError;
+use crate::service_source::ServiceSource;
+
+/// Runs the task and returns its exit code.
+pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
+    // The config is read up front so a broken one fails before anything starts; the service
+    // itself is opened only if a secret is not found locally.
+    let config = load_config(global)?;
+    let service = Arc::new(ServiceSource::new(
+        global.clone(),
+        args.scope.clone(),
+        args.data_dir.clone(),
+    ));
+    let resolver = Resolver::new()
+        .with(ProcessSource::from_env())
+        .with(DotenvSource::new(config.secrets_file()))
+        .with_shared(service.clone());
+    let launcher = Launcher::new(&args.binary).resolver(resolver);
+
+    let tasks = launcher.describe().map_err(CliError::Run)?;
+    let Some(task) = tasks.tasks.iter().find(|t| t.name == args.task) else {
+        let known: Vec<&str> = tasks.tasks.iter().map(|t| t.name.as_str()).collect();
+        return Err(CliError::Run(flyte::Error::Launch {
+            task: args.task.clone(),
+            message: format!(
+                "no such task in {} (tasks: {})",
+                args.binary.display(),
+                known.join(", ")
+            ),
+        }));
+    };
+    if !task.runnable {
+        return Err(CliError::Run(flyte::Error::Launch {
+            task: task.name.clone(),
+            message: "takes arguments or generics, so it cannot be run as its own process".into(),
+        }));
+    }
+    let prepared = launcher.prepare(&task.name, &task.secret_defs());
+    // Every value is resolved (or resolution failed): release the service, so an embedded
+    // local service does not keep its data directory for the task's whole run.
+    service.close();
+    let status = prepared
+        .and_then(|p| p.spawn())
+        .and_then(|s| s.wait())
+        .map_err(CliError::Run)?;
+    Ok(exit_code(status))
+}
+
+/// The task's exit code; `128 + signal` when a signal ended it, as shells report it.
+fn exit_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+}

@@ -1,0 +1,128 @@
+//! `flyte create|get|update|delete secret`.
+
+use std::io::Write;
+
+use flyte::remote::blocking;
+
+use crate::args::{
+    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, GlobalArgs, OutputFormat, UpdateSecretArgs,
+};
+use crate::context::{Session, SessionOptions};
+use crate::docker::{DockerEnv, HelperProgram};
+use crate::error::CliError;
+use crate::input::Console;
+use crate::output;
+use crate::progress::Spinner;
+use crate::value::{self, Sources};
+
+pub fn create(global: &GlobalArgs, args: &CreateSecretArgs) -> Result<(), CliError> {
+    value::check_usage(&args.value, &args.scope)?;
+    // Read the value before starting anything, so a bad input leaves nothing half-done.
+    let (data, ty) = read_value(&args.name, &args.value)?;
+    let session = Session::open(
+        global,
+        SessionOptions {
+            scope: Some(&args.scope),
+            ..Default::default()
+        },
+    )?;
+    let client = blocking::Client::new(session.client.clone());
+    client
+        .create_with(&args.name, data, ty)
+        .map_err(|e| session.fail(e))?;
+    eprintln!("Created secret `{}` in {}.", args.name, session.scope());
+    Ok(())
+}
+
+pub fn update(global: &GlobalArgs, args: &UpdateSecretArgs) -> Result<(), CliError> {
+    value::check_usage(&args.value, &args.scope)?;
+    let (data, ty) = read_value(&args.name, &args.value)?;
+    let session = Session::open(
+        global,
+        SessionOptions {
+            scope: Some(&args.scope),
+            ..Default::default()
+        },
+    )?;
+    let client = blocking::Client::new(session.client.clone());
+    client
+        .update_with(&args.name, data, ty)
+        .map_err(|e| session.fail(e))?;
+    eprintln!("Updated secret `{}` in {}.", args.name, session.scope());
+    Ok(())
+}
+
+pub fn delete(global: &GlobalArgs, args: &DeleteSecretArgs) -> Result<(), CliError> {
+    let session = Session::open(
+        global,
+        SessionOptions {
+            scope: Some(&args.scope),
+            ..Default::default()
+        },
+    )?;
+    let client = blocking::Client::new(session.client.clone());
+    client.delete(&args.name).map_err(|e| session.fail(e))?;
+    // The Python CLI's words.
+    println!("Successfully deleted secret {}.", args.name);
+    Ok(())
+}
+
+pub fn get(global: &GlobalArgs, args: &GetSecretArgs) -> Result<(), CliError> {
+    let session = Session::open(
+        global,
+        SessionOptions {
+            scope: Some(&args.scope),
+            ..Default::default()
+        },
+    )?;
+    let client = blocking::Client::new(session.client.clone());
+    let (secrets, format) = match &args.name {
+        // One secret is shown as JSON unless asked otherwise, as in the Python CLI.
+        Some(name) => {
+            let s = client.get(name).map_err(|e| session.fail(e))?;
+            (vec![s], args.output.unwrap_or(OutputFormat::Json))
+        }
+        None => {
+            let spinner = Spinner::new("Listing secrets", !global.no_progress);
+            let mut all = Vec::new();
+            for s in client.listall(args.page_size) {
+                all.push(s.map_err(|e| session.fail(e))?);
+                spinner.inc();
+            }
+            drop(spinner);
+            (all, args.output.unwrap_or(OutputFormat::Table))
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    output::write(&mut out, &secrets, format, output::color_stdout())
+        .and_then(|()| out.flush())
+        .or_else(ignore_broken_pipe)
+        .map_err(CliError::Output)
+}
+
+/// `flyte get secret | head` closing the pipe early is not an error.
+fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+fn read_value(
+    name: &str,
+    args: &crate::args::ValueArgs,
+) -> Result<(flyte::remote::SecretData, flyte::remote::SecretType), CliError> {
+    let mut console = Console::new();
+    let docker_env = DockerEnv::from_process();
+    value::resolve(
+        name,
+        args,
+        Sources {
+            input: &mut console,
+            docker_env: &docker_env,
+            helpers: &HelperProgram,
+        },
+    )
+}

@@ -1,0 +1,242 @@
+//! [`CliError`]: everything a command can fail with, its exit code, and the hint printed
+//! under the message.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use flyte::remote::Error as RemoteError;
+
+use crate::context::EndpointOrigin;
+
+/// Exit code of a failed command.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit code of a usage error (as clap's own).
+pub const EXIT_USAGE: i32 = 2;
+
+/// Why a command failed. Messages name the secret, the endpoint and the input; never a value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// Flags that cannot go together, beyond what clap checks.
+    #[error("{0}")]
+    Usage(String),
+
+    /// The configuration could not be loaded.
+    #[error("configuration")]
+    Config(#[from] flyte::config::ConfigError),
+
+    /// A secret-service call failed.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+
+    /// The embedded local secret service could not start.
+    #[error("cannot start the local secret service (no endpoint is configured, so it is used)")]
+    Embedded(#[source] flyte_server::StartError),
+
+    /// Another process (a `flyte serve`, or a long command) holds the local data directory.
+    #[error(
+        "the local secret service's data directory {} is in use by another process (waited {}s): \
+         a running `flyte serve`, or a `flyte run` whose task is still resolving its secrets",
+        dir.display(),
+        waited.as_secs()
+    )]
+    DataDirInUse {
+        dir: PathBuf,
+        waited: std::time::Duration,
+    },
+
+    /// Reading a value (file, stdin, terminal) failed.
+    #[error("cannot read {what}")]
+    Input {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The value read is empty.
+    #[error("the value of secret `{secret}` from {from} is empty; a secret needs a value")]
+    EmptyValue { secret: String, from: String },
+
+    /// A value is needed but there is no terminal to prompt on and nothing on stdin.
+    #[error("no value for secret `{secret}`: {problem}")]
+    NoValue { secret: String, problem: String },
+
+    /// Building the dockerconfigjson failed.
+    #[error("Failed to create dockerconfigjson from Docker config")]
+    Docker(#[source] crate::docker::DockerError),
+
+    /// Running a task failed before or while it ran.
+    #[error(transparent)]
+    Run(flyte::Error),
+
+    /// A command that needs an endpoint has none.
+    #[error("no endpoint configured for `{command}`")]
+    NoEndpoint { command: &'static str },
+
+    /// Writing the output failed (other than a closed pipe).
+    #[error("cannot write the output")]
+    Output(#[source] std::io::Error),
+
+    /// The keyring could not remove cached tokens.
+    #[error(
+        "cannot remove the cached credentials of {endpoint} (set by {origin}) from the OS keyring"
+    )]
+    Keyring {
+        endpoint: String,
+        origin: String,
+        #[source]
+        source: flyte::remote::auth::KeyringError,
+    },
+
+    /// The embedded service's data directory has no usable inject token.
+    #[error("cannot read the inject token of the local secret service in {}", dir.display())]
+    InjectToken {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<ServiceError> for CliError {
+    fn from(e: ServiceError) -> Self {
+        CliError::Service(Box::new(e))
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            _ => EXIT_ERROR,
+        }
+    }
+
+    /// Context worth a line of its own: which service was used when none was configured.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            CliError::Service(e) => match &e.origin {
+                EndpointOrigin::Embedded(dir) => Some(format!(
+                    "no endpoint is configured, so this used the local secret service in {} (started for \
+                     this command)",
+                    dir.display()
+                )),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What the user can do about it, if there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Service(e) => e.hint(),
+            CliError::NoEndpoint { .. } => Some(
+                "pass --endpoint, or set admin.endpoint in the config file or FLYTE_ADMIN_ENDPOINT".into(),
+            ),
+            CliError::NoValue { .. } => {
+                Some("pass --value or --from-file, or pipe the value on stdin".into())
+            }
+            CliError::DataDirInUse { .. } => Some(
+                "if `flyte serve` runs on that directory, point this command at it: --endpoint \
+                 http://ADDR (from its `listening on` line) or FLYTE_ADMIN_ENDPOINT"
+                    .into(),
+            ),
+            CliError::Embedded(_) => Some(
+                "set an endpoint (--endpoint, admin.endpoint, FLYTE_ADMIN_ENDPOINT) to use another service"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// A failed secret-service call, with where its endpoint was configured.
+#[derive(Debug)]
+pub struct ServiceError {
+    pub error: RemoteError,
+    pub origin: EndpointOrigin,
+    /// The scope the call was made in, e.g. ``organization `127` ``.
+    pub scope: String,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for ServiceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+impl ServiceError {
+    fn secret(&self) -> Option<&str> {
+        self.error.call().and_then(|c| c.secret.as_deref())
+    }
+
+    fn hint(&self) -> Option<String> {
+        let origin = &self.origin;
+        let name = self.secret().unwrap_or("NAME");
+        Some(match &self.error {
+            RemoteError::Transport { call, .. }
+            | RemoteError::Timeout { call, .. }
+            | RemoteError::Unavailable { call, .. } => {
+                format!(
+                    "the endpoint {} was set by {origin}; check that the service is running there and \
+                     reachable, or change {}",
+                    call.endpoint,
+                    origin.what_to_change()
+                )
+            }
+            RemoteError::Unauthenticated { .. } | RemoteError::Token { .. } => format!(
+                "log in: set FLYTE_API_KEY (an API key or bearer token), or log in with the Python \
+                 `flyte` CLI, whose cached tokens this CLI reads from the OS keyring; `flyte auth \
+                 status` shows what is cached and `flyte logout` removes stale tokens (endpoint set by \
+                 {origin})"
+            ),
+            RemoteError::PermissionDenied { .. } => {
+                format!(
+                    "the credentials used lack the right for this call in {}",
+                    self.scope
+                )
+            }
+            RemoteError::NotFound { .. } if self.secret().is_some() => format!(
+                "looked in {}; `flyte get secret` lists that scope, and a project/domain secret needs \
+                 -p and -d",
+                self.scope
+            ),
+            RemoteError::AlreadyExists { .. } => {
+                format!("`flyte update secret {name}` replaces the value of an existing secret")
+            }
+            RemoteError::InvalidArgument { .. } => {
+                "a secret name is letters, digits, `-` and `_`".to_owned()
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The full message: the error, its causes, and the hint.
+pub fn render(err: &CliError) -> String {
+    let mut out = err.to_string();
+    let mut cause = std::error::Error::source(err);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !text.is_empty() && !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    if let Some(note) = err.note() {
+        out.push_str("\n  note: ");
+        out.push_str(&note);
+    }
+    if let Some(hint) = err.hint() {
+        out.push_str("\n  hint: ");
+        out.push_str(&hint);
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! Interactive input: hidden prompts on a terminal, or piped stdin. Behind [`Input`] so the
+//! prompt logic is tested with scripted input as well as through a real pseudo-terminal.
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+
+use zeroize::Zeroizing;
+
+/// Where a command reads what was not given as a flag.
+pub trait Input {
+    /// Whether a person is at a terminal (prompt) or input is piped (read stdin).
+    fn interactive(&self) -> bool;
+    /// A hidden entry on the terminal, without its newline.
+    fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>>;
+    /// A visible entry on the terminal, without its newline.
+    fn visible(&mut self, prompt: &str) -> io::Result<String>;
+    /// All of piped stdin.
+    fn read_all(&mut self) -> io::Result<Zeroizing<Vec<u8>>>;
+    /// The next line of piped stdin without its line ending, `None` at the end.
+    fn read_line(&mut self) -> io::Result<Option<Zeroizing<String>>>;
+}
+
+/// The process's terminal and stdin. Prompts go to the terminal (hidden ones through
+/// rpassword, which reads `/dev/tty` with echo off) or stderr, never stdout.
+#[derive(Debug)]
+pub struct Console {
+    interactive: bool,
+}
+
+impl Console {
+    pub fn new() -> Self {
+        Console {
+            interactive: io::stdin().is_terminal(),
+        }
+    }
+}
+
+impl Input for Console {
+    fn interactive(&self) -> bool {
+        self.interactive
+    }
+
+    fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>> {
+        rpassword::prompt_password(format!("{prompt}: ")).map(Zeroizing::new)
+    }
+
+    fn visible(&mut self, prompt: &str) -> io::Result<String> {
+        let mut err = io::stderr().lock();
+        write!(err, "{prompt}: ")?;
+        err.flush()?;
+        let mut line = String::new();
+        io::stdin().lock().read_line(&mut line)?;
+        Ok(trim_newline(&line).to_owned())
+    }
+
+    fn read_all(&mut self) -> io::Result<Zeroizing<Vec<u8>>> {
+        let mut buf = Zeroizing::new(Vec::new());
+        io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn read_line(&mut self) -> io::Result<Option<Zeroizing<String>>> {
+        let mut line = Zeroizing::new(String::new());
+        if io::stdin().lock().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Zeroizing::new(trim_newline(&line).to_owned())))
+    }
+}
+
+pub fn trim_newline(s: &str) -> &str {
+    s.strip_suffix('\n')
+        .map(|s| s.strip_suffix('\r').unwrap_or(s))
+        .unwrap_or(s)
+}
+
+/// Drops one final line ending from piped bytes (`echo value |` adds one).
+pub fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
+    if v.last() == Some(&b'\n') {
+        v.pop();
+        if v.last() == Some(&b'\r') {
+            v.pop();
+        }
+    }
+    v
+}
+
+/// Scripted input for tests: answers prompts from a reader through rpassword's own
+/// buffered-reader path, recording every prompt shown.
+#[cfg(test)]
+#[derive(Debug)]
+pub struct Scripted {
+    pub interactive: bool,
+    pub input: io::Cursor<Vec<u8>>,
+    pub shown: Vec<u8>,
+}
+
+#[cfg(test)]
+impl Scripted {
+    pub fn new(interactive: bool, input: &str) -> Self {
+        Scripted {
+            interactive,
+            input: io::Cursor::new(input.as_bytes().to_vec()),
+            shown: Vec::new(),
+        }
+    }
+
+    pub fn shown(&self) -> String {
+        String::from_utf8_lossy(&self.shown).into_owned()
+    }
+}
+
+/// A writer whose bytes the test can read after rpassword took ownership of it.
+#[cfg(test)]
+#[derive(Debug, Clone, Default)]
+struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Input for Scripted {
+    fn interactive(&self) -> bool {
+        self.interactive
+    }
+    fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>> {
+        // One typed line goes through rpassword's own reading, prompt included.
+        let mut line = Vec::new();
+        self.input.read_until(b'\n', &mut line)?;
+        let shown = SharedBuf::default();
+        let config = rpassword::ConfigBuilder::new()
+            .input_data(line)
+            .output_writer(shown.clone())
+            .build();
+        let value = rpassword::prompt_password_with_config(format!("{prompt}: "), config)?;
+        self.shown.extend_from_slice(&shown.0.lock().unwrap());
+        Ok(Zeroizing::new(value))
+    }
+    fn visible(&mut self, prompt: &str) -> io::Result<String> {
+        write!(self.shown, "{prompt}: ")?;
+        let mut line = String::new();
+        self.input.read_line(&mut line)?;
+        Ok(trim_newline(&line).to_owned())
+    }
+    fn read_all(&mut self) -> io::Result<Zeroizing<Vec<u8>>> {
+        let mut buf = Zeroizing::new(Vec::new());
+        self.input.read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+    fn read_line(&mut self) -> io::Result<Option<Zeroizing<String>>> {
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Zeroizing::new(trim_newline(&line).to_owned())))
+    }
+}

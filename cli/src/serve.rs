@@ -1,0 +1,136 @@
+//! `flyte serve`: runs the local secret service until SIGTERM or Ctrl-C.
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use flyte_server::Server;
+
+/// Arguments of `flyte serve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on (`HOST:PORT`; port 0 picks a free port). A non-loopback address
+    /// requires bearer tokens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+    listen: String,
+    /// Directory for the database, key file and inject token [default: the user data
+    /// directory + /flyte, e.g. ~/.local/share/flyte].
+    #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Bearer tokens file: `TOKEN ORG/PROJECT/DOMAIN RIGHTS` per line (see the server
+    /// README). Without it (and without FLYTE_SERVER_TOKENS) only loopback is served.
+    #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_TOKENS_FILE")]
+    tokens: Option<PathBuf>,
+}
+
+/// Prints an error with its causes on one line.
+fn report(err: &dyn std::error::Error) -> ExitCode {
+    let mut line = format!("flyte serve: error: {err}");
+    let mut source = err.source();
+    while let Some(s) = source {
+        line.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    eprintln!("{line}");
+    ExitCode::FAILURE
+}
+
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    // Host names (e.g. `localhost:8090`): take the first address they resolve to.
+    text.to_socket_addrs()
+        .ok()
+        .and_then(|mut it| it.next())
+        .ok_or_else(|| {
+            format!("invalid --listen `{text}`: expected HOST:PORT, e.g. 127.0.0.1:8090")
+        })
+}
+
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(filter)
+        .init();
+
+    let listen = match parse_listen(&args.listen) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("flyte serve: error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = Server::builder().listen(listen);
+    if let Some(dir) = args.data_dir {
+        builder = builder.data_dir(dir);
+    }
+    if let Some(file) = args.tokens {
+        builder = builder.tokens_file(file);
+    }
+    let server = match builder.build() {
+        Ok(s) => s,
+        Err(e) => return report(&e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return report(&e),
+    };
+    runtime.block_on(async move {
+        let running = match server.start().await {
+            Ok(r) => r,
+            Err(e) => return report(&e),
+        };
+        if running.inject_token().is_some() {
+            tracing::info!(
+                "no tokens configured: serving loopback only without auth; the inject extension \
+                 needs the token in {}",
+                running
+                    .data_dir()
+                    .join(flyte_server::INJECT_TOKEN_FILE)
+                    .display()
+            );
+        }
+        // The one stdout line: scripts and tests wait for it to learn the address.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", running.ready_line());
+        let _ = out.flush();
+        drop(out);
+
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        match running.shutdown().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => report(&e),
+        }
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

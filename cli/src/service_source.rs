@@ -1,0 +1,146 @@
+//! The secret service as a [`SecretSource`] for `flyte run`: reads values with the local
+//! service's inject extension (`Client::read_value`).
+//!
+//! The runtime's own service source (`flyte::sources`, used once `flyte::init` is called) has
+//! no implementation yet, so the CLI carries this adapter. It opens the service lazily (a task
+//! whose secrets all come from the environment or the dotenv file starts no local service) and
+//! is closed once the secrets are resolved, so an embedded local service does not hold the
+//! data directory while the task runs.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use flyte::remote::{Code, Error as RemoteError, blocking};
+use flyte::sources::{Found, SecretSource};
+use flyte::task::SecretDef;
+
+use crate::args::{GlobalArgs, ScopeArgs};
+use crate::context::{EndpointOrigin, Session, SessionOptions};
+use crate::error::render;
+
+/// How to open the service when a secret is first asked for.
+#[derive(Debug)]
+pub struct ServiceSource {
+    global: GlobalArgs,
+    scope: ScopeArgs,
+    data_dir: Option<PathBuf>,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+enum State {
+    Unopened,
+    Open {
+        session: Session,
+        place: String,
+    },
+    Failed(String),
+    /// Closed after use; `place` says where it was, for messages.
+    Closed {
+        place: Option<String>,
+    },
+}
+
+/// Set in `place` when the service answered `unimplemented`: a Flyte cluster never hands
+/// values to clients (it injects them into its own tasks).
+const NO_VALUES: &str =
+    " (it does not hand values to clients: a Flyte cluster injects them into its own tasks)";
+
+impl ServiceSource {
+    pub fn new(global: GlobalArgs, scope: ScopeArgs, data_dir: Option<PathBuf>) -> Self {
+        ServiceSource {
+            global,
+            scope,
+            data_dir,
+            state: Mutex::new(State::Unopened),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stops using the service (and stops an embedded one). Later lookups find nothing.
+    pub fn close(&self) {
+        let mut state = self.state();
+        let place = match &*state {
+            State::Open { place, .. } => Some(place.clone()),
+            State::Closed { place } => place.clone(),
+            _ => None,
+        };
+        *state = State::Closed { place };
+    }
+
+    /// The service's name for a declared secret: its key (service names have no groups).
+    fn name<'a>(secret: &SecretDef<'a>) -> &'a str {
+        secret.key
+    }
+}
+
+/// Where the service is, as the missing-secrets report says it.
+fn describe(session: &Session) -> String {
+    match &session.origin {
+        EndpointOrigin::Embedded(_) => format!(
+            "the local secret service ({}; {})",
+            session.scope(),
+            session.origin
+        ),
+        origin => format!(
+            "secret service at {} ({}, set by {origin})",
+            session.client.endpoint(),
+            session.scope()
+        ),
+    }
+}
+
+impl SecretSource for ServiceSource {
+    fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, flyte::Error> {
+        let failed = |source_name: &str, message: String| flyte::Error::Source {
+            source_name: source_name.to_owned(),
+            secret: secret.display_name(),
+            message,
+        };
+        let mut state = self.state();
+        if matches!(*state, State::Unopened) {
+            let opts = SessionOptions {
+                scope: Some(&self.scope),
+                data_dir: self.data_dir.as_deref(),
+                inject: true,
+            };
+            *state = match Session::open(&self.global, opts) {
+                Ok(session) => State::Open {
+                    place: describe(&session),
+                    session,
+                },
+                Err(e) => State::Failed(render(&e)),
+            };
+        }
+        let (session, place) = match &mut *state {
+            State::Open { session, place } => (session, place),
+            State::Failed(message) => return Err(failed("secret service", message.clone())),
+            State::Closed { .. } | State::Unopened => return Ok(None),
+        };
+        let client = blocking::Client::new(session.client.clone());
+        match client.read_value(Self::name(secret)) {
+            Ok(value) => Ok(Some(Found::Value(value))),
+            Err(RemoteError::NotFound { .. }) => Ok(None),
+            Err(e) if e.code() == Some(Code::Unimplemented) => {
+                if !place.ends_with(NO_VALUES) {
+                    place.push_str(NO_VALUES);
+                }
+                Ok(None)
+            }
+            Err(e) => Err(failed(session.client.endpoint(), render(&session.fail(e)))),
+        }
+    }
+
+    fn looked_at(&self, secret: &SecretDef<'_>) -> String {
+        let name = Self::name(secret);
+        match &*self.state() {
+            State::Open { place, .. } | State::Closed { place: Some(place) } => {
+                format!("{place}: secret `{name}`")
+            }
+            _ => format!("secret service (secret `{name}`)"),
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The value of `create secret` / `update secret`: from a flag, a file, the Docker config,
+//! a hidden prompt, or stdin. Sent as bytes, as the Python CLI sends it.
+
+use flyte::remote::{SecretData, SecretType};
+use zeroize::Zeroizing;
+
+use crate::args::{ScopeArgs, TypeArg, ValueArgs};
+use crate::docker::{self, CredentialHelper, DockerEnv};
+use crate::error::CliError;
+use crate::input::{Input, trim_newline_bytes};
+
+/// The Python CLI's prompt text.
+pub const VALUE_PROMPT: &str = "Enter secret value";
+
+/// Flag combinations clap cannot express. Usage errors (exit 2).
+pub fn check_usage(args: &ValueArgs, scope: &ScopeArgs) -> Result<(), CliError> {
+    match args.secret_type {
+        TypeArg::Regular if args.from_docker_config || args.registry.is_some() => Err(CliError::Usage(
+            "--from-docker-config and --registry build an image pull secret: add `--type image_pull`".into(),
+        )),
+        // The Python CLI's words.
+        TypeArg::ImagePull if !scope.is_org_wide() => Err(CliError::Usage(
+            "Project and domain must not be set when creating an image pull secret.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Where the environment-dependent parts come from.
+pub struct Sources<'a> {
+    pub input: &'a mut dyn Input,
+    pub docker_env: &'a DockerEnv,
+    pub helpers: &'a dyn CredentialHelper,
+}
+
+/// The value to send, and its type.
+pub fn resolve(
+    name: &str,
+    args: &ValueArgs,
+    src: Sources<'_>,
+) -> Result<(SecretData, SecretType), CliError> {
+    let (bytes, from) = read(name, args, src)?;
+    if bytes.is_empty() {
+        return Err(CliError::EmptyValue {
+            secret: name.to_owned(),
+            from,
+        });
+    }
+    Ok((SecretData::Bytes(bytes), args.secret_type.into()))
+}
+
+fn read(
+    name: &str,
+    args: &ValueArgs,
+    src: Sources<'_>,
+) -> Result<(Zeroizing<Vec<u8>>, String), CliError> {
+    let Sources {
+        input,
+        docker_env,
+        helpers,
+    } = src;
+    if let Some(v) = &args.value {
+        return Ok((Zeroizing::new(v.as_bytes().to_vec()), "--value".into()));
+    }
+    if let Some(path) = &args.from_file {
+        let what = format!("--from-file {}", path.display());
+        let bytes = std::fs::read(path).map_err(|source| CliError::Input {
+            what: what.clone(),
+            source,
+        })?;
+        return Ok((Zeroizing::new(bytes), what));
+    }
+    if args.secret_type == TypeArg::ImagePull {
+        let json = if args.from_docker_config {
+            let registries: Option<Vec<String>> = args
+                .registries
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| r.split(',').map(|s| s.trim().to_owned()).collect());
+            docker::from_docker_config(
+                registries.as_deref(),
+                args.docker_config_path.as_deref(),
+                docker_env,
+                helpers,
+            )
+            .map_err(CliError::Docker)?
+        } else {
+            let mut ask = Asker {
+                input,
+                secret: name,
+            };
+            let registry = match &args.registry {
+                Some(r) => r.clone(),
+                None => ask
+                    .visible("Registry (e.g., ghcr.io, docker.io)", "the registry")?
+                    .to_string(),
+            };
+            let username = match &args.username {
+                Some(u) => u.clone(),
+                None => ask.visible("Username", "the username")?.to_string(),
+            };
+            let password = ask.hidden("Password", "the password")?;
+            docker::from_credentials(&registry, &username, &password)
+        };
+        let bytes = Zeroizing::new(json.as_bytes().to_vec());
+        return Ok((bytes, "the image pull credentials".into()));
+    }
+    if input.interactive() {
+        let v = input
+            .hidden(VALUE_PROMPT)
+            .map_err(|source| CliError::Input {
+                what: "the value from the terminal".into(),
+                source,
+            })?;
+        return Ok((Zeroizing::new(v.as_bytes().to_vec()), "the prompt".into()));
+    }
+    let all = input.read_all().map_err(|source| CliError::Input {
+        what: "the value from stdin".into(),
+        source,
+    })?;
+    Ok((trim_newline_bytes(all), "stdin".into()))
+}
+
+/// Prompts on a terminal, or reads one line of piped stdin per field.
+struct Asker<'a> {
+    input: &'a mut dyn Input,
+    secret: &'a str,
+}
+
+impl Asker<'_> {
+    fn visible(&mut self, prompt: &str, what: &str) -> Result<Zeroizing<String>, CliError> {
+        if self.input.interactive() {
+            let v = self
+                .input
+                .visible(prompt)
+                .map_err(|source| self.err(what, source))?;
+            return Ok(Zeroizing::new(v));
+        }
+        self.line(what)
+    }
+
+    fn hidden(&mut self, prompt: &str, what: &str) -> Result<Zeroizing<String>, CliError> {
+        if self.input.interactive() {
+            return self
+                .input
+                .hidden(prompt)
+                .map_err(|source| self.err(what, source));
+        }
+        self.line(what)
+    }
+
+    fn line(&mut self, what: &str) -> Result<Zeroizing<String>, CliError> {
+        match self
+            .input
+            .read_line()
+            .map_err(|source| self.err(what, source))?
+        {
+            Some(l) => Ok(l),
+            None => Err(CliError::NoValue {
+                secret: self.secret.to_owned(),
+                problem: format!("stdin is not a terminal and ended before {what}"),
+            }),
+        }
+    }
+
+    fn err(&self, what: &str, source: std::io::Error) -> CliError {
+        CliError::Input {
+            what: what.to_owned(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Scripted;
+
+    struct NoHelper;
+    impl CredentialHelper for NoHelper {
+        fn get(&self, _: &str, _: &str) -> Option<(String, Zeroizing<String>)> {
+            None
+        }
+    }
+
+    fn run(args: &ValueArgs, input: &mut Scripted) -> Result<(Vec<u8>, SecretType), CliError> {
+        let env = DockerEnv::default();
+        let (data, ty) = resolve(
+            "s",
+            args,
+            Sources {
+                input,
+                docker_env: &env,
+                helpers: &NoHelper,
+            },
+        )?;
+        let SecretData::Bytes(b) = data else {
+            panic!("values are sent as bytes")
+        };
+        Ok((b.to_vec(), ty))
+    }
+
+    #[test]
+    fn prompt_reads_the_terminal_and_never_echoes() {
+        let mut input = Scripted::new(true, "hunter2-prompted\nignored\n");
+        let (v, ty) = run(&ValueArgs::default(), &mut input).unwrap();
+        assert_eq!(v, b"hunter2-prompted");
+        assert_eq!(ty, SecretType::Regular);
+        assert_eq!(input.shown(), "Enter secret value: ");
+    }
+
+    #[test]
+    fn piped_stdin_keeps_inner_newlines_and_drops_one_final() {
+        let mut input = Scripted::new(false, "line1\nline2\n");
+        assert_eq!(
+            run(&ValueArgs::default(), &mut input).unwrap().0,
+            b"line1\nline2"
+        );
+        assert_eq!(input.shown(), "", "no prompt when piped");
+        let mut empty = Scripted::new(false, "\n");
+        let err = run(&ValueArgs::default(), &mut empty).unwrap_err();
+        assert!(err.to_string().contains("`s` from stdin is empty"), "{err}");
+    }
+
+    #[test]
+    fn image_pull_prompts_in_python_order() {
+        let args = ValueArgs {
+            secret_type: TypeArg::ImagePull,
+            ..Default::default()
+        };
+        let mut input = Scripted::new(true, "ghcr.io\nme\npw-prompted\n");
+        let (v, ty) = run(&args, &mut input).unwrap();
+        assert_eq!(ty, SecretType::ImagePull);
+        assert_eq!(
+            v,
+            br#"{"auths": {"ghcr.io": {"auth": "bWU6cHctcHJvbXB0ZWQ="}}}"#
+        );
+        assert_eq!(
+            input.shown(),
+            "Registry (e.g., ghcr.io, docker.io): Username: Password: "
+        );
+        let args = ValueArgs {
+            registry: Some("r.io".into()),
+            ..args
+        };
+        let mut piped = Scripted::new(false, "");
+        let err = run(&args, &mut piped).unwrap_err();
+        assert!(
+            err.to_string().contains("ended before the username"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn usage_rules() {
+        let scope = ScopeArgs {
+            project: Some("p".into()),
+            domain: None,
+        };
+        let pull = ValueArgs {
+            secret_type: TypeArg::ImagePull,
+            ..Default::default()
+        };
+        assert!(matches!(
+            check_usage(&pull, &scope),
+            Err(CliError::Usage(_))
+        ));
+        assert!(check_usage(&pull, &ScopeArgs::default()).is_ok());
+        let regular_docker = ValueArgs {
+            from_docker_config: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            check_usage(&regular_docker, &ScopeArgs::default()),
+            Err(CliError::Usage(_))
+        ));
+    }
+}

@@ -1,0 +1,260 @@
+//! With no endpoint configured anywhere, the secret commands and `flyte run` use the local
+//! service in the user's data directory, started in-process for the command. HOME and
+//! XDG_DATA_HOME point into a temp dir, so the real user's data is never touched.
+
+mod support;
+
+use support::{Home, task_fixture, texts};
+
+#[test]
+fn create_get_run_delete_with_nothing_configured() {
+    let home = Home::new();
+    let out = home
+        .flyte()
+        .args(["create", "secret", "cli-fixture-secret"])
+        .write_stdin("embedded-v4lue\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(stdout, "", "nothing extra on stdout");
+    assert!(
+        !stderr.contains("embedded-v4lue") && !stderr.contains("listening"),
+        "{stderr}"
+    );
+    let data = home.default_data_dir();
+    assert!(
+        data.join("secrets.db").exists(),
+        "stored under $XDG_DATA_HOME/flyte"
+    );
+
+    let out = home
+        .flyte()
+        .args(["get", "secret", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["id"]["name"], "cli-fixture-secret");
+    assert_eq!(texts(&out).1, "");
+
+    let out = home
+        .flyte()
+        .arg("run")
+        .arg(task_fixture())
+        .arg("env_task")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_eq!(texts(&out).0, "CLI_FIXTURE_SECRET=embedded-v4lue\n");
+
+    home.flyte()
+        .args(["delete", "secret", "cli-fixture-secret"])
+        .assert()
+        .success();
+    let out = home
+        .flyte()
+        .args(["get", "secret", "cli-fixture-secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, err) = texts(&out);
+    assert!(
+        err.contains("local secret service") && err.contains(&data.display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn same_store_as_flyte_serve_default() {
+    let home = Home::new();
+    home.flyte()
+        .args(["create", "secret", "shared", "--value", "v"])
+        .assert()
+        .success();
+    // `flyte serve` with no --data-dir, in the same home, serves the same secrets.
+    let mut serve = home
+        .command(support::flyte_exe())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_owned();
+    let out = home
+        .flyte()
+        .args(["--endpoint", &url, "get", "secret", "shared"])
+        .output()
+        .unwrap();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(out.status.success(), "{:?}", texts(&out));
+}
+
+#[test]
+fn home_without_xdg_and_explicit_data_dir() {
+    let home = Home::new();
+    let out = home
+        .flyte()
+        .env_remove("XDG_DATA_HOME")
+        .args(["create", "secret", "h", "--value", "v"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert!(home.path().join(".local/share/flyte/secrets.db").exists());
+
+    let custom = home.path().join("custom-dir");
+    home.flyte()
+        .env("FLYTE_SERVER_DATA_DIR", &custom)
+        .args(["create", "secret", "c", "--value", "v"])
+        .assert()
+        .success();
+    assert!(custom.join("secrets.db").exists());
+    let out = home
+        .flyte()
+        .env("FLYTE_SERVER_DATA_DIR", &custom)
+        .args(["get", "secret", "-o", "json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the secret of that dir"
+    );
+}
+
+#[test]
+fn concurrent_commands_share_the_store() {
+    let home = Home::new();
+    // Several processes start the local service on the same data dir at once.
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            home.command(support::flyte_exe())
+                .args(["create", "secret", &format!("c{i}"), "--value", "v"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = home
+        .flyte()
+        .args(["get", "secret", "-o", "json-raw"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn unusable_data_dir_is_an_error_with_a_way_out() {
+    let home = Home::new();
+    // The data directory's parent is a file: the local service cannot start.
+    let blocker = home.path().join("not-a-dir");
+    std::fs::write(&blocker, b"").unwrap();
+    let out = home
+        .flyte()
+        .env("XDG_DATA_HOME", &blocker)
+        .args(["get", "secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, err) = texts(&out);
+    assert_eq!(stdout, "");
+    assert!(
+        err.contains("local secret service") && err.contains("not-a-dir"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--endpoint"),
+        "says how to use another service: {err}"
+    );
+}
+
+#[test]
+fn a_running_task_does_not_hold_the_local_service() {
+    use std::io::BufRead;
+    let home = Home::new();
+    home.flyte()
+        .args(["create", "secret", "cli-fixture-secret", "--value", "gated"])
+        .assert()
+        .success();
+    let gate = home.path().join("gate");
+    let mut run = home
+        .command(support::flyte_exe())
+        .arg("run")
+        .arg(task_fixture())
+        .arg("gate_task")
+        .env("CLI_FIXTURE_GATE", &gate)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(run.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "READY");
+    // While the task runs, other commands start the local service on the same directory.
+    let started = std::time::Instant::now();
+    let out = home
+        .flyte()
+        .args(["get", "secret", "cli-fixture-secret"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "it did not wait for the lock"
+    );
+    std::fs::write(&gate, b"").unwrap();
+    assert_eq!(lines.next().unwrap().unwrap(), "DONE");
+    assert!(run.wait().unwrap().success());
+}
+
+#[test]
+fn a_flyte_serve_on_the_directory_is_named_with_the_way_out() {
+    let home = Home::new();
+    let mut serve = home
+        .command(support::flyte_exe())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let out = home.flyte().args(["get", "secret"]).output().unwrap();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, err) = texts(&out);
+    assert_eq!(stdout, "");
+    assert!(
+        err.contains(&home.default_data_dir().display().to_string()) && err.contains("in use"),
+        "{err}"
+    );
+    assert!(
+        err.contains("flyte serve") && err.contains("--endpoint"),
+        "{err}"
+    );
+}

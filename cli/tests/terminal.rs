@@ -1,0 +1,325 @@
+//! Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the
+//! hidden prompt (the value typed is never echoed or printed), the image-pull prompts, and
+//! colors with and without `NO_COLOR`.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::{Home, Serve, texts};
+
+/// Single-quotes for `sh -c`.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// `flyte ARGS` on a pseudo-terminal; answers each prompt once it is shown.
+struct Pty {
+    child: Child,
+    seen: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Pty {
+    fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Option<Pty> {
+        if Command::new("script").arg("--version").output().is_err() {
+            println!(
+                "skipped: util-linux `script` is not installed (no pseudo-terminal available)"
+            );
+            return None;
+        }
+        let mut line = quote(support::flyte_exe().to_str().unwrap());
+        for a in args {
+            line.push(' ');
+            line.push_str(&quote(a));
+        }
+        let mut cmd = home.command("script");
+        cmd.args(["-q", "-e", "-f", "-c", &line, "/dev/null"]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (mut out, sink) = (child.stdout.take().unwrap(), Arc::clone(&seen));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Some(Pty { child, seen })
+    }
+
+    fn transcript(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
+    }
+
+    /// Waits for `prompt` to appear after `from` bytes, then types `answer` and Enter.
+    fn answer(&mut self, prompt: &str, answer: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.transcript().contains(prompt) {
+            assert!(
+                Instant::now() < deadline,
+                "prompt `{prompt}` never shown: {:?}",
+                self.transcript()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Let the program switch the terminal to no-echo after printing the prompt, as a
+        // person's typing would.
+        std::thread::sleep(Duration::from_millis(400));
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        stdin.write_all(b"\r").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for the program to end; its exit code and everything the terminal showed.
+    fn finish(mut self) -> (Option<i32>, String) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "flyte did not finish: {:?}",
+                self.transcript()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        drop(self.child.stdin.take());
+        std::thread::sleep(Duration::from_millis(100));
+        (status.code(), self.transcript())
+    }
+}
+
+#[test]
+fn hidden_prompt_on_a_terminal_never_echoes_the_value() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let Some(mut pty) = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "create", "secret", "typed"],
+        &[],
+    ) else {
+        return;
+    };
+    pty.answer("Enter secret value: ", "typed-v4lue-31337");
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    assert!(
+        !shown.contains("typed-v4lue"),
+        "the typed value was echoed or printed: {shown:?}"
+    );
+    assert!(shown.contains("Created secret `typed`"), "{shown:?}");
+    assert_eq!(
+        serve.read_value("typed", "", "").unwrap(),
+        b"typed-v4lue-31337"
+    );
+}
+
+#[test]
+fn image_pull_prompts_hide_only_the_password() {
+    use base64::Engine as _;
+    let (home, serve) = (Home::new(), Serve::start());
+    let args = [
+        "--endpoint",
+        &serve.url,
+        "create",
+        "secret",
+        "regcreds",
+        "--type",
+        "image_pull",
+    ];
+    let Some(mut pty) = Pty::spawn(&home, &args, &[]) else {
+        return;
+    };
+    pty.answer("Registry (e.g., ghcr.io, docker.io): ", "ghcr.io");
+    pty.answer("Username: ", "octocat");
+    pty.answer("Password: ", "pw-t0p-s3cret");
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    assert!(!shown.contains("pw-t0p-s3cret"), "{shown:?}");
+    let auth = base64::engine::general_purpose::STANDARD.encode("octocat:pw-t0p-s3cret");
+    let expected = format!(r#"{{"auths": {{"ghcr.io": {{"auth": "{auth}"}}}}}}"#);
+    assert_eq!(
+        String::from_utf8(serve.read_value("regcreds", "", "").unwrap()).unwrap(),
+        expected
+    );
+    assert!(!shown.contains(&auth), "{shown:?}");
+
+    // --registry and --username given: only the password is asked for.
+    let args = [
+        "--endpoint",
+        &serve.url,
+        "create",
+        "secret",
+        "r2",
+        "--type",
+        "image_pull",
+        "--registry",
+        "quay.io",
+        "--username",
+        "me",
+    ];
+    let Some(mut pty) = Pty::spawn(&home, &args, &[]) else {
+        return;
+    };
+    pty.answer("Password: ", "second-pw-999");
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    assert!(
+        !shown.contains("Username") && !shown.contains("second-pw-999"),
+        "{shown:?}"
+    );
+}
+
+/// SGR (color/style) escape sequences; cursor movement of the spinner is not color.
+fn has_color(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find("\x1b[") {
+        let tail = &rest[i + 2..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(tail.len());
+        if tail[end..].starts_with('m') {
+            return true;
+        }
+        rest = tail;
+    }
+    false
+}
+
+#[test]
+fn colors_on_a_terminal_unless_no_color() {
+    let (home, serve) = (Home::new(), Serve::start());
+    home.flyte()
+        .args([
+            "--endpoint",
+            &serve.url,
+            "create",
+            "secret",
+            "c",
+            "--value",
+            "v",
+        ])
+        .assert()
+        .success();
+    let Some(pty) = Pty::spawn(&home, &["--endpoint", &serve.url, "get", "secret"], &[]) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0));
+    assert!(has_color(&shown) && shown.contains("Project"), "{shown:?}");
+
+    let Some(pty) = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "get", "secret"],
+        &[("NO_COLOR", "1")],
+    ) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0));
+    assert!(!has_color(&shown) && shown.contains("Project"), "{shown:?}");
+
+    // Errors: a red label on a terminal, plain with NO_COLOR.
+    let Some(pty) = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "get", "secret", "nope"],
+        &[],
+    ) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(1));
+    assert!(shown.contains("\x1b[1;31merror:"), "{shown:?}");
+    let Some(pty) = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "get", "secret", "nope"],
+        &[("NO_COLOR", "1")],
+    ) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(1));
+    assert!(
+        !has_color(&shown) && shown.contains("error: get secret `nope`"),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn nothing_on_stderr_when_piped() {
+    // No spinner, prompt or color when stderr and stdout are not terminals.
+    let (home, serve) = (Home::new(), Serve::start());
+    let out = home
+        .flyte()
+        .args(["--endpoint", &serve.url, "get", "secret"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(stderr, "");
+    assert!(!has_color(&stdout));
+}
+
+#[test]
+fn spinner_on_a_terminal_only_and_not_with_no_progress() {
+    let (home, serve) = (Home::new(), Serve::start());
+    for i in 0..3 {
+        home.flyte()
+            .args([
+                "--endpoint",
+                &serve.url,
+                "create",
+                "secret",
+                &format!("p{i}"),
+                "--value",
+                "v",
+            ])
+            .assert()
+            .success();
+    }
+    let list = [
+        "--endpoint",
+        &serve.url,
+        "get",
+        "secret",
+        "--page-size",
+        "1",
+        "-o",
+        "json-raw",
+    ];
+    let Some(pty) = Pty::spawn(&home, &list, &[("TERM", "xterm")]) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0));
+    assert!(
+        shown.contains("Listing secrets") && shown.contains("\"p2\""),
+        "{shown:?}"
+    );
+
+    let mut quiet = vec!["--no-progress"];
+    quiet.extend_from_slice(&list);
+    let Some(pty) = Pty::spawn(&home, &quiet, &[("TERM", "xterm")]) else {
+        return;
+    };
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0));
+    assert!(
+        !shown.contains("Listing secrets") && shown.contains("\"p2\""),
+        "{shown:?}"
+    );
+}

@@ -1,0 +1,62 @@
+//! Identifiers: `flyteidl2.secret.SecretIdentifier` and `flyteidl2.common.ClusterIdentifier`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::json;
+
+/// `flyteidl2.secret.SecretIdentifier`: a secret's name and scope.
+///
+/// The scope is (organization, project, domain); empty project and domain mean the
+/// organization scope.
+#[derive(Clone, PartialEq, Eq, Hash, prost::Message, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecretIdentifier {
+    /// The secret's name (unique within its scope).
+    #[prost(string, tag = "1")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub name: String,
+    /// The organization.
+    #[prost(string, tag = "2")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub organization: String,
+    /// The domain (e.g. `development`), empty for an organization-wide secret.
+    #[prost(string, tag = "3")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub domain: String,
+    /// The project, empty for an organization-wide secret.
+    #[prost(string, tag = "4")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub project: String,
+}
+
+/// `flyteidl2.common.ClusterIdentifier`.
+#[derive(Clone, PartialEq, Eq, Hash, prost::Message, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ClusterIdentifier {
+    /// The organization owning the cluster.
+    #[prost(string, tag = "1")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub organization: String,
+    /// The cluster's name.
+    #[prost(string, tag = "2")]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "json::or_default"
+    )]
+    pub name: String,
+}

@@ -1,0 +1,71 @@
+//! Sample messages shared by the tests, with every field set to a non-default value.
+
+use std::collections::HashMap;
+
+use flyte_idl::*;
+
+pub fn id(name: &str) -> SecretIdentifier {
+    SecretIdentifier {
+        name: name.into(),
+        organization: "127".into(),
+        domain: "development".into(),
+        project: "flytesnacks".into(),
+    }
+}
+
+pub fn spec_str(v: &str) -> SecretSpec {
+    SecretSpec {
+        value: Some(secret_spec::Value::StringValue(v.into())),
+        r#type: 0,
+    }
+}
+
+pub fn spec_bytes(v: &[u8]) -> SecretSpec {
+    SecretSpec {
+        value: Some(secret_spec::Value::BinaryValue(v.to_vec())),
+        r#type: SecretType::ImagePullSecret.into(),
+    }
+}
+
+pub fn secret(name: &str) -> Secret {
+    Secret {
+        id: Some(id(name)),
+        secret_metadata: Some(SecretMetadata {
+            created_time: Some(Timestamp {
+                seconds: 1_714_566_600,
+                nanos: 250_000_000,
+            }),
+            secret_status: Some(SecretStatus {
+                overall_status: OverallStatus::FullyPresent.into(),
+                cluster_status: vec![ClusterSecretStatus {
+                    cluster: Some(ClusterIdentifier {
+                        organization: "127".into(),
+                        name: "local".into(),
+                    }),
+                    presence_status: SecretPresenceStatus::Present.into(),
+                }],
+            }),
+            r#type: SecretType::ImagePullSecret.into(),
+        }),
+    }
+}
+
+pub fn list_request() -> ListSecretsRequest {
+    ListSecretsRequest {
+        organization: "127".into(),
+        domain: "development".into(),
+        project: "flytesnacks".into(),
+        limit: 25,
+        token: "tok".into(),
+        per_cluster_tokens: HashMap::from([("c1".to_string(), "t1".to_string())]),
+        include_system_secrets: true,
+    }
+}
+
+pub fn list_response() -> ListSecretsResponse {
+    ListSecretsResponse {
+        secrets: vec![secret("a"), secret("b")],
+        token: "next".into(),
+        per_cluster_tokens: HashMap::from([("c1".to_string(), "t2".to_string())]),
+    }
+}

@@ -1,0 +1,145 @@
+//! The code `#[task]` generates for a validated declaration. Only absolute paths
+//! (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
+
+use flyte_spec::Target;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use syn::ext::IdentExt;
+
+use crate::item::ItemFn;
+use crate::validate::{ValidSecret, ValidTask};
+
+/// The function, with its signature unchanged and its body wrapped: register the task,
+/// resolve its secrets, then run the original statements.
+pub(crate) fn task(item: &ItemFn, task: &ValidTask) -> TokenStream {
+    let sig = &item.sig;
+    let mut out = statics(item, task);
+
+    out.extend(secret_paths(&task.secret_paths));
+
+    // Hygienic: the body cannot see or shadow these.
+    let guard = Ident::new("__flyte_guard", Span::mixed_site());
+    let err = Ident::new("__flyte_err", Span::mixed_site());
+    let on_error = if item.return_type_nameable() {
+        let ret = item.return_type();
+        quote! {
+            return {
+                #[allow(unused_imports)]
+                use ::flyte::__private::{ViaErr as _, ViaPanic as _};
+                (&&::flyte::__private::Fail::<#ret>::new()).fail(#err)
+            }
+        }
+    } else {
+        // `!`: no `return`, which would be unreachable code.
+        quote!(::flyte::__private::fail_panic(#err))
+    };
+    out.extend(quote! {
+        let #guard = match ::flyte::__private::enter(&__FLYTE_TASK) {
+            ::core::result::Result::Ok(#guard) => #guard,
+            ::core::result::Result::Err(#err) => #on_error,
+        };
+    });
+
+    let body = &item.body;
+    if sig.asyncness.is_some() {
+        let hint = async_return_hint(item);
+        out.extend(quote! {
+            ::flyte::__private::scoped(#guard, async move { #hint #body }).await
+        });
+    } else {
+        out.extend(body.clone());
+    }
+    item.with_body(out)
+}
+
+/// The task's static description, its registration for `BIN list`, and, when it can be run
+/// as the whole process, its runner.
+fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
+    let name = item.sig.ident.unraw().to_string();
+    let secrets = task.secrets.iter().map(secret_def);
+    let (runner_fn, runner) = if runnable(item, task) {
+        // The name as written (`r#type`), to call the function.
+        let callee = &item.sig.ident;
+        let call = if item.sig.asyncness.is_some() {
+            quote!(::flyte::__private::block_on(#callee()))
+        } else {
+            quote!(#callee())
+        };
+        let runner_fn = quote! {
+            fn __flyte_run() -> i32 {
+                #[allow(unused_imports)]
+                use ::flyte::__private::{ExitViaResult as _, ExitViaValue as _};
+                (&&::flyte::__private::Outcome(#call)).exit_code()
+            }
+        };
+        (runner_fn, quote!(::core::option::Option::Some(__flyte_run)))
+    } else {
+        (TokenStream::new(), quote!(::core::option::Option::None))
+    };
+    quote! {
+        static __FLYTE_TASK: ::flyte::__private::TaskDef = ::flyte::__private::TaskDef {
+            name: #name,
+            module_path: ::core::module_path!(),
+            secrets: &[#(#secrets),*],
+            runner: #runner,
+        };
+        ::flyte::__private::inventory::submit! { ::flyte::__private::TaskEntry(&__FLYTE_TASK) }
+        #runner_fn
+    }
+}
+
+/// `Secret(...)` in the attribute names flyte's `Secret` as code would: an import of it is
+/// used (no warning), and a missing one is rustc's "cannot find type `Secret`" at the
+/// attribute's `Secret`.
+pub(crate) fn secret_paths(paths: &[TokenStream]) -> TokenStream {
+    paths
+        .iter()
+        .map(|path| {
+            quote! {
+                let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
+            }
+        })
+        .collect()
+}
+
+/// `BIN run NAME` can call the task only when it needs nothing from the caller and is a
+/// free function (see the crate docs on `in_impl`).
+fn runnable(item: &ItemFn, task: &ValidTask) -> bool {
+    let sig = &item.sig;
+    sig.inputs.is_empty()
+        && sig.generics.is_empty()
+        && !sig.unsafety
+        && !task.in_impl
+        && !item.mentions_self_type()
+}
+
+/// `?` in an async block needs the block's return type, which is not inferred from the
+/// outer function; an unreachable typed `return` at the top states it (as
+/// `tracing::instrument` does).
+fn async_return_hint(item: &ItemFn) -> TokenStream {
+    if !item.return_type_nameable() || item.sig.output.is_none() {
+        return TokenStream::new();
+    }
+    let ret = item.return_type();
+    let fake = Ident::new("__flyte_return_type", Span::mixed_site());
+    quote! {
+        #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::empty_loop)]
+        if false {
+            let #fake: #ret = loop {};
+            return #fake;
+        }
+    }
+}
+
+/// One `SecretDef`, through the short constructors of `__private`.
+fn secret_def(secret: &ValidSecret) -> TokenStream {
+    let key = &secret.key;
+    match (&secret.target, &secret.group) {
+        (Target::Env(name), None) => quote!(::flyte::__private::env(#key, #name)),
+        (Target::Env(name), Some(group)) => quote!(::flyte::__private::env_in(#group, #key, #name)),
+        (Target::File { relative }, None) => quote!(::flyte::__private::file(#key, #relative)),
+        (Target::File { relative }, Some(group)) => {
+            quote!(::flyte::__private::file_in(#group, #key, #relative))
+        }
+    }
+}

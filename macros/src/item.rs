@@ -1,0 +1,457 @@
+//! The function an attribute is put on. The tokens before the body are kept as written and
+//! scanned for the few facts the expansion needs (name, `async`, arguments, generics, return
+//! type); the body stays the compiler's tokens. This runs once per task on every build, in
+//! an unoptimised proc-macro, so the usual case does not go through syn: only a head the
+//! scan does not understand is handed to syn, for its facts or its error.
+
+use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Signature, Token, Visibility};
+
+/// What the expansion needs to know about a function's signature.
+pub(crate) struct Sig {
+    pub ident: Ident,
+    pub asyncness: Option<Span>,
+    pub constness: Option<Span>,
+    pub unsafety: bool,
+    /// The parameter list (inside the parentheses).
+    pub inputs: TokenStream,
+    /// `<...>` and the `where` clause, as written; empty when there are none.
+    pub generics: TokenStream,
+    /// The return type; `None` for `()` written as nothing.
+    pub output: Option<TokenStream>,
+}
+
+/// A function item: its tokens up to the body, its signature, and its body.
+pub(crate) struct ItemFn {
+    /// Attributes, visibility and signature, exactly as written.
+    pub head: TokenStream,
+    pub sig: Sig,
+    /// `#![...]` at the top of the body; they must stay first.
+    pub inner_attrs: TokenStream,
+    /// The rest of the body.
+    pub body: TokenStream,
+    /// The span of the body's braces.
+    pub body_span: Span,
+}
+
+impl ItemFn {
+    pub(crate) fn from_tokens(item: TokenStream) -> syn::Result<Self> {
+        let mut head: Vec<TokenTree> = item.clone().into_iter().collect();
+        let body = match head.pop() {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g,
+            // Not `... { body }`: let syn say what is wrong (`fn f();`, `struct S;`, ...).
+            _ => return Err(full_parse_error(item)),
+        };
+        let sig = match scan(&head) {
+            Some(sig) => sig,
+            None => from_syn(head_parser.parse2(head.iter().cloned().collect())?),
+        };
+        let (inner_attrs, body_rest) = split_inner_attrs(body.stream());
+        Ok(ItemFn {
+            head: head.into_iter().collect(),
+            sig,
+            inner_attrs,
+            body: body_rest,
+            body_span: body.span(),
+        })
+    }
+
+    /// The item again, with `new_body` as the body (inner attributes first).
+    pub(crate) fn with_body(&self, new_body: TokenStream) -> TokenStream {
+        let mut stream = self.inner_attrs.clone();
+        stream.extend(new_body);
+        let mut group = Group::new(Delimiter::Brace, stream);
+        group.set_span(self.body_span);
+        let mut out = self.head.clone();
+        out.extend([TokenTree::Group(group)]);
+        out
+    }
+
+    /// The return type, `()` when none is written.
+    pub(crate) fn return_type(&self) -> TokenStream {
+        match &self.sig.output {
+            None => quote::quote!(()),
+            Some(ty) => ty.clone(),
+        }
+    }
+
+    /// Whether the return type can be written inside the body: not with `impl Trait` in it,
+    /// and not `!` (unstable as a type argument).
+    pub(crate) fn return_type_nameable(&self) -> bool {
+        match &self.sig.output {
+            None => true,
+            Some(ty) => {
+                let never = matches!(
+                    &ty.clone().into_iter().collect::<Vec<_>>()[..],
+                    [TokenTree::Punct(p)] if p.as_char() == '!'
+                );
+                !never && !has_ident(ty, "impl")
+            }
+        }
+    }
+
+    /// Whether the signature names `Self`: then the function is certainly inside an `impl`.
+    pub(crate) fn mentions_self_type(&self) -> bool {
+        has_ident(&self.head, "Self")
+    }
+}
+
+/// Reads the head the way it is almost always written:
+/// `#[attr]* vis? (const|async|unsafe|safe|default|extern "abi"?)* fn name <generics>? (inputs)
+/// (-> type)? (where ...)?`. `None` for anything else, which syn then reads.
+fn scan(head: &[TokenTree]) -> Option<Sig> {
+    let mut i = 0;
+    let punct =
+        |i: usize, c: char| matches!(head.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let ident = |i: usize| match head.get(i) {
+        Some(TokenTree::Ident(id)) => Some(id),
+        _ => None,
+    };
+    // Outer attributes.
+    while punct(i, '#') {
+        match head.get(i + 1) {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => i += 2,
+            _ => return None,
+        }
+    }
+    // Visibility.
+    if ident(i).is_some_and(|id| id == "pub") {
+        i += 1;
+        if matches!(head.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+        {
+            i += 1;
+        }
+    }
+    // Qualifiers.
+    let (mut asyncness, mut constness, mut unsafety) = (None, None, false);
+    loop {
+        let id = ident(i)?;
+        match id.to_string().as_str() {
+            "async" => asyncness = Some(id.span()),
+            "const" => constness = Some(id.span()),
+            "unsafe" => unsafety = true,
+            "safe" | "default" => {}
+            "extern" => {
+                if matches!(head.get(i + 1), Some(TokenTree::Literal(_))) {
+                    i += 1;
+                }
+            }
+            "fn" => break,
+            _ => return None,
+        }
+        i += 1;
+    }
+    let name = ident(i + 1)?.clone();
+    i += 2;
+    // Generics: `<` ... matching `>`, where `->` inside (`F: Fn() -> u8`) is no closer.
+    let generics_start = i;
+    if punct(i, '<') {
+        let mut depth = 0usize;
+        loop {
+            match head.get(i)? {
+                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                TokenTree::Punct(p)
+                    if p.as_char() == '-' && p.spacing() == Spacing::Joint && punct(i + 1, '>') =>
+                {
+                    i += 1
+                }
+                TokenTree::Punct(p) if p.as_char() == '>' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    let mut generics: TokenStream = head[generics_start..i].iter().cloned().collect();
+    let TokenTree::Group(inputs) = head.get(i)? else {
+        return None;
+    };
+    if inputs.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    i += 1;
+    // Return type, up to `where` (which cannot appear inside a type at this level).
+    let mut output = None;
+    if matches!(head.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
+        && punct(i + 1, '>')
+    {
+        let start = i + 2;
+        let end = (start..head.len())
+            .find(|&j| ident(j).is_some_and(|id| id == "where"))
+            .unwrap_or(head.len());
+        if end == start {
+            return None;
+        }
+        output = Some(head[start..end].iter().cloned().collect());
+        i = end;
+    }
+    if ident(i).is_some_and(|id| id == "where") {
+        generics.extend(head[i..].iter().cloned());
+    } else if i != head.len() {
+        return None;
+    }
+    Some(Sig {
+        ident: name,
+        asyncness,
+        constness,
+        unsafety,
+        inputs: inputs.stream(),
+        generics,
+        output,
+    })
+}
+
+fn from_syn(sig: Signature) -> Sig {
+    let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
+    let generics = if sig.generics.params.is_empty() && where_clause.is_none() {
+        TokenStream::new()
+    } else {
+        quote::quote!(#generics #where_clause)
+    };
+    Sig {
+        asyncness: sig.asyncness.map(|t| t.span),
+        constness: sig.constness.map(|t| t.span),
+        unsafety: sig.unsafety.is_some() || sig.variadic.is_some(),
+        inputs: sig.inputs.to_token_stream(),
+        generics,
+        output: match sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, ty) => Some(ty.to_token_stream()),
+        },
+        ident: sig.ident,
+    }
+}
+
+/// Outer attributes, visibility, signature, and nothing else.
+fn head_parser(input: ParseStream<'_>) -> syn::Result<Signature> {
+    input.call(Attribute::parse_outer)?;
+    input.parse::<Visibility>()?;
+    input.parse()
+}
+
+/// The error of parsing the whole item as a function with a body.
+fn full_parse_error(item: TokenStream) -> syn::Error {
+    let parser = |input: ParseStream<'_>| {
+        let sig = head_parser(input)?;
+        if input.peek(Token![;]) {
+            return Err(input.error("the function needs a body"));
+        }
+        let _body: syn::Block = input.parse()?;
+        Ok(sig)
+    };
+    match parser.parse2(item) {
+        Err(e) => e,
+        Ok(sig) => syn::Error::new_spanned(sig.fn_token, "expected a function with a body"),
+    }
+}
+
+/// `#![...]` attributes at the start of a body, and the rest. The usual body has none and is
+/// passed on untouched.
+fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
+    let mut trees = body.clone().into_iter();
+    let mut inner = Vec::new();
+    loop {
+        let mut lookahead = trees.clone();
+        match (lookahead.next(), lookahead.next(), lookahead.next()) {
+            (
+                Some(TokenTree::Punct(pound)),
+                Some(TokenTree::Punct(bang)),
+                Some(TokenTree::Group(g)),
+            ) if pound.as_char() == '#'
+                && bang.as_char() == '!'
+                && g.delimiter() == Delimiter::Bracket =>
+            {
+                inner.extend([
+                    TokenTree::Punct(pound),
+                    TokenTree::Punct(bang),
+                    TokenTree::Group(g),
+                ]);
+                trees = lookahead;
+            }
+            _ => break,
+        }
+    }
+    if inner.is_empty() {
+        return (TokenStream::new(), body);
+    }
+    (inner.into_iter().collect(), trees.collect())
+}
+
+/// Whether `name` occurs as an identifier anywhere in `tokens`, groups included.
+pub(crate) fn has_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => has_ident(&group.stream(), name),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// The scan and syn agree on every head form the tests below use.
+    fn both(item: TokenStream) -> (Sig, Sig) {
+        let mut head: Vec<TokenTree> = item.into_iter().collect();
+        head.pop();
+        let scanned = scan(&head).expect("the scan reads this head");
+        let parsed = from_syn(head_parser.parse2(head.into_iter().collect()).unwrap());
+        (scanned, parsed)
+    }
+
+    fn facts(sig: &Sig) -> String {
+        format!(
+            "{} async={} const={} unsafe={} inputs=[{}] generics=[{}] output={:?}",
+            sig.ident,
+            sig.asyncness.is_some(),
+            sig.constness.is_some(),
+            sig.unsafety,
+            sig.inputs,
+            sig.generics,
+            sig.output.as_ref().map(ToString::to_string),
+        )
+        // Printing differs only in the spacing of `>>`.
+        .replace(' ', "")
+    }
+
+    #[test]
+    fn scan_matches_syn() {
+        let items = [
+            quote!(
+                fn a() {}
+            ),
+            quote!(
+                #[doc = "x"]
+                #[inline]
+                pub(crate) async fn b(x: u32) -> Result<u32, E> {}
+            ),
+            quote!(
+                pub const unsafe extern "C" fn c() -> ! {}
+            ),
+            quote!(
+                fn d<T: Fn() -> u8, const N: usize>(t: T) -> [u8; N]
+                where
+                    T: Clone,
+                {
+                }
+            ),
+            quote!(
+                fn e<'a>(x: &'a str) -> impl Iterator<Item = &'a u8> + 'a {}
+            ),
+            quote!(
+                async unsafe fn f(&self)
+                where
+                    Self: Sized,
+                {
+                }
+            ),
+            quote!(
+                fn r#type() -> Option<Box<dyn Fn(u8) -> u8>> {}
+            ),
+            quote!(
+                pub(in crate::x) fn g(Self(x): Self) -> Vec<Vec<u8>> {}
+            ),
+        ];
+        for item in items {
+            let (scanned, parsed) = both(item.clone());
+            assert_eq!(facts(&scanned), facts(&parsed), "{item}");
+        }
+    }
+
+    #[test]
+    fn return_types() {
+        let item = |t: TokenStream| ItemFn::from_tokens(t).unwrap();
+        assert!(
+            item(quote!(
+                fn a() -> u8 {}
+            ))
+            .return_type_nameable()
+        );
+        assert!(
+            !item(quote!(
+                fn a() -> impl Display {}
+            ))
+            .return_type_nameable()
+        );
+        assert!(
+            !item(quote!(
+                fn a() -> Box<impl Display> {}
+            ))
+            .return_type_nameable()
+        );
+        assert!(
+            !item(quote!(
+                fn a() -> ! {}
+            ))
+            .return_type_nameable()
+        );
+        assert_eq!(
+            item(quote!(
+                fn a() {}
+            ))
+            .return_type()
+            .to_string(),
+            "()"
+        );
+        assert!(
+            item(quote!(
+                fn a(x: Self) {}
+            ))
+            .mentions_self_type()
+        );
+        assert!(
+            item(quote!(
+                fn a() -> Option<Self> {}
+            ))
+            .mentions_self_type()
+        );
+        assert!(
+            !item(quote!(
+                fn a() {}
+            ))
+            .mentions_self_type()
+        );
+    }
+
+    #[test]
+    fn inner_attributes_stay_first() {
+        let f = ItemFn::from_tokens(quote!(
+            fn a() {
+                #![allow(unused)]
+                #![deny(x)]
+                let y = 1;
+            }
+        ))
+        .unwrap();
+        assert_eq!(
+            f.inner_attrs.to_string(),
+            "# ! [allow (unused)] # ! [deny (x)]"
+        );
+        assert_eq!(f.body.to_string(), "let y = 1 ;");
+    }
+
+    #[test]
+    fn not_a_function() {
+        let err = ItemFn::from_tokens(quote!(
+            struct S;
+        ))
+        .err()
+        .unwrap();
+        assert_eq!(err.to_string(), "expected `fn`");
+        let err = ItemFn::from_tokens(quote!(
+            fn f();
+        ))
+        .err()
+        .unwrap();
+        assert_eq!(err.to_string(), "the function needs a body");
+    }
+}

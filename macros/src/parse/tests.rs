@@ -1,0 +1,238 @@
+//! Parser tests: accepted forms come out as raw values, each malformed input gives exactly
+//! one error naming what was found and what is allowed.
+
+use quote::quote;
+use syn::parse_quote;
+
+use super::*;
+
+/// (key, group, mount, as_env_var) of each parsed secret.
+type Flat = (String, Option<String>, Option<String>, Option<String>);
+
+fn flat(args: &TaskArgs) -> Vec<Flat> {
+    let v = |l: &Option<LitStr>| l.as_ref().map(LitStr::value);
+    args.secrets
+        .iter()
+        .map(|s| (s.key.value(), v(&s.group), v(&s.mount), v(&s.as_env_var)))
+        .collect()
+}
+
+fn key(k: &str) -> Flat {
+    (k.into(), None, None, None)
+}
+
+/// The messages of all errors of a malformed attribute.
+fn errors(tokens: TokenStream) -> Vec<String> {
+    let mut errors = Errors::default();
+    task_args(tokens, &mut errors);
+    errors
+        .into_error()
+        .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn one_error(tokens: TokenStream) -> String {
+    let all = errors(tokens.clone());
+    assert_eq!(all.len(), 1, "{tokens}: {all:#?}");
+    all.into_iter().next().unwrap()
+}
+
+#[test]
+fn accepted_forms() {
+    let args: TaskArgs = parse_quote!(secrets = "my-secret");
+    assert_eq!(flat(&args), vec![key("my-secret")]);
+
+    let args: TaskArgs =
+        parse_quote!(secrets = Secret(key = "api-key", as_env_var = "OPENAI_API_KEY"));
+    assert_eq!(
+        flat(&args),
+        vec![("api-key".into(), None, None, Some("OPENAI_API_KEY".into()))]
+    );
+
+    let args: TaskArgs =
+        parse_quote!(secrets = flyte::Secret(key = "config", mount = "/etc/flyte/secrets",));
+    assert_eq!(
+        flat(&args),
+        vec![(
+            "config".into(),
+            None,
+            Some("/etc/flyte/secrets".into()),
+            None
+        )]
+    );
+
+    let args: TaskArgs = parse_quote!(
+        secrets = [
+            "db-password",
+            ::flyte::Secret(group = "github", key = "token")
+        ],
+    );
+    assert_eq!(
+        flat(&args),
+        vec![
+            key("db-password"),
+            ("token".into(), Some("github".into()), None, None)
+        ]
+    );
+    assert!(!args.in_impl);
+
+    let args: TaskArgs = parse_quote!(in_impl, secrets = [r"raw", "esc\x41ped"]);
+    assert_eq!(flat(&args), vec![key("raw"), key("escAped")]);
+    assert!(args.in_impl);
+
+    let args: TaskArgs = parse_quote!();
+    assert!(args.secrets.is_empty());
+    let args: TaskArgs = parse_quote!(secrets = []);
+    assert!(args.secrets.is_empty());
+}
+
+#[test]
+fn values_keep_their_literal_for_errors() {
+    // Syntax-only: the parser accepts what the rules will refuse, with the literal's span.
+    let args: TaskArgs = parse_quote!(secrets = ["", "my.key", Secret(key = "k", group = "")]);
+    assert_eq!(
+        flat(&args),
+        vec![
+            key(""),
+            key("my.key"),
+            ("k".into(), Some("".into()), None, None)
+        ]
+    );
+}
+
+#[test]
+fn unknown_argument_lists_the_allowed_ones() {
+    let msg = one_error(quote!(secret = "x"));
+    assert!(
+        msg.starts_with(
+            "unknown argument `secret` of #[task]; expected one of `secrets`, `in_impl`"
+        ),
+        "{msg}"
+    );
+    assert!(msg.ends_with("= help: did you mean `secrets`?"), "{msg}");
+    let msg = one_error(quote!(timeout = 5));
+    assert!(
+        msg.contains("= help: the arguments of #[task] are `secrets`, `in_impl`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    let msg = one_error(quote!(secrets = Secret(kee = "api-key")));
+    assert!(
+        msg.starts_with("unknown field `kee` of `Secret(...)`; expected one of `key`, `group`, `mount`, `as_env_var`"),
+        "{msg}"
+    );
+    assert!(msg.ends_with("did you mean `key`?"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key = "k", env_var = "X")));
+    assert!(msg.ends_with("did you mean `as_env_var`?"), "{msg}");
+}
+
+#[test]
+fn wrong_literal_types() {
+    let msg = one_error(quote!(secrets = Secret(key = 1)));
+    assert!(
+        msg.starts_with("`key` takes a string literal; found an integer literal `1`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = Secret(key = "k", group = b"g")));
+    assert!(
+        msg.contains("found a byte string literal `b\"g\"`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = Secret(key = KEY)));
+    assert!(msg.contains("found `KEY`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key = true)));
+    assert!(msg.contains("found `true`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key = "a" "b")));
+    assert!(msg.contains("takes a string literal"), "{msg}");
+    let msg = one_error(quote!(secrets = 42));
+    assert!(
+        msg.starts_with("`secrets` takes a string literal, `Secret(...)` or a list `[...]` of them; found an integer literal `42`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = -1));
+    assert!(msg.contains("found `- 1`"), "{msg}");
+    let msg = one_error(quote!(secrets = 'c'));
+    assert!(msg.contains("found a character literal"), "{msg}");
+    let msg = one_error(quote!(secrets = MY_SECRETS));
+    assert!(msg.contains("found `MY_SECRETS`"), "{msg}");
+}
+
+#[test]
+fn structural_mistakes() {
+    let msg = one_error(quote!(secrets = [["a"], "b"]));
+    assert!(
+        msg.starts_with("nested lists are not allowed in `secrets`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = Secret(group = "g")));
+    assert!(msg.starts_with("`Secret(...)` needs a `key`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret()));
+    assert!(msg.starts_with("`Secret(...)` needs a `key`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key = "a", key = "b")));
+    assert!(
+        msg.starts_with("`key` is given twice in this `Secret(...)`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = "a", secrets = "b"));
+    assert!(msg.starts_with("`secrets` is given twice"), "{msg}");
+    let msg = one_error(quote!(secrets));
+    assert!(msg.starts_with("expected `secrets = ...`"), "{msg}");
+    let msg = one_error(quote!(secrets =));
+    assert!(msg.starts_with("expected `secrets = ...`"), "{msg}");
+    let msg = one_error(quote!("a"));
+    assert!(
+        msg.starts_with("expected `secrets = ...`, found `\"a\"`"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = ["a",, "b"]));
+    assert!(
+        msg.starts_with("expected a secret before this comma"),
+        "{msg}"
+    );
+    let msg = one_error(quote!(secrets = Secret(key)));
+    assert!(msg.starts_with("expected `key = \"...\"`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key == "k")));
+    assert!(msg.starts_with("expected `key = \"...\"`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secrets(key = "k")));
+    assert!(msg.contains("found `Secrets (key = \"k\")`"), "{msg}");
+    let msg = one_error(quote!(in_impl = true));
+    assert!(msg.starts_with("`in_impl` takes no value"), "{msg}");
+}
+
+#[test]
+fn every_mistake_is_reported_once_and_good_secrets_survive() {
+    let mut errs = Errors::default();
+    let args = task_args(
+        quote!(
+            secrets = [
+                "ok",
+                Secret(kee = "a"),
+                7,
+                Secret(key = "b", mount = 1),
+                "also-ok"
+            ],
+            sekrets = "x"
+        ),
+        &mut errs,
+    );
+    let all: Vec<String> = errs
+        .into_error()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(all.len(), 4, "{all:#?}");
+    // The broken secrets are left out whole, so validation cannot add a second error.
+    assert_eq!(flat(&args), vec![key("ok"), key("also-ok")]);
+}
+
+#[test]
+fn parse_impl_fails_with_all_errors() {
+    let err = syn::parse2::<TaskArgs>(quote!(secrets = [1, 2]))
+        .err()
+        .unwrap();
+    assert_eq!(err.into_iter().count(), 2);
+}

@@ -1,0 +1,53 @@
+//! `#[task]` from start to end: parse, validate, check the body's accessor uses, expand.
+//! Any error stops before expansion and gives back the function as written plus every error.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+
+use crate::diag::{Errors, error, original_with};
+use crate::item::ItemFn;
+use crate::{accessor, expand, parse, validate};
+
+pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let function = match ItemFn::from_tokens(item.clone()) {
+        Ok(function) => function,
+        Err(e) => {
+            let e = syn::Error::new(e.span(), format!("#[task] goes on a function: {e}"));
+            return original_with(item, e);
+        }
+    };
+    let mut errors = Errors::default();
+    if let Some(constness) = function.sig.constness {
+        errors.push(error(
+            constness,
+            "a task cannot be a `const fn`",
+            "remove `const`: a task resolves its secrets when it runs",
+        ));
+    }
+    let args = parse::task_args(attr, &mut errors);
+    let valid = match validate::task(&args) {
+        Ok(valid) => Some(valid),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    // Only against a complete, valid declaration: otherwise a secret with a typo would also
+    // show up as "not declared" in the body.
+    if let (Some(valid), true) = (&valid, errors.is_empty()) {
+        let name = function.sig.ident.unraw().to_string();
+        accessor::check(&name, valid, &accessor::scan(&function.body), &mut errors);
+    }
+    match (errors.into_error(), valid) {
+        (None, Some(valid)) => expand::task(&function, &valid),
+        (Some(e), _) if args.secret_paths.is_empty() => original_with(item, e),
+        // The function as written, only naming `Secret` as the expansion would, so that its
+        // import does not show up as unused next to the real error.
+        (Some(e), _) => {
+            let mut body = expand::secret_paths(&args.secret_paths);
+            body.extend(function.body.clone());
+            original_with(function.with_body(body), e)
+        }
+        (None, None) => unreachable!("validation failed without an error"),
+    }
+}

@@ -1,0 +1,181 @@
+//! The secret rules, applied to the parsed attribute. The rules themselves live in
+//! `flyte-spec` (shared with the runtime); this module only maps each broken rule to the
+//! literal at fault. What comes out has passed every rule, and is all `expand` sees.
+
+#[cfg(test)]
+mod tests;
+
+use flyte_spec::{
+    Conflict, Field, Request, SpecError, Target, check_task, default_env_name, is_valid_env_name,
+};
+use proc_macro2::Span;
+use syn::LitStr;
+
+use crate::diag::{Errors, error};
+use crate::parse::{RawSecret, TaskArgs};
+
+/// A task's declaration that passed every rule.
+#[derive(Debug)]
+pub(crate) struct ValidTask {
+    pub secrets: Vec<ValidSecret>,
+    pub in_impl: bool,
+    /// Passed through from the attribute, see [`TaskArgs::secret_paths`].
+    pub secret_paths: Vec<proc_macro2::TokenStream>,
+}
+
+/// One secret that passed every rule, with where it lands.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ValidSecret {
+    pub key: String,
+    pub group: Option<String>,
+    pub target: Target,
+}
+
+impl ValidSecret {
+    /// `key` or `group/key`, as the runtime names secrets.
+    pub(crate) fn display_name(&self) -> String {
+        display_name(&self.key, self.group.as_deref())
+    }
+}
+
+fn display_name(key: &str, group: Option<&str>) -> String {
+    match group {
+        Some(group) => format!("{group}/{key}"),
+        None => key.to_owned(),
+    }
+}
+
+/// Checks every secret and, across them, that no two land in the same place. All broken
+/// rules of all secrets are reported together.
+pub(crate) fn task(args: &TaskArgs) -> syn::Result<ValidTask> {
+    let mut errors = Errors::default();
+    let mut valid = Vec::with_capacity(args.secrets.len());
+    for raw in &args.secrets {
+        let values = Values::of(raw);
+        match values.request().resolve() {
+            Ok(target) => valid.push(Some(ValidSecret {
+                key: values.key.clone(),
+                group: values.group.clone(),
+                target,
+            })),
+            Err(broken) => {
+                for rule in &broken {
+                    errors.push(spec_error(raw, &values, rule));
+                }
+                valid.push(None);
+            }
+        }
+    }
+    let targets: Vec<Option<Target>> = valid
+        .iter()
+        .map(|v| v.as_ref().map(|v| v.target.clone()))
+        .collect();
+    for conflict in check_task(&targets) {
+        errors.push(duplicate(args, &valid, &conflict));
+    }
+    match errors.into_error() {
+        Some(e) => Err(e),
+        None => Ok(ValidTask {
+            secrets: valid.into_iter().flatten().collect(),
+            in_impl: args.in_impl,
+            secret_paths: args.secret_paths.clone(),
+        }),
+    }
+}
+
+/// The string values of a raw secret, for `flyte_spec::Request` to borrow.
+struct Values {
+    key: String,
+    group: Option<String>,
+    mount: Option<String>,
+    as_env_var: Option<String>,
+}
+
+impl Values {
+    fn of(raw: &RawSecret) -> Self {
+        Values {
+            key: raw.key.value(),
+            group: raw.group.as_ref().map(LitStr::value),
+            mount: raw.mount.as_ref().map(LitStr::value),
+            as_env_var: raw.as_env_var.as_ref().map(LitStr::value),
+        }
+    }
+
+    fn request(&self) -> Request<'_> {
+        Request {
+            key: &self.key,
+            group: self.group.as_deref(),
+            mount: self.mount.as_deref(),
+            as_env_var: self.as_env_var.as_deref(),
+        }
+    }
+}
+
+/// The rule's own message and help (the same words the runtime uses), at the literal of the
+/// field the rule is about.
+fn spec_error(raw: &RawSecret, values: &Values, rule: &SpecError) -> syn::Error {
+    let mut field = rule.field();
+    // A derived name is blamed on the key by the spec; when only the group makes it invalid
+    // (`group = "1st"`), the group's literal is the one to fix.
+    if let SpecError::InvalidEnvName { derived: true, .. } = rule {
+        let key_part = format!("_{}", default_env_name(&values.key, None));
+        if raw.group.is_some() && is_valid_env_name(&key_part) {
+            field = Field::Group;
+        }
+    }
+    let message = match rule {
+        // Python's message does not repeat the path; ours points at it and says it.
+        SpecError::UnsupportedMount { mount } => format!("{rule} (got {mount:?})"),
+        _ => rule.to_string(),
+    };
+    error(span_of(raw, field), message, rule.help())
+}
+
+fn span_of(raw: &RawSecret, field: Field) -> Span {
+    let literal = match field {
+        Field::Key => Some(&raw.key),
+        Field::Group => raw.group.as_ref(),
+        Field::Mount => raw.mount.as_ref(),
+        Field::AsEnvVar => raw.as_env_var.as_ref(),
+    };
+    literal.unwrap_or(&raw.key).span()
+}
+
+/// Two secrets landing on one env var or file: reported at the later one's literal that
+/// decides where it lands, naming the earlier one.
+fn duplicate(args: &TaskArgs, valid: &[Option<ValidSecret>], conflict: &Conflict) -> syn::Error {
+    let named = |i: usize| {
+        valid[i]
+            .as_ref()
+            .map(ValidSecret::display_name)
+            .unwrap_or_default()
+    };
+    let (first, second) = (named(conflict.first), named(conflict.second));
+    let raw = &args.secrets[conflict.second];
+    let literal = match (&conflict.target, &raw.as_env_var) {
+        (Target::Env(_), Some(as_env_var)) => as_env_var,
+        _ => &raw.key,
+    };
+    let message = if first == second {
+        format!(
+            "secret `{second}` is declared twice (first as secret #{}); two secrets of one task \
+             must not land on the same env var or file",
+            conflict.first + 1
+        )
+    } else {
+        format!(
+            "secret `{second}` lands on {}, like secret `{first}` (secret #{}) before it; two \
+             secrets of one task must not land on the same env var or file",
+            conflict.target,
+            conflict.first + 1
+        )
+    };
+    let help = match &conflict.target {
+        _ if first == second => "remove one of them".to_owned(),
+        Target::Env(_) => {
+            "remove one, or give one of them its own name with `as_env_var = \"...\"`".to_owned()
+        }
+        _ => "remove one, or give one of them another key or group".to_owned(),
+    };
+    error(literal.span(), message, help)
+}

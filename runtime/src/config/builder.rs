@@ -1,0 +1,365 @@
+//! [`ConfigBuilder`]: explicit values on top of env vars on top of the config file.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::error::{ConfigError, Origin};
+use super::file::{ConfigFile, SearchInputs, search};
+use super::keys::{self, Key, Raw};
+use super::{ApiKey, Codec, Config, Endpoint};
+
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Builds a [`Config`]. Owned: each method takes and returns the builder.
+///
+/// ```no_run
+/// # fn main() -> Result<(), flyte::config::ConfigError> {
+/// let config = flyte::Config::builder()
+///     .endpoint("dns:///127.0.0.1:8090")
+///     .insecure(true)
+///     .project("flytesnacks")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// By default [`build`](ConfigBuilder::build) reads the process env and searches for a config
+/// file; tests point both elsewhere with [`env_lookup`](ConfigBuilder::env_lookup),
+/// [`cwd`](ConfigBuilder::cwd) and [`home`](ConfigBuilder::home), so they never write the
+/// process environment.
+#[must_use]
+#[derive(Default)]
+pub struct ConfigBuilder {
+    file: Option<PathBuf>,
+    no_file_search: bool,
+    env: Option<EnvLookup>,
+    cwd: Option<PathBuf>,
+    home: Option<PathBuf>,
+    endpoint: Option<String>,
+    insecure: Option<bool>,
+    insecure_skip_verify: Option<bool>,
+    ca_cert_file_path: Option<PathBuf>,
+    disable_keyring: Option<bool>,
+    client_id: Option<String>,
+    token_url: Option<String>,
+    auth_header: Option<String>,
+    codec: Option<Codec>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    max_backoff: Option<Duration>,
+    org: Option<String>,
+    project: Option<String>,
+    domain: Option<String>,
+    secrets_file: Option<PathBuf>,
+    api_key: Option<String>,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty => $conv:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+            let conv: fn($ty) -> _ = $conv;
+            self.$name = Some(conv(value.into()));
+            self
+        }
+    )*};
+}
+
+impl ConfigBuilder {
+    pub fn new() -> Self {
+        ConfigBuilder::default()
+    }
+
+    /// Read this config file instead of searching (it must exist).
+    pub fn file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    /// Do not search for a config file (an explicit [`file`](Self::file) is still read).
+    pub fn no_file_search(mut self) -> Self {
+        self.no_file_search = true;
+        self
+    }
+
+    /// Read env vars through `lookup` instead of the process environment.
+    pub fn env_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Box::new(lookup));
+        self
+    }
+
+    /// Ignore env vars altogether.
+    pub fn no_env(self) -> Self {
+        self.env_lookup(|_| None)
+    }
+
+    /// The working directory the file search starts from (default: the process's).
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    /// The home directory for `~/.union` and `~/.flyte` (default: the user's).
+    pub fn home(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.home = Some(dir.into());
+        self
+    }
+
+    setters! {
+        /// `admin.endpoint`, parsed by [`Endpoint::parse`] at build time.
+        endpoint: String => |v| v;
+        /// `admin.insecure`: plaintext HTTP.
+        insecure: bool => |v| v;
+        /// `admin.insecureSkipVerify`: TLS without certificate verification.
+        insecure_skip_verify: bool => |v| v;
+        /// `admin.caCertFilePath`: an extra PEM root certificate.
+        ca_cert_file_path: PathBuf => |v| v;
+        /// `admin.disableKeyring`.
+        disable_keyring: bool => |v| v;
+        /// `admin.clientId`.
+        client_id: String => |v| v;
+        /// `admin.tokenUrl`.
+        token_url: String => |v| v;
+        /// `admin.authorizationHeader`.
+        auth_header: String => |v| v;
+        /// `admin.codec`.
+        codec: Codec => |v| v;
+        /// `admin.connectTimeout`.
+        connect_timeout: Duration => |v| v;
+        /// `admin.perRetryTimeout`: the limit for one attempt of a call.
+        timeout: Duration => |v| v;
+        /// `admin.maxRetries`.
+        max_retries: u32 => |v| v;
+        /// `admin.maxBackoffDelay`.
+        max_backoff: Duration => |v| v;
+        /// `task.org`.
+        org: String => |v| v;
+        /// `task.project`.
+        project: String => |v| v;
+        /// `task.domain`.
+        domain: String => |v| v;
+        /// `secrets.file`.
+        secrets_file: PathBuf => |v| v;
+        /// The API key (else `FLYTE_API_KEY`).
+        api_key: String => |v| v;
+    }
+
+    /// Resolves every value: builder argument, else env var, else the config file, else the
+    /// default. The config file is the explicit [`file`](Self::file), else the first of
+    /// `./.flyte/config.yaml`, `<git root>/.flyte/config.yaml`, `$UCTL_CONFIG`,
+    /// `$FLYTECTL_CONFIG`, `~/.union/config.yaml`, `~/.flyte/config.yaml`.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let process_env = |name: &str| std::env::var(name).ok();
+        let env: &dyn Fn(&str) -> Option<String> = match &self.env {
+            Some(f) => f.as_ref(),
+            None => &process_env,
+        };
+        let cwd = self.cwd.clone().or_else(|| std::env::current_dir().ok());
+        let home = self.home.clone().or_else(dirs::home_dir);
+        let inputs = SearchInputs {
+            explicit: self.file.as_deref(),
+            cwd: if self.no_file_search {
+                None
+            } else {
+                cwd.as_deref()
+            },
+            home: if self.no_file_search {
+                None
+            } else {
+                home.as_deref()
+            },
+            env: if self.no_file_search { &|_| None } else { env },
+        };
+        let file = search(&inputs)?.map(|p| ConfigFile::read(&p)).transpose()?;
+        let src = Sources {
+            env,
+            file: file.as_ref(),
+        };
+
+        let api_key = match self.api_key {
+            Some(k) => Some(ApiKey::new(k)?),
+            None => src
+                .env_raw(keys::API_KEY_ENV)
+                .map(|r| ApiKey::new(r.value))
+                .transpose()?,
+        };
+        let app = api_key.as_ref().and_then(ApiKey::app_credentials);
+
+        // The API key's endpoint stands in for a config-file endpoint, as in the Python CLI;
+        // an env var or a builder argument still wins.
+        let endpoint = match self.endpoint {
+            Some(e) => Some(e),
+            None => match src.env_only(keys::ENDPOINT) {
+                Some(r) => Some(r.value),
+                None => match &app {
+                    Some(app) => Some(app.endpoint.clone()),
+                    None => src.file_only(keys::ENDPOINT)?.map(|r| r.value),
+                },
+            },
+        };
+        let endpoint = endpoint.map(|e| Endpoint::parse(&e)).transpose()?;
+        let org = match self.org {
+            Some(o) => Some(o),
+            None => src
+                .get(keys::ORG)?
+                .map(|r| r.value)
+                .or_else(|| app.and_then(|a| a.org)),
+        };
+
+        let d = Config::default();
+        Ok(Config {
+            endpoint,
+            insecure: pick(self.insecure, &src, keys::INSECURE, Raw::to_bool)?
+                .unwrap_or(d.insecure),
+            insecure_skip_verify: pick(
+                self.insecure_skip_verify,
+                &src,
+                keys::INSECURE_SKIP_VERIFY,
+                Raw::to_bool,
+            )?
+            .unwrap_or(d.insecure_skip_verify),
+            ca_cert_file_path: pick(
+                self.ca_cert_file_path,
+                &src,
+                keys::CA_CERT_FILE_PATH,
+                |r, _| Ok(PathBuf::from(&r.value)),
+            )?,
+            disable_keyring: pick(
+                self.disable_keyring,
+                &src,
+                keys::DISABLE_KEYRING,
+                Raw::to_bool,
+            )?
+            .unwrap_or(d.disable_keyring),
+            client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?.unwrap_or(d.client_id),
+            token_url: pick(self.token_url, &src, keys::TOKEN_URL, string)?,
+            auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?
+                .unwrap_or(d.auth_header),
+            codec: pick(self.codec, &src, keys::CODEC, codec)?.unwrap_or(d.codec),
+            connect_timeout: pick(
+                self.connect_timeout,
+                &src,
+                keys::CONNECT_TIMEOUT,
+                Raw::to_duration,
+            )?
+            .unwrap_or(d.connect_timeout),
+            timeout: pick(
+                self.timeout,
+                &src,
+                keys::PER_RETRY_TIMEOUT,
+                Raw::to_duration,
+            )?
+            .unwrap_or(d.timeout),
+            max_retries: pick(self.max_retries, &src, keys::MAX_RETRIES, Raw::to_u32)?
+                .unwrap_or(d.max_retries),
+            max_backoff: pick(
+                self.max_backoff,
+                &src,
+                keys::MAX_BACKOFF_DELAY,
+                Raw::to_duration,
+            )?
+            .unwrap_or(d.max_backoff),
+            org,
+            project: pick(self.project, &src, keys::PROJECT, string)?,
+            domain: pick(self.domain, &src, keys::DOMAIN, string)?,
+            secrets_file: pick(self.secrets_file, &src, keys::SECRETS_FILE, |r, _| {
+                Ok(PathBuf::from(&r.value))
+            })?
+            .unwrap_or(d.secrets_file),
+            api_key,
+            source: file.map(|f| f.path().to_owned()),
+        })
+    }
+}
+
+/// The env and the file, for one build.
+struct Sources<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    file: Option<&'a ConfigFile>,
+}
+
+impl Sources<'_> {
+    /// An env var; empty counts as unset, as in the Python SDK.
+    fn env_raw(&self, name: &str) -> Option<Raw> {
+        (self.env)(name).filter(|v| !v.is_empty()).map(|value| Raw {
+            value,
+            origin: Origin::Env(name.to_owned()),
+        })
+    }
+
+    fn env_only(&self, key: Key) -> Option<Raw> {
+        self.env_raw(&key.env_name())
+    }
+
+    fn file_only(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
+        self.file.map_or(Ok(None), |f| f.get(key))
+    }
+
+    /// Env overrides file.
+    fn get(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
+        match self.env_only(key) {
+            Some(raw) => Ok(Some(raw)),
+            None => self.file_only(key),
+        }
+    }
+}
+
+/// The builder's value, else the parsed env/file value.
+fn pick<T>(
+    explicit: Option<T>,
+    src: &Sources<'_>,
+    key: Key,
+    parse: impl Fn(&Raw, Key) -> Result<T, ConfigError>,
+) -> Result<Option<T>, ConfigError> {
+    if explicit.is_some() {
+        return Ok(explicit);
+    }
+    src.get(key)?.map(|raw| parse(&raw, key)).transpose()
+}
+
+fn string(raw: &Raw, _: Key) -> Result<String, ConfigError> {
+    Ok(raw.value.clone())
+}
+
+fn codec(raw: &Raw, key: Key) -> Result<Codec, ConfigError> {
+    Codec::parse(&raw.value).ok_or_else(|| ConfigError::InvalidValue {
+        key: key.0,
+        origin: raw.origin.clone(),
+        value: raw.value.clone(),
+        expected: "`proto` or `json`",
+    })
+}
+
+fn header_name(raw: &Raw, key: Key) -> Result<String, ConfigError> {
+    let ok = !raw.value.is_empty()
+        && raw
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(raw.value.to_ascii_lowercase())
+    } else {
+        Err(ConfigError::InvalidValue {
+            key: key.0,
+            origin: raw.origin.clone(),
+            value: raw.value.clone(),
+            expected: "an HTTP header name (letters, digits, `-`, `_`, `.`)",
+        })
+    }
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("file", &self.file)
+            .field("endpoint", &self.endpoint)
+            .field("project", &self.project)
+            .field("domain", &self.domain)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,95 @@
+//! [`ConfigError`]: why a configuration could not be loaded or used.
+
+use std::path::PathBuf;
+
+/// Where a configuration value came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// An environment variable, by name.
+    Env(String),
+    /// A config file, by path.
+    File(PathBuf),
+    /// An explicit builder argument.
+    Builder,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Env(name) => write!(f, "env var {name}"),
+            Origin::File(path) => write!(f, "config file {}", path.display()),
+            Origin::Builder => f.write_str("builder argument"),
+        }
+    }
+}
+
+/// A configuration that could not be loaded or used. Messages name the key, the file or the
+/// env var and the rule; they never show an API key or token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A config file named explicitly (builder or `$UCTL_CONFIG` / `$FLYTECTL_CONFIG`) does
+    /// not exist.
+    #[error("config file {} (from {from}) does not exist", path.display())]
+    FileNotFound { path: PathBuf, from: String },
+
+    /// A config file exists but could not be read.
+    #[error("could not read config file {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A config file is not valid YAML.
+    #[error("config file {} is not valid YAML", path.display())]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_norway::Error,
+    },
+
+    /// A value has the wrong form, e.g. `FLYTE_ADMIN_INSECURE=maybe`.
+    #[error("{key} from {origin}: `{value}` is not {expected}")]
+    InvalidValue {
+        key: &'static str,
+        origin: Origin,
+        value: String,
+        expected: &'static str,
+    },
+
+    /// The endpoint cannot be used.
+    #[error(
+        "endpoint `{endpoint}` {reason}; expected dns:///host:port, https://host, http://host:port or host:port"
+    )]
+    InvalidEndpoint {
+        endpoint: String,
+        reason: &'static str,
+    },
+
+    /// No endpoint is configured but a client needs one.
+    #[error(
+        "no endpoint configured: set admin.endpoint in a config file, FLYTE_ADMIN_ENDPOINT, FLYTE_API_KEY or the builder's endpoint()"
+    )]
+    MissingEndpoint,
+
+    /// The API key could not be used.
+    #[error("FLYTE_API_KEY / api_key: {reason}")]
+    InvalidApiKey { reason: &'static str },
+
+    /// `admin.caCertFilePath` could not be read or holds no usable certificate.
+    #[error("CA certificate file {} (admin.caCertFilePath) is unusable", path.display())]
+    CaCert {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// The HTTP client could not be set up (TLS backend).
+    #[error("could not set up the HTTP client")]
+    HttpClient {
+        #[source]
+        source: reqwest::Error,
+    },
+}

@@ -1,0 +1,223 @@
+//! A blocking facade for programs without an async runtime:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! flyte::init(flyte::Config::load()?)?;
+//! flyte::remote::blocking::Secret::create("k", "v")?;
+//! for s in flyte::remote::blocking::Secret::listall(20) {
+//!     println!("{}", s?.name());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Calls run on a small tokio runtime on a thread of its own, started on first use and kept
+//! for the life of the process; the calling thread waits for the answer. So this works from a
+//! plain `fn main`, and also from inside a tokio runtime without the "cannot block inside a
+//! runtime" panic, but there it blocks one of the runtime's worker threads for the duration
+//! of the call: in async code, prefer the async API.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::OnceLock;
+
+use super::error::Error;
+use super::list::SecretList;
+use super::secret::{Secret as SecretInfo, SecretData, SecretType};
+use crate::secret::SecretValue;
+
+/// The runtime the blocking calls run on, or why it could not start.
+fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, (std::io::ErrorKind, String)>> =
+        OnceLock::new();
+    let rt = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("flyte-blocking")
+            .enable_all()
+            .build()
+            .map_err(|e| (e.kind(), e.to_string()))
+    });
+    rt.as_ref()
+        .map_err(|(kind, msg)| Error::Runtime(std::io::Error::new(*kind, msg.clone())))
+}
+
+/// Runs `fut` on the facade's runtime and waits for it on this thread.
+fn run<T: Send + 'static>(
+    fut: impl Future<Output = Result<T, Error>> + Send + 'static,
+) -> Result<T, Error> {
+    let rt = runtime()?;
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    rt.spawn(async move {
+        let _ = tx.send(fut.await);
+    });
+    match rx.recv() {
+        Ok(result) => result,
+        // The task was dropped without answering: it panicked; surface that here.
+        Err(_) => panic!("flyte blocking client: the call panicked on the runtime thread"),
+    }
+}
+
+/// The blocking version of [`super::Client`]: same operations, same errors.
+#[derive(Debug, Clone)]
+pub struct Client(pub super::Client);
+
+impl Client {
+    pub fn new(client: super::Client) -> Self {
+        Client(client)
+    }
+
+    pub fn create(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        self.create_with(name, value, SecretType::Regular)
+    }
+
+    pub fn create_with(
+        &self,
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        let (c, name, value) = (self.0.clone(), name.to_owned(), value.into());
+        run(async move { c.create_with(&name, value, ty).await })
+    }
+
+    pub fn update(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        self.update_with(name, value, SecretType::Regular)
+    }
+
+    pub fn update_with(
+        &self,
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        let (c, name, value) = (self.0.clone(), name.to_owned(), value.into());
+        run(async move { c.update_with(&name, value, ty).await })
+    }
+
+    pub fn get(&self, name: &str) -> Result<SecretInfo, Error> {
+        let (c, name) = (self.0.clone(), name.to_owned());
+        run(async move { c.get(&name).await })
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), Error> {
+        let (c, name) = (self.0.clone(), name.to_owned());
+        run(async move { c.delete(&name).await })
+    }
+
+    /// Every secret of the scope, fetched a page at a time as the iterator advances.
+    pub fn listall(&self, limit: u32) -> SecretIter {
+        SecretIter::new(self.0.listall(limit))
+    }
+
+    /// See [`super::Client::read_value`]: local service only.
+    pub fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
+        let (c, name) = (self.0.clone(), name.to_owned());
+        run(async move { c.read_value(&name).await })
+    }
+}
+
+/// The blocking version of [`super::Secret`]'s free functions, on the client set by
+/// [`crate::init`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Secret;
+
+impl Secret {
+    fn client() -> Result<Client, Error> {
+        super::client().map(Client)
+    }
+
+    pub fn create(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        Self::client()?.create(name, value)
+    }
+
+    pub fn create_with(
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        Self::client()?.create_with(name, value, ty)
+    }
+
+    pub fn get(name: &str) -> Result<SecretInfo, Error> {
+        Self::client()?.get(name)
+    }
+
+    pub fn update(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        Self::client()?.update(name, value)
+    }
+
+    pub fn update_with(
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        Self::client()?.update_with(name, value, ty)
+    }
+
+    pub fn delete(name: &str) -> Result<(), Error> {
+        Self::client()?.delete(name)
+    }
+
+    pub fn listall(limit: u32) -> SecretIter {
+        SecretIter::new(SecretInfo::listall(limit))
+    }
+}
+
+/// An [`Iterator`] over a [`SecretList`]: fetches the next page when the current one is used up.
+#[derive(Debug)]
+pub struct SecretIter {
+    list: Option<SecretList>,
+    page: VecDeque<SecretInfo>,
+    pages: u64,
+}
+
+impl SecretIter {
+    fn new(list: SecretList) -> Self {
+        SecretIter {
+            list: Some(list),
+            page: VecDeque::new(),
+            pages: 0,
+        }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages
+    }
+
+    /// Secrets held and not yet yielded: at most one page.
+    pub fn buffered_count(&self) -> usize {
+        self.page.len() + self.list.as_ref().map_or(0, SecretList::buffered_count)
+    }
+}
+
+impl Iterator for SecretIter {
+    type Item = Result<SecretInfo, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(s) = self.page.pop_front() {
+                return Some(Ok(s));
+            }
+            let mut list = self.list.take()?;
+            let result = run(async move {
+                let page = list.next_page().await;
+                Ok((page, list))
+            });
+            let (page, list) = match result {
+                Ok(done) => done,
+                Err(e) => return Some(Err(e)),
+            };
+            self.pages = list.pages_fetched();
+            match page {
+                Ok(Some(page)) => {
+                    self.page.extend(page);
+                    self.list = Some(list);
+                }
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}

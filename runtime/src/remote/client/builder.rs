@@ -1,0 +1,314 @@
+//! [`ClientBuilder`]: an owned builder for [`Client`].
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::HeaderName;
+
+use super::{Client, Inner, Scope};
+use crate::config::{ApiKey, Codec, Config, ConfigError, Endpoint, Origin};
+use crate::remote::auth::KeyringStore;
+use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
+use crate::remote::error::Error;
+use crate::remote::keyring_tokens::KeyringTokens;
+use crate::remote::oauth::{ClientCredentials, RefreshingTokens, TokenEndpoint};
+use crate::remote::request::RequestTemplate;
+use crate::remote::retry::RetryPolicy;
+use crate::remote::token::{AccessToken, StaticToken, TokenSource, TokenStore};
+use crate::remote::transport::Transport;
+
+/// Builds a [`Client`]. Start from defaults ([`Client::builder`]) or from a loaded
+/// [`Config`] ([`ClientBuilder::from_config`]); every setter overrides the config.
+#[must_use]
+#[derive(Debug)]
+pub struct ClientBuilder {
+    config: Config,
+    endpoint_error: Option<ConfigError>,
+    tokens: Option<Arc<dyn TokenSource>>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    gzip_threshold: usize,
+    base_backoff: Duration,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
+    /// Defaults only: no env var or config file is read.
+    pub fn new() -> Self {
+        Self::from_config(Config::default())
+    }
+
+    /// Starts from `config`.
+    pub fn from_config(config: Config) -> Self {
+        ClientBuilder {
+            config,
+            endpoint_error: None,
+            tokens: None,
+            token_store: None,
+            gzip_threshold: DEFAULT_GZIP_THRESHOLD,
+            base_backoff: Duration::from_millis(100),
+        }
+    }
+
+    /// The service address: `dns:///host:port`, `https://host`, `http://host:port` or `host:port`.
+    pub fn endpoint(mut self, endpoint: &str) -> Self {
+        match Endpoint::parse(endpoint) {
+            Ok(e) => {
+                self.config.endpoint = Some(e);
+                self.endpoint_error = None;
+            }
+            Err(e) => self.endpoint_error = Some(e),
+        }
+        self
+    }
+
+    /// Plaintext HTTP.
+    pub fn insecure(mut self, insecure: bool) -> Self {
+        self.config.insecure = insecure;
+        self
+    }
+
+    /// Do not read or write the OS keyring token cache (`admin.disableKeyring`).
+    pub fn disable_keyring(mut self, disable: bool) -> Self {
+        self.config.disable_keyring = disable;
+        self
+    }
+
+    /// TLS without certificate verification (logged as a warning when the client is built).
+    pub fn insecure_skip_verify(mut self, skip: bool) -> Self {
+        self.config.insecure_skip_verify = skip;
+        self
+    }
+
+    /// An extra PEM root certificate (bundle).
+    pub fn ca_cert_file_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.ca_cert_file_path = Some(path.into());
+        self
+    }
+
+    pub fn org(mut self, org: impl Into<String>) -> Self {
+        self.config.org = Some(org.into());
+        self
+    }
+
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.config.project = Some(project.into()).filter(|p| !p.is_empty());
+        self
+    }
+
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.config.domain = Some(domain.into()).filter(|d| !d.is_empty());
+        self
+    }
+
+    pub fn codec(mut self, codec: Codec) -> Self {
+        self.config.codec = codec;
+        self
+    }
+
+    /// The limit for one attempt of a call (connecting, sending, reading the answer).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (for calls that are safe to repeat).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.config.max_retries = retries;
+        self
+    }
+
+    /// The first backoff between attempts (doubled each retry, capped by
+    /// [`max_backoff`](Self::max_backoff)). Default 100 ms.
+    pub fn base_backoff(mut self, base: Duration) -> Self {
+        self.base_backoff = base;
+        self
+    }
+
+    pub fn max_backoff(mut self, max: Duration) -> Self {
+        self.config.max_backoff = max;
+        self
+    }
+
+    /// The header carrying `Bearer <token>` (default `authorization`).
+    pub fn auth_header(mut self, name: impl Into<String>) -> Self {
+        self.config.auth_header = name.into();
+        self
+    }
+
+    /// An API key: a bearer token, or the Python SDK's encoded app credentials. Refuses an
+    /// empty or padded key.
+    pub fn api_key(mut self, key: impl Into<String>) -> Result<Self, Error> {
+        self.config.api_key = Some(ApiKey::new(key)?);
+        Ok(self)
+    }
+
+    /// A custom token source; overrides the API key and the token cache.
+    pub fn token_source(mut self, tokens: Arc<dyn TokenSource>) -> Self {
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// A token cache (default: the OS keyring, unless disabled): its access token is sent, and refreshed with its
+    /// refresh token at the token endpoint after an `unauthenticated` answer.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
+    /// The OAuth2 token endpoint (else discovered from the service).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.config.token_url = Some(url.into());
+        self
+    }
+
+    /// The OAuth2 client id sent when refreshing.
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.config.client_id = id.into();
+        self
+    }
+
+    /// Request bodies of at least this many bytes are gzip-compressed (default 1024;
+    /// `usize::MAX` never compresses, 0 always does).
+    pub fn gzip_threshold(mut self, bytes: usize) -> Self {
+        self.gzip_threshold = bytes;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(e) = self.endpoint_error {
+            return Err(e.into());
+        }
+        let cfg = &self.config;
+        let endpoint = cfg.endpoint.as_ref().ok_or(ConfigError::MissingEndpoint)?;
+        let base_url = endpoint.base_url(cfg.insecure);
+        let auth_header =
+            HeaderName::from_str(&cfg.auth_header).map_err(|_| ConfigError::InvalidValue {
+                key: "admin.authorizationHeader",
+                origin: Origin::Builder,
+                value: cfg.auth_header.clone(),
+                expected: "an HTTP header name",
+            })?;
+        let http = http_client(cfg, endpoint)?;
+        let token_endpoint = || {
+            TokenEndpoint::new(
+                http.clone(),
+                cfg.token_url.clone(),
+                base_url.clone(),
+                cfg.timeout,
+            )
+        };
+        let tokens: Option<Arc<dyn TokenSource>> =
+            match (self.tokens, &cfg.api_key, self.token_store) {
+                (Some(t), _, _) => Some(t),
+                (None, Some(key), _) => Some(match key.app_credentials() {
+                    Some(app) => Arc::new(ClientCredentials::new(
+                        token_endpoint(),
+                        app.client_id,
+                        app.client_secret,
+                    )),
+                    None => Arc::new(StaticToken(AccessToken::new(key.expose()))),
+                }),
+                (None, None, Some(store)) => Some(Arc::new(RefreshingTokens::new(
+                    store,
+                    token_endpoint(),
+                    cfg.client_id.clone(),
+                ))),
+                (None, None, None) if !cfg.disable_keyring => {
+                    let store =
+                        KeyringTokens::new(KeyringStore::from_config(false), endpoint.to_string());
+                    Some(Arc::new(RefreshingTokens::new(
+                        Arc::new(store),
+                        token_endpoint(),
+                        cfg.client_id.clone(),
+                    )))
+                }
+                (None, None, None) => None,
+            };
+        let transport = Transport {
+            template: RequestTemplate {
+                base_url: base_url.clone(),
+                codec: cfg.codec,
+                gzip_threshold: self.gzip_threshold,
+                timeout: Some(cfg.timeout),
+            },
+            http,
+            endpoint: base_url,
+            timeout: cfg.timeout,
+            retry: RetryPolicy {
+                max_retries: cfg.max_retries,
+                base: self.base_backoff,
+                max_backoff: cfg.max_backoff,
+            },
+            tokens,
+            auth_header,
+        };
+        let scope = Scope {
+            org: cfg.org().unwrap_or_default().to_owned(),
+            project: cfg.project.clone().unwrap_or_default(),
+            domain: cfg.domain.clone().unwrap_or_default(),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                scope,
+                codec: cfg.codec,
+            }),
+        })
+    }
+}
+
+/// The HTTP client: connect timeout, TLS roots, no redirects (they would carry the token
+/// elsewhere), no proxy for loopback endpoints.
+fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(cfg.connect_timeout)
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none());
+    let host = endpoint
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        b = b.no_proxy();
+    }
+    if let Some(path) = &cfg.ca_cert_file_path {
+        let ca_err = |source: Box<dyn std::error::Error + Send + Sync>| ConfigError::CaCert {
+            path: path.clone(),
+            source,
+        };
+        let pem = std::fs::read(path).map_err(|e| ca_err(Box::new(e)))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(Box::new(e)))?;
+        if certs.is_empty() {
+            return Err(ca_err("no PEM certificate in the file".into()).into());
+        }
+        for cert in certs {
+            b = b.add_root_certificate(cert);
+        }
+    }
+    if cfg.insecure_skip_verify && !endpoint.is_plaintext(cfg.insecure) {
+        tracing::warn!(
+            "admin.insecureSkipVerify is set: TLS certificates of {} are NOT verified; anyone on the path can read the secrets sent",
+            endpoint
+        );
+        b = b.danger_accept_invalid_certs(true);
+    }
+    b.build()
+        .map_err(|source| Error::Config(ConfigError::HttpClient { source }))
+}

@@ -1,0 +1,188 @@
+//! [`Client`]: the secret service client. Cheap to clone (an `Arc` inside).
+
+mod builder;
+mod messages;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use builder::ClientBuilder;
+pub use messages::Operation;
+pub(crate) use messages::list as list_message;
+
+use super::error::{DecodeError, Error, Op};
+use super::list::SecretList;
+use super::request::AuthHeader;
+use super::secret::{Secret, SecretData, SecretType};
+use super::transport::Transport;
+use crate::config::{Codec, Config};
+use crate::secret::SecretValue;
+
+/// The scope secrets are created in and looked up from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Scope {
+    pub org: String,
+    pub project: String,
+    pub domain: String,
+}
+
+/// A client of the Flyte secret service (`flyteidl2.secret.SecretService` over Connect).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), flyte::remote::Error> {
+/// use flyte::remote::{Client, SecretType};
+/// use futures::TryStreamExt;
+///
+/// let client = Client::builder().endpoint("http://127.0.0.1:8090").project("p").domain("d").build()?;
+/// client.create("db-password", "s3cr3t").await?;
+/// let s = client.get("db-password").await?;
+/// assert_eq!(s.secret_type(), SecretType::Regular);
+/// let names: Vec<String> = client.listall(100).map_ok(|s| s.name().to_owned()).try_collect().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub transport: Transport,
+    pub scope: Scope,
+    pub codec: Codec,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.transport.endpoint)
+            .field("scope", &self.inner.scope)
+            .field("codec", &self.inner.codec)
+            .field("auth", &self.inner.transport.tokens.is_some())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for this configuration (endpoint, TLS, scope, codec, timeouts, credentials).
+    pub fn new(config: &Config) -> Result<Client, Error> {
+        ClientBuilder::from_config(config.clone()).build()
+    }
+
+    /// A builder starting from defaults; nothing is read from env vars or config files.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The base URL requests go to.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.transport.endpoint
+    }
+
+    /// The organization sent with every request (`""` when none).
+    pub fn org(&self) -> &str {
+        &self.inner.scope.org
+    }
+
+    pub fn project(&self) -> Option<&str> {
+        Some(self.inner.scope.project.as_str()).filter(|s| !s.is_empty())
+    }
+
+    pub fn domain(&self) -> Option<&str> {
+        Some(self.inner.scope.domain.as_str()).filter(|s| !s.is_empty())
+    }
+
+    pub fn codec(&self) -> Codec {
+        self.inner.codec
+    }
+
+    /// The HTTP request for `op`, exactly as it would be sent (with `auth` as the credential
+    /// header), without any I/O. Validation (e.g. the image-pull scope rule) happens here.
+    pub fn build_request(
+        &self,
+        op: &Operation<'_>,
+        auth: Option<&AuthHeader>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        messages::build(self, op, auth)
+    }
+
+    /// Creates a `regular` secret. Text goes as `string_value`, bytes as `binary_value`.
+    /// Not retried once the request may have reached the server.
+    pub async fn create(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        self.create_with(name, value, SecretType::Regular).await
+    }
+
+    /// Creates a secret of the given type. An [`SecretType::ImagePull`] secret is refused
+    /// before sending when a project or domain is configured.
+    pub async fn create_with(
+        &self,
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        let value = value.into();
+        let mut msg = messages::create(self, name, &value, ty)?;
+        let result = self.inner.transport.call(&msg, Some(name)).await.map(drop);
+        messages::wipe(&mut msg.secret_spec);
+        result
+    }
+
+    /// Replaces the value of an existing `regular` secret.
+    pub async fn update(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        self.update_with(name, value, SecretType::Regular).await
+    }
+
+    /// Replaces the value (and type) of an existing secret.
+    pub async fn update_with(
+        &self,
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        let value = value.into();
+        let mut msg = messages::update(self, name, &value, ty)?;
+        let result = self.inner.transport.call(&msg, Some(name)).await.map(drop);
+        messages::wipe(&mut msg.secret_spec);
+        result
+    }
+
+    /// The secret's metadata (never its value).
+    pub async fn get(&self, name: &str) -> Result<Secret, Error> {
+        let msg = messages::get(self, name)?;
+        let resp = self.inner.transport.call(&msg, Some(name)).await?;
+        resp.secret
+            .map(Secret::from_proto)
+            .ok_or_else(|| Error::Decode {
+                call: self.inner.transport.call_info(Op::Get, Some(name)),
+                source: DecodeError::Missing("secret"),
+            })
+    }
+
+    pub async fn delete(&self, name: &str) -> Result<(), Error> {
+        let msg = messages::delete(self, name)?;
+        self.inner.transport.call(&msg, Some(name)).await.map(drop)
+    }
+
+    /// Every secret of the configured scope, as a lazy stream: `limit` per page (0: the
+    /// server's default), following the page token to the end, one page in memory at a time.
+    pub fn listall(&self, limit: u32) -> SecretList {
+        SecretList::new(self.clone(), limit)
+    }
+
+    /// Reads a secret's value. **Local service only**: this calls the local server's own
+    /// extension `flyte.local.v1.InjectService/ReadSecretValue`, which the task launcher uses to
+    /// inject values; a Flyte cluster never returns values to clients and answers
+    /// `unimplemented` (or `not_found`).
+    pub async fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
+        let msg = messages::read_value(self, name)?;
+        let resp = self.inner.transport.call(&msg, Some(name)).await?;
+        let missing = || Error::Decode {
+            call: self.inner.transport.call_info(Op::ReadValue, Some(name)),
+            source: DecodeError::Missing("secret_spec.value"),
+        };
+        let spec = resp.secret_spec.ok_or_else(missing)?;
+        Ok(match spec.value.ok_or_else(missing)? {
+            flyte_idl::secret_spec::Value::StringValue(s) => SecretValue::from(s),
+            flyte_idl::secret_spec::Value::BinaryValue(b) => SecretValue::new(b),
+        })
+    }
+}

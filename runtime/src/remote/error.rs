@@ -1,0 +1,287 @@
+//! [`Error`]: why a secret-service call failed. Messages name the operation, the secret and
+//! the endpoint; never a value or a token.
+
+use std::fmt;
+use std::time::Duration;
+
+pub use flyte_idl::connect::Code;
+
+use crate::config::ConfigError;
+
+/// The operation a call was making.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Op {
+    Create,
+    Update,
+    Get,
+    Delete,
+    List,
+    /// The local service's `ReadSecretValue` (see [`crate::remote::Client::read_value`]).
+    ReadValue,
+}
+
+impl Op {
+    /// Safe to send again when the first attempt may or may not have reached the server.
+    pub fn idempotent(self) -> bool {
+        matches!(self, Op::Get | Op::Delete | Op::List | Op::ReadValue)
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Get => "get",
+            Op::Delete => "delete",
+            Op::List => "list",
+            Op::ReadValue => "read the value of",
+        }
+    }
+}
+
+/// What a failed call was doing: the operation, the secret (none for a list) and the
+/// endpoint. Displays as e.g. ``get secret `db-password` at http://127.0.0.1:8090``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub op: Op,
+    pub secret: Option<String>,
+    pub endpoint: String,
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.secret {
+            Some(name) => write!(f, "{} secret `{name}` at {}", self.op.verb(), self.endpoint),
+            None => write!(f, "{} secrets at {}", self.op.verb(), self.endpoint),
+        }
+    }
+}
+
+/// The server's own words, appended to a message when it gave any.
+struct ServerSays<'a>(&'a str);
+
+impl fmt::Display for ServerSays<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " (server: {})", self.0)
+        }
+    }
+}
+
+/// A response that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    #[error("invalid protobuf")]
+    Proto(#[from] prost::DecodeError),
+    #[error("invalid JSON")]
+    Json(#[from] serde_json::Error),
+    #[error("invalid gzip body")]
+    Gzip(#[source] std::io::Error),
+    #[error("body larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("unexpected content-type `{0}`")]
+    ContentType(String),
+    #[error("response lacks the `{0}` field")]
+    Missing(&'static str),
+}
+
+/// Why a secret-service call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The secret does not exist in the configured scope.
+    #[error("{call}: not found{}", ServerSays(message))]
+    NotFound { call: Call, message: String },
+
+    /// A secret of this name already exists in the scope (create).
+    #[error("{call}: already exists{}", ServerSays(message))]
+    AlreadyExists { call: Call, message: String },
+
+    /// The server refused the request as malformed (name, scope, value size...).
+    #[error("{call}: invalid argument{}", ServerSays(message))]
+    InvalidArgument { call: Call, message: String },
+
+    /// No valid credentials (after one token refresh, when refreshing was possible).
+    #[error("{call}: unauthenticated{}", ServerSays(message))]
+    Unauthenticated { call: Call, message: String },
+
+    /// The credentials do not allow this call.
+    #[error("{call}: permission denied{}", ServerSays(message))]
+    PermissionDenied { call: Call, message: String },
+
+    /// The server answered `unavailable` (or an HTTP 502/503/504/429) on every attempt.
+    #[error(
+        "{call}: service unavailable after {attempts} attempt(s){}",
+        ServerSays(message)
+    )]
+    Unavailable {
+        call: Call,
+        attempts: u32,
+        message: String,
+    },
+
+    /// Any other Connect error code.
+    #[error("{call}: server error `{code}`{}", ServerSays(message))]
+    Server {
+        call: Call,
+        code: Code,
+        message: String,
+    },
+
+    /// No complete answer within the per-call timeout, on every attempt.
+    #[error("{call}: no answer within {after:?} (attempt(s): {attempts})")]
+    Timeout {
+        call: Call,
+        after: Duration,
+        attempts: u32,
+    },
+
+    /// The connection failed (refused, reset, TLS, DNS) on every attempt.
+    #[error("{call}: connection failed after {attempts} attempt(s)")]
+    Transport {
+        call: Call,
+        attempts: u32,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server's answer could not be read.
+    #[error("{call}: unreadable response")]
+    Decode {
+        call: Call,
+        #[source]
+        source: DecodeError,
+    },
+
+    /// Getting or refreshing a token failed.
+    #[error("{call}: could not obtain an access token")]
+    Token {
+        call: Call,
+        #[source]
+        source: TokenError,
+    },
+
+    /// An image-pull secret with a project or domain configured; nothing was sent. The message
+    /// is the Python SDK's.
+    #[error(
+        "Project `{}` or domain `{}` should not be set when creating the image pull secret.",
+        project.as_deref().unwrap_or("None"),
+        domain.as_deref().unwrap_or("None")
+    )]
+    ImagePullScoped {
+        secret: String,
+        project: Option<String>,
+        domain: Option<String>,
+    },
+
+    /// A request that cannot be sent: bad name, bad limit, unknown secret type.
+    #[error("{call}: {problem}")]
+    InvalidRequest { call: Call, problem: String },
+
+    /// The configuration cannot be used to build a client.
+    #[error("invalid secret service client configuration")]
+    Config(#[from] ConfigError),
+
+    /// The free functions ([`crate::remote::Secret::create`], ...) were used before
+    /// [`crate::init`].
+    #[error(
+        "the secret service client is not initialized: call flyte::init(flyte::Config::load()?) first, or use an explicit flyte::remote::Client"
+    )]
+    NotInitialized,
+
+    /// The blocking facade could not start its runtime thread.
+    #[error("could not start the blocking client's runtime thread")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl Error {
+    /// The call that failed, when the error came from one.
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::NotFound { call, .. }
+            | Error::AlreadyExists { call, .. }
+            | Error::InvalidArgument { call, .. }
+            | Error::Unauthenticated { call, .. }
+            | Error::PermissionDenied { call, .. }
+            | Error::Unavailable { call, .. }
+            | Error::Server { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::Transport { call, .. }
+            | Error::Decode { call, .. }
+            | Error::Token { call, .. }
+            | Error::InvalidRequest { call, .. } => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The Connect code this error corresponds to, as the server sent it or as it is
+    /// conventionally mapped.
+    pub fn code(&self) -> Option<Code> {
+        Some(match self {
+            Error::NotFound { .. } => Code::NotFound,
+            Error::AlreadyExists { .. } => Code::AlreadyExists,
+            Error::InvalidArgument { .. }
+            | Error::ImagePullScoped { .. }
+            | Error::InvalidRequest { .. } => Code::InvalidArgument,
+            Error::Unauthenticated { .. } | Error::Token { .. } => Code::Unauthenticated,
+            Error::PermissionDenied { .. } => Code::PermissionDenied,
+            Error::Unavailable { .. } | Error::Transport { .. } => Code::Unavailable,
+            Error::Server { code, .. } => *code,
+            Error::Timeout { .. } => Code::DeadlineExceeded,
+            _ => return None,
+        })
+    }
+
+    /// Maps a Connect error from the server.
+    pub(crate) fn from_code(call: Call, code: Code, message: String, attempts: u32) -> Error {
+        match code {
+            Code::NotFound => Error::NotFound { call, message },
+            Code::AlreadyExists => Error::AlreadyExists { call, message },
+            Code::InvalidArgument => Error::InvalidArgument { call, message },
+            Code::Unauthenticated => Error::Unauthenticated { call, message },
+            Code::PermissionDenied => Error::PermissionDenied { call, message },
+            Code::Unavailable => Error::Unavailable {
+                call,
+                attempts,
+                message,
+            },
+            code => Error::Server {
+                call,
+                code,
+                message,
+            },
+        }
+    }
+}
+
+/// Why a token could not be obtained.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token endpoint could not be reached or answered garbage.
+    #[error("token endpoint {url} failed")]
+    Http {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The token endpoint refused (`invalid_grant`, an expired refresh token...).
+    #[error("token endpoint {url} refused: HTTP {status}{}", oauth_error.as_deref().map(|e| format!(", {e}")).unwrap_or_default())]
+    Refused {
+        url: String,
+        status: u16,
+        oauth_error: Option<String>,
+    },
+    /// The token endpoint's answer has no `access_token`.
+    #[error("token endpoint {url} answered without an access token")]
+    NoAccessToken { url: String },
+    /// No token endpoint is configured and none could be discovered.
+    #[error("no token endpoint: set admin.tokenUrl (discovery at {tried} failed)")]
+    NoTokenEndpoint { tried: String },
+    /// A custom token source failed.
+    #[error("{0}")]
+    Other(String),
+}

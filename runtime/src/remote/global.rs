@@ -1,0 +1,105 @@
+//! The process-wide client set by [`init`], and the free functions that use it
+//! ([`Secret::create`], [`Secret::get`], ...).
+
+use std::sync::RwLock;
+
+use super::client::Client;
+use super::error::Error;
+use super::list::SecretList;
+use super::secret::{Secret, SecretData, SecretType};
+use crate::config::{Config, ConfigError};
+
+struct Global {
+    config: Config,
+    /// `None` when the config has no endpoint (only local sources are in use).
+    client: Option<Client>,
+}
+
+static GLOBAL: RwLock<Option<Global>> = RwLock::new(None);
+
+/// Sets the process-wide configuration and, when it names an endpoint, the client the free
+/// functions ([`Secret::create`], ...) and the secret-service source use. Calling it again
+/// replaces both.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// flyte::init(flyte::Config::load()?)?;
+/// # Ok(()) }
+/// ```
+pub fn init(config: Config) -> Result<(), Error> {
+    let client = match config.endpoint() {
+        Some(_) => Some(Client::new(&config)?),
+        None => None,
+    };
+    *GLOBAL.write().unwrap_or_else(|p| p.into_inner()) = Some(Global { config, client });
+    Ok(())
+}
+
+/// The client set by [`init`]: [`Error::NotInitialized`] before `init`, a
+/// [`ConfigError::MissingEndpoint`] when the config named no endpoint.
+pub fn client() -> Result<Client, Error> {
+    match GLOBAL.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        None => Err(Error::NotInitialized),
+        Some(Global {
+            client: Some(c), ..
+        }) => Ok(c.clone()),
+        Some(Global { client: None, .. }) => Err(ConfigError::MissingEndpoint.into()),
+    }
+}
+
+/// The configuration given to [`init`], if it was called.
+pub fn config() -> Option<Config> {
+    GLOBAL
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|g| g.config.clone())
+}
+
+/// The Python SDK's `flyte.remote.Secret` class methods, on the client set by [`init`].
+impl Secret {
+    /// Creates a `regular` secret from text or bytes.
+    pub async fn create(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        client()?.create(name, value).await
+    }
+
+    /// Creates a secret of the given type.
+    pub async fn create_with(
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        client()?.create_with(name, value, ty).await
+    }
+
+    /// A secret's metadata.
+    pub async fn get(name: &str) -> Result<Secret, Error> {
+        client()?.get(name).await
+    }
+
+    /// Every secret of the configured scope, `limit` per page, as a lazy stream.
+    pub fn listall(limit: u32) -> SecretList {
+        match client() {
+            Ok(c) => c.listall(limit),
+            Err(e) => SecretList::failed(e, limit),
+        }
+    }
+
+    /// Replaces a secret's value.
+    pub async fn update(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
+        client()?.update(name, value).await
+    }
+
+    /// Replaces a secret's value and type.
+    pub async fn update_with(
+        name: &str,
+        value: impl Into<SecretData>,
+        ty: SecretType,
+    ) -> Result<(), Error> {
+        client()?.update_with(name, value, ty).await
+    }
+
+    pub async fn delete(name: &str) -> Result<(), Error> {
+        client()?.delete(name).await
+    }
+}

@@ -1,0 +1,247 @@
+//! Sending one RPC: auth header, per-attempt timeout, retries, one token refresh, and reading
+//! the Connect answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName};
+
+use super::codec::{self, MAX_RESPONSE_BYTES};
+use super::error::{Call, Code, DecodeError, Error, TokenError};
+use super::request::{self, AuthHeader, RequestTemplate, Rpc};
+use super::retry::{FailureKind, RetryPolicy};
+use super::token::{AccessToken, TokenSource};
+
+/// What every call of one client shares.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    pub template: RequestTemplate,
+    /// How the endpoint is named in errors: the base URL.
+    pub endpoint: String,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub tokens: Option<Arc<dyn TokenSource>>,
+    pub auth_header: HeaderName,
+}
+
+/// One failed attempt.
+enum Failure {
+    Status {
+        code: Code,
+        message: String,
+    },
+    Timeout,
+    Http {
+        kind: FailureKind,
+        source: reqwest::Error,
+    },
+    Decode(DecodeError),
+}
+
+impl Failure {
+    fn kind(&self) -> FailureKind {
+        match self {
+            Failure::Status {
+                code: Code::Unavailable,
+                ..
+            } => FailureKind::Unavailable,
+            Failure::Status { .. } | Failure::Decode(_) => FailureKind::Final,
+            Failure::Timeout => FailureKind::Timeout,
+            Failure::Http { kind, .. } => *kind,
+        }
+    }
+
+    fn into_error(self, call: Call, attempts: u32, timeout: Duration) -> Error {
+        match self {
+            Failure::Status { code, message } => Error::from_code(call, code, message, attempts),
+            Failure::Timeout => Error::Timeout {
+                call,
+                after: timeout,
+                attempts,
+            },
+            Failure::Http { source, .. } => Error::Transport {
+                call,
+                attempts,
+                source,
+            },
+            Failure::Decode(source) => Error::Decode { call, source },
+        }
+    }
+}
+
+impl Transport {
+    pub(crate) fn call_info(&self, op: super::error::Op, secret: Option<&str>) -> Call {
+        Call {
+            op,
+            secret: secret.map(str::to_owned),
+            endpoint: self.endpoint.clone(),
+        }
+    }
+
+    fn auth(&self, token: Option<&AccessToken>) -> Option<AuthHeader> {
+        token.and_then(|t| AuthHeader::bearer(&self.auth_header, t.expose()))
+    }
+
+    /// Sends `msg`, retrying as the [`RetryPolicy`] allows and refreshing the token once after
+    /// `unauthenticated`.
+    pub(crate) async fn call<R: Rpc>(
+        &self,
+        msg: &R,
+        secret: Option<&str>,
+    ) -> Result<R::Response, Error> {
+        let call = || self.call_info(R::OP, secret);
+        let token_err = |source: TokenError| Error::Token {
+            call: call(),
+            source,
+        };
+        let mut token = match &self.tokens {
+            Some(t) => t.token().await.map_err(token_err)?,
+            None => None,
+        };
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let failure = match self.attempt(msg, token.as_ref()).await {
+                Ok(resp) => return Ok(resp),
+                Err(f) => f,
+            };
+            if let (
+                Failure::Status {
+                    code: Code::Unauthenticated,
+                    ..
+                },
+                Some(tokens),
+                false,
+            ) = (&failure, &self.tokens, refreshed)
+            {
+                refreshed = true;
+                tracing::debug!("{}: unauthenticated; refreshing the token once", call());
+                match tokens.refresh(token.as_ref()).await.map_err(token_err)? {
+                    Some(fresh) => {
+                        token = Some(fresh);
+                        attempt -= 1;
+                        continue;
+                    }
+                    None => return Err(failure.into_error(call(), attempt, self.timeout)),
+                }
+            }
+            if self.retry.should_retry(R::OP, failure.kind(), attempt) {
+                let wait = self.retry.backoff(attempt);
+                tracing::debug!(
+                    "{}: attempt {attempt} failed ({:?}); retrying in {wait:?}",
+                    call(),
+                    failure.kind()
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(failure.into_error(call(), attempt, self.timeout));
+        }
+    }
+
+    async fn attempt<R: Rpc>(
+        &self,
+        msg: &R,
+        token: Option<&AccessToken>,
+    ) -> Result<R::Response, Failure> {
+        let auth = self.auth(token);
+        // The template was validated when the client was built, so this cannot fail; map it
+        // anyway rather than panic.
+        let req = request::build(&self.template, msg, auth.as_ref())
+            .ok()
+            .and_then(|r| reqwest::Request::try_from(r).ok())
+            .ok_or(Failure::Decode(DecodeError::Missing("a valid request URL")))?;
+        match tokio::time::timeout(self.timeout, self.exchange::<R::Response>(req)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Timeout),
+        }
+    }
+
+    async fn exchange<M: codec::WireMessage>(&self, req: reqwest::Request) -> Result<M, Failure> {
+        let resp = self.http.execute(req).await.map_err(http_failure)?;
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let gzipped = resp
+            .headers()
+            .get(CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
+        let body = read_body(resp).await?;
+        let body = if gzipped {
+            codec::gunzip(&body).map_err(Failure::Decode)?
+        } else {
+            body
+        };
+        if status.is_success() {
+            return codec::decode(content_type.as_deref(), &body).map_err(Failure::Decode);
+        }
+        Err(error_from(status.as_u16(), content_type.as_deref(), &body))
+    }
+}
+
+/// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`].
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(Failure::Decode(DecodeError::TooLarge {
+            limit: MAX_RESPONSE_BYTES,
+        }));
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(http_failure)? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(Failure::Decode(DecodeError::TooLarge {
+                limit: MAX_RESPONSE_BYTES,
+            }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn http_failure(source: reqwest::Error) -> Failure {
+    let kind = if source.is_connect() {
+        FailureKind::Connect
+    } else {
+        FailureKind::Broken
+    };
+    Failure::Http { kind, source }
+}
+
+/// A Connect error: the JSON body's code and message, else the code the HTTP status implies.
+fn error_from(status: u16, content_type: Option<&str>, body: &[u8]) -> Failure {
+    let json = codec::codec_of(content_type) == Some(crate::config::Codec::Json);
+    if json && let Ok(err) = serde_json::from_slice::<flyte_idl::connect::ErrorBody>(body) {
+        return Failure::Status {
+            code: err.code,
+            message: shorten(err.message),
+        };
+    }
+    Failure::Status {
+        code: Code::from_http_status(status),
+        message: format!("HTTP {status}"),
+    }
+}
+
+/// The longest server message kept in an error, so a misbehaving server cannot flood logs.
+const MAX_MESSAGE: usize = 512;
+
+fn shorten(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push_str("...");
+    }
+    message
+}

@@ -1,0 +1,96 @@
+//! The stock Python SDK and this client against one real local server: each sees the other's
+//! secrets with the same name, scope and type, and the image-pull refusal reads the same.
+//! Needs `FLYTE_TEST_PYTHON`; skipped with a message when it is unset.
+
+mod remote_support;
+
+use std::process::Command;
+
+use flyte::remote::{Codec, Error, SecretType};
+use futures::TryStreamExt;
+
+const PY: &str = r#"
+import json, sys
+import flyte, flyte.remote as remote
+flyte.init(endpoint="dns:///" + sys.argv[1], insecure=True, project="p", domain="d", disable_keyring=True)
+remote.Secret.create("from-python", "py-v4lue")
+s = remote.Secret.get("from-rust")
+try:
+    remote.Secret.create("registry", "{}", type="image_pull")
+    refusal = None
+except ValueError as e:
+    refusal = str(e)
+names = sorted(x.name for x in remote.Secret.listall(limit=1))
+print(json.dumps({"type": s.type, "project": s.pb2.id.project, "org": s.pb2.id.organization,
+                  "refusal": refusal, "names": names}))
+"#;
+
+#[tokio::test]
+async fn python_and_rust_see_the_same_secrets() {
+    let Some(python) = std::env::var("FLYTE_TEST_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        println!("skipped: FLYTE_TEST_PYTHON is not set (it names a Python with flyte==2.12.1)");
+        return;
+    };
+    let local = remote_support::start().await;
+    let c = local.client(Codec::Proto).build().unwrap();
+    c.create("from-rust", "rust-v4lue").await.unwrap();
+
+    let addr = local.url().trim_start_matches("http://").to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .args(["-c", PY, &addr])
+            .env("FLYTE_ADMIN_DISABLEKEYRING", "true")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    let py: serde_json::Value = serde_json::from_str(line.lines().last().unwrap()).unwrap();
+    assert_eq!(py["type"], "regular");
+    assert_eq!(py["project"], "p");
+    assert_eq!(py["org"], "127", "both derive the org from 127.0.0.1");
+    assert_eq!(py["names"], serde_json::json!(["from-python", "from-rust"]));
+
+    let err = c
+        .create_with("registry", "{}", SecretType::ImagePull)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ImagePullScoped { .. }));
+    assert_eq!(
+        py["refusal"].as_str(),
+        Some(err.to_string().as_str()),
+        "same message as the Python SDK"
+    );
+
+    let s = c.get("from-python").await.unwrap();
+    assert_eq!(
+        (s.project(), s.domain(), s.organization()),
+        (Some("p"), Some("d"), Some("127"))
+    );
+    let reader = local
+        .client(Codec::Json)
+        .api_key(local.inject_token())
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(
+        reader.read_value("from-python").await.unwrap().expose_str(),
+        Some("py-v4lue")
+    );
+    let names: Vec<String> = c
+        .listall(1)
+        .map_ok(|s| s.name().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 2);
+}

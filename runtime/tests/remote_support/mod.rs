@@ -1,0 +1,128 @@
+//! Shared by the `remote_*` tests: the real local server, started in-process on
+//! 127.0.0.1:0 with a temp data dir and no process env.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use flyte::remote::{Client, ClientBuilder, Codec};
+use flyte_server::{RunningServer, Server, TokenSet};
+
+pub struct Local {
+    pub server: RunningServer,
+    _dir: tempfile::TempDir,
+}
+
+impl Local {
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// A client scoped to project `p`, domain `d`, without the keyring.
+    pub fn client(&self, codec: Codec) -> ClientBuilder {
+        builder(&self.url()).codec(codec).project("p").domain("d")
+    }
+
+    /// The token that unlocks the inject extension (open mode).
+    pub fn inject_token(&self) -> String {
+        self.server
+            .inject_token()
+            .expect("open mode")
+            .expose()
+            .to_owned()
+    }
+}
+
+/// Options that keep tests fast and hermetic.
+pub fn builder(url: &str) -> ClientBuilder {
+    Client::builder()
+        .endpoint(url)
+        .disable_keyring(true)
+        .timeout(Duration::from_secs(20))
+        .base_backoff(Duration::from_millis(5))
+}
+
+pub async fn start() -> Local {
+    start_on("127.0.0.1:0".parse().unwrap(), None).await
+}
+
+pub async fn start_with_tokens(tokens: &str) -> Local {
+    start_on(
+        "127.0.0.1:0".parse().unwrap(),
+        Some(TokenSet::parse(tokens).unwrap()),
+    )
+    .await
+}
+
+pub async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Server::builder()
+        .data_dir(dir.path())
+        .listen(addr)
+        .env(|_| None);
+    if let Some(t) = tokens {
+        b = b.tokens(t);
+    }
+    let server = b.build().unwrap().start().await.unwrap();
+    Local { server, _dir: dir }
+}
+
+/// The test CA's PEM (signs the TLS front's certificate).
+pub const TEST_CA: &str = include_str!("tls/ca.pem");
+
+/// A TLS front for `backend`: terminates TLS with the test certificate (for `localhost` and
+/// `127.0.0.1`) and relays bytes to the plaintext server.
+pub async fn tls_front(backend: SocketAddr) -> SocketAddr {
+    use std::sync::Arc;
+    use tokio_rustls::rustls::{self, pki_types};
+
+    let der = |pem: &str| -> Vec<Vec<u8>> {
+        use base64::Engine as _;
+        pem.split("-----BEGIN ")
+            .skip(1)
+            .map(|block| {
+                let body: String = block
+                    .lines()
+                    .skip(1)
+                    .take_while(|l| !l.starts_with("-----END"))
+                    .collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .unwrap()
+            })
+            .collect()
+    };
+    let certs = der(include_str!("tls/localhost.pem"))
+        .into_iter()
+        .map(pki_types::CertificateDer::from)
+        .collect();
+    let key =
+        pki_types::PrivateKeyDer::Pkcs8(der(include_str!("tls/localhost.key")).remove(0).into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    addr
+}

@@ -1,0 +1,97 @@
+//! TLS with rustls: the local server behind a TLS front with a test CA. Unknown CA refused;
+//! `caCertFilePath` adds the root; `insecureSkipVerify` skips verification and warns.
+
+mod remote_support;
+
+use std::io::Write as _;
+use std::sync::{Arc, Mutex};
+
+use flyte::remote::{Codec, Error};
+
+/// Captures what tracing writes, to check the warning.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tls_verification_ca_file_and_skip_verify() {
+    let local = remote_support::start().await;
+    let front = remote_support::tls_front(local.server.addr()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::File::create(&ca)
+        .unwrap()
+        .write_all(remote_support::TEST_CA.as_bytes())
+        .unwrap();
+
+    for endpoint in [
+        format!("https://127.0.0.1:{}", front.port()),
+        format!("dns:///localhost:{}", front.port()),
+    ] {
+        // The web PKI roots do not know the test CA.
+        let plain = remote_support::builder(&endpoint)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = plain.get("x").await.unwrap_err();
+        assert!(
+            matches!(err, Error::Transport { .. }),
+            "{endpoint}: {err:?}"
+        );
+
+        // With the CA file, every operation works over TLS.
+        let trusted = remote_support::builder(&endpoint)
+            .ca_cert_file_path(&ca)
+            .codec(Codec::Json)
+            .build()
+            .unwrap();
+        assert!(
+            trusted.endpoint().starts_with("https://"),
+            "{}",
+            trusted.endpoint()
+        );
+        let name = format!("tls-{}", front.port() as usize + endpoint.len());
+        trusted.create(&name, "over-tls").await.unwrap();
+        assert_eq!(trusted.get(&name).await.unwrap().name(), name);
+        trusted.delete(&name).await.unwrap();
+    }
+
+    // Skipping verification works without the CA, and says so.
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let endpoint = format!("https://127.0.0.1:{}", front.port());
+    let skip = tracing::subscriber::with_default(subscriber, || {
+        remote_support::builder(&endpoint)
+            .insecure_skip_verify(true)
+            .build()
+            .unwrap()
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("WARN") && log.contains("insecureSkipVerify") && log.contains("NOT verified"),
+        "{log}"
+    );
+    skip.create("skip-verify", "v").await.unwrap();
+
+    // `insecure` means plaintext: the TLS port does not speak it.
+    let plaintext = remote_support::builder(&endpoint)
+        .insecure(true)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    assert!(plaintext.endpoint().starts_with("http://"));
+    assert!(plaintext.get("x").await.is_err());
+}

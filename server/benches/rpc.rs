@@ -1,0 +1,305 @@
+//! Throughput and latency of GetSecret and CreateSecret on loopback, next to a bare axum
+//! handler under the same load in the same run.
+//!
+//! `cargo bench -p flyte-server` (or `-- --quick` for a short run). The load generator is a
+//! bounded set of keep-alive HTTP/1.1 connections (1 and 32), each sending a fixed number of
+//! requests back to back; latencies are per request, client side.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::{Request, header};
+use axum::routing::post;
+use flyte_idl::*;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+const ORG: &str = "127";
+
+fn sid(name: &str) -> SecretIdentifier {
+    SecretIdentifier {
+        name: name.into(),
+        organization: ORG.into(),
+        project: "bench".into(),
+        domain: "dev".into(),
+    }
+}
+
+/// One measured run: total wall time and every request's latency.
+struct Run {
+    requests: usize,
+    wall: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.wall.as_secs_f64()
+    }
+    fn pct(&self, p: f64) -> Duration {
+        let mut l = self.latencies.clone();
+        l.sort();
+        l[((l.len() as f64 * p).ceil() as usize).clamp(1, l.len()) - 1]
+    }
+}
+
+/// Sends `per_conn` requests on each of `conns` keep-alive connections; `body(conn, i)` makes
+/// each request body.
+async fn load(
+    addr: SocketAddr,
+    path: &'static str,
+    conns: usize,
+    per_conn: usize,
+    body: Arc<dyn Fn(usize, usize) -> Bytes + Send + Sync>,
+) -> Run {
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    for c in 0..conns {
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = TcpStream::connect(addr).await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            let mut lat = Vec::with_capacity(per_conn);
+            for i in 0..per_conn {
+                let req = Request::post(path)
+                    .header(header::HOST, "bench")
+                    .header(header::CONTENT_TYPE, "application/proto")
+                    .body(Full::new(body(c, i)))
+                    .unwrap();
+                let t = Instant::now();
+                let resp = send.send_request(req).await.unwrap();
+                let status = resp.status();
+                let _ = resp.into_body().collect().await.unwrap();
+                lat.push(t.elapsed());
+                assert_eq!(status, 200, "{path}");
+            }
+            lat
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    Run {
+        requests: conns * per_conn,
+        wall: start.elapsed(),
+        latencies,
+    }
+}
+
+fn bare_axum(
+    response: Bytes,
+) -> (
+    SocketAddr,
+    std::thread::JoinHandle<()>,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            // The baseline: same path and response bytes, no decoding, auth or storage.
+            let app = axum::Router::new().route(
+                paths::GET_SECRET,
+                post(move |_body: Bytes| {
+                    let response = response.clone();
+                    async move { ([(header::CONTENT_TYPE, "application/proto")], response) }
+                }),
+            );
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(l.local_addr().unwrap()).unwrap();
+            use axum::serve::ListenerExt;
+            let l = l.tap_io(|t| {
+                let _ = t.set_nodelay(true);
+            });
+            axum::serve(l, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .unwrap();
+        });
+    });
+    (addr_rx.recv().unwrap(), thread, stop_tx)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick { 5 } else { 1 };
+    let dir = tempfile::tempdir().unwrap();
+    let server = flyte_server::Server::builder()
+        .data_dir(dir.path())
+        .listen("127.0.0.1:0".parse().unwrap())
+        .env(|_| None)
+        .build()
+        .unwrap()
+        .start_background()
+        .unwrap();
+    let flyte = server.addr();
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Seed the secret GetSecret reads, and capture its exact response for the bare handler.
+    let get_body = Bytes::from(
+        GetSecretRequest {
+            id: Some(sid("bench-get")),
+            include_system_secrets: false,
+        }
+        .encode_to_vec(),
+    );
+    let response = rt.block_on(async {
+        let create = CreateSecretRequest {
+            id: Some(sid("bench-get")),
+            secret_spec: Some(SecretSpec {
+                value: Some(secret_spec::Value::StringValue("v".repeat(32))),
+                r#type: 0,
+            }),
+        };
+        let body = Bytes::from(create.encode_to_vec());
+        load(
+            flyte,
+            paths::CREATE_SECRET,
+            1,
+            1,
+            Arc::new(move |_, _| body.clone()),
+        )
+        .await;
+        let stream = TcpStream::connect(flyte).await.unwrap();
+        let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let req = Request::post(paths::GET_SECRET)
+            .header(header::CONTENT_TYPE, "application/proto")
+            .body(Full::new(get_body.clone()))
+            .unwrap();
+        send.send_request(req)
+            .await
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+    });
+    assert!(
+        GetSecretResponse::decode(response.clone())
+            .unwrap()
+            .secret
+            .is_some()
+    );
+    let (bare, bare_thread, bare_stop) = bare_axum(response);
+
+    println!(
+        "GetSecret / CreateSecret vs a bare axum handler; loopback, HTTP/1.1 keep-alive, application/proto"
+    );
+    println!(
+        "server runtimes: 2 worker threads each; load generator: 2 worker threads; machine: {} CPUs",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!();
+    println!(
+        "{:<22} {:>5} {:>8} {:>11} {:>9} {:>9} {:>10}",
+        "scenario", "conns", "requests", "req/s", "p50 ms", "p99 ms", "vs bare"
+    );
+
+    let rounds = 3;
+    for (round, conns) in [1usize, 32].into_iter().enumerate() {
+        let per_conn = if conns == 1 {
+            20_000 / scale
+        } else {
+            1_500 / scale
+        };
+        let gb = get_body.clone();
+        let get_fn: Arc<dyn Fn(usize, usize) -> Bytes + Send + Sync> =
+            Arc::new(move |_, _| gb.clone());
+        // Warm both up, then interleave rounds so drift hits both alike; report the median round.
+        rt.block_on(load(bare, paths::GET_SECRET, conns, 200, get_fn.clone()));
+        rt.block_on(load(flyte, paths::GET_SECRET, conns, 200, get_fn.clone()));
+        let mut bare_runs = Vec::new();
+        let mut get_runs = Vec::new();
+        for _ in 0..rounds {
+            bare_runs.push(rt.block_on(load(
+                bare,
+                paths::GET_SECRET,
+                conns,
+                per_conn,
+                get_fn.clone(),
+            )));
+            get_runs.push(rt.block_on(load(
+                flyte,
+                paths::GET_SECRET,
+                conns,
+                per_conn,
+                get_fn.clone(),
+            )));
+        }
+        bare_runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+        get_runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+        let (b, g) = (&bare_runs[rounds / 2], &get_runs[rounds / 2]);
+
+        let create_per_conn = if conns == 1 {
+            1_000 / scale
+        } else {
+            100 / scale
+        };
+        let create_fn: Arc<dyn Fn(usize, usize) -> Bytes + Send + Sync> = Arc::new(move |c, i| {
+            let req = CreateSecretRequest {
+                id: Some(sid(&format!("c{round}-{c}-{i}"))),
+                secret_spec: Some(SecretSpec {
+                    value: Some(secret_spec::Value::StringValue("v".repeat(32))),
+                    r#type: 0,
+                }),
+            };
+            Bytes::from(req.encode_to_vec())
+        });
+        let cr = rt.block_on(load(
+            flyte,
+            paths::CREATE_SECRET,
+            conns,
+            create_per_conn,
+            create_fn,
+        ));
+
+        for (name, r) in [
+            ("bare axum handler", b),
+            ("GetSecret", g),
+            ("CreateSecret", &cr),
+        ] {
+            println!(
+                "{:<22} {:>5} {:>8} {:>11.0} {:>9} {:>9} {:>9.2}x",
+                name,
+                conns,
+                r.requests,
+                r.rps(),
+                ms(r.pct(0.50)),
+                ms(r.pct(0.99)),
+                r.rps() / b.rps()
+            );
+        }
+    }
+    let _ = bare_stop.send(());
+    bare_thread.join().unwrap();
+    server.shutdown();
+}

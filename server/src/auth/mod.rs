@@ -1,0 +1,125 @@
+//! Who is calling: bearer tokens, or the open loopback mode.
+
+mod inject_token;
+mod tokens;
+
+pub(crate) use inject_token::load_or_create_inject_token;
+pub use inject_token::{INJECT_TOKEN_FILE, InjectToken, read_inject_token};
+pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
+
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use flyte_idl::connect::Code;
+use subtle::ConstantTimeEq;
+
+use crate::http::RpcError;
+use crate::scope::Scope;
+use tokens::Grant;
+pub(crate) use tokens::digest;
+
+/// How requests are authenticated.
+#[derive(Debug)]
+pub(crate) enum Auth {
+    /// No tokens configured (loopback only): the Flyte API is open; the inject extension
+    /// needs the generated inject token.
+    Open { inject_digest: [u8; 32] },
+    /// Every request needs one of these tokens.
+    Tokens(TokenSet),
+}
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub(crate) enum Caller {
+    /// Open mode; `inject` says whether the inject token was presented.
+    Local { inject: bool },
+    /// A configured token.
+    Token(Arc<Grant>),
+}
+
+impl Auth {
+    /// Reads `authorization` (or `flyte-authorization`) and resolves the caller.
+    pub(crate) fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, RpcError> {
+        let token = bearer(headers)?;
+        match self {
+            Auth::Open { inject_digest } => Ok(Caller::Local {
+                inject: token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest))),
+            }),
+            Auth::Tokens(set) => {
+                let token = token.ok_or_else(|| {
+                    RpcError::new(
+                        Code::Unauthenticated,
+                        "missing bearer token: send `authorization: Bearer <token>`",
+                    )
+                })?;
+                set.lookup(token)
+                    .map(Caller::Token)
+                    .ok_or_else(|| RpcError::new(Code::Unauthenticated, "invalid bearer token"))
+            }
+        }
+    }
+}
+
+impl Caller {
+    /// Checks that the caller may use `right` on `scope`.
+    pub(crate) fn check(&self, right: Right, scope: &Scope) -> Result<(), RpcError> {
+        match self {
+            Caller::Local { inject } => {
+                if right == Right::Inject && !inject {
+                    return Err(RpcError::new(
+                        Code::Unauthenticated,
+                        format!(
+                            "the inject extension needs the bearer token stored in \
+                             `{INJECT_TOKEN_FILE}` in the server's data directory"
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Caller::Token(grant) => {
+                if !grant.has(right) {
+                    return Err(RpcError::new(
+                        Code::PermissionDenied,
+                        format!(
+                            "the token (entry {} of the tokens list) lacks the `{}` right",
+                            grant.entry,
+                            right.as_str()
+                        ),
+                    ));
+                }
+                if !grant.covers(scope) {
+                    return Err(RpcError::new(
+                        Code::PermissionDenied,
+                        format!(
+                            "the token (entry {} of the tokens list) does not cover {scope}",
+                            grant.entry
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The bearer token of a request, if any. A header with another scheme is an error.
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, RpcError> {
+    let Some(value) = headers
+        .get("authorization")
+        .or_else(|| headers.get("flyte-authorization"))
+    else {
+        return Ok(None);
+    };
+    let bad = || {
+        RpcError::new(
+            Code::Unauthenticated,
+            "malformed authorization header: expected `Bearer <token>`",
+        )
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(bad)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(bad());
+    }
+    Ok(Some(token.trim()))
+}

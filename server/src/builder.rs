@@ -1,0 +1,275 @@
+//! Configuring and preparing a server: [`Server::builder`].
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::app::{App, Limits};
+use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
+use crate::crypto::{Cipher, load_or_create_key};
+use crate::error::StartError;
+use crate::store::Store;
+
+/// Default listen address: loopback, port 8090.
+pub const DEFAULT_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8090);
+/// Default request body limit (compressed and decompressed): 1 MiB.
+pub const DEFAULT_MAX_BODY: usize = 1 << 20;
+/// Default smallest response that is gzipped when the client accepts gzip.
+pub const DEFAULT_COMPRESS_MIN: usize = 1024;
+/// Variable holding tokens inline (same format as the tokens file, `;` or newlines between
+/// entries), used when neither `tokens` nor `tokens_file` is set.
+pub const TOKENS_ENV: &str = "FLYTE_SERVER_TOKENS";
+
+type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Builder of a [`Server`]. Reads the environment only through [`ServerBuilder::env`]
+/// (the process environment by default).
+pub struct ServerBuilder {
+    data_dir: Option<PathBuf>,
+    listen: SocketAddr,
+    tokens: Option<TokenSet>,
+    tokens_file: Option<PathBuf>,
+    env: EnvLookup,
+    limits: Limits,
+}
+
+impl fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("tokens", &self.tokens)
+            .field("tokens_file", &self.tokens_file)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            data_dir: None,
+            listen: DEFAULT_LISTEN,
+            tokens: None,
+            tokens_file: None,
+            env: Arc::new(|k| std::env::var(k).ok()),
+            limits: Limits {
+                max_body: DEFAULT_MAX_BODY,
+                compress_min: DEFAULT_COMPRESS_MIN,
+            },
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// Directory of the database, the key file and the inject token. Default:
+    /// `dirs::data_dir()/flyte` (e.g. `~/.local/share/flyte`).
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Address to listen on (default [`DEFAULT_LISTEN`]; port 0 picks a free port).
+    /// A non-loopback address requires tokens.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Bearer tokens (takes precedence over `tokens_file` and `FLYTE_SERVER_TOKENS`).
+    pub fn tokens(mut self, tokens: TokenSet) -> Self {
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// A tokens file (format in [`crate::auth`]); takes precedence over `FLYTE_SERVER_TOKENS`.
+    pub fn tokens_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tokens_file = Some(path.into());
+        self
+    }
+
+    /// How to read environment variables (`FLYTE_SERVER_KEY`, `FLYTE_SERVER_TOKENS`).
+    /// Tests pass a map lookup here instead of touching the process environment.
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.env = Arc::new(lookup);
+        self
+    }
+
+    /// Request body limit in bytes, compressed and decompressed (default 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.limits.max_body = limit;
+        self
+    }
+
+    /// Smallest response body gzipped for clients that accept gzip (default 1024).
+    pub fn compress_min_bytes(mut self, min: usize) -> Self {
+        self.limits.compress_min = min;
+        self
+    }
+
+    fn resolve_tokens(&self) -> Result<Option<TokenSet>, StartError> {
+        let parsed = |text: &str, origin: String| {
+            let set = TokenSet::parse(text).map_err(|source| StartError::Tokens {
+                origin: origin.clone(),
+                source,
+            })?;
+            if set.is_empty() {
+                return Err(StartError::Tokens {
+                    origin,
+                    source: TokensError {
+                        entry: 0,
+                        message: "no token listed".into(),
+                    },
+                });
+            }
+            Ok(Some(set))
+        };
+        if let Some(t) = &self.tokens {
+            return Ok(Some(t.clone()).filter(|t| !t.is_empty()));
+        }
+        if let Some(path) = &self.tokens_file {
+            let text =
+                zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+                    StartError::Io {
+                        what: "cannot read the tokens file",
+                        path: path.clone(),
+                        source,
+                    }
+                })?);
+            warn_if_shared(path);
+            return parsed(&text, path.display().to_string());
+        }
+        match (self.env)(TOKENS_ENV).map(zeroize::Zeroizing::new) {
+            Some(text) if !text.trim().is_empty() => parsed(&text, TOKENS_ENV.to_owned()),
+            _ => Ok(None),
+        }
+    }
+
+    /// Prepares the server: data directory, key, database, auth. Does not bind yet.
+    pub fn build(self) -> Result<Server, StartError> {
+        let tokens = self.resolve_tokens()?;
+        if tokens.is_none() && !self.listen.ip().to_canonical().is_loopback() {
+            return Err(StartError::NeedsTokens(self.listen));
+        }
+        let data_dir = match &self.data_dir {
+            Some(d) => d.clone(),
+            None => dirs::data_dir().ok_or(StartError::NoDataDir)?.join("flyte"),
+        };
+        create_private_dir(&data_dir)?;
+        let dir_lock = lock_data_dir(&data_dir)?;
+        let key = load_or_create_key(&data_dir, &*self.env)?;
+        let cipher = Cipher::new(&key.bytes);
+        let store = Store::open(&data_dir, &cipher, &key.origin)?;
+        let (auth, inject_token) = match tokens {
+            Some(set) => (Auth::Tokens(set), None),
+            None => {
+                let token =
+                    load_or_create_inject_token(&data_dir).map_err(|source| StartError::Io {
+                        what: "cannot create or read the inject token",
+                        path: data_dir.join(crate::auth::INJECT_TOKEN_FILE),
+                        source,
+                    })?;
+                let inject_digest = crate::auth::digest(token.expose());
+                (Auth::Open { inject_digest }, Some(token))
+            }
+        };
+        let app = App {
+            store: Arc::new(store),
+            cipher,
+            auth,
+            limits: self.limits,
+            _dir_lock: dir_lock,
+        };
+        Ok(Server {
+            app: Arc::new(app),
+            listen: self.listen,
+            data_dir,
+            inject_token,
+        })
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StartError> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(|source| StartError::Io {
+        what: "cannot create the data directory",
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// Name of the lock file in the data directory.
+pub const LOCK_FILE: &str = "lock";
+
+/// Takes the data directory's exclusive lock for the server's lifetime: one server per data
+/// directory keeps the metadata index exact. The OS releases it if the process dies.
+fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
+    let path = dir.join(LOCK_FILE);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let file = opts.open(&path).map_err(|source| StartError::Io {
+        what: "cannot open the lock file",
+        path: path.clone(),
+        source,
+    })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(dir.to_owned())),
+        Err(std::fs::TryLockError::Error(source)) => Err(StartError::Io {
+            what: "cannot lock",
+            path,
+            source,
+        }),
+    }
+}
+
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "the tokens file is readable by other users; chmod 600 it");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// A prepared server: call [`Server::start`] (async) or [`Server::start_background`].
+pub struct Server {
+    pub(crate) app: Arc<App>,
+    pub(crate) listen: SocketAddr,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) inject_token: Option<InjectToken>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("auth", &self.app.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// A builder with the defaults.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The data directory in use.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}

@@ -1,0 +1,69 @@
+//! Errors that stop the server from starting.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// A non-loopback listen address without any bearer token configured.
+    #[error(
+        "refusing to listen on {0} without authentication: a non-loopback address needs bearer \
+         tokens (--tokens FILE or FLYTE_SERVER_TOKENS); use 127.0.0.1 to serve this machine only"
+    )]
+    NeedsTokens(SocketAddr),
+    /// The tokens file or variable is malformed.
+    #[error("invalid tokens in {origin}")]
+    Tokens {
+        /// Where the tokens came from (a path or the variable name).
+        origin: String,
+        /// What is wrong.
+        #[source]
+        source: crate::auth::TokensError,
+    },
+    /// No data directory was given and the platform has no user data directory.
+    #[error("no data directory: pass --data-dir (the platform has no user data directory)")]
+    NoDataDir,
+    /// Creating or reading a file in the data directory failed.
+    #[error("{what} {}", path.display())]
+    Io {
+        /// What was being done, e.g. "cannot create the data directory".
+        what: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another server holds the data directory.
+    #[error(
+        "the data directory {} is in use by another flyte serve; stop it or pick another --data-dir",
+        .0.display()
+    )]
+    DataDirInUse(PathBuf),
+    /// The encryption key is malformed, unsafe, or does not match the database.
+    #[error(transparent)]
+    Key(#[from] crate::crypto::KeyError),
+    /// Opening or preparing the database failed.
+    #[error("cannot open the database {}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Binding the listen address failed.
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The background server thread could not start its runtime or died while starting.
+    #[error("the background server thread failed to start")]
+    Background(#[source] std::io::Error),
+}

@@ -1,0 +1,167 @@
+//! One Connect unary call: headers, auth, body, codec, handler, response.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use flyte_idl::connect::Code;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use super::RpcError;
+use super::body;
+use super::codec::Codec;
+use crate::app::App;
+use crate::auth::Caller;
+
+/// One RPC method.
+pub(crate) trait Rpc: Send + Sync + 'static {
+    /// Method name for messages, e.g. `CreateSecret`.
+    const NAME: &'static str;
+    /// The request or response carries a secret value: buffers are wiped after use and
+    /// JSON errors do not quote the input.
+    const SENSITIVE: bool = false;
+    type Req: prost::Message + Default + DeserializeOwned + Send + 'static;
+    type Resp: prost::Message + Serialize + Send + 'static;
+
+    fn call(
+        app: Arc<App>,
+        caller: Caller,
+        req: Self::Req,
+    ) -> impl Future<Output = Result<Self::Resp, RpcError>> + Send;
+
+    /// Clears secret material from a response after it was encoded.
+    fn wipe(_resp: &mut Self::Resp) {}
+}
+
+/// The axum handler for method `R`.
+pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if tracing::enabled!(tracing::Level::TRACE) {
+        // Protocol headers only: never authorization or anything carrying a credential.
+        let h = |n: &str| {
+            parts
+                .headers
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_owned()
+        };
+        tracing::trace!(
+            method = R::NAME,
+            version = ?parts.version,
+            content_type = h("content-type"),
+            content_encoding = h("content-encoding"),
+            accept_encoding = h("accept-encoding"),
+            connect_protocol_version = h("connect-protocol-version"),
+            connect_timeout_ms = h("connect-timeout-ms"),
+            user_agent = h("user-agent"),
+            "request"
+        );
+    }
+    let Some(codec) = Codec::from_headers(&parts.headers) else {
+        // Connect: an unsupported content type is plain HTTP 415, not a Connect error.
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            [("accept-post", "application/proto, application/json")],
+        )
+            .into_response();
+    };
+    let result = match timeout(&parts.headers) {
+        Ok(None) => serve::<R>(app, &parts.headers, body, codec).await,
+        Ok(Some(limit)) => {
+            tokio::time::timeout(limit, serve::<R>(app, &parts.headers, body, codec))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(RpcError::new(
+                        Code::DeadlineExceeded,
+                        "the connect-timeout-ms deadline passed",
+                    ))
+                })
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::debug!(method = R::NAME, code = %e.code, "rpc failed");
+            e.into_response()
+        }
+    }
+}
+
+async fn serve<R: Rpc>(
+    app: Arc<App>,
+    headers: &HeaderMap,
+    body: Body,
+    codec: Codec,
+) -> Result<Response, RpcError> {
+    if let Some(v) = headers.get(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER)
+        && v.as_bytes() != flyte_idl::paths::CONNECT_PROTOCOL_VERSION.as_bytes()
+    {
+        return Err(RpcError::invalid(
+            "unsupported connect-protocol-version: this server speaks 1",
+        ));
+    }
+    // Authenticate before reading the body: an unknown caller costs no parsing.
+    let caller = app.auth.authenticate(headers)?;
+    let raw = body::read(headers, body, app.limits.max_body).await?;
+    let req: R::Req = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
+    drop(raw);
+    let mut resp = R::call(Arc::clone(&app), caller, req).await?;
+    let encoded = codec.encode(&resp);
+    R::wipe(&mut resp);
+
+    let mut gzipped = false;
+    let payload = if encoded.len() >= app.limits.compress_min && body::accepts_gzip(headers) {
+        gzipped = true;
+        let z = body::gzip(&encoded);
+        wipe_if::<R>(encoded);
+        z
+    } else {
+        encoded
+    };
+    let bytes = if R::SENSITIVE {
+        // Zeroed when hyper drops the last reference after writing it.
+        Bytes::from_owner(Zeroizing::new(payload))
+    } else {
+        Bytes::from(payload)
+    };
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(codec.content_type()),
+    );
+    if gzipped {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(response)
+}
+
+fn wipe_if<R: Rpc>(buf: Vec<u8>) {
+    if R::SENSITIVE {
+        drop(Zeroizing::new(buf));
+    }
+}
+
+/// The `connect-timeout-ms` header: at most 10 digits, per the Connect specification.
+fn timeout(headers: &HeaderMap) -> Result<Option<Duration>, RpcError> {
+    let Some(v) = headers.get("connect-timeout-ms") else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("");
+    if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RpcError::invalid(
+            "connect-timeout-ms must be 1 to 10 decimal digits",
+        ));
+    }
+    Ok(Some(Duration::from_millis(
+        text.parse().unwrap_or(u64::MAX),
+    )))
+}

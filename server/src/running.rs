@@ -1,0 +1,256 @@
+//! Running servers: in the caller's runtime ([`RunningServer`]) or on a thread with its own
+//! runtime ([`BackgroundServer`]).
+
+use std::future::IntoFuture;
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::Server;
+use crate::auth::{Auth, InjectToken};
+use crate::error::StartError;
+
+/// How long a graceful shutdown waits for in-flight requests before dropping connections.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A server serving on the runtime that started it.
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    data_dir: PathBuf,
+    token_count: Option<usize>,
+    inject_token: Option<InjectToken>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Server {
+    /// Binds the listen address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<RunningServer, StartError> {
+        let bind_err = |source| StartError::Bind {
+            addr: self.listen,
+            source,
+        };
+        let listener = TcpListener::bind(self.listen).await.map_err(bind_err)?;
+        let addr = listener.local_addr().map_err(bind_err)?;
+        let token_count = match &self.app.auth {
+            Auth::Tokens(set) => Some(set.len()),
+            Auth::Open { .. } => None,
+        };
+        let router = crate::http::router(self.app);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let listener = listener.tap_io(|tcp| {
+            // Unary RPCs are small request/response pairs: Nagle's delay only adds latency.
+            let _ = tcp.set_nodelay(true);
+        });
+        let serve = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .into_future();
+        let task = tokio::spawn(serve);
+        tracing::info!(%addr, data_dir = %self.data_dir.display(), "flyte secret service started");
+        Ok(RunningServer {
+            addr,
+            data_dir: self.data_dir,
+            token_count,
+            inject_token: self.inject_token,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Starts the server on a new thread with its own tokio runtime, for synchronous callers
+    /// (the example program, blocking tests). Returns once the address is bound.
+    pub fn start_background(self) -> Result<BackgroundServer, StartError> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("flyte-server".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("flyte-server-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(StartError::Background(e)));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match self.start().await {
+                        Ok(running) => {
+                            let info = running.info();
+                            if ready_tx.send(Ok(info)).is_err() {
+                                return;
+                            }
+                            let _ = stop_rx.await;
+                            if let Err(e) = running.shutdown().await {
+                                tracing::warn!(error = %e, "server stopped with an error");
+                            }
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .map_err(StartError::Background)?;
+        let info = ready_rx
+            .recv()
+            .map_err(|_| StartError::Background(io::Error::other("the server thread exited")))??;
+        Ok(BackgroundServer {
+            info,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// Facts about a started server, shared by both running forms.
+#[derive(Debug, Clone)]
+struct Info {
+    addr: SocketAddr,
+    data_dir: PathBuf,
+    token_count: Option<usize>,
+    inject_token: Option<InjectToken>,
+}
+
+impl Info {
+    fn ready_line(&self) -> String {
+        let mode = match self.token_count {
+            None => "loopback only, no auth".to_owned(),
+            Some(n) => format!("bearer tokens required, {n} configured"),
+        };
+        format!("flyte serve: listening on http://{} ({mode})", self.addr)
+    }
+}
+
+impl RunningServer {
+    fn info(&self) -> Info {
+        Info {
+            addr: self.addr,
+            data_dir: self.data_dir.clone(),
+            token_count: self.token_count,
+            inject_token: self.inject_token.clone(),
+        }
+    }
+
+    /// The bound address (with the real port when listening on port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The data directory in use.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The inject token (open mode only; with configured tokens use one with `inject`).
+    pub fn inject_token(&self) -> Option<&InjectToken> {
+        self.inject_token.as_ref()
+    }
+
+    /// The readiness line `flyte serve` prints, e.g.
+    /// `flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)`.
+    pub fn ready_line(&self) -> String {
+        self.info().ready_line()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to
+    /// [`SHUTDOWN_GRACE`]), then returns.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(io::Error::other(join)),
+            Err(_) => {
+                task.abort();
+                tracing::warn!("requests still running after the grace period were dropped");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A server on its own thread and runtime. Dropping it shuts it down and waits.
+#[derive(Debug)]
+pub struct BackgroundServer {
+    info: Info,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BackgroundServer {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.info.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.info.addr)
+    }
+
+    /// The data directory in use.
+    pub fn data_dir(&self) -> &Path {
+        &self.info.data_dir
+    }
+
+    /// The inject token (open mode only).
+    pub fn inject_token(&self) -> Option<&InjectToken> {
+        self.info.inject_token.as_ref()
+    }
+
+    /// The readiness line `flyte serve` prints.
+    pub fn ready_line(&self) -> String {
+        self.info.ready_line()
+    }
+
+    /// Shuts down gracefully and joins the thread.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for BackgroundServer {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}

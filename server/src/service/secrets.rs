@@ -1,0 +1,251 @@
+//! `flyteidl2.secret.SecretService` and `ClusterService/SelectCluster`.
+
+use std::sync::Arc;
+
+use flyte_idl::connect::Code;
+use flyte_idl::*;
+
+use super::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE, page_token, storage, validate};
+use crate::app::App;
+use crate::auth::{Caller, Right};
+use crate::crypto::value_ad;
+use crate::http::{Rpc, RpcError};
+use crate::scope::SecretRef;
+use crate::store::StoredMeta;
+
+fn not_found(secret: &SecretRef) -> RpcError {
+    RpcError::new(Code::NotFound, format!("{secret} not found"))
+}
+
+fn identifier(secret: &SecretRef) -> SecretIdentifier {
+    SecretIdentifier {
+        name: secret.name.clone(),
+        organization: secret.scope.organization.clone(),
+        domain: secret.scope.domain.clone(),
+        project: secret.scope.project.clone(),
+    }
+}
+
+/// The metadata the local service reports: present on its one cluster.
+fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
+    let organization = id.organization.clone();
+    Secret {
+        id: Some(id),
+        secret_metadata: Some(SecretMetadata {
+            created_time: Some(meta.created),
+            secret_status: Some(SecretStatus {
+                overall_status: OverallStatus::FullyPresent.into(),
+                cluster_status: vec![ClusterSecretStatus {
+                    cluster: Some(ClusterIdentifier {
+                        organization,
+                        name: LOCAL_CLUSTER.into(),
+                    }),
+                    presence_status: SecretPresenceStatus::Present.into(),
+                }],
+            }),
+            r#type: meta.secret_type,
+        }),
+    }
+}
+
+/// Seals a spec's value for `secret` (wiping the plaintext) and returns the type and ciphertext.
+fn seal(
+    app: &App,
+    spec: Option<SecretSpec>,
+    secret: &SecretRef,
+) -> Result<(i32, crate::crypto::SealedValue), RpcError> {
+    let (secret_type, plaintext) = validate::take_spec(spec, secret)?;
+    Ok((
+        secret_type,
+        app.cipher.seal(&value_ad(secret, secret_type), &plaintext),
+    ))
+}
+
+/// `CreateSecret`: `already_exists` if the name is taken in the scope.
+#[derive(Debug)]
+pub(crate) struct CreateSecret;
+
+impl Rpc for CreateSecret {
+    const NAME: &'static str = "CreateSecret";
+    const SENSITIVE: bool = true;
+    type Req = CreateSecretRequest;
+    type Resp = CreateSecretResponse;
+
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        mut req: Self::Req,
+    ) -> Result<Self::Resp, RpcError> {
+        let secret = match validate::secret_ref(req.id.take()) {
+            Ok(s) => s,
+            Err(e) => {
+                validate::wipe_value(req.secret_spec.and_then(|s| s.value));
+                return Err(e);
+            }
+        };
+        if let Err(e) = caller.check(Right::Write, &secret.scope) {
+            validate::wipe_value(req.secret_spec.and_then(|s| s.value));
+            return Err(e);
+        }
+        let (secret_type, sealed) = seal(&app, req.secret_spec, &secret)?;
+        let inserted = app
+            .store
+            .insert(secret.clone(), secret_type, sealed)
+            .await
+            .map_err(storage)?;
+        if !inserted {
+            return Err(RpcError::new(
+                Code::AlreadyExists,
+                format!("{secret} already exists"),
+            ));
+        }
+        tracing::info!(name = %secret.name, scope = %secret.scope, "secret created");
+        Ok(CreateSecretResponse {})
+    }
+}
+
+/// `UpdateSecret`: replaces value and type; `not_found` if absent.
+#[derive(Debug)]
+pub(crate) struct UpdateSecret;
+
+impl Rpc for UpdateSecret {
+    const NAME: &'static str = "UpdateSecret";
+    const SENSITIVE: bool = true;
+    type Req = UpdateSecretRequest;
+    type Resp = UpdateSecretResponse;
+
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        mut req: Self::Req,
+    ) -> Result<Self::Resp, RpcError> {
+        let secret = match validate::secret_ref(req.id.take()) {
+            Ok(s) => s,
+            Err(e) => {
+                validate::wipe_value(req.secret_spec.and_then(|s| s.value));
+                return Err(e);
+            }
+        };
+        if let Err(e) = caller.check(Right::Write, &secret.scope) {
+            validate::wipe_value(req.secret_spec.and_then(|s| s.value));
+            return Err(e);
+        }
+        let (secret_type, sealed) = seal(&app, req.secret_spec, &secret)?;
+        let updated = app
+            .store
+            .update(secret.clone(), secret_type, sealed)
+            .await
+            .map_err(storage)?;
+        if !updated {
+            return Err(not_found(&secret));
+        }
+        tracing::info!(name = %secret.name, scope = %secret.scope, "secret updated");
+        Ok(UpdateSecretResponse {})
+    }
+}
+
+/// `GetSecret`: metadata only, never the value.
+#[derive(Debug)]
+pub(crate) struct GetSecret;
+
+impl Rpc for GetSecret {
+    const NAME: &'static str = "GetSecret";
+    type Req = GetSecretRequest;
+    type Resp = GetSecretResponse;
+
+    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+        let secret = validate::secret_ref(req.id)?;
+        caller.check(Right::Read, &secret.scope)?;
+        let meta = app.store.meta(&secret).ok_or_else(|| not_found(&secret))?;
+        Ok(GetSecretResponse {
+            secret: Some(to_secret(identifier(&secret), meta)),
+        })
+    }
+}
+
+/// `DeleteSecret`: `not_found` if absent.
+#[derive(Debug)]
+pub(crate) struct DeleteSecret;
+
+impl Rpc for DeleteSecret {
+    const NAME: &'static str = "DeleteSecret";
+    type Req = DeleteSecretRequest;
+    type Resp = DeleteSecretResponse;
+
+    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+        let secret = validate::secret_ref(req.id)?;
+        caller.check(Right::Write, &secret.scope)?;
+        let deleted = app.store.delete(secret.clone()).await.map_err(storage)?;
+        if !deleted {
+            return Err(not_found(&secret));
+        }
+        tracing::info!(name = %secret.name, scope = %secret.scope, "secret deleted");
+        Ok(DeleteSecretResponse {})
+    }
+}
+
+/// `ListSecrets`: one page, keyset-paginated on the name.
+#[derive(Debug)]
+pub(crate) struct ListSecrets;
+
+impl Rpc for ListSecrets {
+    const NAME: &'static str = "ListSecrets";
+    type Req = ListSecretsRequest;
+    type Resp = ListSecretsResponse;
+
+    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+        let scope = validate::scope(req.organization, req.project, req.domain)?;
+        caller.check(Right::Read, &scope)?;
+        let limit = match req.limit {
+            0 => DEFAULT_PAGE_SIZE,
+            n if n < 0 => {
+                return Err(RpcError::invalid(format!(
+                    "limit {n} is negative: use 0 for the default page size ({DEFAULT_PAGE_SIZE}) \
+                     or up to {MAX_PAGE_SIZE}"
+                )));
+            }
+            n => (n as usize).min(MAX_PAGE_SIZE),
+        };
+        let after = page_token::decode(&scope, &req.token)?;
+        // One extra row tells whether another page follows, so the last page has no token.
+        let mut rows = app.store.page(&scope, &after, limit + 1);
+        let token = if rows.len() > limit {
+            rows.truncate(limit);
+            page_token::encode(&scope, &rows[limit - 1].name)
+        } else {
+            String::new()
+        };
+        let secrets = rows
+            .into_iter()
+            .map(|row| {
+                let id = SecretIdentifier {
+                    name: row.name,
+                    organization: scope.organization.clone(),
+                    domain: scope.domain.clone(),
+                    project: scope.project.clone(),
+                };
+                to_secret(id, row.meta)
+            })
+            .collect();
+        Ok(ListSecretsResponse {
+            secrets,
+            token,
+            per_cluster_tokens: Default::default(),
+        })
+    }
+}
+
+/// `ClusterService/SelectCluster`: an empty answer ("use this endpoint"). Needs only an
+/// authenticated caller.
+#[derive(Debug)]
+pub(crate) struct SelectCluster;
+
+impl Rpc for SelectCluster {
+    const NAME: &'static str = "SelectCluster";
+    type Req = SelectClusterRequest;
+    type Resp = SelectClusterResponse;
+
+    async fn call(_: Arc<App>, _: Caller, _: Self::Req) -> Result<Self::Resp, RpcError> {
+        Ok(SelectClusterResponse::default())
+    }
+}

@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = "")]
+fn empty_key() {}
+
+fn main() {}

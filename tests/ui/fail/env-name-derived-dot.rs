@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = "my.key")]
+fn dotted_key() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = "café")]
+fn non_ascii() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = Secret(key = 1))]
+fn integer_key() {}
+
+fn main() {}

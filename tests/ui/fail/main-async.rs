@@ -1,0 +1,2 @@
+#[flyte::main]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[flyte::main(secrets = "x")]
+fn main() {}

@@ -1,0 +1,6 @@
+#[flyte::main]
+fn start() {}
+
+fn main() {
+    start();
+}

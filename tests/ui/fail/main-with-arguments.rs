@@ -1,0 +1,4 @@
+#[flyte::main]
+fn main(args: Vec<String>) {
+    let _ = args;
+}

@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = ["a", ["b", "c"]])]
+fn nested() {}
+
+fn main() {}

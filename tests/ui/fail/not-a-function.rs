@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = "my-secret")]
+struct NotAFunction;
+
+fn main() {}

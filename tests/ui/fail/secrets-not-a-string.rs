@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secrets = 42)]
+fn number() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use flyte::task;
+
+#[task(secret = "my-secret")]
+fn misspelled_argument() {}
+
+fn main() {}
