@@ -109,7 +109,12 @@ fn no_token_in_logs_on_any_path() {
     assert!(logs.contains("WARN"), "{logs}");
     assert!(logs.contains("tokens found in the keyring"), "{logs}");
     assert!(logs.contains("not the tokens JSON"), "{logs}");
-    assert!(logs.contains("did not answer within"), "{logs}");
+    // The hang path: the first hung call times out; a call made while a backend thread is
+    // still hung (this test's or a parallel one's) fails fast instead. Either was logged.
+    assert!(
+        logs.contains("did not answer within") || logs.contains("still hung in the backend"),
+        "{logs}"
+    );
 }
 
 #[cfg(target_os = "linux")]
