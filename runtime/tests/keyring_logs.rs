@@ -108,7 +108,11 @@ fn no_token_in_logs_on_any_path() {
     );
     assert!(logs.contains("WARN"), "{logs}");
     assert!(logs.contains("tokens found in the keyring"), "{logs}");
-    assert!(logs.contains("not the tokens JSON"), "{logs}");
+    // Skipped (fail fast) when an earlier hung call still holds the backend thread.
+    assert!(
+        logs.contains("not the tokens JSON") || logs.contains("still hung in the backend"),
+        "{logs}"
+    );
     // The hang path: the first hung call times out; a call made while a backend thread is
     // still hung (this test's or a parallel one's) fails fast instead. Either was logged.
     assert!(
