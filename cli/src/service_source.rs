@@ -1,8 +1,8 @@
 //! The secret service as a [`SecretSource`] for `flyte run`: reads values with the local
 //! service's inject extension (`Client::read_value`).
 //!
-//! The runtime's own service source (`flyte::sources`, used once `flyte::init` is called) has
-//! no implementation yet, so the CLI carries this adapter. It opens the service lazily (a task
+//! The runtime has a plain service source (`flyte::sources::remote::ServiceSource`); this one
+//! adds what the CLI needs: it opens the service lazily (a task
 //! whose secrets all come from the environment or the dotenv file starts no local service) and
 //! is closed once the secrets are resolved, so an embedded local service does not hold the
 //! data directory while the task runs.
@@ -71,9 +71,10 @@ impl ServiceSource {
         *state = State::Closed { place };
     }
 
-    /// The service's name for a declared secret: its key (service names have no groups).
-    fn name<'a>(secret: &SecretDef<'a>) -> &'a str {
-        secret.key
+    /// The service's name for a declared secret: the runtime's rule (`key`, or
+    /// `<group>-<key>`), so `flyte run` and in-process resolution agree.
+    fn name(secret: &SecretDef<'_>) -> String {
+        flyte::sources::remote::service_name(secret)
     }
 }
 
@@ -121,7 +122,7 @@ impl SecretSource for ServiceSource {
             State::Closed { .. } | State::Unopened => return Ok(None),
         };
         let client = blocking::Client::new(session.client.clone());
-        match client.read_value(Self::name(secret)) {
+        match client.read_value(&Self::name(secret)) {
             Ok(value) => Ok(Some(Found::Value(value))),
             Err(RemoteError::NotFound { .. }) => Ok(None),
             Err(e) if e.code() == Some(Code::Unimplemented) => {
