@@ -61,6 +61,27 @@ fn seal(
     ))
 }
 
+/// What `CreateSecret` and `UpdateSecret` share: a valid id, the caller's write right on its
+/// scope, and the value sealed. The plaintext is wiped on every refusal.
+fn checked_write(
+    app: &App,
+    caller: &Caller,
+    id: Option<flyte_idl::SecretIdentifier>,
+    spec: Option<flyte_idl::SecretSpec>,
+) -> Result<(SecretRef, i32, crate::crypto::SealedValue), RpcError> {
+    let checked = validate::secret_ref(id)
+        .and_then(|secret| caller.check(Right::Write, &secret.scope).map(|()| secret));
+    let secret = match checked {
+        Ok(secret) => secret,
+        Err(e) => {
+            validate::wipe_value(spec.and_then(|s| s.value));
+            return Err(e);
+        }
+    };
+    let (secret_type, sealed) = seal(app, spec, &secret)?;
+    Ok((secret, secret_type, sealed))
+}
+
 /// `CreateSecret`: `already_exists` if the name is taken in the scope.
 #[derive(Debug)]
 pub(crate) struct CreateSecret;
@@ -76,18 +97,8 @@ impl Rpc for CreateSecret {
         caller: Caller,
         mut req: Self::Req,
     ) -> Result<Self::Resp, RpcError> {
-        let secret = match validate::secret_ref(req.id.take()) {
-            Ok(s) => s,
-            Err(e) => {
-                validate::wipe_value(req.secret_spec.and_then(|s| s.value));
-                return Err(e);
-            }
-        };
-        if let Err(e) = caller.check(Right::Write, &secret.scope) {
-            validate::wipe_value(req.secret_spec.and_then(|s| s.value));
-            return Err(e);
-        }
-        let (secret_type, sealed) = seal(&app, req.secret_spec, &secret)?;
+        let (secret, secret_type, sealed) =
+            checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let inserted = app
             .store
             .insert(secret.clone(), secret_type, sealed)
@@ -119,18 +130,8 @@ impl Rpc for UpdateSecret {
         caller: Caller,
         mut req: Self::Req,
     ) -> Result<Self::Resp, RpcError> {
-        let secret = match validate::secret_ref(req.id.take()) {
-            Ok(s) => s,
-            Err(e) => {
-                validate::wipe_value(req.secret_spec.and_then(|s| s.value));
-                return Err(e);
-            }
-        };
-        if let Err(e) = caller.check(Right::Write, &secret.scope) {
-            validate::wipe_value(req.secret_spec.and_then(|s| s.value));
-            return Err(e);
-        }
-        let (secret_type, sealed) = seal(&app, req.secret_spec, &secret)?;
+        let (secret, secret_type, sealed) =
+            checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let updated = app
             .store
             .update(secret.clone(), secret_type, sealed)
