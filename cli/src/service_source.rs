@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use flyte::remote::{Code, Error as RemoteError, blocking};
+use flyte::sources::remote::{legacy_warning, places};
 use flyte::sources::{Found, SecretSource};
 use flyte::task::SecretDef;
 
@@ -35,9 +36,9 @@ enum State {
         place: String,
     },
     Failed(String),
-    /// Closed after use; `place` says where it was, for messages.
+    /// Closed after use; `place` and `client` say where it was, for messages.
     Closed {
-        place: Option<String>,
+        place: Option<(String, flyte::remote::Client)>,
     },
 }
 
@@ -64,32 +65,21 @@ impl ServiceSource {
     pub fn close(&self) {
         let mut state = self.state();
         let place = match &*state {
-            State::Open { place, .. } => Some(place.clone()),
+            State::Open { place, session } => Some((place.clone(), session.client.clone())),
             State::Closed { place } => place.clone(),
             _ => None,
         };
         *state = State::Closed { place };
-    }
-
-    /// The service's name for a declared secret: the runtime's rule (`key`, or
-    /// `<group>-<key>`), so `flyte run` and in-process resolution agree.
-    fn name(secret: &SecretDef<'_>) -> String {
-        flyte::sources::remote::service_name(secret)
     }
 }
 
 /// Where the service is, as the missing-secrets report says it.
 fn describe(session: &Session) -> String {
     match &session.origin {
-        EndpointOrigin::Embedded(_) => format!(
-            "the local secret service ({}; {})",
-            session.scope(),
-            session.origin
-        ),
+        EndpointOrigin::Embedded(_) => format!("the local secret service ({})", session.origin),
         origin => format!(
-            "secret service at {} ({}, set by {origin})",
-            session.client.endpoint(),
-            session.scope()
+            "secret service at {} (set by {origin})",
+            session.client.endpoint()
         ),
     }
 }
@@ -121,27 +111,40 @@ impl SecretSource for ServiceSource {
             State::Failed(message) => return Err(failed("secret service", message.clone())),
             State::Closed { .. } | State::Unopened => return Ok(None),
         };
-        let client = blocking::Client::new(session.client.clone());
-        match client.read_value(&Self::name(secret)) {
-            Ok(value) => Ok(Some(Found::Value(value))),
-            Err(RemoteError::NotFound { .. }) => Ok(None),
-            Err(e) if e.code() == Some(Code::Unimplemented) => {
-                if !place.ends_with(NO_VALUES) {
-                    place.push_str(NO_VALUES);
+        for at in places(&session.client, secret) {
+            match blocking::Client::new(at.client.clone()).read_value(&at.name) {
+                Ok(value) => {
+                    if at.legacy {
+                        eprintln!("{}", legacy_warning(secret, &at));
+                    }
+                    return Ok(Some(Found::Value(value)));
                 }
-                Ok(None)
+                Err(RemoteError::NotFound { .. }) => continue,
+                Err(e) if e.code() == Some(Code::Unimplemented) => {
+                    if !place.ends_with(NO_VALUES) {
+                        place.push_str(NO_VALUES);
+                    }
+                    return Ok(None);
+                }
+                Err(e) => {
+                    return Err(failed(session.client.endpoint(), render(&session.fail(e))));
+                }
             }
-            Err(e) => Err(failed(session.client.endpoint(), render(&session.fail(e)))),
         }
+        Ok(None)
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        let name = Self::name(secret);
+        let list = |client| {
+            let list: Vec<String> = places(client, secret).iter().map(|p| p.to_string()).collect();
+            list.join(", then ")
+        };
         match &*self.state() {
-            State::Open { place, .. } | State::Closed { place: Some(place) } => {
-                format!("{place}: secret `{name}`")
-            }
-            _ => format!("secret service (secret `{name}`)"),
+            State::Open { place, session } => format!("{place}: {}", list(&session.client)),
+            State::Closed {
+                place: Some((place, client)),
+            } => format!("{place}: {}", list(client)),
+            _ => format!("secret service (secret `{}`)", secret.key),
         }
     }
 }

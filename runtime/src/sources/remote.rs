@@ -1,9 +1,14 @@
-//! The secret service as a [`SecretSource`]: values read through the local service's inject
-//! call ([`crate::remote::Client::read_value`]).
+//! The secret service as a [`SecretSource`], asked the way a Flyte 2 cluster asks it.
 //!
-//! The service stores flat names: a secret is looked up by its key, a grouped one as
-//! `<group>-<key>` (its key alone could collide across groups).
+//! A cluster's default injector looks a task's secret up **by key only** (the group is not
+//! part of the name) in the task's scope: project+domain, then the domain, then the whole
+//! organization; first hit wins. [`places`] is that rule, shared by this source, `flyte run`
+//! and `flyte check`, so a secret found locally is one the cluster finds too.
+//!
+//! Earlier releases stored a grouped secret as `<group>-<key>`. For one release such a
+//! secret is still found (last, in the configured scope) with a warning naming the rename.
 
+use std::fmt;
 use std::sync::Arc;
 
 use super::{Found, SecretSource};
@@ -11,48 +16,131 @@ use crate::Error;
 use crate::remote::{self, blocking};
 use crate::task::SecretDef;
 
-/// One service, through the given client.
+/// One service, through the given client, in the client's scope and the wider ones.
 #[derive(Debug, Clone)]
 pub struct ServiceSource {
-    client: blocking::Client,
+    client: remote::Client,
 }
 
 impl ServiceSource {
     pub fn new(client: remote::Client) -> Self {
-        ServiceSource {
-            client: blocking::Client::new(client),
-        }
+        ServiceSource { client }
     }
 }
 
-/// The name a declared secret has on the service.
-pub fn service_name(secret: &SecretDef<'_>) -> String {
-    match secret.group {
-        Some(group) => format!("{group}-{}", secret.key),
-        None => secret.key.to_owned(),
+/// One place the service is asked for a declared secret.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The client to ask, in this place's scope.
+    pub client: remote::Client,
+    /// The name asked for: the key (or, for `legacy`, `<group>-<key>`).
+    pub name: String,
+    /// The pre-cluster-parity name of a grouped secret; a hit here is deprecated.
+    pub legacy: bool,
+}
+
+impl Place {
+    /// The scope in words: `project p, domain d`, `domain d` or `organization-wide`, with
+    /// the organization.
+    pub fn scope(&self) -> String {
+        scope_words(&self.client)
     }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "secret `{}` ({})", self.name, self.scope())?;
+        if self.legacy {
+            f.write_str(" [old name, deprecated]")?;
+        }
+        Ok(())
+    }
+}
+
+fn scope_words(c: &remote::Client) -> String {
+    let org = c.org();
+    let org = if org.is_empty() {
+        String::new()
+    } else {
+        format!(", organization `{org}`")
+    };
+    match (c.project(), c.domain()) {
+        (Some(p), Some(d)) => format!("project `{p}`, domain `{d}`{org}"),
+        (_, Some(d)) => format!("domain `{d}`{org}"),
+        _ => format!("organization-wide{org}"),
+    }
+}
+
+/// Where a cluster looks `secret` up, in order: by key in project+domain scope (when the
+/// client has both), in domain scope (when it has a domain), organization-wide; then, for a
+/// grouped secret, the deprecated `<group>-<key>` in the client's own scope.
+pub fn places(client: &remote::Client, secret: &SecretDef<'_>) -> Vec<Place> {
+    let mut places = Vec::with_capacity(4);
+    let mut push = |client: remote::Client, name: &str, legacy: bool| {
+        places.push(Place {
+            client,
+            name: name.to_owned(),
+            legacy,
+        })
+    };
+    if let (Some(p), Some(d)) = (client.project(), client.domain()) {
+        push(client.with_scope(Some(p), Some(d)), secret.key, false);
+    }
+    if let Some(d) = client.domain() {
+        push(client.with_scope(None, Some(d)), secret.key, false);
+    }
+    push(client.with_scope(None, None), secret.key, false);
+    if let Some(group) = secret.group {
+        push(client.clone(), &format!("{group}-{}", secret.key), true);
+    }
+    places
+}
+
+/// The warning for a secret found only under its deprecated name.
+pub fn legacy_warning(secret: &SecretDef<'_>, place: &Place) -> String {
+    format!(
+        "warning: secret `{}` was found under its old name `{}` ({}); a Flyte cluster looks it \
+         up by key as `{}`. Store it under that name (`flyte create secret {} ...`); the old \
+         name stops being read in the next release.",
+        secret.display_name(),
+        place.name,
+        place.scope(),
+        secret.key,
+        secret.key,
+    )
+}
+
+/// The "looked in" entry for the service: every place, in order.
+pub fn describe_places(endpoint: &str, places: &[Place]) -> String {
+    let list: Vec<String> = places.iter().map(Place::to_string).collect();
+    format!("secret service {endpoint}: {}", list.join(", then "))
 }
 
 impl SecretSource for ServiceSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        let name = service_name(secret);
-        match self.client.read_value(&name) {
-            Ok(value) => Ok(Some(Found::Value(value))),
-            Err(remote::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(Error::Source {
-                source_name: format!("secret service {}", self.client.0.endpoint()),
-                secret: name,
-                message: e.to_string(),
-            }),
+        for place in places(&self.client, secret) {
+            match blocking::Client::new(place.client.clone()).read_value(&place.name) {
+                Ok(value) => {
+                    if place.legacy {
+                        eprintln!("{}", legacy_warning(secret, &place));
+                    }
+                    return Ok(Some(Found::Value(value)));
+                }
+                Err(remote::Error::NotFound { .. }) => continue,
+                Err(e) => {
+                    return Err(Error::Source {
+                        source_name: format!("secret service {}", self.client.endpoint()),
+                        secret: format!("{} ({})", place.name, place.scope()),
+                        message: e.to_string(),
+                    });
+                }
+            }
         }
+        Ok(None)
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        format!(
-            "secret service {} (secret {})",
-            self.client.0.endpoint(),
-            service_name(secret)
-        )
+        describe_places(self.client.endpoint(), &places(&self.client, secret))
     }
 }
 
@@ -78,4 +166,63 @@ impl SecretSource for ConfiguredService {
 
 pub(crate) fn configured() -> Option<Arc<dyn SecretSource>> {
     Some(Arc::new(ConfiguredService))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(project: Option<&str>, domain: Option<&str>) -> remote::Client {
+        let mut b = remote::Client::builder()
+            .endpoint("http://127.0.0.1:9")
+            .org("o");
+        if let Some(p) = project {
+            b = b.project(p);
+        }
+        if let Some(d) = domain {
+            b = b.domain(d);
+        }
+        b.build().unwrap()
+    }
+
+    fn def<'a>(key: &'a str, group: Option<&'a str>) -> SecretDef<'a> {
+        SecretDef {
+            key,
+            group,
+            env_var: Some("X"),
+            file: None,
+        }
+    }
+
+    fn shown(places: &[Place]) -> Vec<String> {
+        places.iter().map(Place::to_string).collect()
+    }
+
+    #[test]
+    fn cluster_order_by_key_then_legacy_name() {
+        let got = shown(&places(&client(Some("p"), Some("d")), &def("token", Some("github"))));
+        assert_eq!(
+            got,
+            [
+                "secret `token` (project `p`, domain `d`, organization `o`)",
+                "secret `token` (domain `d`, organization `o`)",
+                "secret `token` (organization-wide, organization `o`)",
+                "secret `github-token` (project `p`, domain `d`, organization `o`) [old name, deprecated]",
+            ]
+        );
+    }
+
+    #[test]
+    fn narrower_scopes_only_when_configured() {
+        assert_eq!(
+            shown(&places(&client(None, None), &def("k", None))),
+            ["secret `k` (organization-wide, organization `o`)"]
+        );
+        // A project without a domain is no scope a cluster has: skipped.
+        assert_eq!(
+            shown(&places(&client(Some("p"), None), &def("k", None))),
+            ["secret `k` (organization-wide, organization `o`)"]
+        );
+        assert_eq!(places(&client(None, Some("d")), &def("k", None)).len(), 2);
+    }
 }

@@ -261,7 +261,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                transport,
+                transport: Arc::new(transport),
                 scope,
                 codec: cfg.codec,
             }),

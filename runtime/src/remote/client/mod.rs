@@ -46,7 +46,8 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub transport: Transport,
+    /// Shared by the clients [`Client::with_scope`] derives: one connection pool, one token.
+    pub transport: Arc<Transport>,
     pub scope: Scope,
     pub codec: Codec,
 }
@@ -93,6 +94,24 @@ impl Client {
 
     pub fn codec(&self) -> Codec {
         self.inner.codec
+    }
+
+    /// The same client (endpoint, connections, credentials, codec) in another scope of the
+    /// same organization: `project` and `domain` as given, `None` for none. A cluster looks a
+    /// task's secret up in project+domain, then domain, then organization-wide scope; this
+    /// is how a caller asks each in turn.
+    pub fn with_scope(&self, project: Option<&str>, domain: Option<&str>) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                transport: self.inner.transport.clone(),
+                scope: Scope {
+                    org: self.inner.scope.org.clone(),
+                    project: project.unwrap_or_default().to_owned(),
+                    domain: domain.unwrap_or_default().to_owned(),
+                },
+                codec: self.inner.codec,
+            }),
+        }
     }
 
     /// The HTTP request for `op`, exactly as it would be sent (with `auth` as the credential
