@@ -79,8 +79,8 @@ impl SpecError {
                     .into()
             }
             SpecError::EscapesMount { field, .. } => format!(
-                "a file secret is written to {MOUNT_PATH}/[group/]key: the {} must not be `.`, `..`, \
-                 or hold `/` or NUL",
+                "a file secret lands at {MOUNT_PATH}/key, or {MOUNT_PATH}/group/key under some \
+                 cluster injectors: the {} must not be `.`, `..`, or hold `/` or NUL",
                 field.name()
             ),
         }

@@ -9,7 +9,7 @@ mod request;
 mod rules;
 
 pub use error::{Field, SpecError};
-pub use request::{Conflict, Request, Target, check_task};
+pub use request::{Clash, Conflict, Declared, Request, Target, check_task};
 pub use rules::{
     ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount,
 };

@@ -19,7 +19,8 @@ pub struct Request<'a> {
 pub enum Target {
     /// An environment variable of this name.
     Env(String),
-    /// A file `<MOUNT_PATH>/<relative>`; `relative` is `key` or `group/key`.
+    /// A file `<MOUNT_PATH>/<relative>`; `relative` is the key, as the default Flyte 2
+    /// injector lays files out (the group is not part of the path).
     File { relative: String },
 }
 
@@ -119,10 +120,7 @@ impl<'a> Request<'a> {
         Ok(match env {
             Some((name, _)) => Target::Env(name),
             None => Target::File {
-                relative: match self.group {
-                    Some(group) => format!("{group}/{}", self.key),
-                    None => self.key.to_owned(),
-                },
+                relative: self.key.to_owned(),
             },
         })
     }
@@ -132,41 +130,72 @@ fn escapes(component: &str) -> bool {
     component == "." || component == ".." || component.contains(['/', '\0'])
 }
 
-/// Two secrets of one task that land in the same place.
+/// One valid secret of a task, as [`check_task`] compares them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declared<'a> {
+    pub key: &'a str,
+    pub group: Option<&'a str>,
+    pub target: &'a Target,
+}
+
+/// Why two secrets of one task cannot both be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clash {
+    /// Both land on this env var or file.
+    Target(Target),
+    /// Same key, different groups: a Flyte cluster looks secrets up by key alone, so both
+    /// would get the one value stored under this key.
+    Key(String),
+}
+
+/// Two secrets of one task that cannot both be delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
     /// Index of the earlier request.
     pub first: usize,
     /// Index of the later request, the one to report.
     pub second: usize,
-    pub target: Target,
+    pub clash: Clash,
 }
 
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "secrets #{} and #{} of this task both land on {}",
-            self.first + 1,
-            self.second + 1,
-            self.target
-        )
+        let (a, b) = (self.first + 1, self.second + 1);
+        match &self.clash {
+            Clash::Target(target) => {
+                write!(f, "secrets #{a} and #{b} of this task both land on {target}")
+            }
+            Clash::Key(key) => write!(
+                f,
+                "secrets #{a} and #{b} of this task share the key `{key}` in different groups; \
+                 a Flyte cluster looks secrets up by key alone"
+            ),
+        }
     }
 }
 
-/// Finds the requests of one task that land on the same env var or file.
-pub fn check_task(targets: &[Option<Target>]) -> Vec<Conflict> {
+/// Finds the secrets of one task that land on the same env var or file, or that share a key
+/// across groups. One conflict per later secret, naming the first earlier one it clashes
+/// with. `None` entries (invalid secrets) are skipped.
+pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
-    for (second, target) in targets.iter().enumerate() {
-        let Some(target) = target else { continue };
-        if let Some(first) = targets[..second]
-            .iter()
-            .position(|t| t.as_ref() == Some(target))
-        {
+    for (second, this) in secrets.iter().enumerate() {
+        let Some(this) = this else { continue };
+        let clash = secrets[..second].iter().enumerate().find_map(|(first, other)| {
+            let other = other.as_ref()?;
+            if other.target == this.target {
+                Some((first, Clash::Target(this.target.clone())))
+            } else if other.key == this.key && other.group != this.group {
+                Some((first, Clash::Key(this.key.to_owned())))
+            } else {
+                None
+            }
+        });
+        if let Some((first, clash)) = clash {
             conflicts.push(Conflict {
                 first,
                 second,
-                target: target.clone(),
+                clash,
             });
         }
     }
@@ -212,9 +241,10 @@ mod tests {
             mount: Some("/etc/flyte/secrets/"),
             ..req("k")
         };
+        // Where the default Flyte 2 injector puts it: no group directory.
         assert_eq!(
             grouped_file.resolve().unwrap().mount_path().as_deref(),
-            Some("/etc/flyte/secrets/g/k")
+            Some("/etc/flyte/secrets/k")
         );
         // A key that is no env name is fine with an explicit name or as a file.
         let dotted = Request {
@@ -336,20 +366,35 @@ mod tests {
 
     #[test]
     fn conflicts() {
-        let targets = [
-            Some(Target::Env("A".into())),
-            Some(Target::File {
-                relative: "a".into(),
-            }),
+        let env_a = Target::Env("A".into());
+        let file_a = Target::File {
+            relative: "a".into(),
+        };
+        let env_b = Target::Env("B".into());
+        let d = |key, group, target| {
+            Some(Declared {
+                key,
+                group,
+                target,
+            })
+        };
+        let secrets = [
+            d("a", None, &env_a),
+            // Same key and group, another target: the same secret delivered twice, fine.
+            d("a", None, &file_a),
             None,
-            Some(Target::Env("A".into())),
+            d("x", None, &env_a),
+            // Same key in another group: one value on a cluster.
+            d("a", Some("g"), &env_b),
         ];
-        let found = check_task(&targets);
-        assert_eq!(found.len(), 1);
+        let found = check_task(&secrets);
+        assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!((found[0].first, found[0].second), (0, 3));
         assert_eq!(
             found[0].to_string(),
             "secrets #1 and #4 of this task both land on env var A"
         );
+        assert_eq!((found[1].first, found[1].second), (0, 4));
+        assert_eq!(found[1].clash, Clash::Key("a".into()));
     }
 }

@@ -6,7 +6,8 @@
 mod tests;
 
 use flyte_spec::{
-    Conflict, Field, Request, SpecError, Target, check_task, default_env_name, is_valid_env_name,
+    Clash, Conflict, Declared, Field, Request, SpecError, Target, check_task, default_env_name,
+    is_valid_env_name,
 };
 use proc_macro2::Span;
 use syn::LitStr;
@@ -66,11 +67,17 @@ pub(crate) fn task(args: &TaskArgs) -> syn::Result<ValidTask> {
             }
         }
     }
-    let targets: Vec<Option<Target>> = valid
+    let declared: Vec<Option<Declared<'_>>> = valid
         .iter()
-        .map(|v| v.as_ref().map(|v| v.target.clone()))
+        .map(|v| {
+            v.as_ref().map(|v| Declared {
+                key: &v.key,
+                group: v.group.as_deref(),
+                target: &v.target,
+            })
+        })
         .collect();
-    for conflict in check_task(&targets) {
+    for conflict in check_task(&declared) {
         errors.push(duplicate(args, &valid, &conflict));
     }
     match errors.into_error() {
@@ -141,8 +148,8 @@ fn span_of(raw: &RawSecret, field: Field) -> Span {
     literal.unwrap_or(&raw.key).span()
 }
 
-/// Two secrets landing on one env var or file: reported at the later one's literal that
-/// decides where it lands, naming the earlier one.
+/// Two secrets that cannot both be delivered: reported at the later one's literal that
+/// decides the clash, naming the earlier one.
 fn duplicate(args: &TaskArgs, valid: &[Option<ValidSecret>], conflict: &Conflict) -> syn::Error {
     let named = |i: usize| {
         valid[i]
@@ -152,7 +159,23 @@ fn duplicate(args: &TaskArgs, valid: &[Option<ValidSecret>], conflict: &Conflict
     };
     let (first, second) = (named(conflict.first), named(conflict.second));
     let raw = &args.secrets[conflict.second];
-    let literal = match (&conflict.target, &raw.as_env_var) {
+    let target = match &conflict.clash {
+        Clash::Key(key) => {
+            let literal = raw.group.as_ref().unwrap_or(&raw.key);
+            return error(
+                literal.span(),
+                format!(
+                    "secret `{second}` has the key `{key}` of secret `{first}` (secret #{}); a \
+                     Flyte cluster looks secrets up by key alone, not by group, so both would \
+                     get the same value",
+                    conflict.first + 1
+                ),
+                "give each secret its own key (store the values under different names)",
+            );
+        }
+        Clash::Target(target) => target,
+    };
+    let literal = match (target, &raw.as_env_var) {
         (Target::Env(_), Some(as_env_var)) => as_env_var,
         _ => &raw.key,
     };
@@ -164,18 +187,17 @@ fn duplicate(args: &TaskArgs, valid: &[Option<ValidSecret>], conflict: &Conflict
         )
     } else {
         format!(
-            "secret `{second}` lands on {}, like secret `{first}` (secret #{}) before it; two \
-             secrets of one task must not land on the same env var or file",
-            conflict.target,
+            "secret `{second}` lands on {target}, like secret `{first}` (secret #{}) before it; \
+             two secrets of one task must not land on the same env var or file",
             conflict.first + 1
         )
     };
-    let help = match &conflict.target {
+    let help = match target {
         _ if first == second => "remove one of them".to_owned(),
         Target::Env(_) => {
             "remove one, or give one of them its own name with `as_env_var = \"...\"`".to_owned()
         }
-        _ => "remove one, or give one of them another key or group".to_owned(),
+        _ => "remove one, or give one of them another key".to_owned(),
     };
     error(literal.span(), message, help)
 }

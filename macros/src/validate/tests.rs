@@ -81,7 +81,8 @@ fn accepted_forms_and_where_they_land() {
         valid(parse_quote!(
             secrets = Secret(key = "k", group = "g", mount = "/etc/flyte/secrets")
         )),
-        vec![file("k", Some("g"), "g/k")]
+        // As the default Flyte 2 injector lays it out: no group directory.
+        vec![file("k", Some("g"), "k")]
     );
 }
 
@@ -291,17 +292,40 @@ fn duplicates_name_the_earlier_secret() {
         ]
     ));
     assert!(msg.starts_with("secret `c` is declared twice"), "{msg}");
-    // Same key in different groups, or as env and as file, is fine.
+    // Same key in different groups: one value on a cluster, so refused at the second.
+    let msg = one_error(parse_quote!(
+        secrets = [
+            Secret(key = "token", group = "github"),
+            Secret(key = "token", group = "gitlab")
+        ]
+    ));
+    assert_eq!(
+        msg,
+        "secret `gitlab/token` has the key `token` of secret `github/token` (secret #1); a \
+         Flyte cluster looks secrets up by key alone, not by group, so both would get the same \
+         value\n\
+         = help: give each secret its own key (store the values under different names)"
+    );
+    let msg = one_error(parse_quote!(secrets = ["k", Secret(key = "k", group = "g")]));
+    assert!(msg.starts_with("secret `g/k` has the key `k` of secret `k`"), "{msg}");
+    // Two grouped file secrets with one key land on one file too.
+    let msg = one_error(parse_quote!(
+        secrets = [
+            Secret(key = "c", group = "a", mount = "/etc/flyte/secrets"),
+            Secret(key = "c", group = "b", mount = "/etc/flyte/secrets")
+        ]
+    ));
+    assert!(msg.contains("lands on file /etc/flyte/secrets/c"), "{msg}");
+    // The same secret as env and as file is fine.
     assert_eq!(
         valid(parse_quote!(
             secrets = [
                 Secret(key = "k", group = "a"),
-                Secret(key = "k", group = "b"),
-                Secret(key = "k", mount = "/etc/flyte/secrets")
+                Secret(key = "k", group = "a", mount = "/etc/flyte/secrets")
             ]
         ))
         .len(),
-        3
+        2
     );
 }
 

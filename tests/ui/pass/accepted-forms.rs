@@ -111,7 +111,7 @@ fn main() {
     assert_eq!(
         find("spelled_out").secrets,
         [
-            def("k", Some("g"), None, Some("g/k")),
+            def("k", Some("g"), None, Some("k")),
             def("raw-key", None, Some("RAW_KEY"), None)
         ]
     );

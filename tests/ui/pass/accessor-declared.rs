@@ -6,7 +6,7 @@
 use flyte::sources::{MapSource, Resolver};
 use flyte::{Secret, secret, task};
 
-#[task(secrets = ["alpha", Secret(key = "token", group = "gh"), Secret(key = "token", group = "gl")])]
+#[task(secrets = ["alpha", Secret(key = "token", group = "gh"), Secret(key = "deploy", group = "gl")])]
 fn uses_them() -> Vec<String> {
     let read = |s: flyte::current::TaskSecret| s.expose_str().unwrap().to_owned();
     let mut out = vec![read(secret!("alpha").unwrap())];
@@ -14,10 +14,10 @@ fn uses_them() -> Vec<String> {
     out.push(read(in_closure()));
     {
         if !out.is_empty() {
-            out.push(read(::flyte::secret!("token", group = "gl").unwrap()));
+            out.push(read(::flyte::secret!("deploy", group = "gl").unwrap()));
         }
     }
-    // Any group: the first declared `token`.
+    // Without the group: a key names one secret of a task.
     out.push(read(flyte::secret!("token").unwrap()));
     let dynamic = String::from("alpha");
     out.push(read(flyte::current::secret(&dynamic).unwrap()));
@@ -41,7 +41,7 @@ fn main() {
         MapSource::new()
             .with("alpha", "a")
             .with("gh/token", "h")
-            .with("gl/token", "l"),
+            .with("gl/deploy", "l"),
     );
     resolver
         .clone()
