@@ -1,6 +1,7 @@
 //! Tasks run as real processes: env and file injection by the launcher, `BIN run` launching
 //! itself when secrets are missing, cleanup after success, error and panic, the sweep after a
-//! SIGKILL, and the missing-secrets report.
+//! SIGKILL, and the missing-secrets report; in `pods`, a task started with the environment
+//! of a Flyte pod under each secret injector.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -8,6 +9,9 @@ use std::process::{Command, Stdio};
 
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, Launcher, TaskList};
 use flyte::sources::{MapSource, Resolver};
+
+#[path = "inject_process/pods.rs"]
+mod pods;
 
 fn fixtures() -> &'static str {
     env!("CARGO_BIN_EXE_task_fixtures")
@@ -86,7 +90,8 @@ fn list_describes_tasks_and_secrets_without_values() {
     let list: TaskList = serde_json::from_slice(&out.stdout).unwrap();
     let file_task = list.tasks.iter().find(|t| t.name == "file_task").unwrap();
     assert!(file_task.runnable);
-    assert_eq!(file_task.secrets[1].file.as_deref(), Some("grp/cfg"));
+    // Where the default Flyte 2 injector puts it: `<dir>/<key>`, no group directory.
+    assert_eq!(file_task.secrets[1].file.as_deref(), Some("cfg"));
     let env_task = list.tasks.iter().find(|t| t.name == "env_task").unwrap();
     assert_eq!(
         env_task.secrets[0].env_var.as_deref(),
@@ -123,13 +128,13 @@ fn file_secrets_have_modes_contents_and_are_removed_after_the_run() {
     assert_eq!(code, 0, "{err}");
     let dir = out
         .lines()
-        .find_map(|l| l.strip_prefix("FLYTE_SECRETS_DIR="))
+        .find_map(|l| l.strip_prefix("FLYTE_SECRETS_DEFAULT_DIR="))
         .unwrap();
     assert!(Path::new(dir).starts_with(root.path()));
     let expected_file = format!("{dir}/fixture-file|400|700|{FILE_VALUE}");
     assert!(out.contains(&expected_file), "{out}");
     assert!(
-        out.contains(&format!("{dir}/grp/cfg|400|700|grouped-value")),
+        out.contains(&format!("{dir}/cfg|400|700|grouped-value")),
         "{out}"
     );
     assert!(
@@ -197,7 +202,7 @@ fn missing_secrets_stop_the_task_and_are_all_listed() {
         .env_remove("NEEDED_ONE")
         .env("FLYTE_SECRETS_FILE", root.path().join("absent.env"))
         .env("FLYTE_SECRETS_ROOT", root.path())
-        .env("FLYTE_SECRETS_DIR", root.path().join("mount"))
+        .env("FLYTE_SECRETS_DEFAULT_DIR", root.path().join("mount"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -242,7 +247,7 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
         .env("FLYTE_TASK_LAUNCHED", "1")
         .env("FLYTE_SECRETS_FILE", &dotenv)
         .env("FLYTE_SECRETS_ROOT", &secrets_root)
-        .env("FLYTE_SECRETS_DIR", root.path().join("no-mount"))
+        .env("FLYTE_SECRETS_DEFAULT_DIR", root.path().join("no-mount"))
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -265,7 +270,7 @@ fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
         .env("FLYTE_TASK_LAUNCHED", "1")
         .env("FLYTE_SECRETS_FILE", &dotenv)
         .env("FLYTE_SECRETS_ROOT", &secrets_root)
-        .env("FLYTE_SECRETS_DIR", root.path().join("no-mount"))
+        .env("FLYTE_SECRETS_DEFAULT_DIR", root.path().join("no-mount"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

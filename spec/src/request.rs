@@ -163,7 +163,10 @@ impl fmt::Display for Conflict {
         let (a, b) = (self.first + 1, self.second + 1);
         match &self.clash {
             Clash::Target(target) => {
-                write!(f, "secrets #{a} and #{b} of this task both land on {target}")
+                write!(
+                    f,
+                    "secrets #{a} and #{b} of this task both land on {target}"
+                )
             }
             Clash::Key(key) => write!(
                 f,
@@ -181,16 +184,19 @@ pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
     for (second, this) in secrets.iter().enumerate() {
         let Some(this) = this else { continue };
-        let clash = secrets[..second].iter().enumerate().find_map(|(first, other)| {
-            let other = other.as_ref()?;
-            if other.target == this.target {
-                Some((first, Clash::Target(this.target.clone())))
-            } else if other.key == this.key && other.group != this.group {
-                Some((first, Clash::Key(this.key.to_owned())))
-            } else {
-                None
-            }
-        });
+        let clash = secrets[..second]
+            .iter()
+            .enumerate()
+            .find_map(|(first, other)| {
+                let other = other.as_ref()?;
+                if other.target == this.target {
+                    Some((first, Clash::Target(this.target.clone())))
+                } else if other.key == this.key && other.group != this.group {
+                    Some((first, Clash::Key(this.key.to_owned())))
+                } else {
+                    None
+                }
+            });
         if let Some((first, clash)) = clash {
             conflicts.push(Conflict {
                 first,
@@ -371,13 +377,7 @@ mod tests {
             relative: "a".into(),
         };
         let env_b = Target::Env("B".into());
-        let d = |key, group, target| {
-            Some(Declared {
-                key,
-                group,
-                target,
-            })
-        };
+        let d = |key, group, target| Some(Declared { key, group, target });
         let secrets = [
             d("a", None, &env_a),
             // Same key and group, another target: the same secret delivered twice, fine.

@@ -306,8 +306,13 @@ fn duplicates_name_the_earlier_secret() {
          value\n\
          = help: give each secret its own key (store the values under different names)"
     );
-    let msg = one_error(parse_quote!(secrets = ["k", Secret(key = "k", group = "g")]));
-    assert!(msg.starts_with("secret `g/k` has the key `k` of secret `k`"), "{msg}");
+    let msg = one_error(parse_quote!(
+        secrets = ["k", Secret(key = "k", group = "g")]
+    ));
+    assert!(
+        msg.starts_with("secret `g/k` has the key `k` of secret `k`"),
+        "{msg}"
+    );
     // Two grouped file secrets with one key land on one file too.
     let msg = one_error(parse_quote!(
         secrets = [

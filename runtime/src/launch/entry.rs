@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use super::describe::{TaskInfo, TaskList};
 use super::launcher::Launcher;
 use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
-use crate::sources::{ProcessSource, SecretSource};
+use crate::sources::ProcessSource;
 use crate::task::{TaskDef, registered};
 
 /// Handles `BIN list` and `BIN run TASK` and exits; returns for any other command line so
@@ -74,11 +74,11 @@ fn run(name: Option<&str>) -> i32 {
     }
 }
 
+/// Whether the body finds every secret where it reads it: env secrets under their declared
+/// name (a cluster may inject `_UNION_GITHUB_TOKEN` for `GITHUB_TOKEN`: then the task is
+/// relaunched with the declared name set), file secrets anywhere (the accessor has the path).
 fn all_in_process(task: &TaskDef) -> bool {
-    let process = ProcessSource::from_env();
-    task.secrets
-        .iter()
-        .all(|s| matches!(process.fetch(s), Ok(Some(_))))
+    ProcessSource::from_env().has_all_as_declared(task.secrets)
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {

@@ -8,13 +8,16 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use super::LAUNCHED_ENV;
 use super::describe::{TaskInfo, TaskList};
 use crate::Error;
-use crate::mount::{MOUNT_DIR_ENV, MountDir, standard_dir_writable};
-use crate::sources::{Found, Resolved, Resolver};
+use crate::mount::{MountDir, standard_dir_writable};
+use crate::sources::{Found, PodLayout, Resolved, Resolver};
 use crate::task::SecretDef;
 
 /// Starts task binaries. Secrets are resolved in this process, from the resolver's sources,
-/// and handed to the child: env secrets with `Command::env`, file secrets in a directory it
-/// is told about in `$FLYTE_SECRETS_DIR`. The files are removed when the child ends.
+/// and handed to the child as a Flyte pod gets them: env secrets under their declared names
+/// with `Command::env`, file secrets as `<dir>/<key>`, and the variables a pod carries
+/// (`FLYTE_SECRETS_ENV_PREFIX`, and for file secrets `FLYTE_SECRETS_DEFAULT_DIR` naming the
+/// directory and an empty `FLYTE_SECRETS_FILE_PREFIX`). The files are removed when the child
+/// ends.
 #[derive(Debug, Clone)]
 pub struct Launcher {
     program: PathBuf,
@@ -142,8 +145,16 @@ impl Launcher {
             }
         }
         let mount = self.write_files(&resolved)?;
-        if let Some(mount) = &mount {
-            command.env(MOUNT_DIR_ENV, mount.path());
+        let pod = PodLayout::default();
+        match &mount {
+            Some(mount) => {
+                for (name, value) in pod.with_dir(mount.path()).vars() {
+                    command.env(name, value);
+                }
+            }
+            None => {
+                command.env(crate::sources::ENV_PREFIX_VAR, &pod.env_prefix);
+            }
         }
         Ok(Prepared { command, mount })
     }

@@ -14,8 +14,8 @@
 //!   to a private directory under the *override root*: `$FLYTE_SECRETS_ROOT`, else
 //!   `$XDG_RUNTIME_DIR/flyte-secrets`, else `/dev/shm/flyte-secrets-<uid>` (both memory
 //!   backed), else `<tmp>/flyte-secrets-<uid>`.
-//! - The launched process is told the directory in `$FLYTE_SECRETS_DIR`; the typed accessor
-//!   (`flyte::secret!`) always returns the real path.
+//! - The launched process is told the directory in `$FLYTE_SECRETS_DEFAULT_DIR`, as a
+//!   Flyte pod is; the typed accessor (`flyte::secret!`) always returns the real path.
 
 mod dir;
 mod root;
@@ -24,6 +24,3 @@ mod sweep;
 pub use dir::MountDir;
 pub use root::{ROOT_ENV, override_root, standard_dir_writable};
 pub use sweep::sweep_stale;
-
-/// The env var telling a launched task where its file secrets are.
-pub const MOUNT_DIR_ENV: &str = "FLYTE_SECRETS_DIR";

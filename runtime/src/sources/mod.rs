@@ -1,17 +1,22 @@
 //! Where secret values come from. A [`Resolver`] asks its [`SecretSource`]s in order, first
 //! hit wins. The default chain is:
 //!
-//! 1. [`ProcessSource`]: already in the process, as a platform such as Flyte injects it: the
-//!    env var, or the file under the mount dir (`$FLYTE_SECRETS_DIR`, else `/etc/flyte/secrets`).
+//! 1. [`ProcessSource`]: already in the process, as a Flyte cluster injects it under any of
+//!    its injectors: the declared env var or a prefixed name (`_UNION_...`), or a file under
+//!    `$FLYTE_SECRETS_DEFAULT_DIR` (else `/etc/flyte/secrets`) in any injector's layout. See
+//!    [`PodLayout`] for the names, in the order they are tried.
 //! 2. [`DotenvSource`]: a local development file in dotenv format, `$FLYTE_SECRETS_FILE` or
 //!    `.flyte/secrets.env` (see [`dotenv`] for how entries are named).
-//! 3. The configured secret service, when one is configured (see [`crate::remote`]).
+//! 3. The configured secret service, when one is configured (see [`crate::remote`]), asked
+//!    as a cluster asks it: by key, in project+domain, then domain, then organization-wide
+//!    scope (see [`remote::places`]).
 //!
 //! Add your own source by implementing [`SecretSource`] and building a [`Resolver`].
 
 pub mod dotenv;
 mod map;
 pub mod missing;
+mod pod;
 mod process;
 pub mod remote;
 mod resolver;
@@ -22,6 +27,7 @@ use std::path::PathBuf;
 pub use dotenv::DotenvSource;
 pub use map::MapSource;
 pub use missing::Missing;
+pub use pod::{DEFAULT_DIR_VAR, DEFAULT_ENV_PREFIX, ENV_PREFIX_VAR, FILE_PREFIX_VAR, PodLayout};
 pub use process::ProcessSource;
 pub use resolver::{Resolved, Resolver};
 

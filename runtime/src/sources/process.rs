@@ -1,74 +1,99 @@
-//! [`ProcessSource`]: secrets already present in the process, as a platform injects them.
+//! [`ProcessSource`]: secrets already present in the process, as a Flyte cluster injects
+//! them under any of its injectors (see [`PodLayout`]).
 
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::pod::PodLayout;
 use super::{Found, SecretSource};
 use crate::Error;
-use crate::mount::MOUNT_DIR_ENV;
 use crate::secret::SecretValue;
 use crate::task::SecretDef;
 
-/// Env vars of this process, and files under the mount dir.
+/// Env vars of this process, and files under the pod's secrets directory, under every
+/// injector's names; the first present wins.
 #[derive(Debug, Clone)]
 pub struct ProcessSource {
-    mount_dir: PathBuf,
+    layout: PodLayout,
 }
 
 impl ProcessSource {
-    /// Reads the mount dir from `$FLYTE_SECRETS_DIR` (set by the launcher for a local run),
-    /// else the standard `/etc/flyte/secrets`.
+    /// The layout from `FLYTE_SECRETS_ENV_PREFIX`, `FLYTE_SECRETS_DEFAULT_DIR` and
+    /// `FLYTE_SECRETS_FILE_PREFIX` (set on a cluster by the webhook, and locally by the
+    /// launcher), with the webhook's defaults (`_UNION_`, `/etc/flyte/secrets`, none).
     pub fn from_env() -> Self {
-        let mount_dir = std::env::var_os(MOUNT_DIR_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(flyte_spec::MOUNT_PATH));
-        ProcessSource { mount_dir }
+        ProcessSource {
+            layout: PodLayout::from_env(),
+        }
     }
 
     /// Looks for file secrets under `mount_dir` instead.
     pub fn with_mount_dir(mount_dir: impl Into<PathBuf>) -> Self {
         ProcessSource {
-            mount_dir: mount_dir.into(),
+            layout: PodLayout::from_env().with_dir(mount_dir),
         }
     }
 
-    pub fn mount_dir(&self) -> &Path {
-        &self.mount_dir
+    /// A source for exactly this layout.
+    pub fn with_layout(layout: PodLayout) -> Self {
+        ProcessSource { layout }
+    }
+
+    pub fn layout(&self) -> &PodLayout {
+        &self.layout
+    }
+
+    /// Whether every env secret of `secrets` is set under its declared name and every file
+    /// secret is on disk: then a task body reading `std::env::var` finds all of them.
+    pub fn has_all_as_declared(&self, secrets: &[SecretDef<'_>]) -> bool {
+        secrets.iter().all(|s| match s.env_var {
+            Some(name) => std::env::var_os(name).is_some(),
+            None => matches!(self.fetch(s), Ok(Some(_))),
+        })
     }
 }
 
 impl SecretSource for ProcessSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        if let Some(name) = secret.env_var {
+        if secret.env_var.is_some() {
             // Raw bytes: a non-UTF-8 value is still a value.
-            return Ok(std::env::var_os(name)
-                .map(|v| Found::Value(SecretValue::new(v.into_encoded_bytes()))));
+            return Ok(self.layout.env_names(secret).iter().find_map(|name| {
+                std::env::var_os(name)
+                    .map(|v| Found::Value(SecretValue::new(v.into_encoded_bytes())))
+            }));
         }
-        let Some(path) = secret.path_under(&self.mount_dir) else {
-            return Ok(None);
-        };
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(Found::File {
-                path,
-                value: SecretValue::new(bytes),
-            })),
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-                Ok(None)
+        for path in self.layout.file_paths(secret) {
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    return Ok(Some(Found::File {
+                        path,
+                        value: SecretValue::new(bytes),
+                    }));
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {}
+                Err(source) => {
+                    return Err(Error::Io {
+                        action: "cannot read secret file",
+                        path,
+                        source,
+                    });
+                }
             }
-            Err(source) => Err(Error::Io {
-                action: "cannot read secret file",
-                path,
-                source,
-            }),
         }
+        Ok(None)
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        match (secret.env_var, secret.path_under(&self.mount_dir)) {
-            (Some(name), _) => format!("env var {name}"),
-            (None, Some(path)) => format!("file {}", path.display()),
-            (None, None) => "nowhere (secret has no target)".to_owned(),
+        if secret.env_var.is_some() {
+            format!("env var {}", self.layout.env_names(secret).join(" or "))
+        } else {
+            let paths: Vec<String> = self
+                .layout
+                .file_paths(secret)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            format!("file {}", paths.join(" or "))
         }
     }
 }
