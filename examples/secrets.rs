@@ -82,14 +82,15 @@ async fn tokio_yield() {
     std::future::ready(()).await;
 }
 
-/// Demo values: (name on the secret service, value). A grouped secret is stored as
-/// `<group>-<key>` (see `flyte::sources::remote`).
+/// Demo values: (name on the secret service, value). A secret is stored under its key, the
+/// group left out, because that is how a Flyte cluster looks it up (see
+/// `flyte::sources::remote`).
 const DEMO_SECRETS: [(&str, &str); 6] = [
     ("my-secret", "s3cr3t-value-for-my-secret"),
     ("api-key", "sk-demo-0123456789"),
     ("config", "[server]\nport = 8080\n"),
     ("db-password", "correct-horse-battery-staple"),
-    ("github-token", "ghp_demo_token"),
+    ("token", "ghp_demo_token"),
     ("tls-key", "-----BEGIN DEMO KEY-----"),
 ];
 

@@ -65,11 +65,14 @@ Examples:
   flyte run ./my-tasks my_task -p my-project -d development
 
 The task's declared secrets are looked up, first hit wins: the environment of this command
-(an env var, or a file under $FLYTE_SECRETS_DIR or /etc/flyte/secrets), the dotenv file
-(secrets.file, FLYTE_SECRETS_FILE, default .flyte/secrets.env), then the secret service
-(the configured endpoint, else the local service). The task gets env secrets in its
-environment and file secrets in a private directory removed when it ends. If any secret is
-missing the task does not start and every place looked is listed.";
+(an env var under any Flyte injector's name, or a file under $FLYTE_SECRETS_DEFAULT_DIR or
+/etc/flyte/secrets in any injector's layout), the dotenv file (secrets.file,
+FLYTE_SECRETS_FILE, default .flyte/secrets.env), then the secret service (the configured
+endpoint, else the local service) as a Flyte cluster asks it: by key, in project+domain,
+then domain, then organization-wide scope. The task gets env secrets under their declared
+names and file secrets as <dir>/<key> in a private directory named in
+$FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
+not start and every place looked is listed.";
 
 pub const LOGOUT: &str = "\
 Examples:
