@@ -69,6 +69,10 @@ pub enum CliError {
     #[error(transparent)]
     Run(flyte::Error),
 
+    /// `flyte check`: the file did not describe its tasks (`BIN list`).
+    #[error("{} is not a flyte task binary: {message}", binary.display())]
+    NotTaskBinary { binary: PathBuf, message: String },
+
     /// A command that needs an endpoint has none.
     #[error("no endpoint configured for `{command}`")]
     NoEndpoint { command: &'static str },
@@ -106,7 +110,7 @@ impl From<ServiceError> for CliError {
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Usage(_) | CliError::NotTaskBinary { .. } => EXIT_USAGE,
             _ => EXIT_ERROR,
         }
     }
@@ -132,6 +136,10 @@ impl CliError {
             CliError::Service(e) => e.hint(),
             CliError::NoEndpoint { .. } => Some(
                 "pass --endpoint, or set admin.endpoint in the config file or FLYTE_ADMIN_ENDPOINT".into(),
+            ),
+            CliError::NotTaskBinary { .. } => Some(
+                "a task binary is built with #[flyte::main]; `BINARY list` prints its tasks as JSON"
+                    .into(),
             ),
             CliError::NoValue { .. } => {
                 Some("pass --value or --from-file, or pipe the value on stdin".into())

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
             commands::secret::delete(&global, a).map(|()| 0)
         }
         Command::Run(a) => commands::run::run(&global, a),
+        Command::Check(a) => commands::check::check(&global, a),
         Command::Logout => commands::auth::logout(&global).map(|()| 0),
         Command::Auth(AuthCommand::Status) => commands::auth::status(&global).map(|()| 0),
         Command::Completion(a) => {

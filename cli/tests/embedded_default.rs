@@ -1,6 +1,6 @@
-//! With no endpoint configured anywhere, the secret commands and `flyte run` use the local
-//! service in the user's data directory, started in-process for the command. HOME and
-//! XDG_DATA_HOME point into a temp dir, so the real user's data is never touched.
+//! With no endpoint configured anywhere, the secret commands, `flyte run` and `flyte check`
+//! use the local service in the user's data directory, started in-process for the command.
+//! HOME and XDG_DATA_HOME point into a temp dir, so the real user's data is never touched.
 
 mod support;
 
@@ -256,5 +256,54 @@ fn a_flyte_serve_on_the_directory_is_named_with_the_way_out() {
     assert!(
         err.contains("flyte serve") && err.contains("--endpoint"),
         "{err}"
+    );
+}
+
+#[test]
+fn check_with_nothing_configured_asks_the_local_service() {
+    let home = Home::new();
+    home.flyte()
+        .args([
+            "create",
+            "secret",
+            "cli-check-org",
+            "--value",
+            "emb-check-v4lue",
+        ])
+        .assert()
+        .success();
+    let out = home
+        .flyte()
+        .arg("check")
+        .arg(task_fixture())
+        .arg("check_missing_task")
+        .output()
+        .unwrap();
+    support::assert_not_shown(&out, "emb-check-v4lue");
+    let (stdout, err) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{err}");
+    let data = home.default_data_dir().display().to_string();
+    assert!(
+        stdout.contains("local secret service") && stdout.contains(&data),
+        "{stdout}"
+    );
+    let line = |key: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {key} ")))
+            .unwrap_or_else(|| panic!("no {key} in {stdout}"))
+    };
+    assert!(
+        line("cli-check-org").trim_start().starts_with("ok "),
+        "{stdout}"
+    );
+    assert!(
+        line("cli-check-absent").trim_start().starts_with("MISSING")
+            && line("cli-check-absent").contains("fix: flyte create secret cli-check-absent"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("1 secret found, 1 missing"),
+        "{stdout}"
     );
 }

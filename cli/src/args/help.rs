@@ -7,9 +7,9 @@ The verbs and flags are those of the Python `flyte` CLI. The endpoint, TLS and o
 come from the Python SDK's config file and FLYTE_* env vars (admin.endpoint,
 FLYTE_ADMIN_ENDPOINT, ...); the flags below override them.
 
-With no endpoint configured anywhere, the secret commands and `flyte run` use the local
-secret service in your data directory (e.g. ~/.local/share/flyte), started inside the
-command for its duration: nothing to start by hand.";
+With no endpoint configured anywhere, the secret commands, `flyte run` and `flyte check`
+use the local secret service in your data directory (e.g. ~/.local/share/flyte), started
+inside the command for its duration: nothing to start by hand.";
 
 pub const MAIN: &str = "\
 Examples:
@@ -18,10 +18,12 @@ Examples:
   flyte get secret
   flyte get secret -o json
   flyte run ./target/debug/my-tasks my_task  # injects the task's declared secrets
+  flyte check ./target/debug/my-tasks        # are the tasks' secrets where a cluster looks?
   flyte --endpoint dns:///flyte.example.com get secret -p my-project -d development
   flyte serve --listen 127.0.0.1:8090
 
-Exit codes: 0 ok, 1 error, 2 usage error; `flyte run` exits with the task's code.
+Exit codes: 0 ok, 1 error, 2 usage error; `flyte run` exits with the task's code,
+`flyte check` with 1 when a secret is missing.
 Set NO_COLOR to turn colors off.";
 
 pub const CREATE_SECRET: &str = "\
@@ -73,6 +75,21 @@ then domain, then organization-wide scope. The task gets env secrets under their
 names and file secrets as <dir>/<key> in a private directory named in
 $FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
 not start and every place looked is listed.";
+
+pub const CHECK: &str = "\
+Examples:
+  flyte check ./target/debug/my-tasks                  # every task of the binary
+  flyte check ./target/debug/my-tasks my_task -p my-project -d development
+  flyte check ./my-tasks -o json | jq '.tasks[].secrets[] | select(.status == \"missing\")'
+
+For each declared secret the service is asked (metadata only, never a value) where a Flyte
+cluster looks: by key in project+domain, then in the domain, then organization-wide. A
+grouped secret found only under its old name `<group>-<key>` is reported missing: a cluster
+does not read that name. Project and domain come from -p/-d, else task.project/task.domain
+(FLYTE_TASK_PROJECT, FLYTE_TASK_DOMAIN).
+
+Exit codes: 0 every secret found, 1 a secret missing or the service failed, 2 usage error
+(unknown task, not a task binary).";
 
 pub const LOGOUT: &str = "\
 Examples:

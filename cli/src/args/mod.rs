@@ -81,6 +81,9 @@ pub enum Command {
     /// Run one task of a task binary as its own process, with its declared secrets injected.
     #[command(after_help = help::RUN)]
     Run(RunArgs),
+    /// Check that the secrets a task binary's tasks declare exist where a Flyte cluster looks.
+    #[command(after_help = help::CHECK)]
+    Check(CheckArgs),
     /// Delete the cached login (OAuth2 tokens) of an endpoint from the OS keyring.
     #[command(after_help = help::LOGOUT)]
     Logout,
@@ -141,6 +144,38 @@ pub struct RunArgs {
     /// the inject token of a service on this machine is read (default: the user data dir).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The task binary (built with #[flyte::main]).
+    #[arg(value_name = "BINARY")]
+    pub binary: PathBuf,
+    /// The tasks to check (default: every task of the binary; `BINARY list` shows them).
+    #[arg(value_name = "TASK")]
+    pub tasks: Vec<String>,
+    /// Project the tasks run in (default: task.project, FLYTE_TASK_PROJECT).
+    #[arg(short, long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Domain the tasks run in (default: task.domain, FLYTE_TASK_DOMAIN).
+    #[arg(short, long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output-format", value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Text)]
+    pub output: CheckFormat,
+    /// The local secret service's data directory, used by the embedded service when no
+    /// endpoint is configured (default: the user data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// How `flyte check` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// One line per secret, then a summary.
+    Text,
+    /// One JSON document: per task, per secret, found or missing, where.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod auth;
+pub mod check;
 pub mod run;
 pub mod secret;
 

@@ -102,7 +102,7 @@ pub fn get(global: &GlobalArgs, args: &GetSecretArgs) -> Result<(), CliError> {
 }
 
 /// `flyte get secret | head` closing the pipe early is not an error.
-fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
+pub(crate) fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Ok(())
     } else {
