@@ -296,3 +296,107 @@ fn launcher_errors_and_debug_never_show_values() {
     let list_json = Command::new(fixtures()).arg("list").output().unwrap();
     assert!(!String::from_utf8_lossy(&list_json.stdout).contains(VALUE));
 }
+
+/// What a Flyte cluster reads to inject each task's secrets: `security_context` in the JSON
+/// list, and the same message in binary from `list --format proto`.
+#[test]
+fn list_carries_each_tasks_security_context() {
+    use base64::Engine as _;
+    use flyte_idl::Message as _;
+    use flyte_idl::core::SecurityContext;
+
+    let out = Command::new(fixtures()).arg("list").output().unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sc_of = |name: &str| {
+        json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no task {name}"))["security_context"]
+            .clone()
+    };
+    assert_eq!(
+        sc_of("env_task"),
+        serde_json::json!({"secrets": [
+            {"key": "fixture-secret", "mountRequirement": "ENV_VAR", "envVar": "FIXTURE_SECRET"}
+        ]})
+    );
+    assert_eq!(
+        sc_of("file_task"),
+        serde_json::json!({"secrets": [
+            {"key": "fixture-file", "mountRequirement": "FILE"},
+            {"group": "grp", "key": "cfg", "mountRequirement": "FILE"}
+        ]})
+    );
+    assert_eq!(
+        sc_of("needs_missing"),
+        serde_json::json!({"secrets": [
+            {"key": "needed-one", "mountRequirement": "ENV_VAR", "envVar": "NEEDED_ONE"},
+            {"key": "needed-two", "mountRequirement": "FILE"}
+        ]})
+    );
+    assert_eq!(sc_of("takes_args"), serde_json::json!({}));
+
+    // Through the typed list as well, and it is the one derived from `secrets`.
+    let list: TaskList = serde_json::from_slice(&out.stdout).unwrap();
+    for task in &list.tasks {
+        assert_eq!(
+            task.security_context,
+            task.derived_security_context(),
+            "{}",
+            task.name
+        );
+    }
+
+    let proto = Command::new(fixtures())
+        .args(["list", "--format", "proto"])
+        .output()
+        .unwrap();
+    assert!(proto.status.success());
+    let text = String::from_utf8(proto.stdout).unwrap();
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let (name, b64) = line.split_once('\t').unwrap_or_else(|| panic!("{line:?}"));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let sc = SecurityContext::decode(bytes.as_slice()).unwrap();
+        let task = list.tasks.iter().find(|t| t.name == name).unwrap();
+        assert_eq!(sc, task.security_context, "{name}");
+        assert_eq!(
+            serde_json::to_value(&sc).unwrap(),
+            sc_of(name),
+            "{name}: proto and JSON formats differ"
+        );
+        names.push(name.to_owned());
+    }
+    let json_names: Vec<String> = list.tasks.iter().map(|t| t.name.clone()).collect();
+    assert_eq!(names, json_names);
+
+    // `--format json` is the default.
+    let explicit = Command::new(fixtures())
+        .args(["list", "--format=json"])
+        .output()
+        .unwrap();
+    assert_eq!(explicit.stdout, out.stdout);
+}
+
+#[test]
+fn list_with_an_unknown_format_is_a_usage_error() {
+    let out = Command::new(fixtures())
+        .args(["list", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(EXIT_USAGE));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`yaml`"), "{err}");
+    assert!(err.contains("json") && err.contains("proto"), "{err}");
+    let out = Command::new(fixtures())
+        .args(["list", "--format"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(EXIT_USAGE));
+}

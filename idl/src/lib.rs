@@ -8,6 +8,8 @@
 //!   serde-derived, a message also reads from a JSON array of its fields in order; the server
 //!   only hands JSON objects to these impls.
 //! - [`paths`] holds the service and method paths, [`connect`] the Connect error body and codes.
+//! - [`core`] holds `flyteidl2.core.Secret` and `SecurityContext`, what a task template
+//!   tells a cluster about the secrets to inject.
 //!
 //! Field numbers were checked against the descriptors of the Python `flyteidl2` package
 //! (see `tests/python_wire.rs`).
@@ -27,6 +29,7 @@
 
 mod cluster;
 pub mod connect;
+pub mod core;
 mod identifier;
 mod inject;
 pub mod json;

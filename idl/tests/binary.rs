@@ -114,3 +114,37 @@ fn debug_redacts_values() {
     };
     assert!(!format!("{resp:?}").contains("hunter2"));
 }
+
+#[test]
+fn security_context_field_numbers_and_unknown_fields() {
+    round_trip(security_context());
+    // Secret: 1 group, 2 group_version, 3 key, 4 mount_requirement (varint), 5 env_var.
+    let s = flyte_idl::core::Secret {
+        group: "g".into(),
+        group_version: "v".into(),
+        key: "k".into(),
+        mount_requirement: flyte_idl::core::secret::MountType::EnvVar.into(),
+        env_var: "E".into(),
+    };
+    assert_eq!(
+        s.encode_to_vec(),
+        b"\x0a\x01g\x12\x01v\x1a\x01k\x20\x01\x2a\x01E"
+    );
+    // SecurityContext: 2 secrets. run_as (1) and tokens (3) are not modelled and skipped.
+    let sc = flyte_idl::core::SecurityContext {
+        secrets: vec![s.clone()],
+    };
+    let mut bytes = b"\x0a\x02\x0a\x00".to_vec();
+    bytes.extend_from_slice(&sc.encode_to_vec());
+    bytes.extend_from_slice(b"\x1a\x03\x0a\x01t");
+    assert_eq!(sc.encode_to_vec()[0], 0x12);
+    assert_eq!(
+        flyte_idl::core::SecurityContext::decode(bytes.as_slice()).unwrap(),
+        sc
+    );
+    assert!(
+        flyte_idl::core::SecurityContext::default()
+            .encode_to_vec()
+            .is_empty()
+    );
+}

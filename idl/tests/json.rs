@@ -172,3 +172,43 @@ fn malformed_input_is_refused() {
     assert!(serde_json::from_value::<SecretIdentifier>(json!({"name": 5})).is_err());
     assert!(serde_json::from_value::<SecretIdentifier>(json!("x")).is_err());
 }
+
+#[test]
+fn security_context_json() {
+    let sc = security_context();
+    let text = serde_json::to_string(&sc).unwrap();
+    assert_eq!(
+        text,
+        concat!(
+            r#"{"secrets":[{"key":"my-secret","mountRequirement":"ENV_VAR","envVar":"MY_SECRET"},"#,
+            r#"{"group":"grp","groupVersion":"v2","key":"cfg","mountRequirement":"FILE"},"#,
+            r#"{"key":"any"}]}"#
+        )
+    );
+    assert_eq!(
+        serde_json::from_str::<flyte_idl::core::SecurityContext>(&text).unwrap(),
+        sc
+    );
+    // snake_case names, enum numbers, nulls and unknown fields (runAs, tokens) on input.
+    let snake: flyte_idl::core::SecurityContext = serde_json::from_value(json!({
+        "run_as": {"k8sServiceAccount": "sa"},
+        "secrets": [
+            {"key": "my-secret", "mount_requirement": 1, "env_var": "MY_SECRET", "group": null},
+            {"group": "grp", "group_version": "v2", "key": "cfg", "mountRequirement": "FILE"},
+            {"key": "any", "mountRequirement": null}
+        ],
+        "tokens": []
+    }))
+    .unwrap();
+    assert_eq!(snake, sc);
+    assert_eq!(
+        serde_json::to_string(&flyte_idl::core::SecurityContext::default()).unwrap(),
+        "{}"
+    );
+    assert!(
+        serde_json::from_value::<flyte_idl::core::SecurityContext>(
+            json!({"secrets": [{"mountRequirement": "BOTH"}]})
+        )
+        .is_err()
+    );
+}

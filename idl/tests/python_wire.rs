@@ -15,6 +15,7 @@ const PY_SAMPLES: &str = r#"
 import json, sys
 from flyteidl2.secret import definition_pb2 as d, payload_pb2 as p
 from flyteidl2.common import identifier_pb2 as c
+from flyteidl2.core import security_pb2 as sec
 from google.protobuf import json_format
 
 def ident(name):
@@ -39,6 +40,10 @@ samples = {
         limit=25, token="tok", per_cluster_tokens={"c1": "t1"}, include_system_secrets=True),
     "list_response": p.ListSecretsResponse(secrets=[secret("a"), secret("b")], token="next",
         per_cluster_tokens={"c1": "t2"}),
+    "security_context": sec.SecurityContext(secrets=[
+        sec.Secret(key="my-secret", mount_requirement=sec.Secret.MountType.ENV_VAR, env_var="MY_SECRET"),
+        sec.Secret(group="grp", group_version="v2", key="cfg", mount_requirement=sec.Secret.MountType.FILE),
+        sec.Secret(key="any")]),
 }
 
 if sys.argv[1] == "encode":
@@ -108,6 +113,7 @@ fn rust_sample(name: &str) -> Check {
         ),
         "list_request" => check!(list_request(), ListSecretsRequest),
         "list_response" => check!(list_response(), ListSecretsResponse),
+        "security_context" => check!(security_context(), flyte_idl::core::SecurityContext),
         other => panic!("unexpected sample {other}"),
     }
 }
@@ -139,7 +145,7 @@ fn python_flyteidl2_reads_and_writes_the_same_bytes_and_json() {
         back.push('\n');
         count += 1;
     }
-    assert_eq!(count, 8);
+    assert_eq!(count, 9);
 
     let mut child = Command::new(&python)
         .args(["-c", PY_SAMPLES, "decode"])
@@ -160,7 +166,7 @@ fn python_flyteidl2_reads_and_writes_the_same_bytes_and_json() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 8);
+    assert_eq!(lines.len(), 9);
     for l in lines {
         assert_eq!(
             l["binary_ok"], true,

@@ -69,3 +69,28 @@ pub fn list_response() -> ListSecretsResponse {
         per_cluster_tokens: HashMap::from([("c1".to_string(), "t2".to_string())]),
     }
 }
+
+pub fn security_context() -> flyte_idl::core::SecurityContext {
+    use flyte_idl::core::secret::MountType;
+    flyte_idl::core::SecurityContext {
+        secrets: vec![
+            flyte_idl::core::Secret {
+                key: "my-secret".into(),
+                mount_requirement: MountType::EnvVar.into(),
+                env_var: "MY_SECRET".into(),
+                ..Default::default()
+            },
+            flyte_idl::core::Secret {
+                group: "grp".into(),
+                group_version: "v2".into(),
+                key: "cfg".into(),
+                mount_requirement: MountType::File.into(),
+                env_var: String::new(),
+            },
+            flyte_idl::core::Secret {
+                key: "any".into(),
+                ..Default::default()
+            },
+        ],
+    }
+}

@@ -1,8 +1,15 @@
-//! `BIN list`: the tasks of a binary and their secrets as JSON, never a value.
+//! `BIN list`: the tasks of a binary and their secrets, never a value. See the
+//! [module docs](super#bin-list) for the output formats.
 
+use std::ffi::OsString;
+use std::io::Write as _;
+
+use base64::Engine as _;
+use prost::Message as _;
 use serde::{Deserialize, Serialize};
 
-use crate::task::{SecretDef, TaskDef};
+use super::EXIT_USAGE;
+use crate::task::{SecretDef, SecurityContext, TaskDef, security_context};
 
 /// The output of `BIN list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +25,11 @@ pub struct TaskInfo {
     /// Whether `BIN run NAME` can run it (no arguments, no generics).
     pub runnable: bool,
     pub secrets: Vec<SecretInfo>,
+    /// The task's `flyteidl2.core.SecurityContext` (proto3 JSON), what a Flyte cluster reads
+    /// to inject `secrets`. Empty in a list printed by a binary that predates the field;
+    /// [`TaskInfo::derived_security_context`] works it out from `secrets` either way.
+    #[serde(default)]
+    pub security_context: SecurityContext,
 }
 
 /// One declared secret: where it lands, never its value.
@@ -40,7 +52,13 @@ impl TaskInfo {
             module: def.module_path.to_owned(),
             runnable: def.runnable(),
             secrets: def.secrets.iter().map(SecretInfo::from_def).collect(),
+            security_context: def.security_context(),
         }
+    }
+
+    /// The security context of `secrets`, whatever `security_context` holds.
+    pub fn derived_security_context(&self) -> SecurityContext {
+        security_context(&self.secret_defs())
     }
 
     /// The secrets as the borrowed form sources and the resolver take.
@@ -78,5 +96,174 @@ impl TaskList {
                 .map(TaskInfo::from_def)
                 .collect(),
         }
+    }
+}
+
+/// An output format of `BIN list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListFormat {
+    /// The [`TaskList`] as pretty-printed JSON (the default).
+    #[default]
+    Json,
+    /// One line per task: `NAME<TAB>BASE64`, the standard base64 (with padding) of the
+    /// task's binary `flyteidl2.core.SecurityContext`.
+    Proto,
+}
+
+impl ListFormat {
+    /// The names `--format` accepts.
+    pub const NAMES: [&'static str; 2] = ["json", "proto"];
+
+    /// The format named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "json" => Some(ListFormat::Json),
+            "proto" => Some(ListFormat::Proto),
+            _ => None,
+        }
+    }
+}
+
+impl TaskList {
+    /// The list as `BIN list --format FORMAT` prints it, ending in a newline.
+    pub fn render(&self, format: ListFormat) -> String {
+        match format {
+            ListFormat::Json => {
+                let mut text = serde_json::to_string_pretty(self).expect("task list serialises");
+                text.push('\n');
+                text
+            }
+            ListFormat::Proto => self
+                .tasks
+                .iter()
+                .map(|t| {
+                    let bytes = t.security_context.encode_to_vec();
+                    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                    format!("{}\t{b64}\n", t.name)
+                })
+                .collect(),
+        }
+    }
+
+    /// `BIN list [--format json|proto]` with the arguments after `list`; returns the exit code.
+    pub(crate) fn list_command(program: &str, args: impl IntoIterator<Item = OsString>) -> i32 {
+        let format = match parse_list_args(args) {
+            Ok(format) => format,
+            Err(message) => {
+                eprintln!("error: {message}");
+                eprintln!(
+                    "usage: {program} list [--format {}]",
+                    ListFormat::NAMES.join("|")
+                );
+                return EXIT_USAGE;
+            }
+        };
+        let text = Self::of_this_binary().render(format);
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write the task list: {e}");
+                1
+            }
+        }
+    }
+}
+
+fn parse_list_args(args: impl IntoIterator<Item = OsString>) -> Result<ListFormat, String> {
+    let allowed = || ListFormat::NAMES.join(", ");
+    let mut format = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        let value = if arg == "--format" {
+            match args.next() {
+                Some(v) => v.to_string_lossy().into_owned(),
+                None => return Err(format!("--format needs a value (allowed: {})", allowed())),
+            }
+        } else if let Some(v) = arg.strip_prefix("--format=") {
+            v.to_owned()
+        } else {
+            return Err(format!("unexpected argument `{arg}` to `list`"));
+        };
+        if format.is_some() {
+            return Err("--format given more than once".into());
+        }
+        format = Some(
+            ListFormat::from_name(&value)
+                .ok_or_else(|| format!("unknown --format `{value}` (allowed: {})", allowed()))?,
+        );
+    }
+    Ok(format.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<ListFormat, String> {
+        parse_list_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn list_arguments() {
+        assert_eq!(parse(&[]), Ok(ListFormat::Json));
+        assert_eq!(parse(&["--format", "json"]), Ok(ListFormat::Json));
+        assert_eq!(parse(&["--format", "proto"]), Ok(ListFormat::Proto));
+        assert_eq!(parse(&["--format=proto"]), Ok(ListFormat::Proto));
+        assert_eq!(
+            parse(&["--format", "xml"]).unwrap_err(),
+            "unknown --format `xml` (allowed: json, proto)"
+        );
+        assert!(parse(&["--format"]).unwrap_err().contains("needs a value"));
+        assert!(parse(&["--format=json", "--format=proto"]).is_err());
+        assert!(parse(&["extra"]).unwrap_err().contains("`extra`"));
+    }
+
+    #[test]
+    fn proto_lines_are_name_tab_base64() {
+        let defs = [SecretDef {
+            key: "k",
+            group: None,
+            env_var: Some("K"),
+            file: None,
+        }];
+        let list = TaskList {
+            tasks: vec![
+                TaskInfo {
+                    name: "t".into(),
+                    module: "m".into(),
+                    runnable: true,
+                    secrets: defs.iter().map(SecretInfo::from_def).collect(),
+                    security_context: security_context(&defs),
+                },
+                TaskInfo {
+                    name: "none".into(),
+                    module: "m".into(),
+                    runnable: true,
+                    secrets: vec![],
+                    security_context: SecurityContext::default(),
+                },
+            ],
+        };
+        // SecurityContext{secrets: [Secret{key: "k", mount_requirement: ENV_VAR, env_var: "K"}]}
+        assert_eq!(
+            list.render(ListFormat::Proto),
+            "t\tEggaAWsgASoBSw==\nnone\t\n"
+        );
+        let json: TaskList = serde_json::from_str(&list.render(ListFormat::Json)).unwrap();
+        assert_eq!(json, list);
+    }
+
+    #[test]
+    fn older_lists_without_security_context_still_read() {
+        let old = r#"{"tasks":[{"name":"t","module":"m","runnable":true,"secrets":[{"key":"k","env_var":"K"}]}]}"#;
+        let list: TaskList = serde_json::from_str(old).unwrap();
+        let task = &list.tasks[0];
+        assert_eq!(task.security_context, SecurityContext::default());
+        assert_eq!(
+            serde_json::to_string(&task.derived_security_context()).unwrap(),
+            r#"{"secrets":[{"key":"k","mountRequirement":"ENV_VAR","envVar":"K"}]}"#
+        );
     }
 }

@@ -14,14 +14,7 @@ pub fn main_entry() {
     let mut args = std::env::args_os().skip(1);
     let command = args.next();
     match command.as_deref().and_then(OsStr::to_str) {
-        Some("list") => {
-            let list = TaskList::of_this_binary();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&list).expect("task list serialises")
-            );
-            std::process::exit(0);
-        }
+        Some("list") => std::process::exit(TaskList::list_command(&program(), args)),
         Some("run") => {
             let name = args.next().map(|n| n.to_string_lossy().into_owned());
             std::process::exit(run(name.as_deref()));

@@ -6,12 +6,42 @@
 //! binary answer `BIN list` and `BIN run TASK`; when `run` finds declared secrets missing
 //! from its own environment it launches itself through a [`Launcher`] rather than editing
 //! its environment.
+//!
+//! # `BIN list`
+//!
+//! `BIN list [--format json|proto]` describes the binary's tasks without running them and
+//! without reading any secret value. An unknown format, or any other argument, is a usage
+//! error (exit code [`EXIT_USAGE`], the message names the value and the allowed formats).
+//!
+//! - `--format json` (the default): a [`TaskList`], pretty-printed. Per task: `name`,
+//!   `module`, `runnable`, `secrets` (key, group, and `env_var` or `file`, where `file` is a
+//!   path below the mount directory) and `security_context`, the task's
+//!   `flyteidl2.core.SecurityContext` in proto3 JSON, as the Python SDK's
+//!   `get_security_context` builds it for the task template a Flyte cluster reads:
+//!
+//!   ```json
+//!   {"secrets": [{"key": "my-secret", "mountRequirement": "ENV_VAR", "envVar": "MY_SECRET"},
+//!                {"group": "grp", "key": "cfg", "mountRequirement": "FILE"}]}
+//!   ```
+//!
+//!   A cluster injects only the secrets named there: an env secret as `ENV_VAR` with its
+//!   `envVar`, a file secret as `FILE` (the cluster decides the path). A task without
+//!   secrets has `{}`. Lists printed by older binaries lack the field; it then reads as
+//!   empty, and [`TaskInfo::derived_security_context`] works it out from `secrets`.
+//! - `--format proto`, for launchers in other languages: one line per task,
+//!   `NAME<TAB>BASE64`, where `BASE64` is the standard base64 (with padding) of the binary
+//!   `flyteidl2.core.SecurityContext`, the same message as the JSON's `security_context`
+//!   (empty for a task without secrets). Task names never hold a tab or a newline.
+//!
+//! The messages are [`crate::task::SecurityContext`] and [`crate::task::CoreSecret`]
+//! (`flyte_idl::core`); [`crate::task::security_context`] builds one from declared
+//! secrets and [`crate::Secret::core_secret`] from a run-time request, by the same rule.
 
 mod describe;
 pub(crate) mod entry;
 mod launcher;
 
-pub use describe::{SecretInfo, TaskInfo, TaskList};
+pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use launcher::{Launcher, Prepared, Started};
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them

@@ -3,6 +3,8 @@
 use flyte_spec::{Request, SpecError, Target};
 use sha2::{Digest, Sha256};
 
+use crate::task::{CoreSecret, SecretDef};
+
 /// A secret request built at run time, for the dynamic cases `#[task(secrets = ...)]` cannot
 /// express. The rules are those of the macro (one source of truth, `flyte-spec`), and an
 /// invalid request is refused with the Python SDK's message.
@@ -70,6 +72,36 @@ impl Secret {
     /// Where the secret lands.
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// This request as a declared secret, the form `#[task]` records: key, group, and the
+    /// env var or the file below the mount.
+    pub fn as_def(&self) -> SecretDef<'_> {
+        let (env_var, file) = match &self.target {
+            Target::Env(name) => (Some(name.as_str()), None),
+            Target::File { relative } => (None, Some(relative.as_str())),
+        };
+        SecretDef {
+            key: &self.key,
+            group: self.group.as_deref(),
+            env_var,
+            file,
+        }
+    }
+
+    /// The `flyteidl2.core.Secret` a Flyte cluster needs for this request, by the same rule
+    /// as a declared secret ([`SecretDef::core_secret`]).
+    ///
+    /// ```
+    /// use flyte::Secret;
+    /// let s = Secret::builder("cfg").group("grp").mount("/etc/flyte/secrets").build().unwrap();
+    /// assert_eq!(
+    ///     serde_json::to_string(&s.core_secret()).unwrap(),
+    ///     r#"{"group":"grp","key":"cfg","mountRequirement":"FILE"}"#
+    /// );
+    /// ```
+    pub fn core_secret(&self) -> CoreSecret {
+        self.as_def().core_secret()
     }
 
     /// The Python SDK's `Secret.stable_hash()`: sha256 hex of `key|group|mount|as_env_var`,
@@ -152,6 +184,27 @@ mod tests {
             .unwrap();
         let expected = hex::encode(Sha256::digest(b"config||/etc/flyte/secrets|"));
         assert_eq!(f.stable_hash(), expected);
+    }
+
+    #[test]
+    fn core_secret_follows_the_declared_rule() {
+        use crate::task::MountType;
+        let env = Secret::builder("api-key").group("g").build().unwrap();
+        let def = env.as_def();
+        assert_eq!((def.env_var, def.file), (Some("G_API_KEY"), None));
+        let c = env.core_secret();
+        assert_eq!(c, def.core_secret());
+        assert_eq!((c.group.as_str(), c.key.as_str()), ("g", "api-key"));
+        assert_eq!(c.mount_requirement(), MountType::EnvVar);
+        assert_eq!(c.env_var, "G_API_KEY");
+        let file = Secret::builder("cfg")
+            .mount("/etc/flyte/secrets")
+            .build()
+            .unwrap();
+        assert!(file.as_def().file.is_some());
+        let c = file.core_secret();
+        assert_eq!(c.mount_requirement(), MountType::File);
+        assert!(c.env_var.is_empty() && c.group.is_empty());
     }
 
     #[test]

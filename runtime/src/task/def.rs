@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use flyte_idl::core::{Secret as CoreSecret, SecurityContext, secret::MountType};
 use serde::Serialize;
 
 /// A task as `#[task]` records it.
@@ -42,6 +43,11 @@ impl TaskDef {
         self.runner.is_some()
     }
 
+    /// The task's `flyteidl2.core.SecurityContext`: see [`security_context`].
+    pub fn security_context(&self) -> SecurityContext {
+        security_context(self.secrets)
+    }
+
     /// The declared secret with this key (and group, when given).
     pub fn find(&self, key: &str, group: Option<&str>) -> Option<&'static SecretDef<'static>> {
         let mut hits = self
@@ -65,6 +71,47 @@ impl SecretDef<'_> {
     /// The file below `mount_root` for a file secret.
     pub fn path_under(&self, mount_root: &Path) -> Option<PathBuf> {
         self.file.map(|rel| mount_root.join(rel))
+    }
+
+    /// The `flyteidl2.core.Secret` a Flyte cluster needs to inject this secret, as the
+    /// Python SDK's `get_security_context` builds it: `group` (empty when none), `key`,
+    /// `mount_requirement` `ENV_VAR` with `env_var` set for an env secret, else `FILE` with
+    /// `env_var` empty. `group_version` stays empty. Where below the mount a file secret
+    /// lands is the cluster's business, so [`SecretDef::file`] only counts as set or not.
+    pub fn core_secret(&self) -> CoreSecret {
+        let (mount, env_var) = match self.env_var {
+            // Python tests `if secret.as_env_var`, so an empty name means a file.
+            Some(name) if !name.is_empty() => (MountType::EnvVar, name.to_owned()),
+            _ => (MountType::File, String::new()),
+        };
+        CoreSecret {
+            group: self.group.unwrap_or_default().to_owned(),
+            group_version: String::new(),
+            key: self.key.to_owned(),
+            mount_requirement: mount.into(),
+            env_var,
+        }
+    }
+}
+
+/// The `flyteidl2.core.SecurityContext` of a task with these secrets, in declaration
+/// order: what a task template carries so a cluster injects them (only `secrets` is set).
+/// A task without secrets gets the empty message, which a cluster reads as no secrets.
+///
+/// ```
+/// use flyte::task::{SecretDef, security_context};
+///
+/// let sc = security_context(&[SecretDef { key: "my-secret", group: None, env_var: Some("MY_SECRET"), file: None }]);
+/// assert_eq!(
+///     serde_json::to_string(&sc).unwrap(),
+///     r#"{"secrets":[{"key":"my-secret","mountRequirement":"ENV_VAR","envVar":"MY_SECRET"}]}"#
+/// );
+/// ```
+pub fn security_context<'s, 'a: 's>(
+    secrets: impl IntoIterator<Item = &'s SecretDef<'a>>,
+) -> SecurityContext {
+    SecurityContext {
+        secrets: secrets.into_iter().map(SecretDef::core_secret).collect(),
     }
 }
 
