@@ -15,7 +15,7 @@
 //! fn main() { /* runs unless the binary was asked to `list` or `run TASK` */ }
 //! ```
 //!
-//! - [`task`]: declare secrets, checked at compile time.
+//! - [`task`](macro@task): declare secrets, checked at compile time.
 //! - [`current`] and [`secret!`]: read the running task's secrets.
 //! - [`sources`]: where values come from (process, dotenv file, secret service, your own).
 //! - [`launch`]: run a task as its own process; [`mount`]: where file secrets go.
