@@ -248,6 +248,7 @@ fn a_secret_missing_under_an_injector_is_reported_with_every_place_looked() {
         "task `pod_task` cannot start: 2 secrets not found".to_owned(),
         "`API-Key`, looked in: env var OPENAI_API_KEY or _UNION_API-KEY or _UNION_".to_owned(),
         format!("`TLS/Cert`, looked in: file {m}/Cert or {m}/tls/cert or {m}/TLS/Cert"),
+        "fix: store each under its key on the secret service (`flyte create secret KEY`".to_owned(),
     ] {
         assert!(stderr.contains(&needle), "missing {needle:?} in {stderr}");
     }

@@ -25,5 +25,10 @@ pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
             m.looked.join("; ")
         );
     }
+    out.push_str(
+        "\n  fix: store each under its key on the secret service (`flyte create secret KEY`, in \
+         the task's project and domain, its domain, or organization-wide), or for a local run \
+         add `KEY=value` to the dotenv file or set the env var",
+    );
     out
 }

@@ -55,11 +55,18 @@ impl ProcessSource {
 
 impl SecretSource for ProcessSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        if secret.env_var.is_some() {
+        if let Some(declared) = secret.env_var {
             // Raw bytes: a non-UTF-8 value is still a value.
-            return Ok(self.layout.env_names(secret).iter().find_map(|name| {
+            let read = |name: &str| {
                 std::env::var_os(name)
                     .map(|v| Found::Value(SecretValue::new(v.into_encoded_bytes())))
+            };
+            // The declared name first, before working out the others: the common case (and
+            // every in-process call of a launched task) stays one lookup.
+            return Ok(read(declared).or_else(|| {
+                self.layout.env_names(secret)[1..]
+                    .iter()
+                    .find_map(|name| read(name))
             }));
         }
         for path in self.layout.file_paths(secret) {
