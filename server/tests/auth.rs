@@ -31,7 +31,7 @@ async fn every_rpc(c: &Client, name: &str) -> Vec<(&'static str, Option<Code>)> 
         (
             "select",
             code(
-                c.call::<_, SelectClusterResponse>(paths::SELECT_CLUSTER, &SelectClusterRequest {})
+                c.call::<_, SelectClusterResponse>(paths::SELECT_CLUSTER, &SelectClusterRequest::default())
                     .await
                     .map(|_| ()),
             ),
