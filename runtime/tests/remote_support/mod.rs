@@ -63,6 +63,15 @@ pub async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
     .await
 }
 
+/// The error behind a SelectCluster failure (asked before every first call of a scope), else
+/// `err` itself.
+pub fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
+    match err {
+        flyte::remote::Error::SelectCluster { source, .. } => source,
+        other => other,
+    }
+}
+
 /// A server on 127.0.0.1:0 with extra builder settings.
 pub async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Local {
     let dir = tempfile::tempdir().unwrap();
