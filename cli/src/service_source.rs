@@ -136,7 +136,10 @@ impl SecretSource for ServiceSource {
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
         let list = |client| {
-            let list: Vec<String> = places(client, secret).iter().map(|p| p.to_string()).collect();
+            let list: Vec<String> = places(client, secret)
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
             list.join(", then ")
         };
         match &*self.state() {

@@ -395,7 +395,14 @@ fn cluster_endpoint_flag_routes_secret_calls_in_select_cluster() {
             })),
             operation: operation.into(),
         };
-        let resp = post(&http, &s.url, paths::SELECT_CLUSTER, req.encode_to_vec(), None).unwrap();
+        let resp = post(
+            &http,
+            &s.url,
+            paths::SELECT_CLUSTER,
+            req.encode_to_vec(),
+            None,
+        )
+        .unwrap();
         assert_eq!(resp.status(), 200);
         SelectClusterResponse::decode(resp.bytes().unwrap()).unwrap()
     };
@@ -403,7 +410,11 @@ fn cluster_endpoint_flag_routes_secret_calls_in_select_cluster() {
     assert_eq!(routed.cluster_endpoint, "dns:///127.0.0.1:9");
     assert_eq!(routed.cluster, flyte_server::ROUTED_CLUSTER);
     let other = select(select_cluster_request::Operation::GetImage);
-    assert_eq!(other, SelectClusterResponse::default(), "only secrets are routed");
+    assert_eq!(
+        other,
+        SelectClusterResponse::default(),
+        "only secrets are routed"
+    );
     sigterm(&s.child);
     assert!(wait_exit(&mut s.child).success());
 }

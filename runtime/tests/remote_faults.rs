@@ -366,10 +366,10 @@ async fn a_failing_select_cluster_is_not_cached() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(SELECT))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_raw(r#"{"code":"internal","message":"boom"}"#, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(500).set_body_raw(
+            r#"{"code":"internal","message":"boom"}"#,
+            "application/json",
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -393,5 +393,9 @@ async fn a_failing_select_cluster_is_not_cached() {
     assert!(!format!("{err} {err:?}").contains("v4lue-never-shown"));
     assert_eq!(requests_to(&server, CREATE).await, 0, "nothing was sent");
     c.create("k", "v").await.unwrap();
-    assert_eq!(requests_to(&server, SELECT).await, 2, "asked again after the failure");
+    assert_eq!(
+        requests_to(&server, SELECT).await,
+        2,
+        "asked again after the failure"
+    );
 }

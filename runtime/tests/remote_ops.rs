@@ -298,7 +298,12 @@ async fn select_cluster_sends_secret_calls_to_the_data_plane() {
                 .try_collect()
                 .await
                 .unwrap();
-            assert_eq!(listed, [name.clone()], "{:?}", (c.project(), c.domain()));
+            assert_eq!(
+                listed,
+                std::slice::from_ref(&name),
+                "{:?}",
+                (c.project(), c.domain())
+            );
         }
         assert_eq!(again.get(&name).await.unwrap().project(), Some("p"));
         // Once per resource and client family, with the call's own scope.
@@ -347,7 +352,14 @@ async fn select_cluster_sends_secret_calls_to_the_data_plane() {
         ] {
             let (status, _) = direct(&c, Operation::Get { name: &name }).await;
             assert_eq!(status, 404, "not in A");
-            let (status, page) = direct(&c, Operation::List { limit: 10, token: "" }).await;
+            let (status, page) = direct(
+                &c,
+                Operation::List {
+                    limit: 10,
+                    token: "",
+                },
+            )
+            .await;
             assert_eq!(status, 200);
             assert!(names_of(codec, &page).is_empty(), "A lists nothing");
         }
@@ -357,10 +369,7 @@ async fn select_cluster_sends_secret_calls_to_the_data_plane() {
             c.delete(&name).await.unwrap();
             assert!(matches!(c.get(&name).await, Err(Error::NotFound { .. })));
         }
-        assert!(matches!(
-            on_b.get(&name).await,
-            Err(Error::NotFound { .. })
-        ));
+        assert!(matches!(on_b.get(&name).await, Err(Error::NotFound { .. })));
         assert!(selects.take().is_empty(), "answers are cached");
     }
 }
@@ -384,9 +393,15 @@ async fn an_unreachable_cluster_endpoint_is_named_in_the_error() {
             && msg.contains("`db-password`"),
         "{msg}"
     );
-    assert!(!msg.contains(&a.url()), "names the cluster endpoint, not A: {msg}");
+    assert!(
+        !msg.contains(&a.url()),
+        "names the cluster endpoint, not A: {msg}"
+    );
     // The answer itself was fine, so it is cached: one SelectCluster for both calls.
-    let err = c.create("db-password", "v4lue-never-shown").await.unwrap_err();
+    let err = c
+        .create("db-password", "v4lue-never-shown")
+        .await
+        .unwrap_err();
     assert!(!format!("{err} {err:?}").contains("v4lue-never-shown"));
     assert_eq!(asked(&selects).len(), 1);
 }
@@ -407,7 +422,10 @@ async fn a_failing_select_cluster_fails_the_call_naming_it() {
     };
     assert_eq!(resource, "project `p` in domain `d` of organization `127`");
     assert_eq!(call.secret.as_deref(), Some("db-password"));
-    assert!(matches!(**source, Error::Unauthenticated { .. }), "{source:?}");
+    assert!(
+        matches!(**source, Error::Unauthenticated { .. }),
+        "{source:?}"
+    );
     assert_eq!(err.code(), Some(flyte::remote::Code::Unauthenticated));
     let msg = err.to_string();
     assert!(

@@ -122,5 +122,4 @@ async fn a_routed_cluster_endpoint_uses_the_session_tls_settings() {
         "routed-over-tls"
     );
     assert_eq!(selects.take().len(), 1);
-
 }

@@ -200,7 +200,10 @@ mod tests {
 
     #[test]
     fn cluster_order_by_key_then_legacy_name() {
-        let got = shown(&places(&client(Some("p"), Some("d")), &def("token", Some("github"))));
+        let got = shown(&places(
+            &client(Some("p"), Some("d")),
+            &def("token", Some("github")),
+        ));
         assert_eq!(
             got,
             [

@@ -178,7 +178,11 @@ impl Client {
 
     /// Where a call of `op` in this client's scope goes (the request messages carry exactly
     /// this scope, so it is the request's own).
-    pub(crate) async fn route(&self, op: Op, secret: Option<&str>) -> Result<Arc<Transport>, Error> {
+    pub(crate) async fn route(
+        &self,
+        op: Op,
+        secret: Option<&str>,
+    ) -> Result<Arc<Transport>, Error> {
         self.inner
             .router
             .transport(&self.inner.scope, op, secret)
