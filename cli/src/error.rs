@@ -187,7 +187,12 @@ impl ServiceError {
     fn hint(&self) -> Option<String> {
         let origin = &self.origin;
         let name = self.secret().unwrap_or("NAME");
-        Some(match &self.error {
+        // A failed SelectCluster (asked before the call) has the same remedies as its cause.
+        let error = match &self.error {
+            RemoteError::SelectCluster { source, .. } => source.as_ref(),
+            other => other,
+        };
+        Some(match error {
             RemoteError::Transport { call, .. }
             | RemoteError::Timeout { call, .. }
             | RemoteError::Unavailable { call, .. } => {

@@ -22,6 +22,10 @@ pub(crate) struct ServeArgs {
     /// README). Without it (and without FLYTE_SERVER_TOKENS) only loopback is served.
     #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_TOKENS_FILE")]
     tokens: Option<PathBuf>,
+    /// Answer SelectCluster for secret calls with this endpoint (e.g. dns:///host:port), as a
+    /// control plane routing them to a data plane; clients then send secret calls there.
+    #[arg(long, value_name = "URL")]
+    cluster_endpoint: Option<String>,
 }
 
 /// Prints an error with its causes on one line.
@@ -71,6 +75,10 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     }
     if let Some(file) = args.tokens {
         builder = builder.tokens_file(file);
+    }
+    if let Some(endpoint) = args.cluster_endpoint {
+        tracing::info!(%endpoint, "SelectCluster routes secret calls to this cluster endpoint");
+        builder = builder.cluster_endpoint(endpoint);
     }
     let server = match builder.build() {
         Ok(s) => s,

@@ -373,3 +373,48 @@ fn secret_values_never_reach_the_output_even_at_trace_level() {
     }
     assert!(!stderr.contains(token.trim()), "inject token in the output");
 }
+
+#[test]
+fn cluster_endpoint_flag_routes_secret_calls_in_select_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        dir.path(),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--cluster-endpoint",
+            "dns:///127.0.0.1:9",
+        ],
+        &[],
+    );
+    let http = reqwest::blocking::Client::new();
+    let select = |operation: select_cluster_request::Operation| {
+        let req = SelectClusterRequest {
+            resource: Some(select_cluster_request::Resource::OrgId(OrgIdentifier {
+                name: "127".into(),
+            })),
+            operation: operation.into(),
+        };
+        let resp = post(
+            &http,
+            &s.url,
+            paths::SELECT_CLUSTER,
+            req.encode_to_vec(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(resp.status(), 200);
+        SelectClusterResponse::decode(resp.bytes().unwrap()).unwrap()
+    };
+    let routed = select(select_cluster_request::Operation::UseSecrets);
+    assert_eq!(routed.cluster_endpoint, "dns:///127.0.0.1:9");
+    assert_eq!(routed.cluster, flyte_server::ROUTED_CLUSTER);
+    let other = select(select_cluster_request::Operation::GetImage);
+    assert_eq!(
+        other,
+        SelectClusterResponse::default(),
+        "only secrets are routed"
+    );
+    sigterm(&s.child);
+    assert!(wait_exit(&mut s.child).success());
+}

@@ -60,3 +60,63 @@ pub struct ClusterIdentifier {
     )]
     pub name: String,
 }
+
+/// Declares a `flyteidl2.common` identifier whose fields are all strings.
+macro_rules! string_identifier {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident = $tag:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, prost::Message, Serialize, Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        pub struct $name {
+            $(
+                $(#[$fdoc])*
+                #[prost(string, tag = $tag)]
+                #[serde(
+                    skip_serializing_if = "String::is_empty",
+                    deserialize_with = "json::or_default"
+                )]
+                pub $field: String,
+            )*
+        }
+    };
+}
+
+string_identifier! {
+    /// `flyteidl2.common.OrgIdentifier`.
+    OrgIdentifier {
+        /// The organization's name.
+        name = "1",
+    }
+}
+
+string_identifier! {
+    /// `flyteidl2.common.ProjectIdentifier`: a project in one domain.
+    ProjectIdentifier {
+        /// The organization.
+        organization = "1",
+        /// The domain (e.g. `development`).
+        domain = "2",
+        /// The project's name.
+        name = "3",
+    }
+}
+
+string_identifier! {
+    /// `flyteidl2.common.DomainIdentifier`: a domain of an organization.
+    DomainIdentifier {
+        /// The organization.
+        organization = "1",
+        /// The domain's name.
+        name = "2",
+    }
+}
+
+string_identifier! {
+    /// `flyteidl2.common.ClusterPoolIdentifier`.
+    ClusterPoolIdentifier {
+        /// The organization.
+        organization = "1",
+        /// The pool's name.
+        name = "2",
+    }
+}

@@ -39,8 +39,11 @@ mod requests;
 mod spec;
 mod timestamp;
 
-pub use cluster::{SelectClusterRequest, SelectClusterResponse};
-pub use identifier::{ClusterIdentifier, SecretIdentifier};
+pub use cluster::{SelectClusterRequest, SelectClusterResponse, select_cluster_request};
+pub use identifier::{
+    ClusterIdentifier, ClusterPoolIdentifier, DomainIdentifier, OrgIdentifier, ProjectIdentifier,
+    SecretIdentifier,
+};
 pub use inject::{ReadSecretValueRequest, ReadSecretValueResponse};
 pub use json::ProtoEnum;
 pub use metadata::{

@@ -75,10 +75,63 @@ fn field_numbers_match_the_design_table() {
 }
 
 #[test]
-fn select_cluster_request_skips_unknown_fields() {
-    // operation = 8 (OPERATION_USE_SECRETS) and an org_id message {1: "127"}.
+fn select_cluster_request_reads_operation_and_resource() {
+    use select_cluster_request::{Operation, Resource};
+    // operation = 8 (OPERATION_USE_SECRETS) and org_id {1: "127"}.
     let bytes = b"\x40\x08\x0a\x05\x0a\x03127";
-    SelectClusterRequest::decode(&bytes[..]).unwrap();
+    let r = SelectClusterRequest::decode(&bytes[..]).unwrap();
+    assert_eq!(r.operation(), Operation::UseSecrets);
+    assert_eq!(
+        r.resource,
+        Some(Resource::OrgId(OrgIdentifier { name: "127".into() }))
+    );
+    // domain_id (field 9) {1: "o", 2: "d"}, then a task_id (field 3) this crate skips.
+    let bytes = b"\x4a\x06\x0a\x01o\x12\x01d\x1a\x00\x40\x63";
+    let r = SelectClusterRequest::decode(&bytes[..]).unwrap();
+    assert_eq!(
+        r.operation, 99,
+        "an unknown operation is kept as its number"
+    );
+    assert_eq!(
+        r.resource,
+        Some(Resource::DomainId(DomainIdentifier {
+            organization: "o".into(),
+            name: "d".into()
+        }))
+    );
+    for resource in [
+        Resource::ProjectId(ProjectIdentifier {
+            organization: "o".into(),
+            domain: "d".into(),
+            name: "p".into(),
+        }),
+        Resource::ClusterPoolId(ClusterPoolIdentifier {
+            organization: "o".into(),
+            name: "pool".into(),
+        }),
+        Resource::ClusterId(ClusterIdentifier {
+            organization: "o".into(),
+            name: "c".into(),
+        }),
+    ] {
+        round_trip(SelectClusterRequest {
+            resource: Some(resource),
+            operation: Operation::UseSecrets.into(),
+        });
+    }
+    // project_id is field 2 with organization 1, domain 2, name 3.
+    let r = SelectClusterRequest {
+        resource: Some(Resource::ProjectId(ProjectIdentifier {
+            organization: "o".into(),
+            domain: "d".into(),
+            name: "p".into(),
+        })),
+        operation: 8,
+    };
+    assert_eq!(
+        r.encode_to_vec(),
+        b"\x12\x09\x0a\x01o\x12\x01d\x1a\x01p\x40\x08"
+    );
 }
 
 #[test]

@@ -152,11 +152,55 @@ fn nulls_mean_defaults_and_unknown_fields_are_ignored() {
 }
 
 #[test]
-fn select_cluster_accepts_any_fields() {
-    serde_json::from_value::<SelectClusterRequest>(json!({
+fn select_cluster_request_json() {
+    use select_cluster_request::{Operation, Resource};
+    let r: SelectClusterRequest = serde_json::from_value(json!({
         "orgId": {"name": "127"}, "operation": "OPERATION_USE_SECRETS", "x": null}))
     .unwrap();
+    assert_eq!(r.operation(), Operation::UseSecrets);
+    assert_eq!(
+        r.resource,
+        Some(Resource::OrgId(OrgIdentifier { name: "127".into() }))
+    );
+    let project = SelectClusterRequest {
+        resource: Some(Resource::ProjectId(ProjectIdentifier {
+            organization: "o".into(),
+            domain: "d".into(),
+            name: "p".into(),
+        })),
+        operation: Operation::UseSecrets.into(),
+    };
+    assert_eq!(
+        to_json(&project),
+        json!({"projectId": {"organization": "o", "domain": "d", "name": "p"},
+               "operation": "OPERATION_USE_SECRETS"})
+    );
+    let snake: SelectClusterRequest = serde_json::from_value(json!({
+        "project_id": {"organization": "o", "domain": "d", "name": "p"}, "operation": 8,
+        "org_id": null, "task_id": {"name": "t"}}))
+    .unwrap();
+    assert_eq!(snake, project);
+    let domain: SelectClusterRequest =
+        serde_json::from_value(json!({"domain_id": {"organization": "o", "name": "d"}})).unwrap();
+    assert!(matches!(domain.resource, Some(Resource::DomainId(_))));
+    assert_eq!(domain.operation, 0);
+    assert_eq!(
+        to_json(&SelectClusterRequest {
+            resource: None,
+            operation: 77
+        }),
+        json!({"operation": 77})
+    );
+    let both = json!({"orgId": {"name": "o"}, "domainId": {"name": "d"}});
+    assert!(serde_json::from_value::<SelectClusterRequest>(both).is_err());
     assert_eq!(to_json(&SelectClusterResponse::default()), json!({}));
+    let resp: SelectClusterResponse =
+        serde_json::from_value(json!({"cluster_endpoint": "dns:///b:1", "cluster": "c"})).unwrap();
+    assert_eq!(resp.cluster_endpoint, "dns:///b:1");
+    assert_eq!(
+        to_json(&resp),
+        json!({"clusterEndpoint": "dns:///b:1", "cluster": "c"})
+    );
 }
 
 #[test]

@@ -80,9 +80,14 @@ async fn tokens_unauthenticated_and_permission_denied() {
         .unwrap();
     writer.create("guarded", VALUE).await.unwrap();
 
+    // Without a valid token the first refusal is SelectCluster's, asked before the call.
     let anonymous = local.client(Codec::Proto).build().unwrap();
     let err = anonymous.get("guarded").await.unwrap_err();
-    assert!(matches!(err, Error::Unauthenticated { .. }), "{err:?}");
+    assert!(
+        matches!(&err, Error::SelectCluster { source, .. } if matches!(**source, Error::Unauthenticated { .. })),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), Some(Code::Unauthenticated));
     assert_clean(&err, "guarded", &url);
 
     let wrong = local
@@ -91,10 +96,8 @@ async fn tokens_unauthenticated_and_permission_denied() {
         .unwrap()
         .build()
         .unwrap();
-    assert!(matches!(
-        wrong.get("guarded").await,
-        Err(Error::Unauthenticated { .. })
-    ));
+    let err = wrong.get("guarded").await.unwrap_err();
+    assert_eq!(err.code(), Some(Code::Unauthenticated), "{err:?}");
 
     let reader = local
         .client(Codec::Json)
@@ -154,9 +157,10 @@ async fn connection_refused_is_a_transport_error_after_bounded_retries() {
         .max_retries(2)
         .build()
         .unwrap();
+    // SelectCluster, asked first, is what meets the refusal.
     let err = c.delete("gone").await.unwrap_err();
     assert!(
-        matches!(err, Error::Transport { attempts: 3, .. }),
+        matches!(&err, Error::SelectCluster { source, .. } if matches!(**source, Error::Transport { attempts: 3, .. })),
         "{err:?}"
     );
     assert_clean(&err, "gone", &url);

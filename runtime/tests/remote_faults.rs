@@ -1,5 +1,6 @@
 //! Faults the real server does not produce, injected with wiremock or a raw socket: garbage
-//! and oversized bodies, gateway pages, stalls, gzip answers, repeated page tokens.
+//! and oversized bodies, gateway pages, stalls, gzip answers, repeated page tokens, and
+//! SelectCluster answering `unimplemented` or failing.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -13,6 +14,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const GET: &str = "/flyteidl2.secret.SecretService/GetSecret";
 const CREATE: &str = "/flyteidl2.secret.SecretService/CreateSecret";
 const LIST: &str = "/flyteidl2.secret.SecretService/ListSecrets";
+const SELECT: &str = "/flyteidl2.cluster.ClusterService/SelectCluster";
+
+/// SelectCluster answers "this endpoint", ahead of any catch-all mock mounted later.
+async fn no_routing(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(SELECT))
+        .respond_with(proto(Vec::new()))
+        .mount(server)
+        .await;
+}
 
 fn client(uri: &str) -> Client {
     Client::builder()
@@ -77,6 +88,7 @@ async fn html_with_200_is_refused_by_content_type() {
 #[tokio::test]
 async fn gateway_pages_map_by_status_and_only_idempotent_calls_retry() {
     let server = MockServer::start().await;
+    no_routing(&server).await;
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(503).set_body_raw("<h1>Service Unavailable</h1>", "text/html"),
@@ -172,16 +184,12 @@ async fn gzip_responses_are_inflated() {
 
 #[tokio::test]
 async fn a_stalled_server_times_out_with_retries_bounded() {
-    // Accepts connections and never answers.
+    // Accepts connections and never answers, except SelectCluster (404: no routing).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = accepted.clone();
     tokio::spawn(async move {
-        let mut held = Vec::new();
         while let Ok((sock, _)) = listener.accept().await {
-            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            held.push(sock);
+            tokio::spawn(stall_unless_select_cluster(sock));
         }
     });
     let c = Client::builder()
@@ -212,6 +220,7 @@ async fn a_stalled_server_times_out_with_retries_bounded() {
 #[tokio::test]
 async fn a_wiremock_delay_times_out_too() {
     let server = MockServer::start().await;
+    no_routing(&server).await;
     Mock::given(method("POST"))
         .respond_with(proto(Vec::new()).set_delay(Duration::from_secs(10)))
         .mount(&server)
@@ -278,5 +287,115 @@ async fn long_server_messages_are_cut() {
         msg.len() < 700 && msg.ends_with("...)"),
         "{} bytes: {msg}",
         msg.len()
+    );
+}
+
+/// Reads one request; answers SelectCluster with a bare 404 and closes, holds anything else
+/// open without answering.
+async fn stall_unless_select_cluster(mut sock: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head = loop {
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        if buf.len() >= end + 4 + len {
+            break head;
+        }
+    };
+    if head.contains("selectcluster") {
+        let _ = sock
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .await;
+        let _ = sock.shutdown().await;
+    } else {
+        std::future::pending::<()>().await;
+    }
+}
+
+#[tokio::test]
+async fn select_cluster_unimplemented_means_no_routing_and_is_asked_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SELECT))
+        .respond_with(ResponseTemplate::new(501).set_body_raw(
+            r#"{"code":"unimplemented","message":"no ClusterService here"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let resp = GetSecretResponse {
+        secret: Some(Secret {
+            id: Some(SecretIdentifier {
+                name: "k".into(),
+                ..Default::default()
+            }),
+            secret_metadata: None,
+        }),
+    };
+    Mock::given(method("POST"))
+        .and(path(GET))
+        .respond_with(proto(resp.encode_to_vec()))
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    c.get("k").await.unwrap();
+    c.with_scope(Some("p"), Some("d")).get("k").await.unwrap();
+    c.get("k").await.unwrap();
+    assert_eq!(requests_to(&server, GET).await, 3);
+    assert_eq!(
+        requests_to(&server, SELECT).await,
+        2,
+        "once per resource (organization, then project), the answer cached"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_select_cluster_is_not_cached() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(SELECT))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(
+            r#"{"code":"internal","message":"boom"}"#,
+            "application/json",
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    no_routing(&server).await;
+    Mock::given(method("POST"))
+        .and(path(CREATE))
+        .respond_with(proto(Vec::new()))
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let err = c.create("k", "v4lue-never-shown").await.unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, Error::SelectCluster { .. }), "{err:?}");
+    assert!(
+        msg.contains("SelectCluster")
+            && msg.contains("organization `127`")
+            && msg.contains(&server.uri()),
+        "{msg}"
+    );
+    assert_eq!(err.code(), Some(Code::Internal));
+    assert!(!format!("{err} {err:?}").contains("v4lue-never-shown"));
+    assert_eq!(requests_to(&server, CREATE).await, 0, "nothing was sent");
+    c.create("k", "v").await.unwrap();
+    assert_eq!(
+        requests_to(&server, SELECT).await,
+        2,
+        "asked again after the failure"
     );
 }

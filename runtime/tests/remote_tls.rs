@@ -44,7 +44,7 @@ async fn tls_verification_ca_file_and_skip_verify() {
             .unwrap();
         let err = plain.get("x").await.unwrap_err();
         assert!(
-            matches!(err, Error::Transport { .. }),
+            matches!(remote_support::unrouted(&err), Error::Transport { .. }),
             "{endpoint}: {err:?}"
         );
 
@@ -94,4 +94,32 @@ async fn tls_verification_ca_file_and_skip_verify() {
         .unwrap();
     assert!(plaintext.endpoint().starts_with("http://"));
     assert!(plaintext.get("x").await.is_err());
+}
+
+#[tokio::test]
+async fn a_routed_cluster_endpoint_uses_the_session_tls_settings() {
+    let b = remote_support::start().await;
+    let b_front = remote_support::tls_front(b.server.addr()).await;
+    let selects = remote_support::Selects::default();
+    let a = selects
+        .control_plane(&format!("dns:///localhost:{}", b_front.port()))
+        .await;
+    let a_front = remote_support::tls_front(a.server.addr()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, remote_support::TEST_CA).unwrap();
+
+    let endpoint = format!("https://127.0.0.1:{}", a_front.port());
+    let c = remote_support::builder(&endpoint)
+        .ca_cert_file_path(&ca)
+        .build()
+        .unwrap();
+    // B's certificate is trusted only through the CA file: the routed client has it too.
+    c.create("routed-over-tls", "v").await.unwrap();
+    let on_b = remote_support::builder(&b.url()).build().unwrap();
+    assert_eq!(
+        on_b.get("routed-over-tls").await.unwrap().name(),
+        "routed-over-tls"
+    );
+    assert_eq!(selects.take().len(), 1);
 }

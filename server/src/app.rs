@@ -15,6 +15,26 @@ pub(crate) struct Limits {
     pub(crate) compress_min: usize,
 }
 
+/// Called with each SelectCluster request (tests count and inspect them).
+pub(crate) type SelectObserver = Arc<dyn Fn(&flyte_idl::SelectClusterRequest) + Send + Sync>;
+
+/// How SelectCluster answers.
+#[derive(Default, Clone)]
+pub(crate) struct Routing {
+    /// Answered for `OPERATION_USE_SECRETS`; `None`: the empty answer ("this endpoint").
+    pub(crate) secrets_endpoint: Option<String>,
+    pub(crate) observer: Option<SelectObserver>,
+}
+
+impl std::fmt::Debug for Routing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Routing")
+            .field("secrets_endpoint", &self.secrets_endpoint)
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
 /// What every handler sees.
 #[derive(Debug)]
 pub(crate) struct App {
@@ -22,6 +42,7 @@ pub(crate) struct App {
     pub(crate) cipher: Cipher,
     pub(crate) auth: Auth,
     pub(crate) limits: Limits,
+    pub(crate) routing: Routing,
     /// The data directory lock, released when the last handler is gone.
     pub(crate) _dir_lock: std::fs::File,
 }

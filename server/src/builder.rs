@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::app::{App, Limits};
+use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
 use crate::crypto::{Cipher, load_or_create_key};
 use crate::error::StartError;
@@ -21,6 +21,8 @@ pub const DEFAULT_COMPRESS_MIN: usize = 1024;
 /// Variable holding tokens inline (same format as the tokens file, `;` or newlines between
 /// entries), used when neither `tokens` nor `tokens_file` is set.
 pub const TOKENS_ENV: &str = "FLYTE_SERVER_TOKENS";
+/// The cluster name SelectCluster answers with a [`ServerBuilder::cluster_endpoint`].
+pub const ROUTED_CLUSTER: &str = "data-plane";
 
 type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -33,6 +35,7 @@ pub struct ServerBuilder {
     tokens_file: Option<PathBuf>,
     env: EnvLookup,
     limits: Limits,
+    routing: Routing,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -43,6 +46,7 @@ impl fmt::Debug for ServerBuilder {
             .field("tokens", &self.tokens)
             .field("tokens_file", &self.tokens_file)
             .field("limits", &self.limits)
+            .field("routing", &self.routing)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +63,7 @@ impl Default for ServerBuilder {
                 max_body: DEFAULT_MAX_BODY,
                 compress_min: DEFAULT_COMPRESS_MIN,
             },
+            routing: Routing::default(),
         }
     }
 }
@@ -106,6 +111,27 @@ impl ServerBuilder {
     /// Smallest response body gzipped for clients that accept gzip (default 1024).
     pub fn compress_min_bytes(mut self, min: usize) -> Self {
         self.limits.compress_min = min;
+        self
+    }
+
+    /// Answer SelectCluster for `OPERATION_USE_SECRETS` with this `cluster_endpoint` (and
+    /// cluster name [`ROUTED_CLUSTER`]), as a control plane that sends secret calls to a data
+    /// plane does; clients such as the Python SDK then send their secret calls there. Any
+    /// endpoint form clients accept (`dns:///host:port`, `http://host:port`, ...); it is not
+    /// checked here. Default: the empty answer ("use this endpoint"). Other operations always
+    /// get the empty answer.
+    pub fn cluster_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.routing.secrets_endpoint = Some(endpoint.into()).filter(|e| !e.is_empty());
+        self
+    }
+
+    /// Calls `observer` with every SelectCluster request the server answers, e.g. to count
+    /// them in tests. It runs on the request path: keep it quick.
+    pub fn on_select_cluster(
+        mut self,
+        observer: impl Fn(&flyte_idl::SelectClusterRequest) + Send + Sync + 'static,
+    ) -> Self {
+        self.routing.observer = Some(Arc::new(observer));
         self
     }
 
@@ -180,6 +206,7 @@ impl ServerBuilder {
             cipher,
             auth,
             limits: self.limits,
+            routing: self.routing,
             _dir_lock: dir_lock,
         };
         Ok(Server {

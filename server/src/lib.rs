@@ -32,8 +32,8 @@ mod store;
 
 pub use auth::{INJECT_TOKEN_FILE, InjectToken, Right, TokenSet, TokensError, read_inject_token};
 pub use builder::{
-    DEFAULT_COMPRESS_MIN, DEFAULT_LISTEN, DEFAULT_MAX_BODY, LOCK_FILE, Server, ServerBuilder,
-    TOKENS_ENV,
+    DEFAULT_COMPRESS_MIN, DEFAULT_LISTEN, DEFAULT_MAX_BODY, LOCK_FILE, ROUTED_CLUSTER, Server,
+    ServerBuilder, TOKENS_ENV,
 };
 pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
 pub use error::StartError;

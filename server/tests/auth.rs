@@ -31,9 +31,12 @@ async fn every_rpc(c: &Client, name: &str) -> Vec<(&'static str, Option<Code>)> 
         (
             "select",
             code(
-                c.call::<_, SelectClusterResponse>(paths::SELECT_CLUSTER, &SelectClusterRequest {})
-                    .await
-                    .map(|_| ()),
+                c.call::<_, SelectClusterResponse>(
+                    paths::SELECT_CLUSTER,
+                    &SelectClusterRequest::default(),
+                )
+                .await
+                .map(|_| ()),
             ),
         ),
         ("inject", code(c.read_value(pid(name)).await.map(|_| ()))),

@@ -41,7 +41,7 @@ async fn exercise_every_rpc(c: &Client, prefix: &str) {
     let names = c.list_all(PROJ, 0).await;
     assert!(names.contains(&format!("{prefix}-a")) && names.contains(&format!("{prefix}-b")));
     let _: SelectClusterResponse = c
-        .call(paths::SELECT_CLUSTER, &SelectClusterRequest {})
+        .call(paths::SELECT_CLUSTER, &SelectClusterRequest::default())
         .await
         .unwrap();
     c.delete(a.clone()).await.unwrap();

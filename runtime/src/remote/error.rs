@@ -19,12 +19,17 @@ pub enum Op {
     List,
     /// The local service's `ReadSecretValue` (see [`crate::remote::Client::read_value`]).
     ReadValue,
+    /// `ClusterService/SelectCluster`, asked before a secret call which endpoint serves it.
+    SelectCluster,
 }
 
 impl Op {
     /// Safe to send again when the first attempt may or may not have reached the server.
     pub fn idempotent(self) -> bool {
-        matches!(self, Op::Get | Op::Delete | Op::List | Op::ReadValue)
+        matches!(
+            self,
+            Op::Get | Op::Delete | Op::List | Op::ReadValue | Op::SelectCluster
+        )
     }
 
     fn verb(self) -> &'static str {
@@ -35,6 +40,7 @@ impl Op {
             Op::Delete => "delete",
             Op::List => "list",
             Op::ReadValue => "read the value of",
+            Op::SelectCluster => "select the cluster (SelectCluster) for",
         }
     }
 }
@@ -164,6 +170,18 @@ pub enum Error {
         source: TokenError,
     },
 
+    /// `ClusterService/SelectCluster` failed (with anything but `unimplemented`, which means
+    /// "no routing"), or named an endpoint no client can be built for; the secret call was
+    /// not sent. `call` is the secret call at the session endpoint, `resource` what was asked
+    /// about (e.g. ``project `p` in domain `d` of organization `o` ``), `source` the failure.
+    #[error("{call}: routing by SelectCluster for {resource} failed")]
+    SelectCluster {
+        call: Call,
+        resource: String,
+        #[source]
+        source: Box<Error>,
+    },
+
     /// An image-pull secret with a project or domain configured; nothing was sent. The message
     /// is the Python SDK's.
     #[error(
@@ -212,6 +230,7 @@ impl Error {
             | Error::Transport { call, .. }
             | Error::Decode { call, .. }
             | Error::Token { call, .. }
+            | Error::SelectCluster { call, .. }
             | Error::InvalidRequest { call, .. } => Some(call),
             _ => None,
         }
@@ -231,6 +250,7 @@ impl Error {
             Error::Unavailable { .. } | Error::Transport { .. } => Code::Unavailable,
             Error::Server { code, .. } => *code,
             Error::Timeout { .. } => Code::DeadlineExceeded,
+            Error::SelectCluster { source, .. } => return source.code(),
             _ => return None,
         })
     }

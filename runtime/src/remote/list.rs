@@ -160,7 +160,8 @@ fn fetch(
 ) -> BoxFuture<'static, Result<flyte_idl::ListSecretsResponse, Error>> {
     Box::pin(async move {
         let msg = super::client::list_message(&client, limit, &token)?;
-        client.inner.transport.call(&msg, None).await
+        let t = client.route(Op::List, None).await?;
+        t.call(&msg, None).await
     })
 }
 

@@ -33,10 +33,13 @@
 //! - Auth: an API key (`FLYTE_API_KEY`, a bearer token or the Python SDK's app credentials),
 //!   a custom [`TokenSource`], or cached tokens ([`TokenStore`], e.g. the keyring), refreshed
 //!   once after `unauthenticated`.
-//! - Routing: every call goes to the configured endpoint. The Python SDK first asks
-//!   `ClusterService/SelectCluster` for a per-cluster endpoint; that is not done yet (the
-//!   `flyte-idl` request message does not model the operation and resource fields a Flyte
-//!   cluster needs).
+//! - Routing: as in the Python SDK, each secret call first asks the configured endpoint's
+//!   `ClusterService/SelectCluster` (operation `OPERATION_USE_SECRETS`, resource: the call's
+//!   project+domain, else domain, else organization) which endpoint serves it, and goes
+//!   there with the same credentials and settings. Answers are cached per resource and shared
+//!   by the clients [`Client::with_scope`] derives; an empty answer or `unimplemented` keeps
+//!   the configured endpoint; any other SelectCluster failure is [`Error::SelectCluster`].
+//!   [`Client::build_request`] always builds for the configured endpoint.
 
 pub mod auth;
 pub mod blocking;
@@ -49,6 +52,7 @@ mod list;
 mod oauth;
 mod request;
 mod retry;
+mod routing;
 mod secret;
 mod token;
 mod transport;

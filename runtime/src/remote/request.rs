@@ -36,6 +36,7 @@ rpc! {
     DeleteSecretRequest => DeleteSecretResponse, paths::DELETE_SECRET, Op::Delete;
     ListSecretsRequest => ListSecretsResponse, paths::LIST_SECRETS, Op::List;
     ReadSecretValueRequest => ReadSecretValueResponse, paths::READ_SECRET_VALUE, Op::ReadValue;
+    SelectClusterRequest => SelectClusterResponse, paths::SELECT_CLUSTER, Op::SelectCluster;
 }
 
 const USER_AGENT_VALUE: &str = concat!("flyte-rs/", env!("CARGO_PKG_VERSION"));

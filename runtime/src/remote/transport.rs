@@ -71,6 +71,24 @@ impl Failure {
 }
 
 impl Transport {
+    /// The same credentials, auth header, timeouts, retries and codec against another base
+    /// URL (a cluster endpoint from SelectCluster), with its own HTTP client.
+    pub(crate) fn rebased(&self, http: reqwest::Client, base_url: String) -> Transport {
+        Transport {
+            http,
+            // Errors say where the endpoint came from: it is in no configuration.
+            endpoint: format!("{base_url} (cluster endpoint from SelectCluster)"),
+            template: RequestTemplate {
+                base_url,
+                ..self.template.clone()
+            },
+            timeout: self.timeout,
+            retry: self.retry,
+            tokens: self.tokens.clone(),
+            auth_header: self.auth_header.clone(),
+        }
+    }
+
     pub(crate) fn call_info(&self, op: super::error::Op, secret: Option<&str>) -> Call {
         Call {
             op,

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use flyte::remote::{Client, ClientBuilder, Codec};
-use flyte_server::{RunningServer, Server, TokenSet};
+use flyte_server::{RunningServer, Server, ServerBuilder, TokenSet};
 
 pub struct Local {
     pub server: RunningServer,
@@ -56,16 +56,54 @@ pub async fn start_with_tokens(tokens: &str) -> Local {
 }
 
 pub async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
-    let dir = tempfile::tempdir().unwrap();
-    let mut b = Server::builder()
-        .data_dir(dir.path())
-        .listen(addr)
-        .env(|_| None);
-    if let Some(t) = tokens {
-        b = b.tokens(t);
+    start_with(|b| match tokens {
+        Some(t) => b.listen(addr).tokens(t),
+        None => b.listen(addr),
+    })
+    .await
+}
+
+/// The error behind a SelectCluster failure (asked before every first call of a scope), else
+/// `err` itself.
+pub fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
+    match err {
+        flyte::remote::Error::SelectCluster { source, .. } => source,
+        other => other,
     }
-    let server = b.build().unwrap().start().await.unwrap();
+}
+
+/// A server on 127.0.0.1:0 with extra builder settings.
+pub async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Local {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Server::builder()
+        .data_dir(dir.path())
+        .listen("127.0.0.1:0".parse().unwrap())
+        .env(|_| None);
+    let server = configure(b).build().unwrap().start().await.unwrap();
     Local { server, _dir: dir }
+}
+
+/// The SelectCluster requests a server was asked, recorded by its observer.
+#[derive(Clone, Default)]
+pub struct Selects(std::sync::Arc<std::sync::Mutex<Vec<flyte_idl::SelectClusterRequest>>>);
+
+impl Selects {
+    /// A control plane whose SelectCluster sends secret calls to `cluster_endpoint`,
+    /// recording what it is asked here.
+    pub async fn control_plane(&self, cluster_endpoint: &str) -> Local {
+        let seen = self.clone();
+        let endpoint = cluster_endpoint.to_owned();
+        start_with(move |b| {
+            b.cluster_endpoint(endpoint)
+                .on_select_cluster(move |r| seen.0.lock().unwrap().push(r.clone()))
+        })
+        .await
+    }
+
+    /// The requests so far, clearing the record.
+    pub fn take(&self) -> Vec<flyte_idl::SelectClusterRequest> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
 }
 
 /// The test CA's PEM (signs the TLS front's certificate).

@@ -236,7 +236,8 @@ impl Rpc for ListSecrets {
     }
 }
 
-/// `ClusterService/SelectCluster`: an empty answer ("use this endpoint"). Needs only an
+/// `ClusterService/SelectCluster`: for `OPERATION_USE_SECRETS` the configured cluster
+/// endpoint, if any; else the empty answer ("use this endpoint"). Needs only an
 /// authenticated caller.
 #[derive(Debug)]
 pub(crate) struct SelectCluster;
@@ -246,7 +247,17 @@ impl Rpc for SelectCluster {
     type Req = SelectClusterRequest;
     type Resp = SelectClusterResponse;
 
-    async fn call(_: Arc<App>, _: Caller, _: Self::Req) -> Result<Self::Resp, RpcError> {
-        Ok(SelectClusterResponse::default())
+    async fn call(app: Arc<App>, _: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+        if let Some(observe) = &app.routing.observer {
+            observe(&req);
+        }
+        let secrets = req.operation == select_cluster_request::Operation::UseSecrets as i32;
+        Ok(match &app.routing.secrets_endpoint {
+            Some(endpoint) if secrets => SelectClusterResponse {
+                cluster_endpoint: endpoint.clone(),
+                cluster: crate::builder::ROUTED_CLUSTER.to_owned(),
+            },
+            _ => SelectClusterResponse::default(),
+        })
     }
 }

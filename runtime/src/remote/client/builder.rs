@@ -16,6 +16,7 @@ use crate::remote::keyring_tokens::KeyringTokens;
 use crate::remote::oauth::{ClientCredentials, RefreshingTokens, TokenEndpoint};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
+use crate::remote::routing::Router;
 use crate::remote::token::{AccessToken, StaticToken, TokenSource, TokenStore};
 use crate::remote::transport::Transport;
 
@@ -259,9 +260,11 @@ impl ClientBuilder {
             project: cfg.project.clone().unwrap_or_default(),
             domain: cfg.domain.clone().unwrap_or_default(),
         };
+        let transport = Arc::new(transport);
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: Arc::new(transport),
+                router: Arc::new(Router::new(transport.clone(), self.config.clone())),
+                transport,
                 scope,
                 codec: cfg.codec,
             }),
@@ -271,7 +274,7 @@ impl ClientBuilder {
 
 /// The HTTP client: connect timeout, TLS roots, no redirects (they would carry the token
 /// elsewhere), no proxy for loopback endpoints.
-fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
+pub(crate) fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
     let mut b = reqwest::Client::builder()
         .connect_timeout(cfg.connect_timeout)
         .tcp_nodelay(true)

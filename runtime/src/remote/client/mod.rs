@@ -7,12 +7,14 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use builder::ClientBuilder;
+pub(crate) use builder::http_client;
 pub use messages::Operation;
 pub(crate) use messages::list as list_message;
 
 use super::error::{DecodeError, Error, Op};
 use super::list::SecretList;
 use super::request::AuthHeader;
+use super::routing::Router;
 use super::secret::{Secret, SecretData, SecretType};
 use super::transport::Transport;
 use crate::config::{Codec, Config};
@@ -47,7 +49,10 @@ pub struct Client {
 
 pub(crate) struct Inner {
     /// Shared by the clients [`Client::with_scope`] derives: one connection pool, one token.
+    /// The configured endpoint; calls go where `router` says.
     pub transport: Arc<Transport>,
+    /// Shared the same way, so one SelectCluster answer serves every derived client.
+    pub router: Arc<Router>,
     pub scope: Scope,
     pub codec: Codec,
 }
@@ -104,6 +109,7 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 transport: self.inner.transport.clone(),
+                router: self.inner.router.clone(),
                 scope: Scope {
                     org: self.inner.scope.org.clone(),
                     project: project.unwrap_or_default().to_owned(),
@@ -140,7 +146,10 @@ impl Client {
     ) -> Result<(), Error> {
         let value = value.into();
         let mut msg = messages::create(self, name, &value, ty)?;
-        let result = self.inner.transport.call(&msg, Some(name)).await.map(drop);
+        let result = match self.route(Op::Create, Some(name)).await {
+            Ok(t) => t.call(&msg, Some(name)).await.map(drop),
+            Err(e) => Err(e),
+        };
         messages::wipe(&mut msg.secret_spec);
         result
     }
@@ -159,26 +168,44 @@ impl Client {
     ) -> Result<(), Error> {
         let value = value.into();
         let mut msg = messages::update(self, name, &value, ty)?;
-        let result = self.inner.transport.call(&msg, Some(name)).await.map(drop);
+        let result = match self.route(Op::Update, Some(name)).await {
+            Ok(t) => t.call(&msg, Some(name)).await.map(drop),
+            Err(e) => Err(e),
+        };
         messages::wipe(&mut msg.secret_spec);
         result
+    }
+
+    /// Where a call of `op` in this client's scope goes (the request messages carry exactly
+    /// this scope, so it is the request's own).
+    pub(crate) async fn route(
+        &self,
+        op: Op,
+        secret: Option<&str>,
+    ) -> Result<Arc<Transport>, Error> {
+        self.inner
+            .router
+            .transport(&self.inner.scope, op, secret)
+            .await
     }
 
     /// The secret's metadata (never its value).
     pub async fn get(&self, name: &str) -> Result<Secret, Error> {
         let msg = messages::get(self, name)?;
-        let resp = self.inner.transport.call(&msg, Some(name)).await?;
+        let t = self.route(Op::Get, Some(name)).await?;
+        let resp = t.call(&msg, Some(name)).await?;
         resp.secret
             .map(Secret::from_proto)
             .ok_or_else(|| Error::Decode {
-                call: self.inner.transport.call_info(Op::Get, Some(name)),
+                call: t.call_info(Op::Get, Some(name)),
                 source: DecodeError::Missing("secret"),
             })
     }
 
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
         let msg = messages::delete(self, name)?;
-        self.inner.transport.call(&msg, Some(name)).await.map(drop)
+        let t = self.route(Op::Delete, Some(name)).await?;
+        t.call(&msg, Some(name)).await.map(drop)
     }
 
     /// Every secret of the configured scope, as a lazy stream: `limit` per page (0: the
@@ -193,9 +220,10 @@ impl Client {
     /// `unimplemented` (or `not_found`).
     pub async fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
         let msg = messages::read_value(self, name)?;
-        let resp = self.inner.transport.call(&msg, Some(name)).await?;
+        let t = self.route(Op::ReadValue, Some(name)).await?;
+        let resp = t.call(&msg, Some(name)).await?;
         let missing = || Error::Decode {
-            call: self.inner.transport.call_info(Op::ReadValue, Some(name)),
+            call: t.call_info(Op::ReadValue, Some(name)),
             source: DecodeError::Missing("secret_spec.value"),
         };
         let spec = resp.secret_spec.ok_or_else(missing)?;

@@ -1,0 +1,186 @@
+//! Routing as the Python SDK's `ClusterAwareSecretService` does it: before a secret call, ask
+//! the session endpoint's `ClusterService/SelectCluster` which endpoint serves secrets of the
+//! call's scope, and send the call there.
+//!
+//! - The resource is the scope: a project (project and domain set), else a domain (domain
+//!   set), else the organization. The operation is `OPERATION_USE_SECRETS`.
+//! - An empty answer, or the session's own endpoint, keeps the session's transport; any other
+//!   endpoint gets a transport of its own with the session's settings (credentials, auth
+//!   header, TLS, timeouts, retries, codec).
+//! - `unimplemented` (or an HTTP 404) means the server does not route: the session endpoint.
+//! - Answers are cached per resource, only successful ones (as `alru_cache` does); concurrent
+//!   first calls for one resource share one SelectCluster call.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use flyte_idl::select_cluster_request::{Operation, Resource as ProtoResource};
+use flyte_idl::{DomainIdentifier, OrgIdentifier, ProjectIdentifier, SelectClusterRequest};
+use tokio::sync::OnceCell;
+
+use super::client::{Scope, http_client};
+use super::error::{Code, Error, Op};
+use super::transport::Transport;
+use crate::config::{Config, Endpoint};
+
+/// What SelectCluster is asked about, derived from a secret call's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Resource {
+    Project {
+        org: String,
+        project: String,
+        domain: String,
+    },
+    Domain {
+        org: String,
+        domain: String,
+    },
+    Org {
+        org: String,
+    },
+}
+
+impl Resource {
+    /// The Python SDK's choice: project+domain, else domain, else organization (a project
+    /// without a domain routes by organization).
+    pub(crate) fn of(scope: &Scope) -> Resource {
+        let org = scope.org.clone();
+        match (scope.project.is_empty(), scope.domain.is_empty()) {
+            (false, false) => Resource::Project {
+                org,
+                project: scope.project.clone(),
+                domain: scope.domain.clone(),
+            },
+            (_, false) => Resource::Domain {
+                org,
+                domain: scope.domain.clone(),
+            },
+            _ => Resource::Org { org },
+        }
+    }
+
+    fn request(&self) -> SelectClusterRequest {
+        let resource = match self.clone() {
+            Resource::Project {
+                org,
+                project,
+                domain,
+            } => ProtoResource::ProjectId(ProjectIdentifier {
+                organization: org,
+                domain,
+                name: project,
+            }),
+            Resource::Domain { org, domain } => ProtoResource::DomainId(DomainIdentifier {
+                organization: org,
+                name: domain,
+            }),
+            Resource::Org { org } => ProtoResource::OrgId(OrgIdentifier { name: org }),
+        };
+        SelectClusterRequest {
+            resource: Some(resource),
+            operation: Operation::UseSecrets.into(),
+        }
+    }
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resource::Project {
+                org,
+                project,
+                domain,
+            } => write!(
+                f,
+                "project `{project}` in domain `{domain}` of organization `{org}`"
+            ),
+            Resource::Domain { org, domain } => {
+                write!(f, "domain `{domain}` of organization `{org}`")
+            }
+            Resource::Org { org } => write!(f, "organization `{org}`"),
+        }
+    }
+}
+
+/// The routing state of a session, shared by every client [`super::Client::with_scope`]
+/// derives from it, so one SelectCluster answer serves them all.
+pub(crate) struct Router {
+    session: Arc<Transport>,
+    /// The session's settings, for the HTTP client of a routed endpoint (TLS roots, proxy
+    /// rule and certificate warning depend on the host).
+    config: Config,
+    routes: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Transport>>>>>,
+}
+
+impl fmt::Debug for Router {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Router")
+            .field("session", &self.session.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Router {
+    pub(crate) fn new(session: Arc<Transport>, config: Config) -> Router {
+        Router {
+            session,
+            config,
+            routes: Mutex::default(),
+        }
+    }
+
+    /// The transport for a call of `op` on `secret` in `scope`.
+    pub(crate) async fn transport(
+        &self,
+        scope: &Scope,
+        op: Op,
+        secret: Option<&str>,
+    ) -> Result<Arc<Transport>, Error> {
+        let resource = Resource::of(scope);
+        let cell = {
+            // A poisoned lock only means another call panicked while holding it; the map
+            // itself is always consistent (one insert per statement).
+            let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+            routes.entry(resource.clone()).or_default().clone()
+        };
+        // A failed init leaves the cell empty, so the next call asks again.
+        cell.get_or_try_init(|| self.select(&resource))
+            .await
+            .cloned()
+            .map_err(|source| Error::SelectCluster {
+                call: self.session.call_info(op, secret),
+                resource: resource.to_string(),
+                source: Box::new(source),
+            })
+    }
+
+    async fn select(&self, resource: &Resource) -> Result<Arc<Transport>, Error> {
+        let answer = match self.session.call(&resource.request(), None).await {
+            Ok(answer) => answer,
+            Err(e) if e.code() == Some(Code::Unimplemented) => {
+                tracing::debug!(
+                    "{}: SelectCluster is not implemented there; secrets of {resource} go to it",
+                    self.session.endpoint
+                );
+                return Ok(self.session.clone());
+            }
+            Err(e) => return Err(e),
+        };
+        if answer.cluster_endpoint.is_empty() {
+            return Ok(self.session.clone());
+        }
+        let endpoint = Endpoint::parse(&answer.cluster_endpoint)?;
+        let base_url = endpoint.base_url(self.config.insecure);
+        if base_url == self.session.template.base_url {
+            return Ok(self.session.clone());
+        }
+        let http = http_client(&self.config, &endpoint)?;
+        tracing::debug!(
+            "secrets of {resource}: SelectCluster at {} answered {base_url} (cluster `{}`)",
+            self.session.endpoint,
+            answer.cluster
+        );
+        Ok(Arc::new(self.session.rebased(http, base_url)))
+    }
+}
