@@ -2,8 +2,8 @@
 //!
 //! Over a generated list of keys, groups, env-var names and mounts, `flyte::Secret` and
 //! Python's `flyte.Secret` must agree on accept or refuse, the env var, the normalised mount,
-//! the message and `stable_hash`. Where DESIGN.md §3 makes us stricter on purpose (or §9
-//! says not to copy Python), the case is checked to be refused by us with our own message.
+//! the message and `stable_hash`. Where we are stricter on purpose (the README lists these
+//! rules), the case is checked to be refused by us with our own message.
 //!
 //! Each task's `flyteidl2.core.SecurityContext` (what a Flyte cluster reads to inject the
 //! secrets) must be Python's `get_security_context` output for the same declarations, in
@@ -49,7 +49,7 @@ enum Deliberate {
     MountWithEnvVar,
     /// `as_env_var = ""`: Python takes it for none and derives the name.
     EmptyEnvName,
-    /// Python's `re.match` with `$` accepts `"X\n"` (DESIGN §9).
+    /// Python's `re.match` with `$` accepts `"X\n"`.
     TrailingNewline,
     /// A file secret whose key or group leaves the mount directory.
     EscapesMount,
@@ -422,7 +422,7 @@ fn string_mounts_differ_only_by_normalisation() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
     assert!(
         normalised > 0,
-        "Python now normalises string mounts: update DESIGN.md and this test"
+        "Python now normalises string mounts: update the README's rules and this test"
     );
 }
 

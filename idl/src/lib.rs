@@ -1,5 +1,6 @@
-//! The `flyteidl2` secret-service messages, written by hand from the field table in
-//! DESIGN.md section 5 (no protoc, no generated files).
+//! The `flyteidl2` messages this project speaks (secret service, cluster selection, the
+//! security context), written by hand from the flyteidl2 `.proto` files (no protoc, no
+//! generated files).
 //!
 //! - Binary protobuf through [`prost::Message`] (`encode_to_vec`, `decode`).
 //! - The proto3 JSON mapping through serde: output uses camelCase names and omits default

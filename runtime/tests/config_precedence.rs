@@ -201,7 +201,7 @@ fn broken_yaml_and_wrong_shapes_are_errors_naming_the_file_and_key() {
 
 #[test]
 fn booleans_are_parsed_properly() {
-    // The Python SDK treats FLYTE_ADMIN_INSECURE=false as true (DESIGN §9); we do not.
+    // The Python SDK treats FLYTE_ADMIN_INSECURE=false as true; we do not.
     for (value, expected) in [
         ("false", false),
         ("False", false),

@@ -13,7 +13,7 @@ use super::error::ConfigError;
 /// - the Python SDK's encoded app credentials, base64 of `endpoint:client_id:client_secret:org`,
 ///   exchanged for a token with the OAuth2 client-credentials grant. The endpoint may contain
 ///   `:` (a scheme or a port); unlike the Python SDK we split from the right, so
-///   `dns:///host:443` survives (DESIGN §9);
+///   `dns:///host:443` survives (the Python SDK splits it wrongly);
 /// - anything else: a bearer token sent as is.
 ///
 /// `Debug` shows only the form, never the key; the bytes are zeroed on drop.

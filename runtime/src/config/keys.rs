@@ -62,7 +62,7 @@ impl Raw {
         }
     }
 
-    /// Booleans are parsed, not taken as "any non-empty string is true" (DESIGN §9).
+    /// Booleans are parsed, not taken as "any non-empty string is true" (the Python SDK keeps the raw string).
     pub(crate) fn to_bool(&self, key: Key) -> Result<bool, ConfigError> {
         parse_bool(&self.value)
             .ok_or_else(|| self.invalid(key, "a boolean (true/false, 1/0, yes/no, on/off)"))

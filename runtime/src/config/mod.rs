@@ -1,9 +1,9 @@
 //! Configuration: the Python SDK's config file and `FLYTE_*` env vars, so a user with a
-//! working Python setup needs no second config (DESIGN §7).
+//! working Python setup needs no second config.
 //!
 //! Precedence, highest first: explicit [`ConfigBuilder`] arguments, env vars, the config
 //! file, defaults. Env vars are read even when no config file is found, and booleans are
-//! parsed (`FLYTE_ADMIN_INSECURE=false` is false), unlike the Python SDK (DESIGN §9).
+//! parsed (`FLYTE_ADMIN_INSECURE=false` is false), unlike the Python SDK.
 //!
 //! | key                         | env var                          | default               |
 //! |-----------------------------|----------------------------------|-----------------------|

@@ -44,7 +44,7 @@ pub(crate) enum FailureKind {
 
 impl RetryPolicy {
     /// Whether attempt number `attempt` (1-based) that failed with `kind` is retried.
-    /// Create and update are retried only when nothing was sent (DESIGN §9: the Python SDK
+    /// Create and update are retried only when nothing was sent (the Python SDK
     /// retries CreateSecret on server errors although it is not idempotent).
     pub(crate) fn should_retry(&self, op: Op, kind: FailureKind, attempt: u32) -> bool {
         if attempt > self.max_retries {

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn python_examples() {
-        // The docstring examples of the Python SDK and DESIGN.md section 6.
+        // The docstring examples of the Python SDK's keyring code.
         assert_eq!(strip_scheme("dns:///foo.com"), "foo.com");
         assert_eq!(strip_scheme("https://foo.com"), "foo.com");
         assert_eq!(strip_scheme("https://foo.com/blah"), "foo.com/blah");
