@@ -10,8 +10,8 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use flyte::remote::{Code, Error as RemoteError, blocking};
-use flyte::sources::remote::{legacy_warning, places};
+use flyte::remote::Code;
+use flyte::sources::remote::{places, read_first};
 use flyte::sources::{Found, SecretSource};
 use flyte::task::SecretDef;
 
@@ -111,27 +111,16 @@ impl SecretSource for ServiceSource {
             State::Failed(message) => return Err(failed("secret service", message.clone())),
             State::Closed { .. } | State::Unopened => return Ok(None),
         };
-        for at in places(&session.client, secret) {
-            match blocking::Client::new(at.client.clone()).read_value(&at.name) {
-                Ok(value) => {
-                    if at.legacy {
-                        eprintln!("{}", legacy_warning(secret, &at));
-                    }
-                    return Ok(Some(Found::Value(value)));
+        match read_first(&session.client, secret) {
+            Ok(value) => Ok(value.map(Found::Value)),
+            Err((_, e)) if e.code() == Some(Code::Unimplemented) => {
+                if !place.ends_with(NO_VALUES) {
+                    place.push_str(NO_VALUES);
                 }
-                Err(RemoteError::NotFound { .. }) => continue,
-                Err(e) if e.code() == Some(Code::Unimplemented) => {
-                    if !place.ends_with(NO_VALUES) {
-                        place.push_str(NO_VALUES);
-                    }
-                    return Ok(None);
-                }
-                Err(e) => {
-                    return Err(failed(session.client.endpoint(), render(&session.fail(e))));
-                }
+                Ok(None)
             }
+            Err((_, e)) => Err(failed(session.client.endpoint(), render(&session.fail(e)))),
         }
-        Ok(None)
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use super::{Found, SecretSource};
 use crate::Error;
 use crate::remote::{self, blocking};
+use crate::secret::SecretValue;
 use crate::task::SecretDef;
 
 /// One service, through the given client, in the client's scope and the wider ones.
@@ -116,27 +117,38 @@ pub fn describe_places(endpoint: &str, places: &[Place]) -> String {
     format!("secret service {endpoint}: {}", list.join(", then "))
 }
 
+/// Reads the value from the first of `secret`'s [`places`] that has it: `Ok(None)` when none
+/// has; any answer but `not_found` stops the search, returned with the place asked. A hit
+/// under the deprecated name prints [`legacy_warning`] on stderr.
+pub fn read_first(
+    client: &remote::Client,
+    secret: &SecretDef<'_>,
+) -> Result<Option<SecretValue>, (Place, remote::Error)> {
+    for place in places(client, secret) {
+        match blocking::Client::new(place.client.clone()).read_value(&place.name) {
+            Ok(value) => {
+                if place.legacy {
+                    eprintln!("{}", legacy_warning(secret, &place));
+                }
+                return Ok(Some(value));
+            }
+            Err(remote::Error::NotFound { .. }) => continue,
+            Err(e) => return Err((place, e)),
+        }
+    }
+    Ok(None)
+}
+
 impl SecretSource for ServiceSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        for place in places(&self.client, secret) {
-            match blocking::Client::new(place.client.clone()).read_value(&place.name) {
-                Ok(value) => {
-                    if place.legacy {
-                        eprintln!("{}", legacy_warning(secret, &place));
-                    }
-                    return Ok(Some(Found::Value(value)));
-                }
-                Err(remote::Error::NotFound { .. }) => continue,
-                Err(e) => {
-                    return Err(Error::Source {
-                        source_name: format!("secret service {}", self.client.endpoint()),
-                        secret: format!("{} ({})", place.name, place.scope()),
-                        message: e.to_string(),
-                    });
-                }
-            }
+        match read_first(&self.client, secret) {
+            Ok(value) => Ok(value.map(Found::Value)),
+            Err((place, e)) => Err(Error::Source {
+                source_name: format!("secret service {}", self.client.endpoint()),
+                secret: format!("{} ({})", place.name, place.scope()),
+                message: e.to_string(),
+            }),
         }
-        Ok(None)
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
