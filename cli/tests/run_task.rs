@@ -708,7 +708,10 @@ fn run_gives_the_task_a_pods_environment_and_the_asked_for_variables() {
         .unwrap();
     let (stdout, err) = texts(&out);
     assert!(out.status.success(), "{err}");
-    let names: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("ENV ")).collect();
+    let names: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("ENV "))
+        .collect();
     for absent in [
         "FLYTE_API_KEY",
         "FLYTE_SERVER_TOKENS",
@@ -718,7 +721,10 @@ fn run_gives_the_task_a_pods_environment_and_the_asked_for_variables() {
     ] {
         assert!(!names.contains(&absent), "{absent} leaked: {names:?}");
     }
-    assert!(!names.iter().any(|n| n.starts_with("PICKED_UNSET")), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("PICKED_UNSET")),
+        "{names:?}"
+    );
     for present in [
         "PATH",
         "HOME",

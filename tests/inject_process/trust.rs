@@ -73,9 +73,16 @@ fn a_killed_runs_file_does_not_beat_the_rotated_value() {
     std::fs::write(&dotenv, format!("fixture-file={new}\ngrp/cfg=g\n")).unwrap();
     let out = standard_run("file_task", &dotenv).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains(&format!("/fixture-file|400|")), "{stdout}");
-    assert!(stdout.contains(&format!("|{new}\n")), "served stale: {stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("/fixture-file|400|"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("|{new}\n")),
+        "served stale: {stdout}"
+    );
     assert!(!stdout.contains(old), "served stale: {stdout}");
     assert!(!path.exists(), "the leftover was not swept");
 }
@@ -126,9 +133,19 @@ fn a_record_with_a_live_pid_but_a_free_lock_is_swept_and_a_locked_one_kept() {
         .env_remove("FIXTURE_SECRET")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!dead.0.exists() && !dead.1.exists(), "the dead run was not swept");
-    assert!(live.0.exists() && live.1.exists(), "a live run's files were swept");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !dead.0.exists() && !dead.1.exists(),
+        "the dead run was not swept"
+    );
+    assert!(
+        live.0.exists() && live.1.exists(),
+        "a live run's files were swept"
+    );
     drop(lock);
 }
 
@@ -136,7 +153,11 @@ fn a_record_with_a_live_pid_but_a_free_lock_is_swept_and_a_locked_one_kept() {
 fn a_file_another_run_recorded_is_no_platform_mount() {
     let mount = tempfile::tempdir().unwrap();
     std::fs::create_dir(mount.path().join(".flyte-runs")).unwrap();
-    std::fs::write(mount.path().join(".flyte-runs/1-r0000000000000001"), "ours\n").unwrap();
+    std::fs::write(
+        mount.path().join(".flyte-runs/1-r0000000000000001"),
+        "ours\n",
+    )
+    .unwrap();
     std::fs::write(mount.path().join("ours"), "a run's file").unwrap();
     std::fs::write(mount.path().join("platform"), "mounted").unwrap();
     let source = ProcessSource::with_mount_dir(mount.path());
@@ -172,8 +193,15 @@ fn the_task_gets_a_pods_environment_not_the_launchers() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let names: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("ENV ")).collect();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("ENV "))
+        .collect();
     for absent in [
         "FLYTE_API_KEY",
         "FLYTE_SERVER_TOKENS",
@@ -244,7 +272,10 @@ fn a_list_that_breaks_the_rules_is_refused() {
     let ok = fake_binary(dir.path(), "ok", &list_of(r#"{"key":"cfg","file":"cfg"}"#));
     assert_eq!(describe(&Launcher::new(&ok)).unwrap().tasks.len(), 1);
     for (i, (secret, needle)) in [
-        (r#"{"key":"cfg","file":"../../root/.bashrc"}"#, "is not the key"),
+        (
+            r#"{"key":"cfg","file":"../../root/.bashrc"}"#,
+            "is not the key",
+        ),
         (r#"{"key":"cfg","file":"/etc/shadow"}"#, "is not the key"),
         (r#"{"key":"../x","file":"../x"}"#, "../x"),
         (r#"{"key":"a/b","file":"a/b"}"#, "a/b"),
@@ -252,11 +283,17 @@ fn a_list_that_breaks_the_rules_is_refused() {
         (r#"{"key":"..","file":".."}"#, ".."),
         (r#"{"key":"k","group":"../g","file":"k"}"#, "../g"),
         (r#"{"key":"k","env_var":"LD_PRELOAD"}"#, "loader variable"),
-        (r#"{"key":"k","env_var":"DYLD_INSERT_LIBRARIES"}"#, "loader variable"),
+        (
+            r#"{"key":"k","env_var":"DYLD_INSERT_LIBRARIES"}"#,
+            "loader variable",
+        ),
         (r#"{"key":"k","env_var":"lower-case"}"#, "lower-case"),
         (r#"{"key":"k","env_var":"K","file":"k"}"#, "exactly one"),
         (r#"{"key":"k"}"#, "exactly one"),
-        (r#"{"key":"k","env_var":"K"},{"key":"j","env_var":"K"}"#, "both land on"),
+        (
+            r#"{"key":"k","env_var":"K"},{"key":"j","env_var":"K"}"#,
+            "both land on",
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -282,5 +319,9 @@ fn a_list_that_never_ends_is_cut_off() {
     let started = Instant::now();
     let err = describe(&Launcher::new("/usr/bin/yes")).unwrap_err();
     assert!(err.contains("printed more than 1024 KiB"), "{err}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }

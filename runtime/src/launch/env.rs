@@ -53,10 +53,22 @@ mod tests {
 
     #[test]
     fn only_the_listed_names_are_inherited() {
-        for yes in ["PATH", "LC_ALL", "LC_CTYPE", "RUN_NAME", "FLYTE_INTERNAL_TASK_NAME"] {
+        for yes in [
+            "PATH",
+            "LC_ALL",
+            "LC_CTYPE",
+            "RUN_NAME",
+            "FLYTE_INTERNAL_TASK_NAME",
+        ] {
             assert!(is_inherited(OsStr::new(yes)), "{yes}");
         }
-        for no in ["FLYTE_API_KEY", "FLYTE_SERVER_TOKENS", "LD_PRELOAD", "PATHX", "LC"] {
+        for no in [
+            "FLYTE_API_KEY",
+            "FLYTE_SERVER_TOKENS",
+            "LD_PRELOAD",
+            "PATHX",
+            "LC",
+        ] {
             assert!(!is_inherited(OsStr::new(no)), "{no}");
         }
     }

@@ -30,9 +30,7 @@ pub(crate) fn list_output(program: &Path, timeout: Duration) -> Result<Vec<u8>, 
     // A thread reads, so the deadline holds even while the child prints nothing.
     std::thread::spawn(move || {
         let mut out = Vec::new();
-        let read = (&mut stdout)
-            .take(LIST_MAX_BYTES + 1)
-            .read_to_end(&mut out);
+        let read = (&mut stdout).take(LIST_MAX_BYTES + 1).read_to_end(&mut out);
         let _ = tx.send(read.map(|_| out));
     });
     let kill = |child: &mut std::process::Child| {

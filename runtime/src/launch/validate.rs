@@ -15,14 +15,14 @@ pub(crate) fn check_list(list: &TaskList) -> Result<(), String> {
 fn check_task_info(task: &TaskInfo) -> Result<(), String> {
     let name = &task.name;
     if name.is_empty() || name.chars().any(char::is_control) {
-        return Err(format!("task name {name:?} is empty or has control characters"));
+        return Err(format!(
+            "task name {name:?} is empty or has control characters"
+        ));
     }
     let targets: Vec<Target> = task
         .secrets
         .iter()
-        .map(|s| {
-            target(s).map_err(|why| format!("task {name:?}, secret {:?}: {why}", s.key))
-        })
+        .map(|s| target(s).map_err(|why| format!("task {name:?}, secret {:?}: {why}", s.key)))
         .collect::<Result<_, _>>()?;
     let declared: Vec<Option<Declared<'_>>> = task
         .secrets

@@ -123,5 +123,7 @@ pub(crate) fn stays_inside(relative: &str) -> bool {
     !relative.is_empty()
         && !relative.starts_with('/')
         && !relative.contains('\0')
-        && relative.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && relative
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }

@@ -61,7 +61,8 @@ pub(crate) fn ensure_private_dir(dir: &Path, uid: u32) -> Result<(), Error> {
 /// Whether the standard `/etc/flyte/secrets` exists or can be created, and is writable.
 pub fn standard_dir_writable() -> bool {
     let dir = Path::new(flyte_spec::MOUNT_PATH);
-    create_standard_dir(dir).is_ok() && rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+    create_standard_dir(dir).is_ok()
+        && rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
 }
 
 /// Creates the standard dir 0700 (its parents 0755) if missing. An existing one is left as
@@ -71,7 +72,10 @@ pub(crate) fn create_standard_dir(dir: &Path) -> std::io::Result<()> {
         return Ok(());
     }
     if let Some(parent) = dir.parent() {
-        DirBuilder::new().recursive(true).mode(0o755).create(parent)?;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(parent)?;
     }
     match DirBuilder::new().mode(0o700).create(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),

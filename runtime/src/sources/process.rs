@@ -61,7 +61,10 @@ impl ProcessSource {
         path: &std::path::Path,
         recorded: &mut Option<std::collections::HashSet<String>>,
     ) -> bool {
-        let Some(relative) = path.strip_prefix(&self.layout.dir).ok().and_then(|r| r.to_str())
+        let Some(relative) = path
+            .strip_prefix(&self.layout.dir)
+            .ok()
+            .and_then(|r| r.to_str())
         else {
             return false;
         };
