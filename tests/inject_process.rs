@@ -1,7 +1,7 @@
 //! Tasks run as real processes: env and file injection by the launcher, `BIN run` launching
 //! itself when secrets are missing, cleanup after success, error and panic, the sweep after a
 //! SIGKILL, and the missing-secrets report; in `pods`, a task started with the environment
-//! of a Flyte pod under each secret injector.
+//! of a Flyte pod under each secret injector; in `trust`, the attacks on the launcher.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -12,6 +12,8 @@ use flyte::sources::{MapSource, Resolver};
 
 #[path = "inject_process/pods.rs"]
 mod pods;
+#[path = "inject_process/trust.rs"]
+mod trust;
 
 fn fixtures() -> &'static str {
     env!("CARGO_BIN_EXE_task_fixtures")

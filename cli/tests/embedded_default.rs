@@ -204,6 +204,8 @@ fn a_running_task_does_not_hold_the_local_service() {
         .arg("run")
         .arg(task_fixture())
         .arg("gate_task")
+        // The task gets a pod's environment: its own variables only on request.
+        .args(["--env", "CLI_FIXTURE_GATE"])
         .env("CLI_FIXTURE_GATE", &gate)
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -686,3 +686,112 @@ fn check_with_the_service_down_or_refusing() {
         "{stdout}"
     );
 }
+
+#[test]
+fn run_gives_the_task_a_pods_environment_and_the_asked_for_variables() {
+    let home = Home::new();
+    // The secret is in this command's environment: no service is needed.
+    let out = home
+        .flyte()
+        .env("CLI_FIXTURE_SECRET", "env-names-v4lue")
+        .env("FLYTE_API_KEY", "api-key-must-not-leak-0123456789")
+        .env("FLYTE_SERVER_TOKENS", "/tokens/must-not-leak")
+        .env("SOME_ARBITRARY_VAR", "x")
+        .env("PICKED_PASS", "passed-value")
+        .env("FLYTE_INTERNAL_TASK_NAME", "env_names")
+        .arg("run")
+        .arg(task_fixture())
+        .arg("env_names")
+        .args(["--env", "PICKED_SET=set-value", "--env", "PICKED_PASS"])
+        .args(["-e", "PICKED_UNSET"])
+        .output()
+        .unwrap();
+    let (stdout, err) = texts(&out);
+    assert!(out.status.success(), "{err}");
+    let names: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("ENV "))
+        .collect();
+    for absent in [
+        "FLYTE_API_KEY",
+        "FLYTE_SERVER_TOKENS",
+        "SOME_ARBITRARY_VAR",
+        "XDG_DATA_HOME",
+        "FLYTE_ADMIN_DISABLEKEYRING",
+    ] {
+        assert!(!names.contains(&absent), "{absent} leaked: {names:?}");
+    }
+    assert!(
+        !names.iter().any(|n| n.starts_with("PICKED_UNSET")),
+        "{names:?}"
+    );
+    for present in [
+        "PATH",
+        "HOME",
+        "CLI_FIXTURE_SECRET",
+        "FLYTE_INTERNAL_TASK_NAME",
+        "FLYTE_TASK_LAUNCHED",
+        "PICKED_SET=set-value",
+        "PICKED_PASS=passed-value",
+    ] {
+        assert!(names.contains(&present), "{present} missing: {names:?}");
+    }
+    support::assert_not_shown(&out, "env-names-v4lue");
+    support::assert_not_shown(&out, "must-not-leak");
+}
+
+#[test]
+fn sigterm_reaches_the_task_and_no_file_is_left() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.path().join(".flyte")).unwrap();
+    std::fs::write(
+        home.path().join(".flyte/secrets.env"),
+        "cli-fixture-file=sig-file-v4lue\n",
+    )
+    .unwrap();
+    let mut run = home
+        .command(support::flyte_exe())
+        .arg("run")
+        .arg(task_fixture())
+        .arg("file_then_sleep")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    use std::io::BufRead as _;
+    std::io::BufReader::new(run.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let path = std::path::PathBuf::from(line.trim().strip_prefix("READY ").unwrap());
+    assert!(path.exists(), "{line}");
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &run.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = run.wait_with_output().unwrap();
+    // 143 = 128 + SIGTERM: the task died of the forwarded signal; `flyte run` itself exited.
+    assert_eq!(out.status.code(), Some(143), "{:?}", texts(&out));
+    assert!(!path.exists(), "{} left behind", path.display());
+    support::assert_not_shown(&out, "sig-file-v4lue");
+}
+
+#[test]
+fn a_binary_whose_list_never_ends_fails_fast() {
+    let home = Home::new();
+    let started = std::time::Instant::now();
+    let out = home
+        .flyte()
+        .args(["run", "/usr/bin/yes", "t"])
+        .output()
+        .unwrap();
+    let (stdout, err) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(stdout, "");
+    assert!(
+        err.contains("/usr/bin/yes list` printed more than 1024 KiB"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -65,6 +65,7 @@ pub const RUN: &str = "\
 Examples:
   flyte run ./target/debug/examples/task_fixtures env_task
   flyte run ./my-tasks my_task -p my-project -d development
+  flyte run ./my-tasks my_task --env RUST_LOG=debug --env AWS_PROFILE
 
 The task's declared secrets are looked up, first hit wins: the environment of this command
 (an env var under any Flyte injector's name, or a file under $FLYTE_SECRETS_DEFAULT_DIR or
@@ -74,7 +75,13 @@ endpoint, else the local service) as a Flyte cluster asks it: by key, in project
 then domain, then organization-wide scope. The task gets env secrets under their declared
 names and file secrets as <dir>/<key> in a private directory named in
 $FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
-not start and every place looked is listed.";
+not start and every place looked is listed.
+
+The task starts with a Flyte pod's environment, not this command's: its secrets, PATH, HOME,
+USER, LANG, LC_*, TZ, TMPDIR, TERM, FLYTE_SECRETS_ROOT, the FLYTE_INTERNAL_* execution
+variables, ACTION_NAME, RUN_NAME and _U_ORG_NAME; anything else only with --env.
+SIGINT, SIGTERM and SIGHUP are passed on to the task; its files are removed, and this
+command exits with the task's status (128 + signal when a signal ended it).";
 
 pub const CHECK: &str = "\
 Examples:

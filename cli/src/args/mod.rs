@@ -144,6 +144,32 @@ pub struct RunArgs {
     /// the inject token of a service on this machine is read (default: the user data dir).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Give the task this variable too, as `docker run -e`: NAME passes this command's value
+    /// (if set), NAME=VALUE sets it. Repeatable. Otherwise the task gets a Flyte pod's
+    /// environment only.
+    #[arg(short = 'e', long = "env", value_name = "NAME[=VALUE]", value_parser = env_arg)]
+    pub env: Vec<EnvArg>,
+}
+
+/// One `--env` of `flyte run`: a name, and the value to set (`None`: pass this process's).
+#[derive(Debug, Clone)]
+pub struct EnvArg {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+fn env_arg(arg: &str) -> Result<EnvArg, String> {
+    let (name, value) = match arg.split_once('=') {
+        Some((name, value)) => (name, Some(value.to_owned())),
+        None => (arg, None),
+    };
+    if name.is_empty() || name.contains('\0') {
+        return Err("expected NAME or NAME=VALUE, with a non-empty NAME".into());
+    }
+    Ok(EnvArg {
+        name: name.to_owned(),
+        value,
+    })
 }
 
 #[derive(Debug, Args)]

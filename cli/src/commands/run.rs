@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::Launcher;
+use flyte::launch::{Launcher, SignalForward};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -25,7 +25,16 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()))
         .with_shared(service.clone());
-    let launcher = Launcher::new(&args.binary).resolver(resolver);
+    let mut launcher = Launcher::new(&args.binary).resolver(resolver);
+    for var in &args.env {
+        let value = match &var.value {
+            Some(value) => Some(value.into()),
+            None => std::env::var_os(&var.name),
+        };
+        if let Some(value) = value {
+            launcher = launcher.env(&var.name, value);
+        }
+    }
 
     let tasks = launcher.describe().map_err(CliError::Run)?;
     let Some(task) = tasks.tasks.iter().find(|t| t.name == args.task) else {
@@ -45,14 +54,24 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
             message: "takes arguments or generics, so it cannot be run as its own process".into(),
         }));
     }
+    // Caught from before any file is written, so no signal leaves one behind.
+    let mut signals = SignalForward::install().map_err(|e| {
+        CliError::Run(flyte::Error::Launch {
+            task: task.name.clone(),
+            message: format!("cannot catch signals: {e}"),
+        })
+    })?;
     let prepared = launcher.prepare(&task.name, &task.secret_defs());
     // Every value is resolved (or resolution failed): release the service, so an embedded
     // local service does not keep its data directory for the task's whole run.
     service.close();
-    let status = prepared
-        .and_then(|p| p.spawn())
-        .and_then(|s| s.wait())
-        .map_err(CliError::Run)?;
+    let prepared = prepared.map_err(CliError::Run)?;
+    if let Some(sig) = signals.caught() {
+        return Ok(128 + sig);
+    }
+    let started = prepared.spawn().map_err(CliError::Run)?;
+    signals.forward_to(started.child.id());
+    let status = started.wait().map_err(CliError::Run)?;
     Ok(exit_code(status))
 }
 

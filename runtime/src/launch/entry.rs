@@ -4,6 +4,7 @@ use std::ffi::OsStr;
 
 use super::describe::{TaskInfo, TaskList};
 use super::launcher::Launcher;
+use super::signals::SignalForward;
 use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
 use crate::sources::ProcessSource;
 use crate::task::{TaskDef, registered};
@@ -58,13 +59,29 @@ fn run(name: Option<&str>) -> i32 {
             return EXIT_NOT_STARTED;
         }
     };
-    match launcher.run_info(&TaskInfo::from_def(task)) {
-        Ok(status) => exit_code(status),
+    match relaunch(&launcher, &TaskInfo::from_def(task)) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_NOT_STARTED
         }
     }
+}
+
+/// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's
+/// PID 1 gets `docker stop`'s SIGTERM) so its files are removed whatever ends it.
+fn relaunch(launcher: &Launcher, task: &TaskInfo) -> Result<i32, crate::Error> {
+    let mut signals = SignalForward::install().map_err(|e| crate::Error::Launch {
+        task: task.name.clone(),
+        message: format!("cannot catch signals: {e}"),
+    })?;
+    let prepared = launcher.prepare(&task.name, &task.secret_defs())?;
+    if let Some(sig) = signals.caught() {
+        return Ok(128 + sig);
+    }
+    let started = prepared.spawn()?;
+    signals.forward_to(started.child.id());
+    Ok(exit_code(started.wait()?))
 }
 
 /// Whether the body finds every secret where it reads it: env secrets under their declared

@@ -3,7 +3,8 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
+use std::time::Duration;
 
 use super::LAUNCHED_ENV;
 use super::describe::{TaskInfo, TaskList};
@@ -17,13 +18,14 @@ use crate::task::SecretDef;
 /// with `Command::env`, file secrets as `<dir>/<key>`, and the variables a pod carries
 /// (`FLYTE_SECRETS_ENV_PREFIX`, and for file secrets `FLYTE_SECRETS_DEFAULT_DIR` naming the
 /// directory and an empty `FLYTE_SECRETS_FILE_PREFIX`). The files are removed when the child
-/// ends.
+/// ends. The child's environment is cleared first: see [the module docs](super#environment).
 #[derive(Debug, Clone)]
 pub struct Launcher {
     program: PathBuf,
     resolver: Option<Resolver>,
     mount_root: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
+    list_timeout: Duration,
 }
 
 /// A task ready to start: the command, and the files it needs (removed on drop). Its
@@ -48,6 +50,7 @@ impl Launcher {
             resolver: None,
             mount_root: None,
             env: Vec::new(),
+            list_timeout: super::listing::LIST_TIMEOUT,
         }
     }
 
@@ -66,37 +69,38 @@ impl Launcher {
         self
     }
 
-    /// An extra (non-secret) env var for the child.
+    /// An extra (non-secret) env var for the child, beyond the inherited ones
+    /// ([`super::INHERITED_ENV`]). The launcher's own variables and the secrets win over it.
     #[must_use]
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
         self
     }
 
-    /// Asks the binary for its tasks (`BIN list`).
+    /// How long `BIN list` may take before it is killed (default 10 s).
+    #[must_use]
+    pub fn list_timeout(mut self, timeout: Duration) -> Self {
+        self.list_timeout = timeout;
+        self
+    }
+
+    /// Asks the binary for its tasks (`BIN list`), within the time and size bounds, and checks
+    /// every declaration with the `flyte-spec` rules before anything trusts it.
     pub fn describe(&self) -> Result<TaskList, Error> {
         let fail = |message: String| Error::Launch {
             task: "*".into(),
             message,
         };
-        let out = Command::new(&self.program)
-            .arg("list")
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| fail(format!("cannot start {}: {e}", self.program.display())))?;
-        if !out.status.success() {
-            return Err(fail(format!(
-                "`{} list` failed with {}",
-                self.program.display(),
-                out.status
-            )));
-        }
-        serde_json::from_slice(&out.stdout).map_err(|e| {
+        let shown = self.program.display();
+        let out = super::listing::list_output(&self.program, self.list_timeout).map_err(fail)?;
+        let list: TaskList = serde_json::from_slice(&out).map_err(|e| {
             fail(format!(
-                "`{} list` did not print a task list (is it a flyte task binary?): {e}",
-                self.program.display()
+                "`{shown} list` did not print a task list (is it a flyte task binary?): {e}"
             ))
-        })
+        })?;
+        super::validate::check_list(&list)
+            .map_err(|why| fail(format!("`{shown} list` declares a refused secret: {why}")))?;
+        Ok(list)
     }
 
     /// Runs task `name` of the binary to completion: describe, resolve, start, wait, clean up.
@@ -132,19 +136,27 @@ impl Launcher {
 
     /// Resolves the secrets and builds the command, without starting it.
     pub fn prepare(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<Prepared, Error> {
+        // Sweep first: a killed run's files must be gone before a source could read them.
+        crate::mount::sweep_stale();
         let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
         let resolved = resolver.resolve(task, secrets)?;
         let mut command = Command::new(&self.program);
-        command.arg("run").arg(task).env(LAUNCHED_ENV, "1");
-        for (k, v) in &self.env {
-            command.env(k, v);
-        }
+        command
+            .arg("run")
+            .arg(task)
+            .env_clear()
+            .envs(super::env::inherited())
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         for r in &resolved {
             if let Some(name) = r.def.env_var {
                 command.env(name, std::ffi::OsStr::from_bytes(r.found.value().expose()));
             }
         }
+        command.env(LAUNCHED_ENV, "1");
         let mount = self.write_files(&resolved)?;
+        if let Some(id) = mount.as_ref().and_then(MountDir::run_id) {
+            command.env(crate::mount::RUN_ID_ENV, id);
+        }
         let pod = PodLayout::default();
         match &mount {
             Some(mount) => {
@@ -174,7 +186,6 @@ impl Launcher {
             Ok(dir)
         };
         if let Some(root) = &self.mount_root {
-            crate::mount::sweep_stale();
             return write_all(MountDir::private_under(root, "run")?).map(Some);
         }
         let use_standard =

@@ -33,16 +33,51 @@
 //!   `flyteidl2.core.SecurityContext`, the same message as the JSON's `security_context`
 //!   (empty for a task without secrets). Task names never hold a tab or a newline.
 //!
+//! A launcher does not trust what `BIN list` prints: it kills `list` after
+//! [`LIST_TIMEOUT`] (10 s, [`Launcher::list_timeout`]) or [`LIST_MAX_BYTES`] (1 MiB) of
+//! output, and refuses a list whose secrets break the `flyte-spec` rules: a file secret must
+//! land exactly at its key inside the mount dir (no `/`, `..` or NUL), an env secret needs a
+//! valid name that is no loader variable (`LD_*`, `DYLD_*`), each secret is either an env var
+//! or a file, and no two secrets land on one place.
+//!
+//! # Environment
+//!
+//! A launched task (and `BIN list`) does not inherit the launcher's environment: it starts
+//! from an empty one with what a Flyte pod would hold:
+//!
+//! - the launcher's variables named in [`INHERITED_ENV`], when set: `PATH`, `HOME`, `USER`,
+//!   `LANG`, `LC_*`, `TZ`, `TMPDIR`, `TERM`; `FLYTE_SECRETS_ROOT` (where file secrets of
+//!   tasks called in-process go: a path, no value); a pod's `FLYTE_INTERNAL_EXECUTION_ID`,
+//!   `FLYTE_INTERNAL_EXECUTION_PROJECT`, `FLYTE_INTERNAL_EXECUTION_DOMAIN`,
+//!   `FLYTE_INTERNAL_TASK_PROJECT`, `FLYTE_INTERNAL_TASK_DOMAIN`, `FLYTE_INTERNAL_TASK_NAME`,
+//!   `FLYTE_INTERNAL_TASK_VERSION`, `ACTION_NAME`, `RUN_NAME`, `_U_ORG_NAME`;
+//! - what was asked for with [`Launcher::env`] (`flyte run --env NAME[=VALUE]`);
+//! - the declared env secrets, under their declared names;
+//! - the runtime's markers: [`LAUNCHED_ENV`], and [`crate::mount::RUN_ID_ENV`] when its
+//!   files are in the standard dir; the pod's `FLYTE_SECRETS_ENV_PREFIX`, and for file
+//!   secrets `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX`.
+//!
+//! Later entries win. Nothing else reaches the task: not the launcher's credentials
+//! (`FLYTE_API_KEY`, `FLYTE_SERVER_TOKENS`, ...), not its dotenv file (`FLYTE_SECRETS_FILE`;
+//! the task's own secrets are already in place), not the loader's variables.
+//!
 //! The messages are [`crate::task::SecurityContext`] and [`crate::task::CoreSecret`]
 //! (`flyte_idl::core`); [`crate::task::security_context`] builds one from declared
 //! secrets and [`crate::Secret::core_secret`] from a run-time request, by the same rule.
 
 mod describe;
 pub(crate) mod entry;
+mod env;
 mod launcher;
+mod listing;
+mod signals;
+mod validate;
 
 pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
+pub use env::{INHERITED_ENV, is_inherited};
 pub use launcher::{Launcher, Prepared, Started};
+pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
+pub use signals::SignalForward;
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them
 /// instead of launching itself again.

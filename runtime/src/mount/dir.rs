@@ -1,17 +1,15 @@
 //! [`MountDir`]: one task run's secret files, removed on drop.
 
-use std::fs::{DirBuilder, OpenOptions};
+use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::root::override_root;
-use super::sweep::{RECORDS_DIR, sweep_stale};
+use super::record::{RECORDS_DIR, RunRecord, lock, new_run_id};
+use super::root::{create_standard_dir, override_root};
+use super::sweep::sweep_stale;
 use crate::Error;
 use crate::secret::SecretValue;
-
-static SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// The files of one task run. Dropping it removes them (and the directory when it is a
 /// private one).
@@ -21,13 +19,15 @@ pub struct MountDir {
     /// A private directory we created and remove whole; else the standard dir, where only
     /// our own files (listed in `record`) are removed.
     private: bool,
-    record: Option<PathBuf>,
+    record: Option<RunRecord>,
+    /// The lock on a private directory, held while the run lives (see [`super::record`]).
+    _lock: Option<File>,
     files: Vec<PathBuf>,
     subdirs: Vec<PathBuf>,
 }
 
 impl MountDir {
-    /// A new private directory `<override root>/<kind>-<pid>-<seq>`.
+    /// A new private directory `<override root>/<kind>-<run id>`.
     pub fn private(kind: &str) -> Result<MountDir, Error> {
         sweep_stale();
         Self::private_under(&override_root()?, kind)
@@ -35,56 +35,62 @@ impl MountDir {
 
     /// A new private directory under `root` (which must exist and be private).
     pub fn private_under(root: &Path, kind: &str) -> Result<MountDir, Error> {
-        let name = format!(
-            "{kind}-{}-{}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        let dir = root.join(name);
+        let dir = root.join(format!("{kind}-{}", new_run_id()));
+        let io = |action, source| Error::Io {
+            action,
+            path: dir.clone(),
+            source,
+        };
         DirBuilder::new()
             .mode(0o700)
             .create(&dir)
-            .map_err(|source| Error::Io {
-                action: "cannot create secrets directory",
-                path: dir.clone(),
-                source,
-            })?;
-        Ok(MountDir {
-            dir,
+            .map_err(|e| io("cannot create secrets directory", e))?;
+        let mut mount = MountDir {
+            dir: dir.clone(),
             private: true,
             record: None,
+            _lock: None,
+            files: Vec::new(),
+            subdirs: Vec::new(),
+        };
+        let held = File::open(&dir).map_err(|e| io("cannot open secrets directory", e))?;
+        lock(&held, &dir)?;
+        mount._lock = Some(held);
+        Ok(mount)
+    }
+
+    /// The standard `/etc/flyte/secrets` itself (caller checked it is writable). A locked
+    /// record of the files written lets a later sweep remove them if this process is killed.
+    pub fn standard() -> Result<MountDir, Error> {
+        sweep_stale();
+        let dir = PathBuf::from(flyte_spec::MOUNT_PATH);
+        let records = dir.join(RECORDS_DIR);
+        let io = |action, source| Error::Io {
+            action,
+            path: records.clone(),
+            source,
+        };
+        create_standard_dir(&dir).map_err(|e| io("cannot create secrets directory", e))?;
+        match DirBuilder::new().mode(0o700).create(&records) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(io("cannot create run records in", e));
+            }
+            _ => {}
+        }
+        Ok(MountDir {
+            dir,
+            private: false,
+            record: Some(RunRecord::create(&records)?),
+            _lock: None,
             files: Vec::new(),
             subdirs: Vec::new(),
         })
     }
 
-    /// The standard `/etc/flyte/secrets` itself (caller checked it is writable). A record of
-    /// the files written lets a later sweep remove them if this process is killed.
-    pub fn standard() -> Result<MountDir, Error> {
-        sweep_stale();
-        let dir = PathBuf::from(flyte_spec::MOUNT_PATH);
-        let records = dir.join(RECORDS_DIR);
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&records)
-            .map_err(|source| Error::Io {
-                action: "cannot create run records in",
-                path: records.clone(),
-                source,
-            })?;
-        let record = records.join(format!(
-            "{}-{}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        ));
-        Ok(MountDir {
-            dir,
-            private: false,
-            record: Some(record),
-            files: Vec::new(),
-            subdirs: Vec::new(),
-        })
+    /// The run's id when its files are in the standard dir: the launched task is given it
+    /// in [`super::RUN_ID_ENV`] to tell its own files from other runs'.
+    pub fn run_id(&self) -> Option<&str> {
+        self.record.as_ref().map(|r| r.id.as_str())
     }
 
     /// The directory the files are in.
@@ -108,22 +114,8 @@ impl MountDir {
             self.subdirs.push(parent.to_owned());
         }
         // Record before creating, so a kill between the two still leaves a trace to sweep.
-        if let Some(record) = &self.record {
-            let mut f = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .mode(0o600)
-                .open(record)
-                .map_err(|source| Error::Io {
-                    action: "cannot write run record",
-                    path: record.clone(),
-                    source,
-                })?;
-            writeln!(f, "{relative}").map_err(|source| Error::Io {
-                action: "cannot write run record",
-                path: record.clone(),
-                source,
-            })?;
+        if let Some(record) = &mut self.record {
+            record.add(relative)?;
         }
         let mut file = OpenOptions::new()
             .write(true)
@@ -155,9 +147,8 @@ impl Drop for MountDir {
         for dir in self.subdirs.iter().rev() {
             let _ = std::fs::remove_dir(dir);
         }
-        if let Some(record) = &self.record {
-            let _ = std::fs::remove_file(record);
-        }
+        // Unlinks the record, still locked; the lock goes with the struct.
+        drop(self.record.take());
         if self.private {
             let _ = std::fs::remove_dir_all(&self.dir);
         }

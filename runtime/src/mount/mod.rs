@@ -3,8 +3,13 @@
 //! A task's file secrets are written into a directory of their own, mode 0700, each file
 //! created exclusively (`O_EXCL`) with mode 0400, and removed when the task ends (the
 //! [`MountDir`] guard's drop runs on success, error and panic). A run killed before it could
-//! clean up leaves its directory behind; the next process to write secrets sweeps the
-//! directories of processes that no longer exist.
+//! clean up leaves its directory behind; the next launcher sweeps, before it resolves
+//! anything, what runs that no longer exist left (each live run holds an advisory lock on
+//! its record, so a reused PID never keeps a dead run alive). Files a run wrote into the standard dir are never taken for a platform's:
+//! [`crate::sources::ProcessSource`] skips files another run recorded, and a launched task
+//! knows its own run by [`RUN_ID_ENV`].
+//!
+//! The standard dir is created 0700 when missing; an existing one is never loosened.
 //!
 //! Where:
 //! - A task run as its own process by the [launcher](crate::launch) gets its files at the
@@ -18,9 +23,12 @@
 //!   Flyte pod is; the typed accessor (`flyte::secret!`) always returns the real path.
 
 mod dir;
+mod record;
 mod root;
 mod sweep;
 
 pub use dir::MountDir;
+pub use record::RUN_ID_ENV;
+pub(crate) use record::{RECORDS_DIR, recorded_files};
 pub use root::{ROOT_ENV, override_root, standard_dir_writable};
 pub use sweep::sweep_stale;

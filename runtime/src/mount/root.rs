@@ -61,14 +61,46 @@ pub(crate) fn ensure_private_dir(dir: &Path, uid: u32) -> Result<(), Error> {
 /// Whether the standard `/etc/flyte/secrets` exists or can be created, and is writable.
 pub fn standard_dir_writable() -> bool {
     let dir = Path::new(flyte_spec::MOUNT_PATH);
-    if !dir.is_dir()
-        && DirBuilder::new()
+    create_standard_dir(dir).is_ok()
+        && rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+}
+
+/// Creates the standard dir 0700 (its parents 0755) if missing. An existing one is left as
+/// it is: never loosened, and not tightened either, since the platform may have set it up.
+pub(crate) fn create_standard_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        DirBuilder::new()
             .recursive(true)
             .mode(0o755)
-            .create(dir)
-            .is_err()
-    {
-        return false;
+            .create(parent)?;
     }
-    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().mode() & 0o777
+    }
+
+    #[test]
+    fn a_fresh_standard_dir_is_0700_and_an_existing_one_is_not_loosened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fresh = tmp.path().join("etc/flyte/secrets");
+        create_standard_dir(&fresh).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        assert_eq!(mode(fresh.parent().unwrap()), 0o755);
+        let tight = tmp.path().join("tight");
+        DirBuilder::new().mode(0o500).create(&tight).unwrap();
+        create_standard_dir(&tight).unwrap();
+        assert_eq!(mode(&tight), 0o500, "left as it was");
+    }
 }

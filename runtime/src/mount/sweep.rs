@@ -3,15 +3,13 @@
 use std::path::Path;
 use std::sync::Once;
 
+use super::record::{RECORDS_DIR, is_locked_scheme, lock_if_dead, recorded_files, stays_inside};
 use super::root::override_root;
-
-/// Where runs that write into the standard dir record their files.
-pub(crate) const RECORDS_DIR: &str = ".flyte-runs";
 
 static SWEPT: Once = Once::new();
 
-/// Sweeps once per process: private directories `<kind>-<pid>-<seq>` under the override root,
-/// and recorded files in the standard dir, whose process is gone. Best effort: a failure
+/// Sweeps once per process: private directories under the override root, and recorded files
+/// in the standard dir, of runs that are dead (their lock is free). Best effort: a failure
 /// here never stops a task.
 pub fn sweep_stale() {
     SWEPT.call_once(|| {
@@ -22,8 +20,8 @@ pub fn sweep_stale() {
     });
 }
 
-fn owner_gone(name: &str) -> bool {
-    // `<kind>-<pid>-<seq>` or `<pid>-<seq>`
+/// Older runs, named `<kind>-<pid>-<seq>` or `<pid>-<seq>`, hold no lock: judged by their PID.
+fn legacy_owner_gone(name: &str) -> bool {
     let mut parts = name.rsplitn(3, '-');
     let (_seq, pid) = (parts.next(), parts.next());
     match pid
@@ -46,14 +44,23 @@ pub(crate) fn sweep_private(root: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if owner_gone(name) {
-            tracing::debug!(dir = %entry.path().display(), "removing stale secrets directory");
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+        let path = entry.path();
+        let _lock = if is_locked_scheme(name) {
+            match lock_if_dead(&path) {
+                Some(lock) => Some(lock),
+                None => continue,
+            }
+        } else if legacy_owner_gone(name) {
+            None
+        } else {
+            continue;
+        };
+        tracing::debug!(dir = %path.display(), "removing stale secrets directory");
+        let _ = std::fs::remove_dir_all(&path);
     }
 }
 
-fn sweep_standard(records: &Path) {
+pub(crate) fn sweep_standard(records: &Path) {
     let Ok(entries) = std::fs::read_dir(records) else {
         return;
     };
@@ -61,15 +68,29 @@ fn sweep_standard(records: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if !owner_gone(name) {
+        let path = entry.path();
+        let _lock = if is_locked_scheme(name) {
+            match lock_if_dead(&path) {
+                Some(lock) => Some(lock),
+                None => continue,
+            }
+        } else if legacy_owner_gone(name) {
+            None
+        } else {
             continue;
-        }
-        if let Ok(list) = std::fs::read_to_string(entry.path()) {
-            for relative in list.lines().filter(|l| !l.is_empty() && !l.contains("..")) {
+        };
+        if let Ok(list) = std::fs::read_to_string(&path) {
+            // A dead run may have died between recording a name and creating it, and a live
+            // run may have created that name since: never remove what a live run lists.
+            let live = recorded_files(records, Some(entry.file_name().as_os_str()));
+            for relative in list.lines().filter(|l| stays_inside(l)) {
+                if live.contains(relative) {
+                    continue;
+                }
                 tracing::debug!(file = %mount.join(relative).display(), "removing stale secret file");
                 let _ = std::fs::remove_file(mount.join(relative));
             }
         }
-        let _ = std::fs::remove_file(entry.path());
+        let _ = std::fs::remove_file(&path);
     }
 }

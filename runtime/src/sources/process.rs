@@ -53,6 +53,33 @@ impl ProcessSource {
     }
 }
 
+impl ProcessSource {
+    /// Whether `path` is a file a launcher run other than this process's own (named in
+    /// `FLYTE_TASK_RUN_ID`) wrote: a leftover or another task's, never a platform mount.
+    fn written_by_another_run(
+        &self,
+        path: &std::path::Path,
+        recorded: &mut Option<std::collections::HashSet<String>>,
+    ) -> bool {
+        let Some(relative) = path
+            .strip_prefix(&self.layout.dir)
+            .ok()
+            .and_then(|r| r.to_str())
+        else {
+            return false;
+        };
+        let own = std::env::var_os(crate::mount::RUN_ID_ENV);
+        recorded
+            .get_or_insert_with(|| {
+                crate::mount::recorded_files(
+                    &self.layout.dir.join(crate::mount::RECORDS_DIR),
+                    own.as_deref(),
+                )
+            })
+            .contains(relative)
+    }
+}
+
 impl SecretSource for ProcessSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
         if let Some(declared) = secret.env_var {
@@ -69,8 +96,12 @@ impl SecretSource for ProcessSource {
                     .find_map(|name| read(name))
             }));
         }
+        let mut ours: Option<std::collections::HashSet<String>> = None;
         for path in self.layout.file_paths(secret) {
             match std::fs::read(&path) {
+                Ok(_) if self.written_by_another_run(&path, &mut ours) => {
+                    tracing::debug!(file = %path.display(), "skipping a file another run wrote");
+                }
                 Ok(bytes) => {
                     return Ok(Some(Found::File {
                         path,

@@ -1,0 +1,129 @@
+//! Run records: which files of the standard dir each launcher run wrote, and whether that run
+//! is still alive.
+//!
+//! A run is named `<pid>-r<16 hex>` (random, so a reused PID never names an old run) and
+//! holds an advisory lock (`flock`) on its record, or on its private directory, for as long
+//! as it lives: the kernel drops the lock when the process dies, however it dies (PID 1 of a
+//! restarted container included). A free lock means a dead run; a held one, a live run.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use rustix::fs::{FlockOperation, flock};
+
+use crate::Error;
+
+/// Where runs that write into the standard dir record their files.
+pub(crate) const RECORDS_DIR: &str = ".flyte-runs";
+
+/// The env var that tells a launched task the id of the run that wrote its files, so it
+/// reads those files while skipping every other run's (see [`crate::sources::ProcessSource`]).
+pub const RUN_ID_ENV: &str = "FLYTE_TASK_RUN_ID";
+
+/// A fresh run id, `<pid>-r<16 hex>`.
+pub(crate) fn new_run_id() -> String {
+    format!("{}-r{:016x}", std::process::id(), rand::random::<u64>())
+}
+
+/// Whether `name` is a run id of this scheme (older records are `<pid>-<seq>`).
+pub(crate) fn is_locked_scheme(name: &str) -> bool {
+    name.rsplit_once('-')
+        .is_some_and(|(_, tail)| tail.len() == 17 && tail.starts_with('r'))
+}
+
+/// Takes the lock a live run holds on `file` (its record or its private directory).
+pub(crate) fn lock(file: &File, path: &Path) -> Result<(), Error> {
+    flock(file, FlockOperation::NonBlockingLockExclusive).map_err(|e| Error::Io {
+        action: "cannot lock run record",
+        path: path.to_owned(),
+        source: e.into(),
+    })
+}
+
+/// If the run owning `path` is dead, its lock, held while cleaning up; `None` while it lives
+/// (or if it cleaned up itself: the path is gone or unlinked).
+pub(crate) fn lock_if_dead(path: &Path) -> Option<File> {
+    let file = File::open(path).ok()?;
+    flock(&file, FlockOperation::NonBlockingLockExclusive).ok()?;
+    // Unlinked after we opened it: the owner removed its files itself before exiting.
+    (file.metadata().ok()?.nlink() > 0).then_some(file)
+}
+
+/// One run's record in `<standard dir>/.flyte-runs/<run id>`, locked while the run lives.
+#[derive(Debug)]
+pub(crate) struct RunRecord {
+    pub(crate) id: String,
+    path: PathBuf,
+    file: File,
+}
+
+impl RunRecord {
+    pub(crate) fn create(records: &Path) -> Result<RunRecord, Error> {
+        let id = new_run_id();
+        let path = records.join(&id);
+        let io = |action, source| Error::Io {
+            action,
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| io("cannot create run record", e))?;
+        lock(&file, &path)?;
+        Ok(RunRecord { id, path, file })
+    }
+
+    /// Adds `relative` before its file is created, so a kill between the two leaves a trace.
+    pub(crate) fn add(&mut self, relative: &str) -> Result<(), Error> {
+        writeln!(self.file, "{relative}")
+            .and_then(|()| self.file.sync_data())
+            .map_err(|source| Error::Io {
+                action: "cannot write run record",
+                path: self.path.clone(),
+                source,
+            })
+    }
+}
+
+impl Drop for RunRecord {
+    fn drop(&mut self) {
+        // Unlinked while still locked: a sweeper that opened it meanwhile sees it gone.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The files (relative to the mount dir) that the records in `records` list, except those of
+/// run `except`.
+pub(crate) fn recorded_files(records: &Path, except: Option<&OsStr>) -> HashSet<String> {
+    let Ok(entries) = std::fs::read_dir(records) else {
+        return HashSet::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| Some(e.file_name().as_os_str()) != except)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .flat_map(|list| {
+            list.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whether `relative` is safe to join to the mount dir: no absolute path, `..`, or NUL.
+pub(crate) fn stays_inside(relative: &str) -> bool {
+    !relative.is_empty()
+        && !relative.starts_with('/')
+        && !relative.contains('\0')
+        && relative
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
