@@ -87,6 +87,60 @@ fn a_killed_runs_file_does_not_beat_the_rotated_value() {
     assert!(!path.exists(), "the leftover was not swept");
 }
 
+#[test]
+fn a_task_whose_launcher_was_killed_keeps_its_files_until_it_ends() {
+    if !standard_dir_mode() {
+        return;
+    }
+    let _one = STANDARD_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let dotenv = tmp.path().join("secrets.env");
+    std::fs::write(&dotenv, "fixture-file=kept-while-the-task-runs\n").unwrap();
+    let mut launcher = standard_run("file_then_sleep", &dotenv)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(launcher.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    let path = PathBuf::from(ready.strip_prefix("READY ").unwrap());
+    let task_pid = lines.next().unwrap().unwrap();
+    let task_pid = task_pid.strip_prefix("PID ").unwrap().to_owned();
+    // Only the launcher dies; its task (which joined the run's lock) goes on.
+    launcher.kill().unwrap();
+    launcher.wait().unwrap();
+
+    // The next launcher sweeps: the running task's file must stay.
+    std::fs::write(&dotenv, "fixture-file=another-run\n").unwrap();
+    let out = standard_run("file_then_fail", &dotenv).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let still_there = path.exists();
+    let killed = Command::new("kill")
+        .args(["-KILL", &task_pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(
+        still_there,
+        "a sweep removed the file of a task still running"
+    );
+
+    // Once the task is gone too, the run is dead and the next sweep removes its file.
+    for _ in 0..100 {
+        if !Path::new(&format!("/proc/{task_pid}")).exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = standard_run("file_then_fail", &dotenv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!path.exists(), "the dead run's file was not swept");
+}
+
 /// A record file in the real records dir, removed on drop.
 struct Record(PathBuf, PathBuf);
 

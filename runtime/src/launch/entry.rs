@@ -44,7 +44,12 @@ fn run(name: Option<&str>) -> i32 {
         );
         return EXIT_USAGE;
     };
-    if all_in_process(task) || std::env::var_os(LAUNCHED_ENV).is_some() {
+    let launched = std::env::var_os(LAUNCHED_ENV).is_some();
+    if launched {
+        // Keep the launcher's run alive while this task runs, even if the launcher dies.
+        crate::mount::join_run();
+    }
+    if launched || all_in_process(task) {
         // Everything is where the task expects it (or we were launched, and the task will
         // report what is still missing).
         return runner();

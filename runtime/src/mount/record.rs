@@ -5,6 +5,9 @@
 //! holds an advisory lock (`flock`) on its record, or on its private directory, for as long
 //! as it lives: the kernel drops the lock when the process dies, however it dies (PID 1 of a
 //! restarted container included). A free lock means a dead run; a held one, a live run.
+//! Owners take the lock *shared*, and the launched task joins it ([`join_run`]) when it
+//! starts, so a task whose launcher was killed keeps its files until it ends too; a sweeper
+//! asks for it *exclusive*, which it only gets once every holder is gone.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -37,7 +40,7 @@ pub(crate) fn is_locked_scheme(name: &str) -> bool {
 
 /// Takes the lock a live run holds on `file` (its record or its private directory).
 pub(crate) fn lock(file: &File, path: &Path) -> Result<(), Error> {
-    flock(file, FlockOperation::NonBlockingLockExclusive).map_err(|e| Error::Io {
+    flock(file, FlockOperation::NonBlockingLockShared).map_err(|e| Error::Io {
         action: "cannot lock run record",
         path: path.to_owned(),
         source: e.into(),
@@ -51,6 +54,37 @@ pub(crate) fn lock_if_dead(path: &Path) -> Option<File> {
     flock(&file, FlockOperation::NonBlockingLockExclusive).ok()?;
     // Unlinked after we opened it: the owner removed its files itself before exiting.
     (file.metadata().ok()?.nlink() > 0).then_some(file)
+}
+
+/// Called by a launched task as it starts: holds the lock of the run that wrote its files
+/// (its record in the standard dir, named in [`RUN_ID_ENV`], or its private directory, named
+/// in `FLYTE_SECRETS_DEFAULT_DIR`) until this process exits. Best effort.
+pub(crate) fn join_run() {
+    static HELD: std::sync::OnceLock<Vec<File>> = std::sync::OnceLock::new();
+    HELD.get_or_init(|| {
+        let mut held = Vec::new();
+        let mut try_lock = |path: PathBuf| {
+            if let Ok(file) = File::open(&path)
+                && flock(&file, FlockOperation::NonBlockingLockShared).is_ok()
+            {
+                held.push(file);
+            }
+        };
+        if let Some(id) = std::env::var_os(RUN_ID_ENV).filter(|v| !v.is_empty()) {
+            try_lock(Path::new(flyte_spec::MOUNT_PATH).join(RECORDS_DIR).join(id));
+        }
+        if let Some(dir) = std::env::var_os(crate::sources::DEFAULT_DIR_VAR) {
+            let dir = PathBuf::from(dir);
+            if dir
+                .file_name()
+                .and_then(OsStr::to_str)
+                .is_some_and(is_locked_scheme)
+            {
+                try_lock(dir);
+            }
+        }
+        held
+    });
 }
 
 /// One run's record in `<standard dir>/.flyte-runs/<run id>`, locked while the run lives.
