@@ -40,9 +40,13 @@
 mod describe;
 pub(crate) mod entry;
 mod launcher;
+mod mask;
+mod output;
 
 pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use launcher::{Launcher, Prepared, Started};
+pub use mask::{MIN_MASKED_LEN, MaskStream, Masker, NO_MASKING_ENV};
+pub use output::FLUSH_AFTER;
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them
 /// instead of launching itself again.
