@@ -74,7 +74,10 @@ endpoint, else the local service) as a Flyte cluster asks it: by key, in project
 then domain, then organization-wide scope. The task gets env secrets under their declared
 names and file secrets as <dir>/<key> in a private directory named in
 $FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
-not start and every place looked is listed.";
+not start and every place looked is listed.
+
+Every secret value (6 bytes or longer) is replaced by <secret:NAME> in the task's stdout and
+stderr; --no-masking (or FLYTE_NO_MASKING=1) shows the output as the task wrote it.";
 
 pub const CHECK: &str = "\
 Examples:

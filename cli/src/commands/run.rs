@@ -25,7 +25,9 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()))
         .with_shared(service.clone());
-    let launcher = Launcher::new(&args.binary).resolver(resolver);
+    let launcher = Launcher::new(&args.binary)
+        .resolver(resolver)
+        .masking(!args.no_masking);
 
     let tasks = launcher.describe().map_err(CliError::Run)?;
     let Some(task) = tasks.tasks.iter().find(|t| t.name == args.task) else {

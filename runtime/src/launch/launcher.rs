@@ -248,7 +248,8 @@ impl Prepared {
     }
 
     /// Makes the task's stdout and stderr, masked, readable from `Started::child.stdout` and
-    /// `Started::child.stderr` instead of going to this process's own.
+    /// `Started::child.stderr` instead of going to this process's own. Read both (or drop
+    /// them) before [`Started::wait`], as with `Stdio::piped()`.
     pub fn capture_output(&mut self) -> &mut Self {
         self.capture = true;
         self

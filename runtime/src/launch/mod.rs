@@ -7,6 +7,15 @@
 //! from its own environment it launches itself through a [`Launcher`] rather than editing
 //! its environment.
 //!
+//! # Masking
+//!
+//! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
+//! least [`MIN_MASKED_LEN`] bytes becomes `<secret:NAME>` (`key` or `group/key`), also when
+//! the task writes it in pieces; other bytes pass unchanged and a line reaches the terminal
+//! within [`FLUSH_AFTER`]. [`Launcher::masking`]`(false)`, `flyte run --no-masking` or
+//! [`NO_MASKING_ENV`] (for `BIN run`) turn it off. Only what the task writes to its stdout
+//! and stderr is masked: a file it writes, or a grandchild given another descriptor, is not.
+//!
 //! # `BIN list`
 //!
 //! `BIN list [--format json|proto]` describes the binary's tasks without running them and
