@@ -174,7 +174,10 @@ fn run_launches_itself_with_values_from_the_dotenv_file() {
     let secrets_root = root.path().join("mounts");
     // The relaunched child's output is masked: the markers show the values reached it.
     for (task, needle) in [
-        ("env_task", "FIXTURE_SECRET=<secret:fixture-secret>".to_owned()),
+        (
+            "env_task",
+            "FIXTURE_SECRET=<secret:fixture-secret>".to_owned(),
+        ),
         ("file_task", "|400|700|<secret:fixture-file>".to_owned()),
     ] {
         let out = Command::new(fixtures())

@@ -80,7 +80,10 @@ fn bench_masking(c: &mut Criterion) {
     check.feed(&text, &mut masked);
     check.flush(&mut masked);
     let hits = masked.windows(8).filter(|w| w == b"<secret:").count();
-    assert!(hits >= CHUNK * CHUNKS / 8192 - 1, "{hits} hits in the bench text");
+    assert!(
+        hits >= CHUNK * CHUNKS / 8192 - 1,
+        "{hits} hits in the bench text"
+    );
     let mut g = c.benchmark_group("masking");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.measurement_time(Duration::from_secs(5));

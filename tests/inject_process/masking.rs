@@ -83,7 +83,11 @@ fn the_launcher_masks_values_in_stdout_and_stderr() {
 
     let (status, out, err) = run(&launcher().masking(false), "masked_output");
     assert_eq!(status.code(), Some(5));
-    assert_eq!((out, err), expected(VALUE, GROUPED), "masking off shows values");
+    assert_eq!(
+        (out, err),
+        expected(VALUE, GROUPED),
+        "masking off shows values"
+    );
 }
 
 #[test]
@@ -97,7 +101,11 @@ fn masked_output_arrives_while_the_task_runs() {
     let mut buf = [0u8; 256];
     while seen.len() < want.len() {
         let n = stdout.read(&mut buf).unwrap();
-        assert!(n > 0, "output ended early: {}", String::from_utf8_lossy(&seen));
+        assert!(
+            n > 0,
+            "output ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
         seen.extend_from_slice(&buf[..n]);
     }
     assert_eq!(String::from_utf8_lossy(&seen), want);
