@@ -10,6 +10,8 @@ use std::process::{Command, Stdio};
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, Launcher, TaskList};
 use flyte::sources::{MapSource, Resolver};
 
+#[path = "inject_process/masking.rs"]
+mod masking;
 #[path = "inject_process/pods.rs"]
 mod pods;
 #[path = "inject_process/trust.rs"]
@@ -31,10 +33,12 @@ fn resolver() -> Resolver {
     )
 }
 
+/// These tests check the values the child saw: masking is off (see `masking`).
 fn launcher(root: &Path) -> Launcher {
     Launcher::new(fixtures())
         .resolver(resolver())
         .mount_root(root)
+        .masking(false)
 }
 
 fn run_capture(launcher: &Launcher, task: &str, root: &Path) -> (i32, String, String) {
@@ -170,9 +174,13 @@ fn run_launches_itself_with_values_from_the_dotenv_file() {
     )
     .unwrap();
     let secrets_root = root.path().join("mounts");
+    // The relaunched child's output is masked: the markers show the values reached it.
     for (task, needle) in [
-        ("env_task", format!("FIXTURE_SECRET={VALUE}")),
-        ("file_task", format!("|400|700|{FILE_VALUE}")),
+        (
+            "env_task",
+            "FIXTURE_SECRET=<secret:fixture-secret>".to_owned(),
+        ),
+        ("file_task", "|400|700|<secret:fixture-file>".to_owned()),
     ] {
         let out = Command::new(fixtures())
             .args(["run", task])

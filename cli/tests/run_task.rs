@@ -5,9 +5,12 @@ mod support;
 
 use support::{Home, Serve, task_fixture, texts};
 
+/// `flyte --endpoint URL`, showing secret values in task output: most tests here check
+/// which value reached the task (`run_masks_values_in_the_task_output` checks masking).
 fn flyte(home: &Home, serve: &Serve) -> assert_cmd::Command {
     let mut cmd = home.flyte();
-    cmd.args(["--endpoint", &serve.url]);
+    cmd.args(["--endpoint", &serve.url])
+        .env("FLYTE_NO_MASKING", "1");
     cmd
 }
 
@@ -54,6 +57,46 @@ fn env_and_file_secrets_created_by_the_cli_reach_the_task() {
     // The task's exit code is passed on.
     let out = run(&home, &serve, "exit_seven", &[]);
     assert_eq!(out.status.code(), Some(7), "{:?}", texts(&out));
+}
+
+#[test]
+fn run_masks_values_in_the_task_output() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let value = "masked-v4lue-0d2f";
+    create(&home, &serve, "cli-fixture-secret", value, &[]);
+    let run = |extra: &[&str]| {
+        flyte(&home, &serve)
+            .env_remove("FLYTE_NO_MASKING")
+            .arg("run")
+            .arg(task_fixture())
+            .arg("masked_task")
+            .arg("--data-dir")
+            .arg(serve.data_dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{:?}", texts(&out));
+    let m = "<secret:cli-fixture-secret>";
+    assert_eq!(
+        texts(&out),
+        (
+            format!("out {m} ok\nsplit {m} ok\nend {m}"),
+            format!("err {m} ok\n")
+        )
+    );
+    support::assert_not_shown(&out, value);
+
+    let out = run(&["--no-masking"]);
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_eq!(
+        texts(&out),
+        (
+            format!("out {value} ok\nsplit {value} ok\nend {value}"),
+            format!("err {value} ok\n")
+        )
+    );
 }
 
 #[test]

@@ -82,7 +82,9 @@ impl Pod {
             .env("FLYTE_INTERNAL_EXECUTION_PROJECT", "p")
             .env("FLYTE_INTERNAL_EXECUTION_DOMAIN", "development")
             .env("FLYTE_INTERNAL_TASK_NAME", task)
-            .env("_U_ORG_NAME", "o");
+            .env("_U_ORG_NAME", "o")
+            // These tests check the values the body saw, also when `BIN run` relaunches.
+            .env(flyte::launch::NO_MASKING_ENV, "1");
         for (name, value) in &self.env {
             cmd.env(name, value);
         }

@@ -36,6 +36,8 @@ fn standard_run(task: &str, dotenv: &Path) -> Command {
         .env_remove("FLYTE_SECRETS_ROOT")
         .env_remove("FLYTE_TASK_LAUNCHED")
         .env_remove("FLYTE_SECRETS_DEFAULT_DIR")
+        // These tests check which value the task saw.
+        .env("FLYTE_NO_MASKING", "1")
         .env("FLYTE_SECRETS_FILE", dotenv);
     cmd
 }
@@ -98,12 +100,16 @@ fn a_task_whose_launcher_was_killed_keeps_its_files_until_it_ends() {
     std::fs::write(&dotenv, "fixture-file=kept-while-the-task-runs\n").unwrap();
     let mut launcher = standard_run("file_then_sleep", &dotenv)
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(launcher.stdout.take().unwrap()).lines();
     let ready = lines.next().unwrap().unwrap();
     let path = PathBuf::from(ready.strip_prefix("READY ").unwrap());
-    let task_pid = lines.next().unwrap().unwrap();
+    let mut errs = BufReader::new(launcher.stderr.take().unwrap()).lines();
+    let task_pid = errs
+        .find_map(|l| l.ok().filter(|l| l.starts_with("PID ")))
+        .unwrap();
     let task_pid = task_pid.strip_prefix("PID ").unwrap().to_owned();
     // Only the launcher dies; its task (which joined the run's lock) goes on.
     launcher.kill().unwrap();

@@ -81,7 +81,9 @@ The task starts with a Flyte pod's environment, not this command's: its secrets,
 USER, LANG, LC_*, TZ, TMPDIR, TERM, FLYTE_SECRETS_ROOT, the FLYTE_INTERNAL_* execution
 variables, ACTION_NAME, RUN_NAME and _U_ORG_NAME; anything else only with --env.
 SIGINT, SIGTERM and SIGHUP are passed on to the task; its files are removed, and this
-command exits with the task's status (128 + signal when a signal ended it).";
+command exits with the task's status (128 + signal when a signal ended it).
+Every secret value (6 bytes or longer) is replaced by <secret:NAME> in the task's stdout and
+stderr; --no-masking (or FLYTE_NO_MASKING=1) shows the output as the task wrote it.";
 
 pub const CHECK: &str = "\
 Examples:

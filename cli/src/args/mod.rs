@@ -144,6 +144,11 @@ pub struct RunArgs {
     /// the inject token of a service on this machine is read (default: the user data dir).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Show secret values in the task's output (by default each is replaced by
+    /// `<secret:NAME>`; values shorter than 6 bytes are never masked).
+    #[arg(long, env = "FLYTE_NO_MASKING", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_masking: bool,
+
     /// Give the task this variable too, as `docker run -e`: NAME passes this command's value
     /// (if set), NAME=VALUE sets it. Repeatable. Otherwise the task gets a Flyte pod's
     /// environment only.

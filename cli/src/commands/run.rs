@@ -25,7 +25,9 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()))
         .with_shared(service.clone());
-    let mut launcher = Launcher::new(&args.binary).resolver(resolver);
+    let mut launcher = Launcher::new(&args.binary)
+        .resolver(resolver)
+        .masking(!args.no_masking);
     for var in &args.env {
         let value = match &var.value {
             Some(value) => Some(value.into()),

@@ -58,7 +58,7 @@ fn run(name: Option<&str>) -> i32 {
     // environment (unsound once threads may exist), start this binary again as a child with
     // the secrets in place.
     let launcher = match std::env::current_exe() {
-        Ok(exe) => Launcher::new(exe),
+        Ok(exe) => Launcher::new(exe).masking(!super::mask::off_by_env()),
         Err(e) => {
             eprintln!("error: task `{name}`: cannot find this program's path to relaunch it: {e}");
             return EXIT_NOT_STARTED;

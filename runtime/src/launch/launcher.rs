@@ -4,10 +4,14 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::LAUNCHED_ENV;
 use super::describe::{TaskInfo, TaskList};
+use super::mask::Masker;
+use super::output;
 use crate::Error;
 use crate::mount::{MountDir, standard_dir_writable};
 use crate::sources::{Found, PodLayout, Resolved, Resolver};
@@ -19,6 +23,15 @@ use crate::task::SecretDef;
 /// (`FLYTE_SECRETS_ENV_PREFIX`, and for file secrets `FLYTE_SECRETS_DEFAULT_DIR` naming the
 /// directory and an empty `FLYTE_SECRETS_FILE_PREFIX`). The files are removed when the child
 /// ends. The child's environment is cleared first: see [the module docs](super#environment).
+///
+/// Masking (on unless [`Launcher::masking`] turns it off): every resolved value of at least
+/// [`MIN_MASKED_LEN`](super::MIN_MASKED_LEN) bytes is replaced by `<secret:NAME>` in the
+/// task's stdout and stderr. The child writes to pipes and one thread per stream copies
+/// them, masked, to this process's stdout and stderr. This replaces any `Stdio` set on
+/// [`Prepared::command`] for those two streams; [`Prepared::capture_output`] sends the
+/// masked streams to `Started::child.stdout`/`stderr` instead, to be read as with
+/// `Stdio::piped()`. With masking off, or nothing to mask, the child gets the command's
+/// stdout and stderr as set (inherited by default) and nothing is masked.
 #[derive(Debug, Clone)]
 pub struct Launcher {
     program: PathBuf,
@@ -26,6 +39,7 @@ pub struct Launcher {
     mount_root: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
     list_timeout: Duration,
+    masking: bool,
 }
 
 /// A task ready to start: the command, and the files it needs (removed on drop). Its
@@ -33,6 +47,8 @@ pub struct Launcher {
 pub struct Prepared {
     pub command: Command,
     mount: Option<MountDir>,
+    masker: Option<Arc<Masker>>,
+    capture: bool,
 }
 
 /// A started task; wait for it with [`Started::wait`] so its files are removed after.
@@ -41,6 +57,7 @@ pub struct Prepared {
 pub struct Started {
     pub child: Child,
     mount: Option<MountDir>,
+    pumps: Vec<JoinHandle<()>>,
 }
 
 impl Launcher {
@@ -51,7 +68,15 @@ impl Launcher {
             mount_root: None,
             env: Vec::new(),
             list_timeout: super::listing::LIST_TIMEOUT,
+            masking: true,
         }
+    }
+
+    /// Whether to mask secret values in the task's stdout and stderr (default: on).
+    #[must_use]
+    pub fn masking(mut self, on: bool) -> Self {
+        self.masking = on;
+        self
     }
 
     /// Resolve secrets with this resolver instead of [`Resolver::current`].
@@ -168,7 +193,19 @@ impl Launcher {
                 command.env(crate::sources::ENV_PREFIX_VAR, &pod.env_prefix);
             }
         }
-        Ok(Prepared { command, mount })
+        let masker = self.masking.then(|| {
+            Masker::new(
+                resolved
+                    .iter()
+                    .map(|r| (r.def.display_name(), r.found.value().expose())),
+            )
+        });
+        Ok(Prepared {
+            command,
+            mount,
+            masker: masker.flatten().map(Arc::new),
+            capture: false,
+        })
     }
 
     fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
@@ -210,6 +247,7 @@ impl std::fmt::Debug for Prepared {
             .field("program", &self.command.get_program())
             .field("args", &self.command.get_args().collect::<Vec<_>>())
             .field("mount", &self.mount_dir())
+            .field("masker", &self.masker)
             .finish_non_exhaustive()
     }
 }
@@ -220,33 +258,60 @@ impl Prepared {
         self.mount.as_ref().map(MountDir::path)
     }
 
+    /// Makes the task's stdout and stderr, masked, readable from `Started::child.stdout` and
+    /// `Started::child.stderr` instead of going to this process's own. Read both (or drop
+    /// them) before [`Started::wait`], as with `Stdio::piped()`.
+    pub fn capture_output(&mut self) -> &mut Self {
+        self.capture = true;
+        self
+    }
+
     pub fn spawn(mut self) -> Result<Started, Error> {
-        let child = self.command.spawn().map_err(|e| Error::Launch {
-            task: self
-                .command
-                .get_args()
-                .nth(1)
-                .map(|a| a.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            message: format!(
-                "cannot start {}: {e}",
-                self.command.get_program().to_string_lossy()
-            ),
+        if self.masker.is_some() || self.capture {
+            output::pipe_output(&mut self.command);
+        }
+        let task = self
+            .command
+            .get_args()
+            .nth(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let program = self.command.get_program().to_string_lossy().into_owned();
+        let mut child = self.command.spawn().map_err(|e| Error::Launch {
+            task: task.clone(),
+            message: format!("cannot start {program}: {e}"),
         })?;
+        let pumps = match &self.masker {
+            Some(masker) => output::start(&mut child, masker, self.capture).map_err(|e| {
+                // Without pumps the child would block on a full pipe: stop it.
+                let _ = child.kill();
+                let _ = child.wait();
+                Error::Launch {
+                    task,
+                    message: format!("cannot copy the output of {program}: {e}"),
+                }
+            })?,
+            None => Vec::new(),
+        };
         Ok(Started {
             child,
             mount: self.mount,
+            pumps,
         })
     }
 }
 
 impl Started {
-    /// Waits for the task; its secret files are removed afterwards, whatever the outcome.
+    /// Waits for the task and for its output to be copied out (so nothing is lost at exit);
+    /// its secret files are removed afterwards, whatever the outcome.
     pub fn wait(mut self) -> Result<ExitStatus, Error> {
         let status = self.child.wait().map_err(|e| Error::Launch {
             task: String::new(),
             message: format!("wait failed: {e}"),
         });
+        for pump in self.pumps.drain(..) {
+            let _ = pump.join();
+        }
         drop(self.mount.take());
         status
     }

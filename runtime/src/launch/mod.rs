@@ -7,6 +7,15 @@
 //! from its own environment it launches itself through a [`Launcher`] rather than editing
 //! its environment.
 //!
+//! # Masking
+//!
+//! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
+//! least [`MIN_MASKED_LEN`] bytes becomes `<secret:NAME>` (`key` or `group/key`), also when
+//! the task writes it in pieces; other bytes pass unchanged and a line reaches the terminal
+//! within [`FLUSH_AFTER`]. [`Launcher::masking`]`(false)`, `flyte run --no-masking` or
+//! [`NO_MASKING_ENV`] (for `BIN run`) turn it off. Only what the task writes to its stdout
+//! and stderr is masked: a file it writes, or a grandchild given another descriptor, is not.
+//!
 //! # `BIN list`
 //!
 //! `BIN list [--format json|proto]` describes the binary's tasks without running them and
@@ -70,6 +79,8 @@ pub(crate) mod entry;
 mod env;
 mod launcher;
 mod listing;
+mod mask;
+mod output;
 mod signals;
 mod validate;
 
@@ -77,6 +88,8 @@ pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use env::{INHERITED_ENV, is_inherited};
 pub use launcher::{Launcher, Prepared, Started};
 pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
+pub use mask::{MIN_MASKED_LEN, MaskStream, Masker, NO_MASKING_ENV};
+pub use output::FLUSH_AFTER;
 pub use signals::SignalForward;
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them

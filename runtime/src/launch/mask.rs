@@ -1,0 +1,301 @@
+//! [`Masker`]: replaces secret values in a byte stream with `<secret:NAME>`, as `op run` does.
+//!
+//! One leftmost-longest Aho-Corasick automaton covers every value, so a value that contains
+//! another is masked whole. [`MaskStream`] works on a stream read in pieces: it holds back
+//! only a tail that is the start of some value (at most the longest value minus one byte)
+//! and emits everything else at once.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use zeroize::Zeroizing;
+
+/// Values shorter than this are not masked: they would hit ordinary text too often.
+pub const MIN_MASKED_LEN: usize = 6;
+
+/// Set (non-empty, not `0`/`false`/`no`/`off`) to turn masking off for `BIN run` and
+/// `flyte run`.
+pub const NO_MASKING_ENV: &str = "FLYTE_NO_MASKING";
+
+/// Whether [`NO_MASKING_ENV`] turns masking off, read as clap's `FalseyValueParser` reads it.
+pub(crate) fn off_by_env() -> bool {
+    std::env::var(NO_MASKING_ENV).is_ok_and(|v| {
+        let v = v.trim().to_ascii_lowercase();
+        !matches!(v.as_str(), "" | "0" | "n" | "no" | "f" | "false" | "off")
+    })
+}
+
+/// The matcher for one task's secret values. Its `Debug` shows counts, never values.
+pub struct Masker {
+    automaton: AhoCorasick,
+    values: Vec<Zeroizing<Vec<u8>>>,
+    markers: Vec<Vec<u8>>,
+    /// Bytes some value starts with: only there can a held-back tail begin.
+    starts: [bool; 256],
+    max_len: usize,
+}
+
+impl Masker {
+    /// A masker for `(display name, value)` pairs; `None` when no value is long enough to
+    /// mask (then there is nothing to do).
+    pub fn new<'a, N: Into<String>>(
+        secrets: impl IntoIterator<Item = (N, &'a [u8])>,
+    ) -> Option<Masker> {
+        let mut values = Vec::new();
+        let mut markers = Vec::new();
+        for (name, value) in secrets {
+            let name = name.into();
+            if value.len() < MIN_MASKED_LEN {
+                tracing::debug!(secret = %name, "value shorter than {MIN_MASKED_LEN} bytes, not masked");
+                continue;
+            }
+            values.push(Zeroizing::new(value.to_vec()));
+            markers.push(format!("<secret:{name}>").into_bytes());
+        }
+        if values.is_empty() {
+            return None;
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(values.iter().map(|v| v.as_slice()))
+            .ok()?;
+        let mut starts = [false; 256];
+        for v in &values {
+            starts[usize::from(v[0])] = true;
+        }
+        let max_len = values.iter().map(|v| v.len()).max().unwrap_or(0);
+        Some(Masker {
+            automaton,
+            values,
+            markers,
+            starts,
+            max_len,
+        })
+    }
+
+    /// A stream over this masker, for one output stream.
+    pub fn stream(self: &Arc<Self>) -> MaskStream {
+        MaskStream {
+            masker: Arc::clone(self),
+            held: Zeroizing::new(Vec::new()),
+            joined: Zeroizing::new(Vec::new()),
+        }
+    }
+
+    /// Appends `buf` masked to `out`, except a tail that may be the start of a value (unless
+    /// `at_end`); returns where that tail begins.
+    fn mask_into(&self, buf: &[u8], out: &mut Vec<u8>, at_end: bool) -> usize {
+        let unfinished = |from: usize| (!at_end).then(|| self.unfinished_from(buf, from))?;
+        // Only a match this close to the end can lose to a longer or earlier value that
+        // the next read completes.
+        let near_end = buf.len().saturating_sub(self.max_len);
+        let mut pos = 0;
+        for m in self.automaton.find_iter(buf) {
+            if m.start() >= near_end
+                && let Some(h) = unfinished(pos).filter(|&h| h <= m.start())
+            {
+                out.extend_from_slice(&buf[pos..h]);
+                return h;
+            }
+            out.extend_from_slice(&buf[pos..m.start()]);
+            out.extend_from_slice(&self.markers[m.pattern().as_usize()]);
+            pos = m.end();
+        }
+        let end = unfinished(pos).unwrap_or(buf.len());
+        out.extend_from_slice(&buf[pos..end]);
+        end
+    }
+
+    /// The first position at or after `from` where the rest of `buf` is a proper prefix of
+    /// some value.
+    fn unfinished_from(&self, buf: &[u8], from: usize) -> Option<usize> {
+        let first = from.max(buf.len().saturating_sub(self.max_len - 1));
+        (first..buf.len()).find(|&p| {
+            let tail = &buf[p..];
+            self.starts[usize::from(tail[0])]
+                && self
+                    .values
+                    .iter()
+                    .any(|v| v.len() > tail.len() && v.starts_with(tail))
+        })
+    }
+}
+
+impl std::fmt::Debug for Masker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Masker")
+            .field("values", &self.values.len())
+            .field("max_len", &self.max_len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Masking state of one stream: the held-back tail between reads.
+pub struct MaskStream {
+    masker: Arc<Masker>,
+    held: Zeroizing<Vec<u8>>,
+    joined: Zeroizing<Vec<u8>>,
+}
+
+impl MaskStream {
+    /// Masks the next piece of the stream into `out`, holding back a tail that may be the
+    /// start of a value.
+    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        if self.held.is_empty() {
+            let keep = self.masker.mask_into(input, out, false);
+            self.held.extend_from_slice(&input[keep..]);
+            return;
+        }
+        self.joined.clear();
+        self.joined.extend_from_slice(&self.held);
+        self.joined.extend_from_slice(input);
+        let keep = self.masker.mask_into(&self.joined, out, false);
+        self.held.clear();
+        self.held.extend_from_slice(&self.joined[keep..]);
+    }
+
+    /// Bytes held back, waiting for the next read to tell whether they start a value.
+    pub fn held(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Emits the held-back tail (masked where it holds whole values): at the end of the
+    /// stream, or when no input came for a while.
+    pub fn flush(&mut self, out: &mut Vec<u8>) {
+        if !self.held.is_empty() {
+            self.masker.mask_into(&self.held, out, true);
+            self.held.clear();
+        }
+    }
+}
+
+impl std::fmt::Debug for MaskStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MaskStream")
+            .field("held", &self.held.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masker(values: &[(&str, &str)]) -> Arc<Masker> {
+        Arc::new(Masker::new(values.iter().map(|(n, v)| (*n, v.as_bytes()))).unwrap())
+    }
+
+    fn mask_in_pieces(m: &Arc<Masker>, pieces: &[&[u8]]) -> Vec<u8> {
+        let mut s = m.stream();
+        let mut out = Vec::new();
+        for p in pieces {
+            s.feed(p, &mut out);
+        }
+        s.flush(&mut out);
+        out
+    }
+
+    #[test]
+    fn every_split_point_gives_the_same_masked_text() {
+        let m = masker(&[
+            ("a", "secret-alpha"),
+            ("grp/b", "alpha-beta-42"),
+            ("c", "secret-alpha-long"),
+            ("d", "tokentoken"),
+            ("e", "abcabcabd"),
+        ]);
+        let text = b"x secret-alpha-beta-42 y secret-alpha-long! secret-alphsecret-alpha \
+            tokentokentokentoken abcabcabcabd abcabcab\xff\x00 end secret-alpha";
+        let expected = b"x <secret:a>-beta-42 y <secret:c>! secret-alph<secret:a> \
+            <secret:d><secret:d> abc<secret:e> abcabcab\xff\x00 end <secret:a>"
+            .to_vec();
+        assert_eq!(mask_in_pieces(&m, &[text]), expected);
+        for i in 0..=text.len() {
+            assert_eq!(
+                mask_in_pieces(&m, &[&text[..i], &text[i..]]),
+                expected,
+                "split at {i}"
+            );
+            for j in i..=text.len() {
+                let got = mask_in_pieces(&m, &[&text[..i], &text[i..j], &text[j..]]);
+                assert_eq!(got, expected, "split at {i} and {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn random_pieces_match_masking_the_whole_text_at_once() {
+        // Overlapping values over a two-letter alphabet: the worst case for holding back.
+        let named = [
+            ("p", "ababab"),
+            ("q", "abababba"),
+            ("r", "babbab"),
+            ("s", "bbbbbbb"),
+        ];
+        let m = masker(&named);
+        let markers: Vec<String> = named.iter().map(|(n, _)| format!("<secret:{n}>")).collect();
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..300 {
+            let text: Vec<u8> = (0..next(60)).map(|_| b"ab"[next(2)]).collect();
+            let expected = m.automaton.replace_all_bytes(&text, &markers);
+            let mut pieces = Vec::new();
+            let mut rest = text.as_slice();
+            while !rest.is_empty() {
+                let (piece, tail) = rest.split_at(1 + next(rest.len()));
+                pieces.push(piece);
+                rest = tail;
+            }
+            assert_eq!(mask_in_pieces(&m, &pieces), expected, "{pieces:?}");
+        }
+    }
+
+    #[test]
+    fn a_longer_value_spanning_a_read_wins_over_a_shorter_one_inside_it() {
+        // "cretXY" is complete in the first piece, but "secretXYZ" starts earlier.
+        let m = masker(&[("short", "cretXY"), ("long", "secretXYZ")]);
+        assert_eq!(
+            mask_in_pieces(&m, &[b"a secretXY", b"Z b"]),
+            b"a <secret:long> b"
+        );
+        assert_eq!(
+            mask_in_pieces(&m, &[b"a secretXY", b"W b"]),
+            b"a se<secret:short>W b"
+        );
+    }
+
+    #[test]
+    fn only_a_possible_value_start_is_held_back() {
+        let m = masker(&[("a", "secret-alpha")]);
+        let mut s = m.stream();
+        let mut out = Vec::new();
+        s.feed(b"line one\nand secr", &mut out);
+        assert_eq!(out, b"line one\nand ");
+        assert_eq!(s.held(), 4);
+        s.feed(b"ets\n", &mut out);
+        assert_eq!(out, b"line one\nand secrets\n");
+        assert_eq!(s.held(), 0);
+    }
+
+    #[test]
+    fn short_values_are_not_masked() {
+        assert!(Masker::new([("k", b"12345".as_slice())]).is_none());
+        let m = Arc::new(
+            Masker::new([("k", b"12345".as_slice()), ("long", b"123456".as_slice())]).unwrap(),
+        );
+        assert_eq!(
+            mask_in_pieces(&m, &[b"12345 123456"]),
+            b"12345 <secret:long>"
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_value() {
+        let m = masker(&[("a", "secret-alpha")]);
+        let shown = format!("{m:?} {:?}", m.stream());
+        assert!(!shown.contains("secret-alpha"), "{shown}");
+    }
+}
