@@ -113,13 +113,16 @@ impl SecretSource for ServiceSource {
         };
         match read_first(&session.client, secret) {
             Ok(value) => Ok(value.map(Found::Value)),
-            Err((_, e)) if e.code() == Some(Code::Unimplemented) => {
+            Err(failed) if failed.1.code() == Some(Code::Unimplemented) => {
                 if !place.ends_with(NO_VALUES) {
                     place.push_str(NO_VALUES);
                 }
                 Ok(None)
             }
-            Err((_, e)) => Err(failed(session.client.endpoint(), render(&session.fail(e)))),
+            Err(e) => Err(failed(
+                session.client.endpoint(),
+                render(&session.fail(e.1)),
+            )),
         }
     }
 

@@ -123,7 +123,7 @@ pub fn describe_places(endpoint: &str, places: &[Place]) -> String {
 pub fn read_first(
     client: &remote::Client,
     secret: &SecretDef<'_>,
-) -> Result<Option<SecretValue>, (Place, remote::Error)> {
+) -> Result<Option<SecretValue>, Box<(Place, remote::Error)>> {
     for place in places(client, secret) {
         match blocking::Client::new(place.client.clone()).read_value(&place.name) {
             Ok(value) => {
@@ -133,7 +133,7 @@ pub fn read_first(
                 return Ok(Some(value));
             }
             Err(remote::Error::NotFound { .. }) => continue,
-            Err(e) => return Err((place, e)),
+            Err(e) => return Err(Box::new((place, e))),
         }
     }
     Ok(None)
@@ -143,11 +143,14 @@ impl SecretSource for ServiceSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
         match read_first(&self.client, secret) {
             Ok(value) => Ok(value.map(Found::Value)),
-            Err((place, e)) => Err(Error::Source {
-                source_name: format!("secret service {}", self.client.endpoint()),
-                secret: format!("{} ({})", place.name, place.scope()),
-                message: e.to_string(),
-            }),
+            Err(failed) => {
+                let (place, e) = *failed;
+                Err(Error::Source {
+                    source_name: format!("secret service {}", self.client.endpoint()),
+                    secret: format!("{} ({})", place.name, place.scope()),
+                    message: e.to_string(),
+                })
+            }
         }
     }
 
