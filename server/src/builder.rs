@@ -130,6 +130,9 @@ impl ServerBuilder {
             return Ok(Some(t.clone()).filter(|t| !t.is_empty()));
         }
         if let Some(path) = &self.tokens_file {
+            if path.exists() {
+                crate::private::check(path, "tokens file")?;
+            }
             let text =
                 zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
                     StartError::Io {
@@ -138,7 +141,6 @@ impl ServerBuilder {
                         source,
                     }
                 })?);
-            warn_if_shared(path);
             return parsed(&text, path.display().to_string());
         }
         match (self.env)(TOKENS_ENV).map(zeroize::Zeroizing::new) {
@@ -157,7 +159,14 @@ impl ServerBuilder {
             Some(d) => d.clone(),
             None => dirs::data_dir().ok_or(StartError::NoDataDir)?.join("flyte"),
         };
-        create_private_dir(&data_dir)?;
+        crate::private::create_dir(&data_dir).map_err(|source| StartError::Io {
+            what: "cannot create the data directory",
+            path: data_dir.clone(),
+            source,
+        })?;
+        // Before any file in it is read or written: a directory another user owns or can
+        // write could hold a planted key or inject token.
+        crate::private::check(&data_dir, "data directory")?;
         let dir_lock = lock_data_dir(&data_dir)?;
         let key = load_or_create_key(&data_dir, &*self.env)?;
         let cipher = Cipher::new(&key.bytes);
@@ -165,6 +174,10 @@ impl ServerBuilder {
         let (auth, inject_token) = match tokens {
             Some(set) => (Auth::Tokens(set), None),
             None => {
+                crate::private::tighten(
+                    &data_dir.join(crate::auth::INJECT_TOKEN_FILE),
+                    "inject token file",
+                )?;
                 let token =
                     load_or_create_inject_token(&data_dir).map_err(|source| StartError::Io {
                         what: "cannot create or read the inject token",
@@ -191,18 +204,6 @@ impl ServerBuilder {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StartError> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir).map_err(|source| StartError::Io {
-        what: "cannot create the data directory",
-        path: dir.to_owned(),
-        source,
-    })
-}
-
 /// Name of the lock file in the data directory.
 pub const LOCK_FILE: &str = "lock";
 
@@ -210,15 +211,17 @@ pub const LOCK_FILE: &str = "lock";
 /// directory keeps the metadata index exact. The OS releases it if the process dies.
 fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
     let path = dir.join(LOCK_FILE);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let file = opts.open(&path).map_err(|source| StartError::Io {
-        what: "cannot open the lock file",
-        path: path.clone(),
-        source,
-    })?;
+    crate::private::tighten(&path, "lock file")?;
+    let file = crate::private::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StartError::Io {
+            what: "cannot open the lock file",
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(dir.to_owned())),
@@ -228,20 +231,6 @@ fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
             source,
         }),
     }
-}
-
-fn warn_if_shared(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path)
-            && m.permissions().mode() & 0o077 != 0
-        {
-            tracing::warn!(path = %path.display(), "the tokens file is readable by other users; chmod 600 it");
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// A prepared server: call [`Server::start`] (async) or [`Server::start_background`].

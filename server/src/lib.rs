@@ -25,6 +25,7 @@ mod builder;
 mod crypto;
 mod error;
 mod http;
+mod private;
 mod running;
 mod scope;
 mod service;
@@ -37,6 +38,7 @@ pub use builder::{
 };
 pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
 pub use error::StartError;
+pub use private::UnsafeFile;
 pub use running::{BackgroundServer, RunningServer, SHUTDOWN_GRACE};
 pub use service::validate::{MAX_NAME_LEN, NAME_RULE};
 pub use service::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE};
