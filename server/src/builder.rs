@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::app::{App, Limits};
 use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
@@ -18,6 +19,18 @@ pub const DEFAULT_LISTEN: SocketAddr =
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
 /// Default smallest response that is gzipped when the client accepts gzip.
 pub const DEFAULT_COMPRESS_MIN: usize = 1024;
+/// Default bytes that all in-flight request bodies may hold together: 16 MiB. Past it,
+/// requests get `resource_exhausted` until others finish.
+pub const DEFAULT_BODY_BUDGET: usize = 16 << 20;
+/// Default time for a request body to arrive completely: 10 s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for HTTP/1 request headers to arrive: 10 s. hyper starts this timer as soon
+/// as it waits for a request, so it also closes idle HTTP/1 connections.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a connection may stay open with no request in flight: 20 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default most connections served at once: 256 (lowered to fit the open-files limit).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// Variable holding tokens inline (same format as the tokens file, `;` or newlines between
 /// entries), used when neither `tokens` nor `tokens_file` is set.
 pub const TOKENS_ENV: &str = "FLYTE_SERVER_TOKENS";
@@ -58,6 +71,11 @@ impl Default for ServerBuilder {
             limits: Limits {
                 max_body: DEFAULT_MAX_BODY,
                 compress_min: DEFAULT_COMPRESS_MIN,
+                body_budget: DEFAULT_BODY_BUDGET,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                header_timeout: DEFAULT_HEADER_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
             },
         }
     }
@@ -106,6 +124,41 @@ impl ServerBuilder {
     /// Smallest response body gzipped for clients that accept gzip (default 1024).
     pub fn compress_min_bytes(mut self, min: usize) -> Self {
         self.limits.compress_min = min;
+        self
+    }
+
+    /// Bytes all in-flight request bodies may hold together (default
+    /// [`DEFAULT_BODY_BUDGET`]); raised to the body limit if lower.
+    pub fn body_budget_bytes(mut self, bytes: usize) -> Self {
+        self.limits.body_budget = bytes;
+        self
+    }
+
+    /// Time for a request body to arrive completely (default [`DEFAULT_BODY_TIMEOUT`]);
+    /// later: `deadline_exceeded` and the connection is closed.
+    pub fn body_timeout(mut self, limit: Duration) -> Self {
+        self.limits.body_timeout = limit;
+        self
+    }
+
+    /// Time for HTTP/1 request headers to arrive, also while idle between requests (default
+    /// [`DEFAULT_HEADER_TIMEOUT`]); later the connection is closed.
+    pub fn header_timeout(mut self, limit: Duration) -> Self {
+        self.limits.header_timeout = limit;
+        self
+    }
+
+    /// Time a connection (HTTP/1 or HTTP/2) may stay open with no request in flight
+    /// (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, limit: Duration) -> Self {
+        self.limits.idle_timeout = limit;
+        self
+    }
+
+    /// Most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`]); further
+    /// connections wait in the kernel's listen backlog until one closes.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n.max(1);
         self
     }
 
@@ -188,11 +241,15 @@ impl ServerBuilder {
                 (Auth::Open { inject_digest }, Some(token))
             }
         };
+        let mut limits = self.limits;
+        limits.body_budget = limits.body_budget.max(limits.max_body);
+        limits.max_connections = crate::conn::fit_open_files_limit(limits.max_connections);
         let app = App {
             store: Arc::new(store),
             cipher,
             auth,
-            limits: self.limits,
+            limits,
+            body_budget: Arc::new(tokio::sync::Semaphore::new(limits.body_budget)),
             _dir_lock: dir_lock,
         };
         Ok(Server {

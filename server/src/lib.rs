@@ -22,6 +22,7 @@
 mod app;
 pub mod auth;
 mod builder;
+mod conn;
 mod crypto;
 mod error;
 mod http;
@@ -33,8 +34,9 @@ mod store;
 
 pub use auth::{INJECT_TOKEN_FILE, InjectToken, Right, TokenSet, TokensError, read_inject_token};
 pub use builder::{
-    DEFAULT_COMPRESS_MIN, DEFAULT_LISTEN, DEFAULT_MAX_BODY, LOCK_FILE, Server, ServerBuilder,
-    TOKENS_ENV,
+    DEFAULT_BODY_BUDGET, DEFAULT_BODY_TIMEOUT, DEFAULT_COMPRESS_MIN, DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_LISTEN, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS, LOCK_FILE,
+    Server, ServerBuilder, TOKENS_ENV,
 };
 pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
 pub use error::StartError;
