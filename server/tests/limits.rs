@@ -126,7 +126,7 @@ async fn request_bodies_share_a_byte_budget() {
     let c = Client::new(addr).json();
     let body = format!(
         r#"{{"organization":"127","project":"{}"}}"#,
-        "p".repeat(5000)
+        "p".repeat(40_000)
     );
     let (status, _, text) = c
         .raw(

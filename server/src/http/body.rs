@@ -83,7 +83,11 @@ pub(super) async fn read(
     Ok(out)
 }
 
-/// A request buffer whose capacity is paid for from the shared budget, zeroed when dropped
+/// Bytes of each buffer not charged to the budget, so that small requests are served while
+/// large uploads hold it all; bounded by the connection cap (256 x 16 KiB = 4 MiB).
+const UNCHARGED: usize = 16 << 10;
+
+/// A request buffer whose capacity beyond [`UNCHARGED`] is paid for from the shared budget, zeroed when dropped
 /// (also the old copies when it grows: `Vec` would free them as they are).
 pub(super) struct Held {
     data: Zeroizing<Vec<u8>>,
@@ -111,7 +115,9 @@ impl Held {
         }
         if need > self.data.capacity() {
             let cap = need.max(self.data.capacity() * 2).max(4096).min(self.limit);
-            let more = u32::try_from(cap - self.data.capacity()).unwrap_or(u32::MAX);
+            let charged = |c: usize| c.saturating_sub(UNCHARGED);
+            let more = charged(cap) - charged(self.data.capacity());
+            let more = u32::try_from(more).unwrap_or(u32::MAX);
             let permit = Arc::clone(&self.budget)
                 .try_acquire_many_owned(more)
                 .map_err(|_| {
@@ -198,9 +204,22 @@ mod tests {
     #[tokio::test]
     async fn the_shared_budget_caps_bytes_held() {
         let budget = Arc::new(Semaphore::new(100_000));
+        let small = read(
+            &HeaderMap::new(),
+            Body::from(vec![1u8; 9_000]),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            budget.available_permits(),
+            100_000,
+            "small bodies are not charged"
+        );
         let first = read(
             &HeaderMap::new(),
-            Body::from(vec![1u8; 60_000]),
+            Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
         )
@@ -208,7 +227,7 @@ mod tests {
         .unwrap();
         let err = read(
             &HeaderMap::new(),
-            Body::from(vec![1u8; 60_000]),
+            Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
         )
@@ -216,10 +235,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, Code::ResourceExhausted);
         assert!(err.message.contains("retry later"), "{}", err.message);
-        drop(first);
+        drop((first, small));
         read(
             &HeaderMap::new(),
-            Body::from(vec![1u8; 60_000]),
+            Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
         )
