@@ -631,6 +631,7 @@ fn check_with_the_service_down_or_refusing() {
         "writer-token-0123456789abcdef */*/* read,write\ninject-token-0123456789abcdef */*/* inject\n",
     )
     .unwrap();
+    std::fs::set_permissions(&tokens, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let secured = Serve::start_with(&["--tokens", tokens.to_str().unwrap()]);
     flyte(&home, &secured)
         .env("FLYTE_API_KEY", "writer-token-0123456789abcdef")
