@@ -143,7 +143,10 @@ fn embedded_service(
 
 #[flyte::main]
 fn main() -> ExitCode {
-    let data_dir = tempfile::tempdir().expect("a temporary directory");
+    let data_dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .expect("a temporary directory");
     let (server, launcher) = match embedded_service(data_dir.path()) {
         Ok(pair) => pair,
         Err(e) => {

@@ -125,6 +125,7 @@ fn inject_token_from_env_data_dir_and_from_an_api_key() {
     // A service with bearer tokens: the API key needs the inject right.
     let tokens = home.path().join("tokens");
     std::fs::write(&tokens, "writer-token-0123456789abcdef */*/* read,write\ninject-token-0123456789abcdef */*/* inject\n").unwrap();
+    std::fs::set_permissions(&tokens, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let secured = Serve::start_with(&["--tokens", tokens.to_str().unwrap()]);
     flyte(&home, &secured)
         .env("FLYTE_API_KEY", "writer-token-0123456789abcdef")
@@ -673,6 +674,7 @@ fn check_with_the_service_down_or_refusing() {
         "writer-token-0123456789abcdef */*/* read,write\ninject-token-0123456789abcdef */*/* inject\n",
     )
     .unwrap();
+    std::fs::set_permissions(&tokens, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let secured = Serve::start_with(&["--tokens", tokens.to_str().unwrap()]);
     flyte(&home, &secured)
         .env("FLYTE_API_KEY", "writer-token-0123456789abcdef")

@@ -392,6 +392,7 @@ fn tokens_mode_needs_a_key_and_says_how_to_log_in() {
     let home = Home::new();
     let tokens = home.path().join("tokens.txt");
     std::fs::write(&tokens, "cli-test-token-0123456789abcdef */*/* all\n").unwrap();
+    std::fs::set_permissions(&tokens, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let serve = Serve::start_with(&["--tokens", tokens.to_str().unwrap()]);
     let out = flyte(&home, &serve)
         .args(["get", "secret"])

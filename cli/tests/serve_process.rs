@@ -144,7 +144,10 @@ fn get_status(http: &reqwest::blocking::Client, url: &str, name: &str) -> u16 {
 
 #[test]
 fn readiness_line_and_graceful_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let mut s = spawn(dir.path(), &["--listen", "127.0.0.1:0"], &[]);
     assert!(
         s.ready
@@ -163,7 +166,10 @@ fn readiness_line_and_graceful_sigterm() {
 
 #[test]
 fn kill_9_loses_no_acknowledged_create() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let mut s = spawn(dir.path(), &["--listen", "127.0.0.1:0"], &[]);
     let url = s.url.clone();
     let (acked_tx, acked_rx) = mpsc::channel::<String>();
@@ -224,7 +230,10 @@ fn kill_9_loses_no_acknowledged_create() {
 
 #[test]
 fn non_loopback_without_tokens_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let out = flyte_serve(dir.path(), &["--listen", "0.0.0.0:0"], &[])
         .output()
         .unwrap();
@@ -244,9 +253,13 @@ fn non_loopback_without_tokens_is_refused() {
 
 #[test]
 fn tokens_file_enables_auth_and_a_wildcard_address() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let tokens = dir.path().join("tokens.txt");
     std::fs::write(&tokens, "cli-test-token-0123456789 127/*/* read,write\n").unwrap();
+    std::fs::set_permissions(&tokens, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let data = dir.path().join("data");
     let mut s = spawn(
         &data,
@@ -296,7 +309,10 @@ fn tokens_file_enables_auth_and_a_wildcard_address() {
 
 #[test]
 fn secret_values_never_reach_the_output_even_at_trace_level() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let mut s = spawn(
         dir.path(),
         &["--listen", "127.0.0.1:0"],

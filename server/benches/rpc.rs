@@ -142,7 +142,10 @@ fn ms(d: Duration) -> String {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 5 } else { 1 };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let server = flyte_server::Server::builder()
         .data_dir(dir.path())
         .listen("127.0.0.1:0".parse().unwrap())

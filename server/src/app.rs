@@ -1,18 +1,29 @@
 //! Shared state of the request handlers.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::auth::Auth;
 use crate::crypto::Cipher;
 use crate::store::Store;
 
-/// Size limits.
+/// Size, time and connection limits (defaults and meaning in [`crate::builder`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     /// Largest request body, compressed and decompressed.
     pub(crate) max_body: usize,
     /// Smallest response worth gzipping.
     pub(crate) compress_min: usize,
+    /// Bytes all in-flight request bodies may hold together.
+    pub(crate) body_budget: usize,
+    /// Time for a request body to arrive completely, from the end of its headers.
+    pub(crate) body_timeout: Duration,
+    /// Time for a request's headers to arrive (HTTP/1).
+    pub(crate) header_timeout: Duration,
+    /// Time a connection may stay open with no request in flight.
+    pub(crate) idle_timeout: Duration,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub(crate) max_connections: usize,
 }
 
 /// Called with each SelectCluster request (tests count and inspect them).
@@ -43,6 +54,8 @@ pub(crate) struct App {
     pub(crate) auth: Auth,
     pub(crate) limits: Limits,
     pub(crate) routing: Routing,
+    /// [`Limits::body_budget`] as permits of one byte each.
+    pub(crate) body_budget: Arc<tokio::sync::Semaphore>,
     /// The data directory lock, released when the last handler is gone.
     pub(crate) _dir_lock: std::fs::File,
 }

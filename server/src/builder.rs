@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
@@ -18,6 +19,18 @@ pub const DEFAULT_LISTEN: SocketAddr =
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
 /// Default smallest response that is gzipped when the client accepts gzip.
 pub const DEFAULT_COMPRESS_MIN: usize = 1024;
+/// Default bytes that all in-flight request bodies may hold together: 16 MiB. Past it,
+/// requests get `resource_exhausted` until others finish.
+pub const DEFAULT_BODY_BUDGET: usize = 16 << 20;
+/// Default time for a request body to arrive completely: 10 s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for HTTP/1 request headers to arrive: 10 s. hyper starts this timer as soon
+/// as it waits for a request, so it also closes idle HTTP/1 connections.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a connection may stay open with no request in flight: 20 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default most connections served at once: 256 (lowered to fit the open-files limit).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// Variable holding tokens inline (same format as the tokens file, `;` or newlines between
 /// entries), used when neither `tokens` nor `tokens_file` is set.
 pub const TOKENS_ENV: &str = "FLYTE_SERVER_TOKENS";
@@ -62,6 +75,11 @@ impl Default for ServerBuilder {
             limits: Limits {
                 max_body: DEFAULT_MAX_BODY,
                 compress_min: DEFAULT_COMPRESS_MIN,
+                body_budget: DEFAULT_BODY_BUDGET,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                header_timeout: DEFAULT_HEADER_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
             },
             routing: Routing::default(),
         }
@@ -135,6 +153,41 @@ impl ServerBuilder {
         self
     }
 
+    /// Bytes all in-flight request bodies may hold together (default
+    /// [`DEFAULT_BODY_BUDGET`]); raised to the body limit if lower.
+    pub fn body_budget_bytes(mut self, bytes: usize) -> Self {
+        self.limits.body_budget = bytes;
+        self
+    }
+
+    /// Time for a request body to arrive completely (default [`DEFAULT_BODY_TIMEOUT`]);
+    /// later: `deadline_exceeded` and the connection is closed.
+    pub fn body_timeout(mut self, limit: Duration) -> Self {
+        self.limits.body_timeout = limit;
+        self
+    }
+
+    /// Time for HTTP/1 request headers to arrive, also while idle between requests (default
+    /// [`DEFAULT_HEADER_TIMEOUT`]); later the connection is closed.
+    pub fn header_timeout(mut self, limit: Duration) -> Self {
+        self.limits.header_timeout = limit;
+        self
+    }
+
+    /// Time a connection (HTTP/1 or HTTP/2) may stay open with no request in flight
+    /// (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, limit: Duration) -> Self {
+        self.limits.idle_timeout = limit;
+        self
+    }
+
+    /// Most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`]); further
+    /// connections wait in the kernel's listen backlog until one closes.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n.max(1);
+        self
+    }
+
     fn resolve_tokens(&self) -> Result<Option<TokenSet>, StartError> {
         let parsed = |text: &str, origin: String| {
             let set = TokenSet::parse(text).map_err(|source| StartError::Tokens {
@@ -156,6 +209,9 @@ impl ServerBuilder {
             return Ok(Some(t.clone()).filter(|t| !t.is_empty()));
         }
         if let Some(path) = &self.tokens_file {
+            if path.exists() {
+                crate::private::check(path, "tokens file")?;
+            }
             let text =
                 zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
                     StartError::Io {
@@ -164,7 +220,6 @@ impl ServerBuilder {
                         source,
                     }
                 })?);
-            warn_if_shared(path);
             return parsed(&text, path.display().to_string());
         }
         match (self.env)(TOKENS_ENV).map(zeroize::Zeroizing::new) {
@@ -183,7 +238,14 @@ impl ServerBuilder {
             Some(d) => d.clone(),
             None => dirs::data_dir().ok_or(StartError::NoDataDir)?.join("flyte"),
         };
-        create_private_dir(&data_dir)?;
+        crate::private::create_dir(&data_dir).map_err(|source| StartError::Io {
+            what: "cannot create the data directory",
+            path: data_dir.clone(),
+            source,
+        })?;
+        // Before any file in it is read or written: a directory another user owns or can
+        // write could hold a planted key or inject token.
+        crate::private::check(&data_dir, "data directory")?;
         let dir_lock = lock_data_dir(&data_dir)?;
         let key = load_or_create_key(&data_dir, &*self.env)?;
         let cipher = Cipher::new(&key.bytes);
@@ -191,6 +253,10 @@ impl ServerBuilder {
         let (auth, inject_token) = match tokens {
             Some(set) => (Auth::Tokens(set), None),
             None => {
+                crate::private::tighten(
+                    &data_dir.join(crate::auth::INJECT_TOKEN_FILE),
+                    "inject token file",
+                )?;
                 let token =
                     load_or_create_inject_token(&data_dir).map_err(|source| StartError::Io {
                         what: "cannot create or read the inject token",
@@ -201,11 +267,15 @@ impl ServerBuilder {
                 (Auth::Open { inject_digest }, Some(token))
             }
         };
+        let mut limits = self.limits;
+        limits.body_budget = limits.body_budget.max(limits.max_body);
+        limits.max_connections = crate::conn::fit_open_files_limit(limits.max_connections);
         let app = App {
             store: Arc::new(store),
             cipher,
             auth,
-            limits: self.limits,
+            limits,
+            body_budget: Arc::new(tokio::sync::Semaphore::new(limits.body_budget)),
             routing: self.routing,
             _dir_lock: dir_lock,
         };
@@ -218,18 +288,6 @@ impl ServerBuilder {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StartError> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir).map_err(|source| StartError::Io {
-        what: "cannot create the data directory",
-        path: dir.to_owned(),
-        source,
-    })
-}
-
 /// Name of the lock file in the data directory.
 pub const LOCK_FILE: &str = "lock";
 
@@ -237,15 +295,17 @@ pub const LOCK_FILE: &str = "lock";
 /// directory keeps the metadata index exact. The OS releases it if the process dies.
 fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
     let path = dir.join(LOCK_FILE);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let file = opts.open(&path).map_err(|source| StartError::Io {
-        what: "cannot open the lock file",
-        path: path.clone(),
-        source,
-    })?;
+    crate::private::tighten(&path, "lock file")?;
+    let file = crate::private::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StartError::Io {
+            what: "cannot open the lock file",
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(dir.to_owned())),
@@ -255,20 +315,6 @@ fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
             source,
         }),
     }
-}
-
-fn warn_if_shared(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path)
-            && m.permissions().mode() & 0o077 != 0
-        {
-            tracing::warn!(path = %path.display(), "the tokens file is readable by other users; chmod 600 it");
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// A prepared server: call [`Server::start`] (async) or [`Server::start_background`].

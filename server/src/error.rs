@@ -36,6 +36,9 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// A data directory, key, tokens or database file that other users own or can access.
+    #[error(transparent)]
+    Unsafe(#[from] crate::private::UnsafeFile),
     /// Another server holds the data directory.
     #[error(
         "the data directory {} is in use by another flyte serve; stop it or pick another --data-dir",

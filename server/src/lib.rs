@@ -22,9 +22,11 @@
 mod app;
 pub mod auth;
 mod builder;
+mod conn;
 mod crypto;
 mod error;
 mod http;
+mod private;
 mod running;
 mod scope;
 mod service;
@@ -32,11 +34,13 @@ mod store;
 
 pub use auth::{INJECT_TOKEN_FILE, InjectToken, Right, TokenSet, TokensError, read_inject_token};
 pub use builder::{
-    DEFAULT_COMPRESS_MIN, DEFAULT_LISTEN, DEFAULT_MAX_BODY, LOCK_FILE, ROUTED_CLUSTER, Server,
-    ServerBuilder, TOKENS_ENV,
+    DEFAULT_BODY_BUDGET, DEFAULT_BODY_TIMEOUT, DEFAULT_COMPRESS_MIN, DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_LISTEN, DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS, LOCK_FILE,
+    ROUTED_CLUSTER, Server, ServerBuilder, TOKENS_ENV,
 };
 pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
 pub use error::StartError;
+pub use private::UnsafeFile;
 pub use running::{BackgroundServer, RunningServer, SHUTDOWN_GRACE};
 pub use service::validate::{MAX_NAME_LEN, NAME_RULE};
 pub use service::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE};

@@ -1,15 +1,13 @@
 //! Running servers: in the caller's runtime ([`RunningServer`]) or on a thread with its own
 //! runtime ([`BackgroundServer`]).
 
-use std::future::IntoFuture;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::Server;
@@ -26,7 +24,7 @@ pub struct RunningServer {
     data_dir: PathBuf,
     token_count: Option<usize>,
     inject_token: Option<InjectToken>,
-    stop: Option<oneshot::Sender<()>>,
+    stop: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
 
@@ -43,18 +41,11 @@ impl Server {
             Auth::Tokens(set) => Some(set.len()),
             Auth::Open { .. } => None,
         };
+        let limits = self.app.limits;
+        let open = matches!(self.app.auth, Auth::Open { .. });
         let router = crate::http::router(self.app);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let listener = listener.tap_io(|tcp| {
-            // Unary RPCs are small request/response pairs: Nagle's delay only adds latency.
-            let _ = tcp.set_nodelay(true);
-        });
-        let serve = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .into_future();
-        let task = tokio::spawn(serve);
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(crate::conn::serve(listener, router, limits, open, stopped));
         tracing::info!(%addr, data_dir = %self.data_dir.display(), "flyte secret service started");
         Ok(RunningServer {
             addr,
@@ -175,7 +166,7 @@ impl RunningServer {
     /// [`SHUTDOWN_GRACE`]), then returns.
     pub async fn shutdown(mut self) -> io::Result<()> {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
         let Some(mut task) = self.task.take() else {
             return Ok(());
@@ -195,7 +186,7 @@ impl RunningServer {
 impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
     }
 }

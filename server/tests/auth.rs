@@ -46,7 +46,7 @@ async fn every_rpc(c: &Client, name: &str) -> Vec<(&'static str, Option<Code>)> 
 
 #[tokio::test]
 async fn every_rpc_needs_a_valid_token() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .tokens(tokens())
         .build()
@@ -101,7 +101,7 @@ async fn every_rpc_needs_a_valid_token() {
 
 #[tokio::test]
 async fn rights_and_scopes_give_permission_denied() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .tokens(tokens())
         .build()
@@ -169,7 +169,7 @@ async fn rights_and_scopes_give_permission_denied() {
 
 #[tokio::test]
 async fn non_loopback_needs_tokens() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8090"] {
         let err = Server::builder()
             .data_dir(dir.path())
@@ -213,9 +213,9 @@ async fn non_loopback_needs_tokens() {
 
 #[tokio::test]
 async fn malformed_tokens_refuse_to_start() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let file = dir.path().join("tokens");
-    std::fs::write(&file, "secret-token-123456789 127/*/* read,admin\n").unwrap();
+    write_private(&file, "secret-token-123456789 127/*/* read,admin\n");
     let err = builder(dir.path()).tokens_file(&file).build().unwrap_err();
     let text = format!("{err}: {}", std::error::Error::source(&err).unwrap());
     assert!(
@@ -223,7 +223,7 @@ async fn malformed_tokens_refuse_to_start() {
         "{text}"
     );
     assert!(!text.contains("secret-token-123456789"));
-    std::fs::write(&file, "# nothing\n").unwrap();
+    write_private(&file, "# nothing\n");
     let err = builder(dir.path()).tokens_file(&file).build().unwrap_err();
     assert!(
         std::error::Error::source(&err)
@@ -235,7 +235,7 @@ async fn malformed_tokens_refuse_to_start() {
 
 #[tokio::test]
 async fn inject_extension_reads_values_only_with_the_inject_right() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .tokens(tokens())
         .build()
@@ -310,7 +310,7 @@ async fn inject_extension_reads_values_only_with_the_inject_right() {
 
 #[tokio::test]
 async fn open_mode_protects_inject_with_the_data_dir_token() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     assert!(server.ready_line().contains("(loopback only, no auth)"));
     let open = Client::new(server.addr());

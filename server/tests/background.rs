@@ -23,7 +23,10 @@ fn blocking_get(url: &str, name: &str) -> reqwest::StatusCode {
 
 #[test]
 fn background_server_serves_sync_callers_and_stops() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let server = Server::builder()
         .data_dir(dir.path())
         .listen("127.0.0.1:0".parse().unwrap())
@@ -73,7 +76,10 @@ fn background_server_serves_sync_callers_and_stops() {
 
 #[test]
 fn background_start_errors_are_returned() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let err = Server::builder()
         .data_dir(dir.path())

@@ -50,7 +50,7 @@ async fn exercise_every_rpc(c: &Client, prefix: &str) {
 
 #[tokio::test]
 async fn proto_and_json_codecs_serve_every_rpc() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     exercise_every_rpc(&Client::new(server.addr()), "proto").await;
     exercise_every_rpc(&Client::new(server.addr()).json(), "json").await;
@@ -64,7 +64,7 @@ async fn proto_and_json_codecs_serve_every_rpc() {
 
 #[tokio::test]
 async fn json_accepts_snake_case_and_enum_numbers_and_answers_camel_case() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let body = json!({"id": {"name": "snake", "organization": ORG},
@@ -111,7 +111,7 @@ async fn json_accepts_snake_case_and_enum_numbers_and_answers_camel_case() {
 
 #[tokio::test]
 async fn gzip_requests_and_responses() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .compress_min_bytes(0)
         .build()
@@ -147,7 +147,7 @@ async fn gzip_requests_and_responses() {
 
 #[tokio::test]
 async fn small_responses_are_not_gzipped_by_default_but_large_ones_are() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let mut c = Client::new(server.addr());
     c.accept_gzip = true;
@@ -197,7 +197,7 @@ async fn small_responses_are_not_gzipped_by_default_but_large_ones_are() {
 
 #[tokio::test]
 async fn http2_cleartext_with_prior_knowledge() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let mut c = Client::new(server.addr());
     c.http = reqwest::Client::builder()
@@ -229,7 +229,7 @@ async fn http2_cleartext_with_prior_knowledge() {
 
 #[tokio::test]
 async fn protocol_header_checks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let body = GetSecretRequest {

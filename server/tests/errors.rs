@@ -21,7 +21,7 @@ fn assert_fails(r: Result<impl std::fmt::Debug, Failure>, code: Code, status: u1
 
 #[tokio::test]
 async fn not_found_and_already_exists() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     assert_fails(
@@ -57,7 +57,7 @@ async fn not_found_and_already_exists() {
 
 #[tokio::test]
 async fn invalid_arguments_name_the_input_and_rule() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     for c in [
         Client::new(server.addr()),
@@ -152,7 +152,7 @@ async fn invalid_arguments_name_the_input_and_rule() {
 
 #[tokio::test]
 async fn malformed_bodies_are_invalid_arguments_without_echoing_values() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let (status, _, body) = c
@@ -203,7 +203,7 @@ async fn malformed_bodies_are_invalid_arguments_without_echoing_values() {
 
 #[tokio::test]
 async fn resource_exhausted_for_large_bodies_and_gzip_bombs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .max_body_bytes(64 * 1024)
         .build()
@@ -255,7 +255,7 @@ async fn resource_exhausted_for_large_bodies_and_gzip_bombs() {
 
 #[tokio::test]
 async fn unimplemented_for_unknown_methods_and_encodings() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     for path in [
@@ -284,7 +284,7 @@ async fn unimplemented_for_unknown_methods_and_encodings() {
 
 #[tokio::test]
 async fn deadline_exceeded_when_connect_timeout_passes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     // A body that arrives slower than the 50 ms deadline.

@@ -8,7 +8,7 @@ use common::*;
 
 #[tokio::test]
 async fn pages_follow_tokens_to_an_empty_token() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let mut want = Vec::new();
@@ -52,7 +52,7 @@ async fn pages_follow_tokens_to_an_empty_token() {
 
 #[tokio::test]
 async fn empty_last_page_when_the_rest_was_deleted_meanwhile() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     for i in 0..6 {
@@ -74,7 +74,7 @@ async fn empty_last_page_when_the_rest_was_deleted_meanwhile() {
 
 #[tokio::test]
 async fn the_page_size_is_capped() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     // Insert directly through many concurrent creates; the cap is MAX_PAGE_SIZE.
@@ -102,7 +102,7 @@ async fn the_page_size_is_capped() {
 
 #[tokio::test]
 async fn tokens_are_bound_to_their_scope() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     for i in 0..3 {
@@ -124,7 +124,7 @@ async fn tokens_are_bound_to_their_scope() {
 /// for the whole listing must appear exactly once; deleted ones at most once.
 #[tokio::test]
 async fn concurrent_inserts_and_deletes_never_skip_or_repeat_stable_items() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let mut stable = BTreeSet::new();

@@ -20,7 +20,7 @@ async fn inject_client(server: &flyte_server::RunningServer) -> Client {
 
 #[tokio::test]
 async fn secrets_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     c.create_str(pid("a"), "alpha").await.unwrap();
@@ -68,7 +68,7 @@ async fn secrets_survive_a_restart() {
 
 #[tokio::test]
 async fn no_plaintext_value_in_any_file_of_the_data_dir() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let values: Vec<Vec<u8>> = vec![
@@ -142,7 +142,7 @@ async fn no_plaintext_value_in_any_file_of_the_data_dir() {
 
 #[tokio::test]
 async fn the_key_must_match_the_database() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = builder(dir.path())
         .env(env_key(1))
         .build()
@@ -189,7 +189,7 @@ async fn the_key_must_match_the_database() {
 
 #[tokio::test]
 async fn swapped_or_corrupted_ciphertexts_are_detected() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     c.create_str(pid("one"), "value-one").await.unwrap();
@@ -221,7 +221,7 @@ async fn swapped_or_corrupted_ciphertexts_are_detected() {
 
 #[tokio::test]
 async fn one_server_per_data_dir() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let first = start(dir.path()).await;
     let err = builder(dir.path()).build().unwrap_err();
     assert!(matches!(err, StartError::DataDirInUse(_)), "{err}");

@@ -17,8 +17,8 @@ async fn python_sdk_creates_gets_lists_and_deletes() {
         println!("skipped: FLYTE_TEST_PYTHON is not set");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
+    let home = private_tempdir();
     let server = start(dir.path()).await;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/python/secrets_interop.py");
     let str_value = "py-string-value-\u{e9}-4d1f";

@@ -8,7 +8,7 @@ use flyte_idl::*;
 
 #[tokio::test]
 async fn scopes_are_isolated() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     let scopes = [
@@ -56,7 +56,7 @@ async fn scopes_are_isolated() {
 
 #[tokio::test]
 async fn the_organization_is_whatever_the_client_sends() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     let c = Client::new(server.addr());
     for org in ["127", "localhost", "my-org", ""] {
@@ -74,7 +74,7 @@ async fn the_organization_is_whatever_the_client_sends() {
 
 #[tokio::test]
 async fn image_pull_secrets_are_organization_wide_only() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let server = start(dir.path()).await;
     for c in [
         Client::new(server.addr()),

@@ -87,7 +87,10 @@ impl Serve {
 
     /// With extra `flyte serve` arguments (e.g. `--tokens FILE`).
     pub fn start_with(extra: &[&str]) -> Serve {
-        let data_dir = tempfile::tempdir().unwrap();
+        let data_dir = tempfile::Builder::new()
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempdir()
+            .unwrap();
         let mut child = Command::new(flyte_exe())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -1,7 +1,11 @@
 //! Who is calling: bearer tokens, or the open loopback mode.
 
 mod inject_token;
+mod local;
+mod peer;
 mod tokens;
+
+pub(crate) use peer::{Peer, identify as identify_peer};
 
 pub(crate) use inject_token::load_or_create_inject_token;
 pub use inject_token::{INJECT_TOKEN_FILE, InjectToken, read_inject_token};
@@ -10,6 +14,7 @@ pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
@@ -31,20 +36,28 @@ pub(crate) enum Auth {
 /// The authenticated caller of one request.
 #[derive(Debug, Clone)]
 pub(crate) enum Caller {
-    /// Open mode; `inject` says whether the inject token was presented.
-    Local { inject: bool },
+    /// Open mode; `inject` says whether the inject token was presented, `write` whether the
+    /// Flyte API's writes are allowed (see [`local::standing`]).
+    Local { inject: bool, write: bool },
     /// A configured token.
     Token(Arc<Grant>),
 }
 
 impl Auth {
-    /// Reads `authorization` (or `flyte-authorization`) and resolves the caller.
-    pub(crate) fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, RpcError> {
-        let token = bearer(headers)?;
+    /// Reads `authorization` (or `flyte-authorization`) and resolves the caller. In open
+    /// mode also applies the loopback rules: `Host` and `Origin`, and the connection's peer.
+    pub(crate) fn authenticate(&self, parts: &Parts) -> Result<Caller, RpcError> {
+        let token = bearer(&parts.headers)?;
         match self {
-            Auth::Open { inject_digest } => Ok(Caller::Local {
-                inject: token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest))),
-            }),
+            Auth::Open { inject_digest } => {
+                local::check_addressed_to_loopback(parts)?;
+                let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
+                let standing = local::standing(parts.extensions.get::<Peer>().copied(), inject)?;
+                Ok(Caller::Local {
+                    inject,
+                    write: standing == local::Standing::Owner,
+                })
+            }
             Auth::Tokens(set) => {
                 let token = token.ok_or_else(|| {
                     RpcError::new(
@@ -64,7 +77,17 @@ impl Caller {
     /// Checks that the caller may use `right` on `scope`.
     pub(crate) fn check(&self, right: Right, scope: &Scope) -> Result<(), RpcError> {
         match self {
-            Caller::Local { inject } => {
+            Caller::Local { inject, write } => {
+                if right == Right::Write && !write {
+                    return Err(RpcError::new(
+                        Code::Unauthenticated,
+                        format!(
+                            "this system has no /proc/net/tcp to tell who opened the \
+                             connection, so writes need the bearer token stored in \
+                             `{INJECT_TOKEN_FILE}` in the server's data directory"
+                        ),
+                    ));
+                }
                 if right == Right::Inject && !inject {
                     return Err(RpcError::new(
                         Code::Unauthenticated,

@@ -1,6 +1,6 @@
 //! The 32-byte key: from `FLYTE_SERVER_KEY` (base64) or a key file created on first start.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -23,17 +23,9 @@ pub enum KeyError {
         /// `FLYTE_SERVER_KEY` or the key file path.
         origin: String,
     },
-    /// The key file is readable or writable by other users.
-    #[error(
-        "the key file {} is accessible by other users (mode {mode:03o}); run `chmod 600` on it",
-        path.display()
-    )]
-    Permissions {
-        /// The key file.
-        path: PathBuf,
-        /// Its permission bits.
-        mode: u32,
-    },
+    /// The key file is owned by another user or accessible to group or others.
+    #[error(transparent)]
+    Unsafe(#[from] crate::private::UnsafeFile),
     /// The key does not decrypt this database (a different key file or variable).
     #[error(
         "the key from {origin} does not match the database in {}: it was created with another key",
@@ -154,11 +146,10 @@ pub(crate) fn load_or_create_key(
 }
 
 fn create_new(path: &Path) -> io::Result<Zeroizing<[u8; 32]>> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut file = opts.open(path)?;
+    let mut file = crate::private::options()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     let mut key = Zeroizing::new([0u8; 32]);
     OsRng.fill_bytes(key.as_mut());
     let mut text = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(key.as_ref()));
@@ -178,25 +169,12 @@ pub(crate) fn sync_dir(path: &Path) {
 }
 
 fn check_permissions(path: &Path) -> Result<(), KeyError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(path).map_err(|source| KeyError::Io {
-            what: "read",
-            path: path.to_owned(),
-            source,
-        })?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::Permissions {
-                path: path.to_owned(),
-                mode,
-            });
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    let meta = fs::metadata(path).map_err(|source| KeyError::Io {
+        what: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(crate::private::check_meta(path, &meta, "key file")?)
 }
 
 #[cfg(test)]
@@ -252,13 +230,14 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let err = load_or_create_key(dir.path(), &no_env).unwrap_err();
         assert!(err.to_string().contains("chmod 600"), "{err}");
+        assert!(err.to_string().contains("mode 644"), "{err}");
     }
 
     #[test]
     fn malformed_file_is_refused_without_echoing_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(KEY_FILE);
-        let mut opts = OpenOptions::new();
+        let mut opts = fs::OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);

@@ -2,14 +2,16 @@
 //! responses.
 
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
 use flate2::Compression;
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flyte_idl::connect::Code;
 use http_body_util::BodyExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zeroize::Zeroizing;
 
 use super::RpcError;
@@ -22,12 +24,15 @@ fn too_large(limit: usize, what: &str) -> RpcError {
 }
 
 /// Reads the whole body, refusing more than `limit` bytes on the wire and, for gzip, more
-/// than `limit` bytes decompressed (so a gzip bomb stops at `limit + 1` bytes).
+/// than `limit` bytes decompressed (so a gzip bomb stops at `limit + 1` bytes). Every byte
+/// held is first taken from the shared `budget`; the permits go back when the returned
+/// buffer is dropped.
 pub(super) async fn read(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
-) -> Result<Zeroizing<Vec<u8>>, RpcError> {
+    budget: &Arc<Semaphore>,
+) -> Result<Held, RpcError> {
     let gzip = match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str()) {
         None => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("identity") => false,
@@ -47,30 +52,104 @@ pub(super) async fn read(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit, "the request body"));
     }
-    let mut raw = Zeroizing::new(Vec::with_capacity(declared.unwrap_or(0) as usize));
+    // Grown as bytes arrive, never to the declared length up front: a client that declares
+    // 1 MiB and sends nothing holds nothing.
+    let mut raw = Held::new(budget, limit, "the request body");
     let mut body = body;
     while let Some(frame) = body.frame().await {
         let frame =
             frame.map_err(|_| RpcError::new(Code::Canceled, "reading the request body failed"))?;
         if let Ok(data) = frame.into_data() {
-            if raw.len() + data.len() > limit {
-                return Err(too_large(limit, "the request body"));
-            }
-            raw.extend_from_slice(&data);
+            raw.extend(&data)?;
         }
     }
     if !gzip || raw.is_empty() {
         return Ok(raw);
     }
-    let mut out = Zeroizing::new(Vec::with_capacity((raw.len() * 4).min(limit + 1)));
-    GzDecoder::new(raw.as_slice())
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| RpcError::invalid("the request body is not valid gzip"))?;
-    if out.len() > limit {
-        return Err(too_large(limit, "the decompressed request body"));
+    // Every member of a multi-member body, as gzip(1) and Go's reader do; anything after a
+    // member that is not another member is an error, not silently ignored.
+    let mut out = Held::new(budget, limit, "the decompressed request body");
+    let mut decoder = MultiGzDecoder::new(&raw[..]);
+    let mut chunk = Zeroizing::new([0u8; 16 * 1024]);
+    loop {
+        let n = decoder
+            .read(chunk.as_mut())
+            .map_err(|_| RpcError::invalid("the request body is not valid gzip"))?;
+        if n == 0 {
+            break;
+        }
+        out.extend(&chunk[..n])?;
     }
     Ok(out)
+}
+
+/// Bytes of each buffer not charged to the budget, so that small requests are served while
+/// large uploads hold it all; bounded by the connection cap (256 x 16 KiB = 4 MiB).
+const UNCHARGED: usize = 16 << 10;
+
+/// A request buffer whose capacity beyond [`UNCHARGED`] is paid for from the shared budget, zeroed when dropped
+/// (also the old copies when it grows: `Vec` would free them as they are).
+pub(super) struct Held {
+    data: Zeroizing<Vec<u8>>,
+    permit: Option<OwnedSemaphorePermit>,
+    budget: Arc<Semaphore>,
+    limit: usize,
+    what: &'static str,
+}
+
+impl Held {
+    fn new(budget: &Arc<Semaphore>, limit: usize, what: &'static str) -> Held {
+        Held {
+            data: Zeroizing::new(Vec::new()),
+            permit: None,
+            budget: Arc::clone(budget),
+            limit,
+            what,
+        }
+    }
+
+    fn extend(&mut self, bytes: &[u8]) -> Result<(), RpcError> {
+        let need = self.data.len() + bytes.len();
+        if need > self.limit {
+            return Err(too_large(self.limit, self.what));
+        }
+        if need > self.data.capacity() {
+            let cap = need.max(self.data.capacity() * 2).max(4096).min(self.limit);
+            let charged = |c: usize| c.saturating_sub(UNCHARGED);
+            let more = charged(cap) - charged(self.data.capacity());
+            let more = u32::try_from(more).unwrap_or(u32::MAX);
+            let permit = Arc::clone(&self.budget)
+                .try_acquire_many_owned(more)
+                .map_err(|_| {
+                    RpcError::new(
+                        Code::ResourceExhausted,
+                        "the server is holding as many request bodies as it allows; retry later",
+                    )
+                })?;
+            match &mut self.permit {
+                Some(p) => p.merge(permit),
+                None => self.permit = Some(permit),
+            }
+            let mut grown = Zeroizing::new(Vec::with_capacity(cap));
+            grown.extend_from_slice(&self.data);
+            self.data = grown;
+        }
+        self.data.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Held({} bytes)", self.data.len())
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.data
+    }
 }
 
 /// True when the client lists gzip in `accept-encoding` (and not with `q=0`).
@@ -123,16 +202,71 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_shared_budget_caps_bytes_held() {
+        let budget = Arc::new(Semaphore::new(100_000));
+        let small = read(
+            &HeaderMap::new(),
+            Body::from(vec![1u8; 9_000]),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            budget.available_permits(),
+            100_000,
+            "small bodies are not charged"
+        );
+        let first = read(
+            &HeaderMap::new(),
+            Body::from(vec![1u8; 80_000]),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap();
+        let err = read(
+            &HeaderMap::new(),
+            Body::from(vec![1u8; 80_000]),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.code, Code::ResourceExhausted);
+        assert!(err.message.contains("retry later"), "{}", err.message);
+        drop((first, small));
+        read(
+            &HeaderMap::new(),
+            Body::from(vec![1u8; 80_000]),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
     async fn gzip_bomb_stops_at_the_limit() {
         let bomb = gzip(&vec![0u8; 8 << 20]);
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        let err = read(&headers, Body::from(bomb.clone()), 1 << 20)
+        let budget = Arc::new(Semaphore::new(64 << 20));
+        let err = read(&headers, Body::from(bomb.clone()), 1 << 20, &budget)
             .await
             .unwrap_err();
         assert_eq!(err.code, Code::ResourceExhausted);
         assert!(err.message.contains("decompressed"), "{}", err.message);
-        let ok = read(&headers, Body::from(bomb), 9 << 20).await.unwrap();
+        let ok = read(&headers, Body::from(bomb), 9 << 20, &budget)
+            .await
+            .unwrap();
         assert_eq!(ok.len(), 8 << 20);
+        assert!(budget.available_permits() < 64 << 20, "held while in use");
+        drop(ok);
+        assert_eq!(
+            budget.available_permits(),
+            64 << 20,
+            "returned when dropped"
+        );
     }
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
 use serde::Serialize;
@@ -66,16 +67,19 @@ pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request
     }
     let Some(codec) = Codec::from_headers(&parts.headers) else {
         // Connect: an unsupported content type is plain HTTP 415, not a Connect error.
-        return (
+        let mut response = (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             [("accept-post", "application/proto, application/json")],
         )
             .into_response();
+        close_unread(&parts, &mut response);
+        return response;
     };
+    let mut body_read = false;
     let result = match timeout(&parts.headers) {
-        Ok(None) => serve::<R>(app, &parts.headers, body, codec).await,
+        Ok(None) => serve::<R>(app, &parts, body, codec, &mut body_read).await,
         Ok(Some(limit)) => {
-            tokio::time::timeout(limit, serve::<R>(app, &parts.headers, body, codec))
+            tokio::time::timeout(limit, serve::<R>(app, &parts, body, codec, &mut body_read))
                 .await
                 .unwrap_or_else(|_| {
                     Err(RpcError::new(
@@ -90,17 +94,33 @@ pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request
         Ok(resp) => resp,
         Err(e) => {
             tracing::debug!(method = R::NAME, code = %e.code, "rpc failed");
-            e.into_response()
+            let mut response = e.into_response();
+            if !body_read {
+                close_unread(&parts, &mut response);
+            }
+            response
         }
+    }
+}
+
+/// An answer sent before the request body was read to its end: the rest of the body would
+/// be parsed as the next request, so HTTP/1 closes the connection (and says so).
+fn close_unread(parts: &Parts, response: &mut Response) {
+    if parts.version <= Version::HTTP_11 {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
 }
 
 async fn serve<R: Rpc>(
     app: Arc<App>,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
     codec: Codec,
+    body_read: &mut bool,
 ) -> Result<Response, RpcError> {
+    let headers = &parts.headers;
     if let Some(v) = headers.get(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER)
         && v.as_bytes() != flyte_idl::paths::CONNECT_PROTOCOL_VERSION.as_bytes()
     {
@@ -109,8 +129,23 @@ async fn serve<R: Rpc>(
         ));
     }
     // Authenticate before reading the body: an unknown caller costs no parsing.
-    let caller = app.auth.authenticate(headers)?;
-    let raw = body::read(headers, body, app.limits.max_body).await?;
+    let caller = app.auth.authenticate(parts)?;
+    let deadline = app.limits.body_timeout;
+    let raw = tokio::time::timeout(
+        deadline,
+        body::read(headers, body, app.limits.max_body, &app.body_budget),
+    )
+    .await
+    .map_err(|_| {
+        RpcError::new(
+            Code::DeadlineExceeded,
+            format!(
+                "the request body did not arrive within {} ms",
+                deadline.as_millis()
+            ),
+        )
+    })??;
+    *body_read = true;
     let req: R::Req = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
     drop(raw);
     let mut resp = R::call(Arc::clone(&app), caller, req).await?;

@@ -71,6 +71,17 @@ impl Store {
             path: path.clone(),
             source,
         };
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            crate::private::tighten(&file, "database file")?;
+        }
+        // SQLite creates `-wal` and `-shm` with the database file's mode: create it 0600
+        // first (changing the umask instead would affect every thread of the process).
+        crate::private::touch(&path).map_err(|source| StartError::Io {
+            what: "cannot create",
+            path: path.clone(),
+            source,
+        })?;
         let conn = open_connection(&path).map_err(db_err)?;
         schema::migrate(&conn, &path)?;
         if !schema::check_key(&conn, cipher).map_err(db_err)? {

@@ -300,3 +300,43 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     }
     hits
 }
+
+/// True when running as root. Otherwise prints a visible skip, and fails under `CI=true`
+/// (CI must run the tests that need root).
+pub fn is_root_or_skip(test: &str) -> bool {
+    if rustix::process::geteuid().is_root() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test} needs root and CI=true: run the tests as root in CI"
+    );
+    eprintln!("SKIPPED {test}: needs root (run `cargo test` as root to include it)");
+    false
+}
+
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+pub fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Writes a file with mode 0600 (what a tokens file must have).
+pub fn write_private(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    chmod(path, 0o600);
+}
+
+/// A temporary directory with mode 0700, as a data directory must have (`tempdir()` follows
+/// the umask, usually giving 0755).
+pub fn private_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .unwrap()
+}

@@ -1,0 +1,143 @@
+//! Files only the server's user may touch: the data directory, the key, the tokens and the
+//! inject token must be owned by the server's user and closed to group and world; everything
+//! the server creates is 0700 (directory) or 0600 (files).
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::StartError;
+
+/// A file or directory that other users could read, write or have planted.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "refusing the {what} {}: it is owned by uid {owner} with mode {mode:03o}, but must be owned \
+     by uid {uid} (the user running the server) and not accessible to group or others; fix: {fix}",
+    path.display()
+)]
+pub struct UnsafeFile {
+    /// What the path is for, e.g. "data directory".
+    pub what: &'static str,
+    /// The path.
+    pub path: PathBuf,
+    /// Its owner.
+    pub owner: u32,
+    /// Its permission bits.
+    pub mode: u32,
+    /// The server's effective uid.
+    pub uid: u32,
+    /// The commands that make it safe.
+    pub fix: String,
+}
+
+/// The effective uid of the server process.
+#[cfg(unix)]
+pub(crate) fn server_uid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// Checks that `path` (followed through symlinks) belongs to the server's user and has no
+/// group or world permission bits.
+pub(crate) fn check(path: &Path, what: &'static str) -> Result<(), StartError> {
+    let meta = std::fs::metadata(path).map_err(|source| StartError::Io {
+        what: "cannot inspect",
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(check_meta(path, &meta, what)?)
+}
+
+/// [`check`] on metadata already read.
+pub(crate) fn check_meta(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    what: &'static str,
+) -> Result<(), UnsafeFile> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (owner, mode, uid) = (meta.uid(), meta.mode() & 0o7777, server_uid());
+        if owner == uid && mode & 0o077 == 0 {
+            return Ok(());
+        }
+        let shown = path.display();
+        let private = if meta.is_dir() { "700" } else { "600" };
+        let fix = if owner != uid {
+            format!(
+                "remove it (another user may have planted it: `rm -r {shown}`), or if it is \
+                 yours `chown {uid} {shown} && chmod {private} {shown}`"
+            )
+        } else {
+            format!("`chmod {private} {shown}`")
+        };
+        Err(UnsafeFile {
+            what,
+            path: path.to_owned(),
+            owner,
+            mode,
+            uid,
+            fix,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, meta, what);
+        Ok(())
+    }
+}
+
+/// Options that create a file with mode 0600 (the process umask can only remove bits).
+pub(crate) fn options() -> OpenOptions {
+    let mut opts = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts
+}
+
+/// Creates `path` 0600 if it does not exist (never truncates), so that SQLite, which gives
+/// `-wal` and `-shm` the mode of the database file, creates those 0600 too.
+pub(crate) fn touch(path: &Path) -> io::Result<File> {
+    options().read(true).write(true).create(true).open(path)
+}
+
+/// Creates the directory (and missing parents) with mode 0700.
+pub(crate) fn create_dir(dir: &Path) -> io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// For files the server itself creates in its own (already checked) directory: refuses one
+/// owned by another user, and closes group and world bits left by older versions (which
+/// created the database 0644 under the usual umask).
+pub(crate) fn tighten(path: &Path, what: &'static str) -> Result<(), StartError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(StartError::Io {
+                what: "cannot inspect",
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    match check_meta(path, &meta, what) {
+        Ok(()) => Ok(()),
+        #[cfg(unix)]
+        Err(e) if e.owner == e.uid => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(e.mode & 0o700))
+                .map_err(|source| StartError::Io {
+                    what: "cannot chmod 600",
+                    path: path.to_owned(),
+                    source,
+                })?;
+            tracing::info!(path = %path.display(), "closed group and world access");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
