@@ -392,7 +392,10 @@ fn secret_values_never_reach_the_output_even_at_trace_level() {
 
 #[test]
 fn cluster_endpoint_flag_routes_secret_calls_in_select_cluster() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let mut s = spawn(
         dir.path(),
         &[

@@ -14,7 +14,10 @@ fn blocking_facade_end_to_end() {
     assert!(matches!(err, Error::NotInitialized), "{err:?}");
     assert!(err.to_string().contains("flyte::init"), "{err}");
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let server = Server::builder()
         .data_dir(dir.path())
         .listen("127.0.0.1:0".parse().unwrap())

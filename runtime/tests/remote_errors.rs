@@ -194,7 +194,10 @@ async fn configuration_errors() {
         "{err:?}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let bad_ca = dir.path().join("ca.pem");
     std::fs::write(&bad_ca, "not a certificate").unwrap();
     let err = Client::builder()

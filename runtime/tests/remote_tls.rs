@@ -26,7 +26,10 @@ impl std::io::Write for Captured {
 async fn tls_verification_ca_file_and_skip_verify() {
     let local = remote_support::start().await;
     let front = remote_support::tls_front(local.server.addr()).await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::File::create(&ca)
         .unwrap()
@@ -105,7 +108,10 @@ async fn a_routed_cluster_endpoint_uses_the_session_tls_settings() {
         .control_plane(&format!("dns:///localhost:{}", b_front.port()))
         .await;
     let a_front = remote_support::tls_front(a.server.addr()).await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, remote_support::TEST_CA).unwrap();
 

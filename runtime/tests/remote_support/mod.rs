@@ -74,7 +74,10 @@ pub fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
 
 /// A server on 127.0.0.1:0 with extra builder settings.
 pub async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Local {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     let b = Server::builder()
         .data_dir(dir.path())
         .listen("127.0.0.1:0".parse().unwrap())
