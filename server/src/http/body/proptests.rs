@@ -233,7 +233,7 @@ proptest! {
     fn arbitrary_gzip_streams_never_panic(
         // Random bytes around a run: compressible, with back references (per-byte
         // strategies would cost more than the gzip).
-        payload in (prop::collection::vec(any::<u8>(), 0..48), 0..512usize).prop_map(|(b, run)| {
+        payload in (prop::collection::vec(any::<u8>(), 0..48), 0..256usize).prop_map(|(b, run)| {
             let mut p = b.clone();
             p.resize(b.len() + run, b.first().copied().unwrap_or(0));
             p.extend_from_slice(&b);
@@ -244,7 +244,7 @@ proptest! {
             (any::<prop::sample::Index>(), 0..8u8).prop_map(Some),
         ],
         cut in prop::option::of(any::<prop::sample::Index>()),
-        limit in 0..700usize,
+        limit in 0..400usize,
     ) {
         let mut z = gzip(&payload);
         if let Some((at, bit)) = damage {
@@ -274,7 +274,7 @@ proptest! {
     #[test]
     fn oversized_and_bomb_like_bodies_are_refused(
         byte: u8,
-        limit in 1..1024usize,
+        limit in 1..256usize,
         factor in 2..64usize,
         declared in any::<bool>(),
         gzipped in any::<bool>(),
@@ -316,9 +316,10 @@ proptest! {
         let limit = codec.encode(&msg).len().max(size) + slack;
         let got = serve::<ListSecretsRequest>(&with(codec, gzipped, None), &wire, limit)?;
         prop_assert_eq!(&got, &msg);
-        // One byte less than the larger of wire and decoded size: refused, not truncated.
+        // One byte less than the larger of wire and decoded size: refused, not truncated
+        // (a quarter of the cases: it doubles their cost).
         let tight = codec.encode(&got).len().max(size);
-        if tight > 0 {
+        if tight > 0 && slack % 4 == 0 {
             let e = serve::<ListSecretsRequest>(&with(codec, gzipped, None), &wire, tight - 1);
             prop_assert_eq!(e.map(|_| ()).unwrap_err().code, Code::ResourceExhausted);
         }
