@@ -3,6 +3,8 @@
 //! literal at fault. What comes out has passed every rule, and is all `expand` sees.
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use flyte_spec::{

@@ -198,6 +198,9 @@ fn parse_list_args(args: impl IntoIterator<Item = OsString>) -> Result<ListForma
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

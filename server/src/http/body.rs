@@ -180,6 +180,9 @@ pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;

@@ -69,6 +69,9 @@ pub(crate) fn decode(scope: &Scope, token: &str) -> Result<String, RpcError> {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
