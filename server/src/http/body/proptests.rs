@@ -66,12 +66,21 @@ fn framed(bytes: &[u8], cuts: &Cuts, broken: bool) -> Wire {
     Wire { frames, broken }
 }
 
+/// A shared body budget far above any limit here, as the server holds one.
+fn budget() -> std::sync::Arc<tokio::sync::Semaphore> {
+    static BUDGET: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    BUDGET
+        .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1 << 30)))
+        .clone()
+}
+
 /// [`read`] then [`Codec::decode`], checking the limit on the way.
 fn serve<M>(headers: &HeaderMap, wire: &Wire, limit: usize) -> Result<M, RpcError>
 where
     M: prost::Message + Default + serde::de::DeserializeOwned,
 {
-    let raw = futures::executor::block_on(read(headers, body(wire), limit))?;
+    let raw = futures::executor::block_on(read(headers, body(wire), limit, &budget()))?;
     assert!(
         raw.len() <= limit,
         "{} bytes past the limit {limit}",
@@ -257,7 +266,7 @@ proptest! {
         let intact = damage.is_none() && cut.is_none();
         let headers = with(Codec::Proto, true, None);
         let wire = Wire { frames: vec![z.clone()], broken: false };
-        match futures::executor::block_on(read(&headers, body(&wire), limit)) {
+        match futures::executor::block_on(read(&headers, body(&wire), limit, &budget())) {
             Ok(raw) => {
                 prop_assert!(raw.len() <= limit);
                 if intact {
@@ -283,7 +292,7 @@ proptest! {
         let bytes = if gzipped { gzip(&plain) } else { plain };
         let headers = with(Codec::Proto, gzipped, declared.then_some(bytes.len()));
         let wire = Wire { frames: vec![bytes], broken: false };
-        let e = futures::executor::block_on(read(&headers, body(&wire), limit)).unwrap_err();
+        let e = futures::executor::block_on(read(&headers, body(&wire), limit, &budget())).unwrap_err();
         prop_assert_eq!(e.code, Code::ResourceExhausted);
     }
 
