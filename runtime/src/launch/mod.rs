@@ -79,8 +79,10 @@ pub(crate) mod entry;
 mod env;
 mod launcher;
 mod listing;
+mod lookup;
 mod mask;
 mod output;
+mod run_config;
 mod signals;
 mod validate;
 
@@ -88,6 +90,7 @@ pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use env::{INHERITED_ENV, is_inherited};
 pub use launcher::{Launcher, Prepared, Started};
 pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
+pub use lookup::TaskLookupError;
 pub use mask::{MIN_MASKED_LEN, MaskStream, Masker, NO_MASKING_ENV};
 pub use output::FLUSH_AFTER;
 pub use signals::SignalForward;
