@@ -31,7 +31,11 @@ fn run(query: Option<&str>) -> i32 {
     };
     let Some(query) = query else {
         let names: Vec<String> = list.tasks.iter().map(|t| list.shown_name(t)).collect();
-        eprintln!("usage: {} run TASK (tasks: {})", program(), names.join(", "));
+        eprintln!(
+            "usage: {} run TASK (tasks: {})",
+            program(),
+            names.join(", ")
+        );
         return EXIT_USAGE;
     };
     let (task, info) = match list.find(query) {

@@ -158,6 +158,9 @@ mod tests {
             }
         );
         let err = list().find("c::same").unwrap_err().to_string();
-        assert!(err.contains("no task `c::same`") && err.contains("a::same, b::same, only"), "{err}");
+        assert!(
+            err.contains("no task `c::same`") && err.contains("a::same, b::same, only"),
+            "{err}"
+        );
     }
 }

@@ -23,7 +23,10 @@ pub(crate) fn resolver() -> Result<Resolver, String> {
             .source()
             .map(|p| format!(" (config file {})", p.display()))
             .unwrap_or_default();
-        format!("cannot use the configured secret service{from}: {}", chain(&e))
+        format!(
+            "cannot use the configured secret service{from}: {}",
+            chain(&e)
+        )
     })?;
     Ok(resolver.with(ServiceSource::new(client)))
 }
