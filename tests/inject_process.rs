@@ -1,7 +1,8 @@
 //! Tasks run as real processes: env and file injection by the launcher, `BIN run` launching
 //! itself when secrets are missing, cleanup after success, error and panic, the sweep after a
 //! SIGKILL, and the missing-secrets report; in `pods`, a task started with the environment
-//! of a Flyte pod under each secret injector; in `trust`, the attacks on the launcher.
+//! of a Flyte pod under each secret injector; in `trust`, the attacks on the launcher; in
+//! `run_config`, `BIN run` with the configured service and tasks run by path.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -14,6 +15,8 @@ use flyte::sources::{MapSource, Resolver};
 mod masking;
 #[path = "inject_process/pods.rs"]
 mod pods;
+#[path = "inject_process/run_config.rs"]
+mod run_config;
 #[path = "inject_process/trust.rs"]
 mod trust;
 

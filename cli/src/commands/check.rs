@@ -88,14 +88,14 @@ pub fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<i32, CliError> {
     // One question per (scope, name): tasks often share secrets.
     let mut asked: HashMap<(Option<String>, Option<String>, String), bool> = HashMap::new();
     let mut checks = Vec::with_capacity(tasks.len());
-    for task in &tasks {
+    for (name, task) in &tasks {
         let mut secrets = Vec::new();
         for def in task.secret_defs() {
             secrets.push(check_secret(&session, &def, &mut asked)?);
             spinner.inc();
         }
         checks.push(TaskCheck {
-            name: task.name.clone(),
+            name: name.clone(),
             secrets,
         });
     }
@@ -122,8 +122,9 @@ pub fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<i32, CliError> {
     Ok(if all_found { 0 } else { 1 })
 }
 
-/// The tasks to check: the named ones (each must exist), else all; before any service starts.
-fn select_tasks(args: &CheckArgs) -> Result<Vec<TaskInfo>, CliError> {
+/// The tasks to check, each with its name for the report: the named ones (each must name
+/// exactly one task), else all; before any service starts.
+fn select_tasks(args: &CheckArgs) -> Result<Vec<(String, TaskInfo)>, CliError> {
     let list = Launcher::new(&args.binary)
         .describe()
         .map_err(|e| CliError::NotTaskBinary {
@@ -133,28 +134,17 @@ fn select_tasks(args: &CheckArgs) -> Result<Vec<TaskInfo>, CliError> {
                 other => other.to_string(),
             },
         })?;
+    let named = |t: &TaskInfo| (list.shown_name(t), t.clone());
     if args.tasks.is_empty() {
-        return Ok(list.tasks);
+        return Ok(list.tasks.iter().map(named).collect());
     }
-    let mut chosen: Vec<TaskInfo> = Vec::with_capacity(args.tasks.len());
-    for name in &args.tasks {
-        if chosen.iter().any(|t| &t.name == name) {
-            continue;
-        }
-        match list.tasks.iter().find(|t| &t.name == name) {
-            Some(t) => chosen.push(t.clone()),
-            None => {
-                let known: Vec<&str> = list.tasks.iter().map(|t| t.name.as_str()).collect();
-                return Err(CliError::Usage(format!(
-                    "no task `{name}` in {} (its tasks: {})",
-                    args.binary.display(),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            }
+    let mut chosen: Vec<(String, TaskInfo)> = Vec::with_capacity(args.tasks.len());
+    for query in &args.tasks {
+        let task = list
+            .find(query)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", args.binary.display())))?;
+        if !chosen.iter().any(|(_, t)| t == task) {
+            chosen.push(named(task));
         }
     }
     Ok(chosen)

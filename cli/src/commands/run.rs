@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::{Launcher, SignalForward};
+use flyte::launch::{Launcher, SignalForward, TaskLookupError};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -39,16 +39,21 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
     }
 
     let tasks = launcher.describe().map_err(CliError::Run)?;
-    let Some(task) = tasks.tasks.iter().find(|t| t.name == args.task) else {
-        let known: Vec<&str> = tasks.tasks.iter().map(|t| t.name.as_str()).collect();
-        return Err(CliError::Run(flyte::Error::Launch {
-            task: args.task.clone(),
-            message: format!(
-                "no such task in {} (tasks: {})",
-                args.binary.display(),
-                known.join(", ")
-            ),
-        }));
+    let task = match tasks.find(&args.task) {
+        Ok(task) => task,
+        Err(e @ TaskLookupError::Ambiguous { .. }) => {
+            return Err(CliError::Usage(format!("{}: {e}", args.binary.display())));
+        }
+        Err(TaskLookupError::NotFound { known, .. }) => {
+            return Err(CliError::Run(flyte::Error::Launch {
+                task: args.task.clone(),
+                message: format!(
+                    "no such task in {} (tasks: {})",
+                    args.binary.display(),
+                    known.join(", ")
+                ),
+            }));
+        }
     };
     if !task.runnable {
         return Err(CliError::Run(flyte::Error::Launch {
@@ -63,7 +68,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
             message: format!("cannot catch signals: {e}"),
         })
     })?;
-    let prepared = launcher.prepare(&task.name, &task.secret_defs());
+    let prepared = launcher.prepare(&tasks.run_name(task), &task.secret_defs());
     // Every value is resolved (or resolution failed): release the service, so an embedded
     // local service does not keep its data directory for the task's whole run.
     service.close();

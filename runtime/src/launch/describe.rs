@@ -22,6 +22,10 @@ pub struct TaskList {
 pub struct TaskInfo {
     pub name: String,
     pub module: String,
+    /// `module::name`, for people reading the list (`BIN run PATH` takes it, or the path
+    /// below the crate root); absent from older lists. See [`TaskInfo::full_path`].
+    #[serde(default)]
+    pub path: String,
     /// Whether `BIN run NAME` can run it (no arguments, no generics).
     pub runnable: bool,
     pub secrets: Vec<SecretInfo>,
@@ -50,6 +54,7 @@ impl TaskInfo {
         TaskInfo {
             name: def.name.to_owned(),
             module: def.module_path.to_owned(),
+            path: format!("{}::{}", def.module_path, def.name),
             runnable: def.runnable(),
             secrets: def.secrets.iter().map(SecretInfo::from_def).collect(),
             security_context: def.security_context(),
@@ -236,6 +241,7 @@ mod tests {
                 TaskInfo {
                     name: "t".into(),
                     module: "m".into(),
+                    path: String::new(),
                     runnable: true,
                     secrets: defs.iter().map(SecretInfo::from_def).collect(),
                     security_context: security_context(&defs),
@@ -243,6 +249,7 @@ mod tests {
                 TaskInfo {
                     name: "none".into(),
                     module: "m".into(),
+                    path: String::new(),
                     runnable: true,
                     secrets: vec![],
                     security_context: SecurityContext::default(),

@@ -24,23 +24,33 @@ pub fn main_entry() {
     }
 }
 
-fn run(name: Option<&str>) -> i32 {
-    let tasks = registered();
-    let names = || tasks.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
-    let Some(name) = name else {
-        eprintln!("usage: {} run TASK (tasks: {})", program(), names());
-        return EXIT_USAGE;
+fn run(query: Option<&str>) -> i32 {
+    let defs = registered();
+    let list = TaskList {
+        tasks: defs.iter().copied().map(TaskInfo::from_def).collect(),
     };
-    let Some(task) = tasks.iter().find(|t| t.name == name) else {
+    let Some(query) = query else {
+        let names: Vec<String> = list.tasks.iter().map(|t| list.shown_name(t)).collect();
         eprintln!(
-            "error: no task `{name}` in this binary (tasks: {})",
-            names()
+            "usage: {} run TASK (tasks: {})",
+            program(),
+            names.join(", ")
         );
         return EXIT_USAGE;
     };
+    let (task, info) = match list.find(query) {
+        Ok(info) => {
+            let i = list.tasks.iter().position(|t| std::ptr::eq(t, info));
+            (defs[i.expect("found in the list")], info)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let Some(runner) = task.runner else {
         eprintln!(
-            "error: task `{name}` takes arguments or generics; call it from Rust code instead"
+            "error: task `{query}` takes arguments or generics; call it from Rust code instead"
         );
         return EXIT_USAGE;
     };
@@ -56,15 +66,24 @@ fn run(name: Option<&str>) -> i32 {
     }
     // Secrets are missing from this process's environment. Rather than writing the
     // environment (unsound once threads may exist), start this binary again as a child with
-    // the secrets in place.
-    let launcher = match std::env::current_exe() {
-        Ok(exe) => Launcher::new(exe).masking(!super::mask::off_by_env()),
+    // the secrets in place, resolved here with the configuration `flyte run` reads.
+    let resolver = match super::run_config::resolver() {
+        Ok(resolver) => resolver,
         Err(e) => {
-            eprintln!("error: task `{name}`: cannot find this program's path to relaunch it: {e}");
+            eprintln!("error: task `{query}` not started: {e}");
             return EXIT_NOT_STARTED;
         }
     };
-    match relaunch(&launcher, &TaskInfo::from_def(task)) {
+    let launcher = match std::env::current_exe() {
+        Ok(exe) => Launcher::new(exe)
+            .resolver(resolver)
+            .masking(!super::mask::off_by_env()),
+        Err(e) => {
+            eprintln!("error: task `{query}`: cannot find this program's path to relaunch it: {e}");
+            return EXIT_NOT_STARTED;
+        }
+    };
+    match relaunch(&launcher, &list.run_name(info), info) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -75,12 +94,12 @@ fn run(name: Option<&str>) -> i32 {
 
 /// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's
 /// PID 1 gets `docker stop`'s SIGTERM) so its files are removed whatever ends it.
-fn relaunch(launcher: &Launcher, task: &TaskInfo) -> Result<i32, crate::Error> {
+fn relaunch(launcher: &Launcher, name: &str, task: &TaskInfo) -> Result<i32, crate::Error> {
     let mut signals = SignalForward::install().map_err(|e| crate::Error::Launch {
-        task: task.name.clone(),
+        task: name.to_owned(),
         message: format!("cannot catch signals: {e}"),
     })?;
-    let prepared = launcher.prepare(&task.name, &task.secret_defs())?;
+    let prepared = launcher.prepare(name, &task.secret_defs())?;
     if let Some(sig) = signals.caught() {
         return Ok(128 + sig);
     }

@@ -131,32 +131,28 @@ impl Launcher {
     /// Runs task `name` of the binary to completion: describe, resolve, start, wait, clean up.
     pub fn run(&self, name: &str) -> Result<ExitStatus, Error> {
         let list = self.describe()?;
-        let Some(task) = list.tasks.iter().find(|t| t.name == name) else {
-            let known: Vec<&str> = list.tasks.iter().map(|t| t.name.as_str()).collect();
-            return Err(Error::Launch {
-                task: name.to_owned(),
-                message: format!(
-                    "no such task in {} (tasks: {})",
-                    self.program.display(),
-                    known.join(", ")
-                ),
-            });
-        };
-        self.run_info(task)
+        let task = list.find(name).map_err(|e| Error::Launch {
+            task: name.to_owned(),
+            message: format!("{}: {e}", self.program.display()),
+        })?;
+        self.run_named(task, &list.run_name(task))
     }
 
-    /// Runs a task whose description is already known.
+    /// Runs a task whose description is already known. Started as `BIN run NAME`: for a
+    /// task whose name another task shares, use [`Launcher::run`] (it passes the path).
     pub fn run_info(&self, task: &TaskInfo) -> Result<ExitStatus, Error> {
+        self.run_named(task, &task.name)
+    }
+
+    fn run_named(&self, task: &TaskInfo, name: &str) -> Result<ExitStatus, Error> {
         if !task.runnable {
             return Err(Error::Launch {
-                task: task.name.clone(),
+                task: name.to_owned(),
                 message: "takes arguments or generics, so it cannot be run as its own process"
                     .into(),
             });
         }
-        self.prepare(&task.name, &task.secret_defs())?
-            .spawn()?
-            .wait()
+        self.prepare(name, &task.secret_defs())?.spawn()?.wait()
     }
 
     /// Resolves the secrets and builds the command, without starting it.

@@ -7,6 +7,26 @@
 //! from its own environment it launches itself through a [`Launcher`] rather than editing
 //! its environment.
 //!
+//! # `BIN run TASK`
+//!
+//! `TASK` is a task's name, its path below the crate root (`mod_a::same_name`) or its full
+//! path (`my_crate::mod_a::same_name`, the `path` of `BIN list`); `flyte run` and
+//! `flyte check` take the same ([`TaskList::find`]). A name two tasks share is a usage error
+//! (exit code [`EXIT_USAGE`]) listing their paths.
+//!
+//! When a declared secret is not in the process, `BIN run` resolves it from the
+//! configuration `flyte run` reads ([`crate::Config::load`]): the process, the dotenv file
+//! (`secrets.file`, `FLYTE_SECRETS_FILE`), then, when an endpoint is configured, that secret
+//! service, asked by key in `task.project` + `task.domain`, the domain, then
+//! organization-wide, with `FLYTE_API_KEY` or the configured token source. `flyte::init` is
+//! not consulted (nothing runs before `#[flyte::main]`). To point it elsewhere, set the
+//! `FLYTE_*` env vars (`FLYTE_ADMIN_ENDPOINT`, `FLYTE_TASK_PROJECT`, `FLYTE_TASK_DOMAIN`,
+//! `FLYTE_API_KEY`, ...) or name a config file with `FLYTECTL_CONFIG` / `UCTL_CONFIG`; or
+//! run the task with `flyte run BIN TASK` and its flags. A config that cannot be read or
+//! used stops the run before the task starts (exit code [`EXIT_NOT_STARTED`]), naming the
+//! file or variable. The config is read only when a secret is missing, so a pod whose
+//! secrets are injected never reads it.
+//!
 //! # Masking
 //!
 //! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
@@ -79,8 +99,10 @@ pub(crate) mod entry;
 mod env;
 mod launcher;
 mod listing;
+mod lookup;
 mod mask;
 mod output;
+mod run_config;
 mod signals;
 mod validate;
 
@@ -88,6 +110,7 @@ pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use env::{INHERITED_ENV, is_inherited};
 pub use launcher::{Launcher, Prepared, Started};
 pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
+pub use lookup::TaskLookupError;
 pub use mask::{MIN_MASKED_LEN, MaskStream, Masker, NO_MASKING_ENV};
 pub use output::FLUSH_AFTER;
 pub use signals::SignalForward;

@@ -1,0 +1,155 @@
+//! `BIN run` with the configuration `flyte run` reads: the service named by
+//! `FLYTE_ADMIN_ENDPOINT`, a broken config file, none configured; and tasks of one name in
+//! two modules, run by path.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, TaskList};
+
+use super::{VALUE, fixtures};
+
+/// `BIN run TASK` in a bare setting: no config file found (home and cwd are `dir`), no
+/// secret in the environment, no dotenv file unless `dir/secrets.env` exists.
+fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(fixtures());
+    cmd.args(["run", task])
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("FLYTE_SECRETS_FILE", dir.join("secrets.env"))
+        .env("FLYTE_SECRETS_ROOT", dir.join("mounts"))
+        .env("FLYTE_SECRETS_DEFAULT_DIR", dir.join("no-mount"));
+    for name in [
+        "FIXTURE_SECRET",
+        "FLYTE_TASK_LAUNCHED",
+        "FLYTE_ADMIN_ENDPOINT",
+        "FLYTE_API_KEY",
+        "FLYTE_TASK_PROJECT",
+        "FLYTE_TASK_DOMAIN",
+        "UCTL_CONFIG",
+        "FLYTECTL_CONFIG",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().copied()).output().unwrap()
+}
+
+fn texts(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_service_named_by_flyte_admin_endpoint_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let server = flyte_server::Server::builder()
+        .data_dir(&data)
+        .listen("127.0.0.1:0".parse().unwrap())
+        .build()
+        .unwrap()
+        .start_background()
+        .unwrap();
+    let endpoint = format!("http://{}", server.addr());
+    let config = flyte::Config::builder()
+        .endpoint(endpoint.clone())
+        .insecure(true)
+        .disable_keyring(true)
+        .project("proj")
+        .domain("dev")
+        .no_file_search()
+        .no_env()
+        .build()
+        .unwrap();
+    let client = flyte::remote::blocking::Client::new(flyte::remote::Client::new(&config).unwrap());
+    client.create("fixture-secret", VALUE).unwrap();
+    let token = server.inject_token().unwrap().expose().to_owned();
+
+    let out = bin_run(
+        dir.path(),
+        "env_task",
+        &[
+            ("FLYTE_ADMIN_ENDPOINT", &endpoint),
+            ("FLYTE_ADMIN_INSECURE", "true"),
+            ("FLYTE_ADMIN_DISABLEKEYRING", "true"),
+            ("FLYTE_API_KEY", &token),
+            ("FLYTE_TASK_PROJECT", "proj"),
+            ("FLYTE_TASK_DOMAIN", "dev"),
+        ],
+    );
+    let (stdout, stderr) = texts(&out);
+    assert!(out.status.success(), "{stderr}");
+    // Found on the service, handed to the task, masked in its output.
+    assert!(
+        stdout.contains("FIXTURE_SECRET=<secret:fixture-secret>"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(VALUE) && !stderr.contains(VALUE));
+    assert!(!stderr.contains(&token), "{stderr}");
+}
+
+#[test]
+fn a_broken_config_file_is_named_before_the_task_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.yaml");
+    std::fs::write(&file, "admin: [endpoint\n").unwrap();
+    let out = bin_run(
+        dir.path(),
+        "needs_missing",
+        &[("FLYTECTL_CONFIG", file.to_str().unwrap())],
+    );
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
+    assert!(!stdout.contains("body ran"));
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+}
+
+#[test]
+fn with_no_service_the_report_says_how_to_configure_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin_run(dir.path(), "needs_missing", &[]);
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
+    for needle in ["FLYTE_ADMIN_ENDPOINT", "admin.endpoint", "flyte run"] {
+        assert!(stderr.contains(needle), "missing {needle:?} in {stderr}");
+    }
+    assert!(!stderr.contains("flyte::init"), "{stderr}");
+}
+
+#[test]
+fn same_named_tasks_run_by_path_and_the_short_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // From the dotenv file, so `BIN run` relaunches and the child must find the task too.
+    std::fs::write(
+        dir.path().join("secrets.env"),
+        format!("fixture-secret={VALUE}\n"),
+    )
+    .unwrap();
+    for (path, ran) in [
+        ("mod_a::same_name", "ran mod_a::same_name"),
+        ("task_fixtures::mod_b::same_name", "ran mod_b::same_name"),
+    ] {
+        let out = bin_run(dir.path(), path, &[]);
+        let (stdout, stderr) = texts(&out);
+        assert!(out.status.success(), "{path}: {stderr}");
+        assert!(stdout.contains(ran), "{path}: {stdout}");
+    }
+    let out = bin_run(dir.path(), "same_name", &[]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(EXIT_USAGE), "{stderr}");
+    assert!(!stdout.contains("ran "), "{stdout}");
+    for needle in ["ambiguous", "mod_a::same_name", "mod_b::same_name"] {
+        assert!(stderr.contains(needle), "missing {needle:?} in {stderr}");
+    }
+
+    let list = Command::new(fixtures()).arg("list").output().unwrap();
+    let list: TaskList = serde_json::from_slice(&list.stdout).unwrap();
+    let paths: Vec<&str> = list.tasks.iter().map(|t| t.path.as_str()).collect();
+    for path in ["task_fixtures::mod_a::same_name", "task_fixtures::env_task"] {
+        assert!(paths.contains(&path), "{paths:?}");
+    }
+}
