@@ -41,6 +41,7 @@ pub mod current {
 
 pub use config::Config;
 pub use error::{Error, Result};
+pub use flyte_spec::SpecError;
 pub use flyte_macros::{main, task};
 pub use remote::init;
 pub use secret::{Secret, SecretValue};
