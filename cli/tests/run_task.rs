@@ -268,7 +268,10 @@ fn run_errors() {
     assert_eq!(out.status.code(), Some(1));
     let err = texts(&out).1;
     assert!(err.contains("/nonexistent/binary"), "{err}");
-    assert!(err.contains("No such file") && !err.contains("`*`"), "{err}");
+    assert!(
+        err.contains("No such file") && !err.contains("`*`"),
+        "{err}"
+    );
 
     // The service is down: the error names it and where it was configured.
     let url = serve.url.clone();

@@ -5,7 +5,9 @@ use flyte::launch::Launcher;
 
 #[test]
 fn a_missing_binary_is_named_with_the_problem() {
-    let err = Launcher::new("./definitely-no-such-binary").describe().unwrap_err();
+    let err = Launcher::new("./definitely-no-such-binary")
+        .describe()
+        .unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, Error::NotTaskBinary { .. }), "{err:?}");
     assert!(!msg.contains("`*`"), "{msg}");
@@ -17,6 +19,9 @@ fn a_missing_binary_is_named_with_the_problem() {
 fn a_binary_that_prints_no_list_is_named() {
     let err = Launcher::new("/bin/true").describe().unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("/bin/true") && msg.contains("task list"), "{msg}");
+    assert!(
+        msg.contains("/bin/true") && msg.contains("task list"),
+        "{msg}"
+    );
     assert!(!msg.contains("`*`"), "{msg}");
 }

@@ -21,7 +21,10 @@ static SEEN: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 fn panic_site(f: impl FnOnce() + std::panic::UnwindSafe) -> (String, String) {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(|info| {
-        let file = info.location().map(|l| l.file().to_owned()).unwrap_or_default();
+        let file = info
+            .location()
+            .map(|l| l.file().to_owned())
+            .unwrap_or_default();
         let msg = info
             .payload()
             .downcast_ref::<String>()
@@ -51,7 +54,10 @@ fn the_panic_location_is_the_task_not_the_library() {
             }),
         ),
     ] {
-        assert!(file.ends_with("panic_location.rs"), "{name}: panicked at {file}");
+        assert!(
+            file.ends_with("panic_location.rs"),
+            "{name}: panicked at {file}"
+        );
         assert!(msg.contains("cannot start"), "{name}: {msg}");
     }
 }

@@ -263,7 +263,10 @@ async fn the_call_timeout_bounds_every_attempt_and_backoff() {
     let start = Instant::now();
     let err = c.get("slow").await.unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(3), "{err}");
-    assert!(matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(400)), "{err:?}");
+    assert!(
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(400)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

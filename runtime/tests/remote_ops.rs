@@ -39,7 +39,10 @@ async fn every_operation_with_both_codecs() {
         let created = s.created_time().unwrap();
         assert!(created.as_system_time() > before);
         let shown = created.to_string();
-        assert!(shown.ends_with('Z') && shown.as_bytes()[10] == b'T', "RFC 3339: {shown}");
+        assert!(
+            shown.ends_with('Z') && shown.as_bytes()[10] == b'T',
+            "RFC 3339: {shown}"
+        );
         assert_ne!(s.status(), SecretStatus::Unrecognized(0));
 
         assert_eq!(

@@ -387,7 +387,10 @@ mod tests {
         let t = Secret::from_proto(pb).created_time().unwrap();
         assert_eq!(t.to_string(), "2024-05-01T12:30:00.250Z");
         assert_eq!(format!("{t:?}"), "Timestamp(2024-05-01T12:30:00.250Z)");
-        let d = t.as_system_time().duration_since(SystemTime::UNIX_EPOCH).unwrap();
+        let d = t
+            .as_system_time()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap();
         assert_eq!(d.as_millis(), 1_714_566_600_250);
     }
 }
