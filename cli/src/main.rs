@@ -45,10 +45,9 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::check(&global, a),
         Command::Logout => commands::auth::logout(&global).map(|()| 0),
         Command::Auth(AuthCommand::Status) => commands::auth::status(&global).map(|()| 0),
-        Command::Completion(a) => {
-            commands::completion(a);
-            Ok(0)
-        }
+        Command::Completion(a) => commands::completion(a)
+            .map(|()| 0)
+            .map_err(CliError::Output),
         Command::Serve(_) => unreachable!("handled above"),
     };
     match result {

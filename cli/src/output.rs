@@ -66,8 +66,8 @@ fn rows(secrets: &[Secret]) -> Vec<[String; 7]> {
 fn row(s: &Secret) -> [String; 7] {
     let pb = s.as_proto();
     let meta = pb.secret_metadata.as_ref();
-    let created = meta
-        .and_then(|m| m.created_time)
+    let created = s
+        .created_time()
         .map(|t| t.to_string())
         .unwrap_or_else(|| "-".into());
     let status = meta.and_then(|m| m.secret_status.as_ref());

@@ -266,7 +266,12 @@ fn run_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(texts(&out).1.contains("/nonexistent/binary"));
+    let err = texts(&out).1;
+    assert!(err.contains("/nonexistent/binary"), "{err}");
+    assert!(
+        err.contains("No such file") && !err.contains("`*`"),
+        "{err}"
+    );
 
     // The service is down: the error names it and where it was configured.
     let url = serve.url.clone();

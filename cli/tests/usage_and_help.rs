@@ -204,7 +204,27 @@ fn help_has_examples_and_exits_0() {
         assert!(help.contains(flag), "{flag}");
     }
     let out = home.flyte().arg("--version").output().unwrap();
-    assert!(out.status.success() && texts(&out).0.starts_with("flyte "));
+    let version = texts(&out).0;
+    assert!(out.status.success() && version.starts_with("flyte "));
+    assert!(version.contains("(flyte-rs, Rust)"), "{version}");
+}
+
+#[test]
+fn completion_into_a_closed_pipe_does_not_panic() {
+    let home = Home::new();
+    // The reader is closed before the child starts: every write fails with EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = home
+        .command(support::flyte_exe())
+        .args(["completion", "bash"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
 }
 
 #[test]

@@ -52,6 +52,11 @@ pub enum Error {
     /// Running a task as its own process failed.
     #[error("task `{task}`: {message}")]
     Launch { task: String, message: String },
+
+    /// `program list` gave no usable task list (missing, not a task binary, refused
+    /// declarations); `message` names the program and the problem.
+    #[error("{message}")]
+    NotTaskBinary { program: PathBuf, message: String },
 }
 
 /// `Result` with [`Error`].

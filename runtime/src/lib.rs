@@ -42,6 +42,7 @@ pub mod current {
 pub use config::Config;
 pub use error::{Error, Result};
 pub use flyte_macros::{main, task};
+pub use flyte_spec::SpecError;
 pub use remote::init;
 pub use secret::{Secret, SecretValue};
 

@@ -48,6 +48,13 @@ fn round_trip_in_python_layout() {
         );
     }
 
+    // A path is part of the name, as in the Python SDK: `https://x/p` is item `x/p`.
+    assert!(matches!(
+        ks.lookup(&format!("https://{svc}/p")),
+        Lookup::Missing
+    ));
+    assert_eq!(service(&format!("https://{svc}/p")), format!("{svc}/p"));
+
     assert!(ks.delete(&ep).is_done());
     assert!(matches!(ks.lookup(&ep), Lookup::Missing));
     assert!(fs.keys().is_empty());

@@ -218,6 +218,58 @@ async fn a_stalled_server_times_out_with_retries_bounded() {
 }
 
 #[tokio::test]
+async fn the_call_timeout_bounds_every_attempt_and_backoff() {
+    assert!(flyte::Config::default().call_timeout() <= Duration::from_secs(15));
+    // Accepts and never answers anything, SelectCluster included.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            held.push(sock);
+        }
+    });
+    // Default per-attempt timeout (30 s) and retries: only the call timeout can end this.
+    let c = Client::builder()
+        .endpoint(&format!("http://{addr}"))
+        .call_timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = c.get("slow").await.unwrap_err();
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(3), "{took:?}: {err}");
+    let mut chain = err.to_string();
+    let mut src = std::error::Error::source(&err);
+    while let Some(e) = src {
+        chain = format!("{chain}: {e}");
+        src = e.source();
+    }
+    assert!(chain.contains("400ms"), "{chain}");
+
+    // Past SelectCluster, the call itself is bounded the same way.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            tokio::spawn(stall_unless_select_cluster(sock));
+        }
+    });
+    let c = Client::builder()
+        .endpoint(&format!("http://{addr}"))
+        .call_timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = c.get("slow").await.unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(3), "{err}");
+    assert!(
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(400)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_wiremock_delay_times_out_too() {
     let server = MockServer::start().await;
     no_routing(&server).await;

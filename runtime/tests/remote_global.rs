@@ -4,7 +4,6 @@
 mod remote_support;
 
 use flyte::remote::{Error, Secret, SecretType};
-use futures::TryStreamExt;
 
 #[tokio::test]
 async fn free_functions_need_init_then_use_the_global_client() {

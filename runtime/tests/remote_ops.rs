@@ -36,7 +36,13 @@ async fn every_operation_with_both_codecs() {
         assert_eq!((s.project(), s.domain()), (Some("p"), Some("d")));
         assert_eq!(s.organization(), Some("127"), "org derived from 127.0.0.1");
         assert_eq!(s.secret_type(), SecretType::Regular);
-        assert!(s.created_time().unwrap() > before);
+        let created = s.created_time().unwrap();
+        assert!(created.as_system_time() > before);
+        let shown = created.to_string();
+        assert!(
+            shown.ends_with('Z') && shown.as_bytes()[10] == b'T',
+            "RFC 3339: {shown}"
+        );
         assert_ne!(s.status(), SecretStatus::Unrecognized(0));
 
         assert_eq!(

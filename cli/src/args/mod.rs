@@ -17,7 +17,8 @@ pub use secret::{
 #[derive(Debug, Parser)]
 #[command(
     name = "flyte",
-    version,
+    // Told apart from the Python `flyte` CLI on one PATH.
+    version = concat!(env!("CARGO_PKG_VERSION"), " (flyte-rs, Rust)"),
     about = "Manage Flyte secrets and run tasks with their secrets injected.",
     long_about = help::LONG_ABOUT,
     after_help = help::MAIN,

@@ -130,7 +130,8 @@ fn select_tasks(args: &CheckArgs) -> Result<Vec<(String, TaskInfo)>, CliError> {
         .map_err(|e| CliError::NotTaskBinary {
             binary: args.binary.clone(),
             message: match e {
-                flyte::Error::Launch { message, .. } => message,
+                flyte::Error::Launch { message, .. }
+                | flyte::Error::NotTaskBinary { message, .. } => message,
                 other => other.to_string(),
             },
         })?;

@@ -46,6 +46,7 @@ pub struct ConfigBuilder {
     codec: Option<Codec>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     max_retries: Option<u32>,
     max_backoff: Option<Duration>,
     org: Option<String>,
@@ -132,6 +133,9 @@ impl ConfigBuilder {
         connect_timeout: Duration => |v| v;
         /// `admin.perRetryTimeout`: the limit for one attempt of a call.
         timeout: Duration => |v| v;
+        /// The limit for a whole call, every attempt and backoff included (default
+        /// [`DEFAULT_CALL_TIMEOUT`](crate::config::DEFAULT_CALL_TIMEOUT); no file key).
+        call_timeout: Duration => |v| v;
         /// `admin.maxRetries`.
         max_retries: u32 => |v| v;
         /// `admin.maxBackoffDelay`.
@@ -254,6 +258,7 @@ impl ConfigBuilder {
                 Raw::to_duration,
             )?
             .unwrap_or(d.timeout),
+            call_timeout: self.call_timeout.unwrap_or(d.call_timeout),
             max_retries: pick(self.max_retries, &src, keys::MAX_RETRIES, Raw::to_u32)?
                 .unwrap_or(d.max_retries),
             max_backoff: pick(

@@ -49,6 +49,10 @@ pub const DEFAULT_SECRETS_FILE: &str = ".flyte/secrets.env";
 /// The OAuth2 client id used for token refresh when none is configured (flytectl's default).
 pub const DEFAULT_CLIENT_ID: &str = "flytepropeller";
 
+/// The default limit for a whole call (every attempt and backoff): a server that accepts
+/// and never answers fails in this time.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// The wire codec of the secret-service client (Connect unary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -96,6 +100,7 @@ pub struct Config {
     pub(crate) codec: Codec,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
+    pub(crate) call_timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) max_backoff: Duration,
     pub(crate) org: Option<String>,
@@ -121,6 +126,7 @@ impl Default for Config {
             codec: Codec::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            call_timeout: DEFAULT_CALL_TIMEOUT,
             max_retries: 3,
             max_backoff: Duration::from_secs(5),
             org: None,
@@ -207,6 +213,12 @@ impl Config {
     /// How long one attempt of a call may take (`admin.perRetryTimeout`).
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The limit for a whole call, every attempt and backoff included (default 15 s; set with
+    /// [`ConfigBuilder::call_timeout`](crate::config::ConfigBuilder::call_timeout), no file key).
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
     }
 
     /// Retries after the first attempt, for calls that are safe to repeat (`admin.maxRetries`).

@@ -112,8 +112,8 @@ impl Launcher {
     /// Asks the binary for its tasks (`BIN list`), within the time and size bounds, and checks
     /// every declaration with the `flyte-spec` rules before anything trusts it.
     pub fn describe(&self) -> Result<TaskList, Error> {
-        let fail = |message: String| Error::Launch {
-            task: "*".into(),
+        let fail = |message: String| Error::NotTaskBinary {
+            program: self.program.clone(),
             message,
         };
         let shown = self.program.display();

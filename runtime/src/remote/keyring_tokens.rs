@@ -14,7 +14,8 @@ pub struct KeyringTokens {
 
 impl KeyringTokens {
     /// `endpoint` in any form (`dns:///x`, `https://x`, `x`): the keyring item is named by
-    /// the endpoint without its scheme, as in the Python SDK.
+    /// the endpoint without its scheme (a path kept: `https://x/p` is `x/p`), as in the
+    /// Python SDK.
     pub fn new(keyring: KeyringStore, endpoint: impl Into<String>) -> Self {
         KeyringTokens {
             keyring,

@@ -12,7 +12,8 @@ use super::client::Client;
 use super::error::{DecodeError, Error, Op};
 use super::secret::Secret;
 
-/// Every secret of the client's scope: a [`Stream`] of `Result<Secret, Error>`. It asks for a
+/// Every secret of the client's scope: a [`Stream`] of `Result<Secret, Error>`, also read
+/// with [`try_next`](Self::try_next) and [`try_collect`](Self::try_collect). It asks for a
 /// page only when the previous one has been consumed, follows the page token until the server
 /// returns an empty one, and ends after the first error.
 #[must_use = "streams do nothing unless polled"]
@@ -82,6 +83,23 @@ impl SecretList {
     /// Secrets received but not yet yielded: at most one page.
     pub fn buffered_count(&self) -> usize {
         self.buffer.len()
+    }
+
+    /// The next secret, `Ok(None)` at the end; no `futures` import needed. The same as
+    /// `TryStreamExt::try_next`.
+    pub async fn try_next(&mut self) -> Result<Option<Secret>, Error> {
+        futures::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
+            .await
+            .transpose()
+    }
+
+    /// Every remaining secret, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<Secret>, Error> {
+        let mut all = Vec::new();
+        while let Some(s) = self.try_next().await? {
+            all.push(s);
+        }
+        Ok(all)
     }
 
     /// The rest of the current page, or the next page: `Ok(None)` at the end. For callers that

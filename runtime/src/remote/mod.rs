@@ -7,7 +7,6 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use flyte::remote::{Secret, SecretType};
-//! use futures::TryStreamExt;
 //!
 //! flyte::init(flyte::Config::load()?)?;
 //! Secret::create("database-password", "super-secret-string").await?;
@@ -18,8 +17,28 @@
 //! while let Some(s) = all.try_next().await? {
 //!     println!("{}", s.name());
 //! }
+//! let every: Vec<Secret> = Secret::listall(100).try_collect().await?;
 //! Secret::update("database-password", "rotated").await?;
 //! Secret::delete("database-password").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The README's example, with only `flyte` as a dependency:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use flyte::remote::{Secret, SecretType};
+//! flyte::init(flyte::Config::load()?)?;
+//! Secret::create("database-password", "super-secret-string").await?;
+//! let s = Secret::get("database-password").await?; // metadata, never the value
+//! println!("{} {} {:?}", s.name(), s.secret_type(), s.created_time().map(|t| t.to_string()));
+//! let mut all = Secret::listall(20); // lazy, one page at a time
+//! while let Some(s) = all.try_next().await? {
+//!     println!("{}", s.name());
+//! }
+//! let ty: SecretType = "image_pull".parse()?;
+//! Secret::create_with("registry-creds", br#"{"auths":{}}"#, ty).await?;
+//! flyte::remote::blocking::Secret::delete("database-password")?;
 //! # Ok(()) }
 //! ```
 //!
@@ -66,7 +85,7 @@ pub use keyring_tokens::KeyringTokens;
 pub use list::SecretList;
 pub use request::{AuthHeader, RequestTemplate, Rpc};
 pub use retry::RetryPolicy;
-pub use secret::{Secret, SecretData, SecretStatus, SecretType};
+pub use secret::{ParseSecretTypeError, Secret, SecretData, SecretStatus, SecretType, Timestamp};
 pub use token::{
     AccessToken, MemoryTokenStore, StaticToken, StoredTokens, TokenSource, TokenStore,
 };

@@ -2,7 +2,10 @@
 //! [`SecretType`] and [`SecretStatus`], and [`SecretData`], a value to store.
 
 use std::fmt;
+use std::str::FromStr;
 use std::time::SystemTime;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use zeroize::Zeroizing;
 
@@ -48,6 +51,114 @@ impl fmt::Display for SecretType {
             SecretType::ImagePull => f.write_str("image_pull"),
             SecretType::Unrecognized(n) => write!(f, "unrecognized({n})"),
         }
+    }
+}
+
+/// Parses Python's names (`regular`, `image_pull`) and the proto names
+/// (`SECRET_TYPE_GENERIC`, `SECRET_TYPE_IMAGE_PULL_SECRET`).
+///
+/// ```
+/// use flyte::remote::SecretType;
+/// assert_eq!("image_pull".parse::<SecretType>().unwrap(), SecretType::ImagePull);
+/// assert_eq!("SECRET_TYPE_GENERIC".parse::<SecretType>().unwrap(), SecretType::Regular);
+/// ```
+impl FromStr for SecretType {
+    type Err = ParseSecretTypeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "regular" | "SECRET_TYPE_GENERIC" => Ok(SecretType::Regular),
+            "image_pull" | "SECRET_TYPE_IMAGE_PULL_SECRET" => Ok(SecretType::ImagePull),
+            _ => Err(ParseSecretTypeError {
+                input: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// Serialized as its [`Display`](fmt::Display) name; an unrecognized type cannot be.
+impl Serialize for SecretType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SecretType::Unrecognized(n) => Err(serde::ser::Error::custom(format_args!(
+                "secret type {n} is not recognized"
+            ))),
+            t => s.collect_str(t),
+        }
+    }
+}
+
+/// Accepts what [`FromStr`] accepts.
+impl<'de> Deserialize<'de> for SecretType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A string that names no [`SecretType`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseSecretTypeError {
+    input: String,
+}
+
+impl ParseSecretTypeError {
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+impl fmt::Display for ParseSecretTypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown secret type `{}`: expected one of regular, image_pull, \
+             SECRET_TYPE_GENERIC, SECRET_TYPE_IMAGE_PULL_SECRET",
+            self.input.escape_debug()
+        )
+    }
+}
+
+impl std::error::Error for ParseSecretTypeError {}
+
+/// A point in time as the service reports it: `Display` is RFC 3339 UTC
+/// (`2024-05-01T12:30:00.250Z`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp {
+    pb: flyte_idl::Timestamp,
+    time: SystemTime,
+}
+
+impl Timestamp {
+    fn from_proto(pb: flyte_idl::Timestamp) -> Option<Timestamp> {
+        let time = SystemTime::try_from(pb).ok()?;
+        pb.to_rfc3339().ok()?;
+        Some(Timestamp { pb, time })
+    }
+
+    pub fn as_system_time(&self) -> SystemTime {
+        self.time
+    }
+
+    pub fn as_proto(&self) -> flyte_idl::Timestamp {
+        self.pb
+    }
+}
+
+impl From<Timestamp> for SystemTime {
+    fn from(t: Timestamp) -> SystemTime {
+        t.time
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.pb, f)
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({})", self.pb)
     }
 }
 
@@ -124,9 +235,9 @@ impl Secret {
     }
 
     /// When the secret was created, if the server said (and the time is representable).
-    pub fn created_time(&self) -> Option<SystemTime> {
-        let ts = self.meta()?.created_time?;
-        SystemTime::try_from(ts).ok()
+    /// Prints as RFC 3339; [`Timestamp::as_system_time`] for arithmetic.
+    pub fn created_time(&self) -> Option<Timestamp> {
+        Timestamp::from_proto(self.meta()?.created_time?)
     }
 
     pub fn status(&self) -> SecretStatus {
@@ -224,5 +335,62 @@ impl From<&SecretValue> for SecretData {
 impl From<SecretValue> for SecretData {
     fn from(v: SecretValue) -> Self {
         SecretData::from(&v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_type_parses_python_and_proto_names() {
+        for (s, t) in [
+            ("regular", SecretType::Regular),
+            ("image_pull", SecretType::ImagePull),
+            ("SECRET_TYPE_GENERIC", SecretType::Regular),
+            ("SECRET_TYPE_IMAGE_PULL_SECRET", SecretType::ImagePull),
+        ] {
+            assert_eq!(s.parse::<SecretType>().unwrap(), t);
+        }
+        let e = "imagepull".parse::<SecretType>().unwrap_err().to_string();
+        assert!(e.contains("`imagepull`"), "{e}");
+        assert!(e.contains("regular") && e.contains("image_pull"), "{e}");
+    }
+
+    #[test]
+    fn secret_type_serde_uses_python_names() {
+        assert_eq!(
+            serde_json::to_string(&SecretType::ImagePull).unwrap(),
+            r#""image_pull""#
+        );
+        let t: SecretType = serde_json::from_str(r#""regular""#).unwrap();
+        assert_eq!(t, SecretType::Regular);
+        let t: SecretType = serde_json::from_str(r#""SECRET_TYPE_IMAGE_PULL_SECRET""#).unwrap();
+        assert_eq!(t, SecretType::ImagePull);
+        let e = serde_json::from_str::<SecretType>(r#""nope""#).unwrap_err();
+        assert!(e.to_string().contains("`nope`"), "{e}");
+        assert!(serde_json::to_string(&SecretType::Unrecognized(9)).is_err());
+    }
+
+    #[test]
+    fn created_time_displays_rfc3339() {
+        let pb = flyte_idl::Secret {
+            secret_metadata: Some(flyte_idl::SecretMetadata {
+                created_time: Some(flyte_idl::Timestamp {
+                    seconds: 1_714_566_600,
+                    nanos: 250_000_000,
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let t = Secret::from_proto(pb).created_time().unwrap();
+        assert_eq!(t.to_string(), "2024-05-01T12:30:00.250Z");
+        assert_eq!(format!("{t:?}"), "Timestamp(2024-05-01T12:30:00.250Z)");
+        let d = t
+            .as_system_time()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(d.as_millis(), 1_714_566_600_250);
     }
 }

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use http::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName};
 
 use super::codec::{self, MAX_RESPONSE_BYTES};
@@ -20,6 +22,8 @@ pub(crate) struct Transport {
     /// How the endpoint is named in errors: the base URL.
     pub endpoint: String,
     pub timeout: Duration,
+    /// For the whole call, attempts and backoff included.
+    pub call_timeout: Duration,
     pub retry: RetryPolicy,
     pub tokens: Option<Arc<dyn TokenSource>>,
     pub auth_header: HeaderName,
@@ -83,6 +87,7 @@ impl Transport {
                 ..self.template.clone()
             },
             timeout: self.timeout,
+            call_timeout: self.call_timeout,
             retry: self.retry,
             tokens: self.tokens.clone(),
             auth_header: self.auth_header.clone(),
@@ -117,13 +122,22 @@ impl Transport {
             Some(t) => t.token().await.map_err(token_err)?,
             None => None,
         };
+        let deadline = Instant::now() + self.call_timeout;
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let failure = match self.attempt(msg, token.as_ref()).await {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let limit = self.timeout.min(left);
+            let failure = match self.attempt(msg, token.as_ref(), limit).await {
                 Ok(resp) => return Ok(resp),
                 Err(f) => f,
+            };
+            // Whichever limit ran out is the one the error names.
+            let spent = if limit < self.timeout {
+                self.call_timeout
+            } else {
+                self.timeout
             };
             if let (
                 Failure::Status {
@@ -142,11 +156,12 @@ impl Transport {
                         attempt -= 1;
                         continue;
                     }
-                    None => return Err(failure.into_error(call(), attempt, self.timeout)),
+                    None => return Err(failure.into_error(call(), attempt, spent)),
                 }
             }
-            if self.retry.should_retry(R::OP, failure.kind(), attempt) {
-                let wait = self.retry.backoff(attempt);
+            let wait = self.retry.backoff(attempt);
+            let in_time = Instant::now() + wait < deadline;
+            if in_time && self.retry.should_retry(R::OP, failure.kind(), attempt) {
                 tracing::debug!(
                     "{}: attempt {attempt} failed ({:?}); retrying in {wait:?}",
                     call(),
@@ -155,7 +170,7 @@ impl Transport {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            return Err(failure.into_error(call(), attempt, self.timeout));
+            return Err(failure.into_error(call(), attempt, spent));
         }
     }
 
@@ -163,6 +178,7 @@ impl Transport {
         &self,
         msg: &R,
         token: Option<&AccessToken>,
+        limit: Duration,
     ) -> Result<R::Response, Failure> {
         let auth = self.auth(token);
         // The template was validated when the client was built, so this cannot fail; map it
@@ -171,7 +187,7 @@ impl Transport {
             .ok()
             .and_then(|r| reqwest::Request::try_from(r).ok())
             .ok_or(Failure::Decode(DecodeError::Missing("a valid request URL")))?;
-        match tokio::time::timeout(self.timeout, self.exchange::<R::Response>(req)).await {
+        match tokio::time::timeout(limit, self.exchange::<R::Response>(req)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Timeout),
         }

@@ -27,6 +27,15 @@ pub struct Secret {
 }
 
 /// Builder for [`Secret`]; `build` validates.
+///
+/// ```
+/// use flyte::secret::{Secret, SecretBuilder, Target};
+/// let b: SecretBuilder = Secret::builder("cert").mount("/etc/flyte/secrets");
+/// let s = b.build().unwrap();
+/// assert_eq!(s.target(), &Target::File { relative: "cert".into() });
+/// let e: flyte::SpecError = Secret::new("my.key").unwrap_err();
+/// assert!(!e.to_string().is_empty());
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct SecretBuilder {

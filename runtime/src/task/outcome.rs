@@ -44,6 +44,8 @@ pub trait ViaPanic<R> {
 }
 
 impl<R> ViaPanic<R> for Fail<R> {
+    // The panic points at the task, not here.
+    #[track_caller]
     fn fail(&self, err: Error) -> R {
         fail_panic(err)
     }

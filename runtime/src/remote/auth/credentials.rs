@@ -23,7 +23,7 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// Tokens for `endpoint` (any form: `dns:///x`, `https://x`, `x`; the scheme is stripped).
+    /// Tokens for `endpoint` (`dns:///x`, `https://x` and `x` are all `x`; a path is kept, `https://x/p` is `x/p`).
     pub fn new(endpoint: &str, access_token: impl Into<String>) -> Self {
         let access_token = Zeroizing::new(access_token.into());
         let id = if access_token.is_empty() {

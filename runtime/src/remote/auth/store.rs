@@ -163,8 +163,10 @@ impl KeyringStore {
         outcome
     }
 
-    /// The tokens stored for `endpoint` (any form: `dns:///x`, `https://x/p`, `x`), or `None`
-    /// when there are none, the keyring is disabled, or anything went wrong.
+    /// The tokens stored for `endpoint`, or `None` when there are none, the keyring is
+    /// disabled, or anything went wrong. The item is the endpoint without its scheme, as in
+    /// the Python SDK ([`strip_scheme`]): `dns:///x`, `https://x` and `x` all find `x`, but
+    /// `https://x/p` is item `x/p` and does not find tokens stored for `x`.
     pub fn retrieve(&self, endpoint: &str) -> Option<Credentials> {
         self.lookup(endpoint).found()
     }

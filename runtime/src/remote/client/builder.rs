@@ -119,6 +119,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The limit for a whole call, every attempt and backoff included (default
+    /// [`DEFAULT_CALL_TIMEOUT`](crate::config::DEFAULT_CALL_TIMEOUT), 15 s).
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.config.call_timeout = timeout;
+        self
+    }
+
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
@@ -247,6 +254,7 @@ impl ClientBuilder {
             http,
             endpoint: base_url,
             timeout: cfg.timeout,
+            call_timeout: cfg.call_timeout,
             retry: RetryPolicy {
                 max_retries: cfg.max_retries,
                 base: self.base_backoff,

@@ -1,0 +1,16 @@
+//! `BIN list | head`: a closed stdout is no panic.
+
+#[test]
+fn list_into_a_closed_pipe_does_not_panic() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_task_fixtures"))
+        .arg("list")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.code().is_some(), "killed: {:?}", out.status);
+}
