@@ -13,6 +13,8 @@ use flyte::sources::{MapSource, Resolver};
 
 #[path = "inject_process/masking.rs"]
 mod masking;
+#[path = "inject_process/list_pipe.rs"]
+mod list_pipe;
 #[path = "inject_process/pods.rs"]
 mod pods;
 #[path = "inject_process/run_config.rs"]
