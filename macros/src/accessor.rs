@@ -2,8 +2,16 @@
 //! a task's body must name a secret the task declares. The body is scanned as tokens,
 //! nested blocks, closures and async blocks included; a key that is not a literal is left
 //! to the run-time check.
+//!
+//! The same walk finds process-only reads of declared secrets, which get a warning (see
+//! [`process_only_reads`]): a string literal that is an argument of a call, checked against
+//! the task's env vars (only as the first argument of a `var` / `var_os` call, as in
+//! `std::env::var("MY_SECRET")`) and file paths (as any argument of any call, as in
+//! `fs::read_to_string("/etc/flyte/secrets/config")`, `File::open(..)`, `Path::new(..)`).
+//! A literal bound to a variable first, or built with `format!`, is not seen.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use flyte_spec::{MOUNT_PATH, Target};
+use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use syn::LitStr;
 
 use crate::diag::{Errors, error};
@@ -16,14 +24,30 @@ pub(crate) struct Use {
     pub group: Option<LitStr>,
 }
 
-/// Every `...secret!("key" [, group = "g"])` in `body`.
-pub(crate) fn scan(body: &TokenStream) -> Vec<Use> {
-    let mut found = Vec::new();
+/// A string literal passed directly as an argument of a call: `callee(.., "lit", ..)`.
+pub(crate) struct CallArg {
+    /// The last name before the parentheses (`var` in `std::env::var(..)`).
+    pub callee: Ident,
+    /// Its position among the arguments, from 0.
+    pub index: usize,
+    pub lit: LitStr,
+}
+
+/// What the walk over a body finds.
+#[derive(Default)]
+pub(crate) struct Scan {
+    pub uses: Vec<Use>,
+    pub call_args: Vec<CallArg>,
+}
+
+/// Every `...secret!("key" [, group = "g"])` and every literal call argument in `body`.
+pub(crate) fn scan(body: &TokenStream) -> Scan {
+    let mut found = Scan::default();
     scan_into(body, &mut found);
     found
 }
 
-fn scan_into(tokens: &TokenStream, found: &mut Vec<Use>) {
+fn scan_into(tokens: &TokenStream, found: &mut Scan) {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     for (i, tree) in trees.iter().enumerate() {
         match tree {
@@ -32,13 +56,90 @@ fn scan_into(tokens: &TokenStream, found: &mut Vec<Use>) {
                     && bang.as_char() == '!'
                     && args.delimiter() != Delimiter::None
                 {
-                    found.extend(arguments(&args.stream()));
+                    found.uses.extend(arguments(&args.stream()));
                 }
             }
-            TokenTree::Group(group) => scan_into(&group.stream(), found),
+            TokenTree::Group(group) => {
+                if group.delimiter() == Delimiter::Parenthesis
+                    && let Some(TokenTree::Ident(callee)) = i.checked_sub(1).map(|j| &trees[j])
+                {
+                    call_args(callee, &group.stream(), &mut found.call_args);
+                }
+                scan_into(&group.stream(), found);
+            }
             _ => {}
         }
     }
+}
+
+/// The arguments of `callee(...)` that are one string literal each.
+fn call_args(callee: &Ident, args: &TokenStream, found: &mut Vec<CallArg>) {
+    let mut index = 0;
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut flush = |current: &mut Vec<TokenTree>, index: usize| {
+        if let Ok(lit) = string_literal(current) {
+            found.push(CallArg {
+                callee: callee.clone(),
+                index,
+                lit,
+            });
+        }
+        current.clear();
+    };
+    for tree in args.clone() {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                flush(&mut current, index);
+                index += 1;
+            }
+            _ => current.push(tree),
+        }
+    }
+    if !current.is_empty() {
+        flush(&mut current, index);
+    }
+}
+
+/// A read of a declared secret that works only when the task runs as its own process.
+pub(crate) struct ProcessOnlyRead {
+    /// The literal read.
+    pub span: Span,
+    /// The secret's key, for `flyte::secret!("key")`.
+    pub key: String,
+    /// `env var `NAME`` or `file `/etc/...``.
+    pub via: String,
+    pub file: bool,
+}
+
+/// The call arguments that name a declared secret's env var (first argument of `var` /
+/// `var_os`) or file path (any argument of any call).
+pub(crate) fn process_only_reads(task: &ValidTask, args: &[CallArg]) -> Vec<ProcessOnlyRead> {
+    let mut found = Vec::new();
+    for arg in args {
+        let value = arg.lit.value();
+        let is_var = arg.index == 0 && (arg.callee == "var" || arg.callee == "var_os");
+        for secret in &task.secrets {
+            let hit = match &secret.target {
+                Target::Env(name) => is_var && *name == value,
+                Target::File { relative } => format!("{MOUNT_PATH}/{relative}") == value,
+            };
+            if hit {
+                let file = matches!(secret.target, Target::File { .. });
+                let via = if file {
+                    format!("file `{value}`")
+                } else {
+                    format!("env var `{value}`")
+                };
+                found.push(ProcessOnlyRead {
+                    span: arg.lit.span(),
+                    key: secret.key.clone(),
+                    via,
+                    file,
+                });
+            }
+        }
+    }
+    found
 }
 
 /// `"key"` or `"key", group = "g"` (trailing comma allowed); anything else is not checked.
@@ -113,6 +214,7 @@ mod tests {
 
     fn keys(body: TokenStream) -> Vec<(String, Option<String>)> {
         scan(&body)
+            .uses
             .iter()
             .map(|u| (u.key.value(), u.group.as_ref().map(LitStr::value)))
             .collect()
@@ -154,5 +256,71 @@ mod tests {
             let secret = 1;
         };
         assert_eq!(keys(body), vec![]);
+    }
+
+    fn reads(attr: TokenStream, body: TokenStream) -> Vec<(String, String)> {
+        let args: crate::parse::TaskArgs = syn::parse2(attr).unwrap();
+        let task = crate::validate::task(&args).unwrap();
+        process_only_reads(&task, &scan(&body).call_args)
+            .into_iter()
+            .map(|r| (r.key, r.via))
+            .collect()
+    }
+
+    #[test]
+    fn finds_process_only_reads() {
+        let attr: TokenStream = syn::parse_quote!(
+            secrets = [
+                "my-secret",
+                Secret(key = "config", mount = "/etc/flyte/secrets")
+            ]
+        );
+        let body: TokenStream = syn::parse_quote! {
+            let a = std::env::var("MY_SECRET");
+            let b = env::var_os(r"MY_SECRET").is_some();
+            let c = || var("MY_SECRET");
+            let d = std::fs::read_to_string("/etc/flyte/secrets/config");
+            let e = File::open("/etc/flyte/secrets/config").map(|f| f.metadata());
+            let f = std::fs::read(Path::new("/etc/flyte/secrets/config"));
+        };
+        let env = ("my-secret".to_owned(), "env var `MY_SECRET`".to_owned());
+        let file = (
+            "config".to_owned(),
+            "file `/etc/flyte/secrets/config`".to_owned(),
+        );
+        assert_eq!(
+            reads(attr, body),
+            vec![
+                env.clone(),
+                env.clone(),
+                env,
+                file.clone(),
+                file.clone(),
+                file
+            ]
+        );
+    }
+
+    #[test]
+    fn ignores_other_reads() {
+        let attr: TokenStream = syn::parse_quote!(
+            secrets = [
+                "my-secret",
+                Secret(key = "config", mount = "/etc/flyte/secrets")
+            ]
+        );
+        let body: TokenStream = syn::parse_quote! {
+            let home = std::env::var("HOME");
+            let other = std::env::var("MY_SECRET_2");
+            let not_var = map.get("MY_SECRET");
+            let second = std::env::var(x, "MY_SECRET");
+            let name = "MY_SECRET";
+            let v = std::env::var(name);
+            println!("MY_SECRET");
+            let f = std::fs::read_to_string("/etc/flyte/secrets/other");
+            let g = std::fs::read_to_string(&"/etc/flyte/secrets/config");
+            let s = flyte::secret!("my-secret");
+        };
+        assert_eq!(reads(attr, body), vec![]);
     }
 }

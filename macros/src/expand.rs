@@ -3,19 +3,21 @@
 
 use flyte_spec::Target;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 
+use crate::accessor::ProcessOnlyRead;
 use crate::item::ItemFn;
 use crate::validate::{ValidSecret, ValidTask};
 
 /// The function, with its signature unchanged and its body wrapped: register the task,
 /// resolve its secrets, then run the original statements.
-pub(crate) fn task(item: &ItemFn, task: &ValidTask) -> TokenStream {
+pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -> TokenStream {
     let sig = &item.sig;
     let mut out = statics(item, task);
 
     out.extend(secret_paths(&task.secret_paths));
+    out.extend(reads.iter().map(process_only_warning));
 
     // Hygienic: the body cannot see or shadow these.
     let guard = Ident::new("__flyte_guard", Span::mixed_site());
@@ -100,6 +102,34 @@ pub(crate) fn secret_paths(paths: &[TokenStream]) -> TokenStream {
             }
         })
         .collect()
+}
+
+/// A `deprecated` warning at the literal of a process-only read: a local deprecated item
+/// (so that the note can name the key) used with the literal's span. `#[allow(deprecated)]`
+/// on the task silences it.
+fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
+    let key = &read.key;
+    let where_ = if read.file {
+        "only when the task runs as its own process (`BIN run`, `flyte run`, a cluster) \
+         and can write /etc/flyte/secrets (root, containers, clusters)"
+    } else {
+        "only when the task runs as its own process (`BIN run`, `flyte run`, a cluster)"
+    };
+    let note = format!(
+        "this reads secret `{key}` through its {via}, which holds it {where_}; called \
+         in-process (tests, other code) the read fails. `flyte::secret!(\"{key}\")`{path} \
+         works everywhere. To keep this read, put #[allow(deprecated)] on the task",
+        via = read.via,
+        path = if read.file { " (with `.path()`)" } else { "" },
+    );
+    let name = Ident::new("process_only_secret_read", read.span);
+    quote_spanned! {read.span=>
+        {
+            #[deprecated(note = #note)]
+            fn #name() {}
+            #name();
+        }
+    }
 }
 
 /// `BIN run NAME` can call the task only when it needs nothing from the caller and is a

@@ -45,6 +45,15 @@
 //! the declared secrets; a literal key (and group) that the task does not declare is a
 //! compile error at that literal.
 //!
+//! Reading a declared secret the process-only way is a warning (lint `deprecated`, at the
+//! literal): `std::env::var("MY_SECRET")` / `var_os(..)` (any call named `var` or `var_os`
+//! whose first argument is a string literal equal to a declared env var), or a string literal
+//! equal to a declared file secret's `/etc/flyte/secrets/<key>` given directly as an argument
+//! of any call (`fs::read_to_string`, `fs::read`, `File::open`, `Path::new`, ...). Such reads
+//! find the secret only when the task runs as its own process (the file only where
+//! `/etc/flyte/secrets` is writable); `flyte::secret!("key")` works everywhere. A literal
+//! bound to a variable first is not seen. Silence it with `#[allow(deprecated)]` on the task.
+//!
 //! ## Running a task as its own process, and tasks inside `impl` blocks
 //!
 //! A task is registered (with its secrets) for `BIN list`. It can also be run as the whole

@@ -34,12 +34,15 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     // Only against a complete, valid declaration: otherwise a secret with a typo would also
     // show up as "not declared" in the body.
+    let mut reads = Vec::new();
     if let (Some(valid), true) = (&valid, errors.is_empty()) {
         let name = function.sig.ident.unraw().to_string();
-        accessor::check(&name, valid, &accessor::scan(&function.body), &mut errors);
+        let scan = accessor::scan(&function.body);
+        accessor::check(&name, valid, &scan.uses, &mut errors);
+        reads = accessor::process_only_reads(valid, &scan.call_args);
     }
     match (errors.into_error(), valid) {
-        (None, Some(valid)) => expand::task(&function, &valid),
+        (None, Some(valid)) => expand::task(&function, &valid, &reads),
         (Some(e), _) if args.secret_paths.is_empty() => original_with(item, e),
         // The function as written, only naming `Secret` as the expansion would, so that its
         // import does not show up as unused next to the real error.
