@@ -29,12 +29,16 @@ fn masked(value: &str) -> String {
     }
 }
 
+// Runs as its own process, where the env var is injected: the read is deliberate.
+#[allow(deprecated)]
 #[task(secrets = "my-secret")]
 fn secret_task() {
     let value = std::env::var("MY_SECRET").expect("MY_SECRET is injected");
     println!("secret_task: env MY_SECRET = [{}]", masked(&value));
 }
 
+// Runs as its own process, where the env var is injected: the read is deliberate.
+#[allow(deprecated)]
 #[task(secrets = Secret(key = "api-key", as_env_var = "OPENAI_API_KEY"))]
 fn custom_env_task() {
     let value = std::env::var("OPENAI_API_KEY").expect("OPENAI_API_KEY is injected");
@@ -55,6 +59,8 @@ fn file_secret_task() {
     );
 }
 
+// Runs as its own process, where the env var is injected: the read is deliberate.
+#[allow(deprecated)]
 #[task(secrets = ["db-password", Secret(key = "token", group = "github"), Secret(key = "tls-key", mount = "/etc/flyte/secrets")])]
 async fn many_secrets_task() -> Result<(), flyte::Error> {
     let db = std::env::var("DB_PASSWORD").expect("DB_PASSWORD is injected");
