@@ -11,10 +11,10 @@ use std::process::{Command, Stdio};
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, Launcher, TaskList};
 use flyte::sources::{MapSource, Resolver};
 
-#[path = "inject_process/masking.rs"]
-mod masking;
 #[path = "inject_process/list_pipe.rs"]
 mod list_pipe;
+#[path = "inject_process/masking.rs"]
+mod masking;
 #[path = "inject_process/pods.rs"]
 mod pods;
 #[path = "inject_process/run_config.rs"]

@@ -120,7 +120,7 @@ impl Launcher {
         let out = super::listing::list_output(&self.program, self.list_timeout).map_err(fail)?;
         let list: TaskList = serde_json::from_slice(&out).map_err(|e| {
             fail(format!(
-                "`{shown} list` did not print a task list (is it a flyte task binary?): {e}"
+                "`{shown} list` did not print a task list (a task binary has `#[flyte::main]`): {e}"
             ))
         })?;
         super::validate::check_list(&list)
