@@ -1,80 +1,7 @@
 //! The `#[task]` and `#[flyte::main]` attributes of the `flyte` crate. Use them through
 //! `flyte` (`use flyte::task;`, `#[flyte::main]`): the generated code refers to `::flyte`.
 //!
-//! # `#[task]`
-//!
-//! ```ignore
-//! use flyte::task;
-//!
-//! #[task(secrets = "my-secret")]                                      // env var MY_SECRET
-//! fn secret_task() {}
-//!
-//! #[task(secrets = Secret(key = "api-key", as_env_var = "OPENAI_API_KEY"))]
-//! fn custom_env_task() {}
-//!
-//! #[task(secrets = Secret(key = "config", mount = "/etc/flyte/secrets"))]  // a file
-//! fn file_secret_task() {}
-//!
-//! #[task(secrets = ["db-password", Secret(key = "token", group = "github")])]  // DB_PASSWORD, GITHUB_TOKEN
-//! async fn many(x: u32) -> Result<u32, MyError> { Ok(x) }
-//! ```
-//!
-//! `Secret(...)` inside the attribute is syntax read by the macro, not a call. Its fields are
-//! `key` (required), `group`, `mount` and `as_env_var`, each a string literal. The name
-//! `Secret` must still be flyte's `Secret` in scope (`use flyte::Secret;`, or write
-//! `flyte::Secret(...)`), as for any name in Rust: the import is then used, not warned about. The rules are
-//! those of `flyte-spec`, the same the runtime applies to `flyte::Secret`:
-//!
-//! - without `mount` or `as_env_var`, the env var is `group_key` (or `key`) with `-` turned
-//!   into `_`, upper-cased; every env-var name must match `^[A-Z_][A-Z0-9_]*$`;
-//! - `mount` must be `/etc/flyte/secrets` (a trailing slash is fine); the file is
-//!   `<mount>/[<group>/]<key>`, so key and group must not be empty, `.`, `..`, or hold `/`;
-//! - `mount` and `as_env_var` exclude each other; no two secrets of a task may land on the
-//!   same env var or file; `key` and `group` must not be empty.
-//!
-//! Each broken rule is a compile error at the offending literal, with the rule and the fix,
-//! and all of them are reported in one compile. On any error the function is left exactly as
-//! written, so one mistake gives one error.
-//!
-//! The function keeps its name and signature (sync or `async`, arguments, generics, `where`,
-//! visibility, attributes). Its body first resolves the declared secrets; if that fails the
-//! body does not run: a task returning `Result<T, E>` with `E: From<flyte::Error>` returns
-//! the error, any other task panics with it (the message names secrets, never values).
-//!
-//! Inside the body, `flyte::secret!("key")` and `flyte::secret!("key", group = "g")` read
-//! the declared secrets; a literal key (and group) that the task does not declare is a
-//! compile error at that literal.
-//!
-//! Reading a declared secret the process-only way is a warning (lint `deprecated`, at the
-//! literal): `std::env::var("MY_SECRET")` / `var_os(..)` (any call named `var` or `var_os`
-//! whose first argument is a string literal equal to a declared env var), or a string literal
-//! equal to a declared file secret's `/etc/flyte/secrets/<key>` given directly as an argument
-//! of any call (`fs::read_to_string`, `fs::read`, `File::open`, `Path::new`, ...). Such reads
-//! find the secret only when the task runs as its own process (the file only where
-//! `/etc/flyte/secrets` is writable); `flyte::secret!("key")` works everywhere. A literal
-//! bound to a variable first is not seen. Silence it with `#[allow(deprecated)]` on the task.
-//!
-//! ## Running a task as its own process, and tasks inside `impl` blocks
-//!
-//! A task is registered (with its secrets) for `BIN list`. It can also be run as the whole
-//! process with `BIN run NAME` when there is nothing to pass it: no arguments, no generics,
-//! not `unsafe`, and it is a free function.
-//!
-//! An attribute macro cannot see whether its function sits inside an `impl` (or trait)
-//! block, and from there the generated runner cannot call it. So:
-//!
-//! - a method (with `self`), a function with arguments or generics, or one whose signature
-//!   mentions `Self` is a task for in-process calls only, with no `impl` handling needed;
-//! - an associated function with none of these must say where it is:
-//!   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the macro takes it for a free
-//!   function, and the build fails with "cannot find function `NAME` in this scope".
-//!
-//! # `#[flyte::main]`
-//!
-//! On the binary's `fn main()` (sync, no arguments): calls flyte's entry point first, which
-//! handles `BIN run TASK` / `BIN list` and exits, and otherwise returns to run the body.
-//! For an async main, put `#[tokio::main]` above `#[flyte::main]`, so that the runtime
-//! starts after the entry point.
+//! The reference of each attribute is on its own page: [`macro@task`] and [`macro@main`].
 
 mod accessor;
 mod diag;
@@ -87,13 +14,100 @@ mod validate;
 
 use proc_macro::TokenStream;
 
-/// Declares a task and the secrets it needs; see the [crate docs](crate).
+/// Declares a task and the secrets it needs.
+///
+///
+/// ```ignore
+/// use flyte::task;
+///
+/// #[task(secrets = "my-secret")]                                      // env var MY_SECRET
+/// fn secret_task() {}
+///
+/// #[task(secrets = Secret(key = "api-key", as_env_var = "OPENAI_API_KEY"))]
+/// fn custom_env_task() {}
+///
+/// #[task(secrets = Secret(key = "config", mount = "/etc/flyte/secrets"))]  // a file
+/// fn file_secret_task() {}
+///
+/// #[task(secrets = ["db-password", Secret(key = "token", group = "github")])]  // DB_PASSWORD, GITHUB_TOKEN
+/// async fn many(x: u32) -> Result<u32, MyError> { Ok(x) }
+/// ```
+///
+/// `Secret(...)` inside the attribute is syntax read by the macro, not a call. Its fields are
+/// `key` (required), `group`, `mount` and `as_env_var`, each a string literal. The name
+/// `Secret` must still be flyte's `Secret` in scope (`use flyte::Secret;`, or write
+/// `flyte::Secret(...)`), as for any name in Rust: the import is then used, not warned about. The rules are
+/// those of `flyte-spec`, the same the runtime applies to `flyte::Secret`:
+///
+/// - without `mount` or `as_env_var`, the env var is `group_key` (or `key`) with `-` turned
+///   into `_`, upper-cased; every env-var name must match `^[A-Z_][A-Z0-9_]*$`;
+/// - `mount` must be `/etc/flyte/secrets` (a trailing slash is fine); the file is
+///   `<mount>/<key>`, as a Flyte 2 cluster's default injector writes it (other injectors use
+///   `<mount>/<group>/<key>`), so key and group must not be empty, `.`, `..`, or hold `/`;
+/// - `mount` and `as_env_var` exclude each other; no two secrets of a task may land on the
+///   same env var or file, nor share a key across groups (a Flyte cluster looks secrets up
+///   by key alone); `key` and `group` must not be empty.
+///
+/// Each broken rule is a compile error at the offending literal, with the rule and the fix,
+/// and all of them are reported in one compile. On any error the function is left exactly as
+/// written, so one mistake gives one error.
+///
+/// The function keeps its name and signature (sync or `async`, arguments, generics, `where`,
+/// visibility, attributes). Its body first resolves the declared secrets; if that fails the
+/// body does not run: a task returning `Result<T, E>` with `E: From<flyte::Error>` returns
+/// the error, any other task panics with it (the message names secrets, never values).
+///
+/// Inside the body, `flyte::secret!("key")` and `flyte::secret!("key", group = "g")` read
+/// the declared secrets; a literal key (and group) that the task does not declare is a
+/// compile error at that literal.
+///
+/// Reading a declared secret the process-only way is a warning (lint `deprecated`, at the
+/// literal): `std::env::var("MY_SECRET")` / `var_os(..)` (any call named `var` or `var_os`
+/// whose first argument is a string literal equal to a declared env var), or a string literal
+/// equal to a declared file secret's `/etc/flyte/secrets/<key>` given directly as an argument
+/// of any call (`fs::read_to_string`, `fs::read`, `File::open`, `Path::new`, ...). Such reads
+/// find the secret only when the task runs as its own process (the file only where
+/// `/etc/flyte/secrets` is writable); `flyte::secret!("key")` works everywhere. A literal
+/// bound to a variable first is not seen. Silence it with `#[allow(deprecated)]` on the task.
+///
+/// # Running a task as its own process, and tasks inside `impl` blocks
+///
+/// A task is registered (with its secrets) for `BIN list`. It can also be run as the whole
+/// process with `BIN run NAME` when there is nothing to pass it: no arguments, no generics,
+/// not `unsafe`, and it is a free function.
+///
+/// An attribute macro cannot see whether its function sits inside an `impl` (or trait)
+/// block, and from there the generated runner cannot call it. So:
+///
+/// - a method (with `self`), a function with arguments or generics, or one whose signature
+///   mentions `Self` is a task for in-process calls only, with no `impl` handling needed;
+/// - an associated function with none of these must say where it is:
+///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the macro takes it for a free
+///   function, and the build fails with "cannot find function `NAME` in this scope".
+///
 #[proc_macro_attribute]
 pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     task::task(attr.into(), item.into()).into()
 }
 
-/// Marks the binary's `fn main` as flyte's entry point; see the [crate docs](crate).
+/// Marks the binary's `fn main` as flyte's entry point.
+///
+///
+/// On the binary's `fn main()` (sync, no arguments): calls flyte's entry point first, which
+/// handles `BIN run TASK` / `BIN list` and exits, and otherwise returns to run the body.
+/// For an async main, put `#[tokio::main]` above `#[flyte::main]`, so that the runtime
+/// starts after the entry point.
+///
+/// `BIN run TASK`: `TASK` is a task's name, its path below the crate root (`mod_a::same_name`)
+/// or its full path (`my_crate::mod_a::same_name`, shown as `path` by `BIN list`); a name two
+/// tasks share is a usage error (exit 2) listing their paths. When a declared secret is not in
+/// the process, `BIN run` resolves it from the configuration `flyte run` reads
+/// (`flyte::Config::load`: the Python SDK's config file and `FLYTE_*` variables): the dotenv
+/// file, then, if an endpoint is configured, that secret service (by key in project+domain,
+/// the domain, organization-wide), with `FLYTE_API_KEY` or the configured token source. To
+/// point it elsewhere set `FLYTE_ADMIN_ENDPOINT`, `FLYTE_TASK_PROJECT`, `FLYTE_TASK_DOMAIN`,
+/// `FLYTE_API_KEY`, name a config file with `FLYTECTL_CONFIG`, or run the task with
+/// `flyte run BIN TASK`. A config that cannot be read stops the run (exit 3), naming the file.
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     main_fn::main(attr.into(), item.into()).into()

@@ -41,6 +41,7 @@ pub mod current {
 
 pub use config::Config;
 pub use error::{Error, Result};
+#[doc(inline)]
 pub use flyte_macros::{main, task};
 pub use flyte_spec::SpecError;
 pub use remote::init;
