@@ -1,5 +1,6 @@
 //! Removing secret files left by runs that were killed before they could clean up.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::Once;
 
@@ -37,6 +38,16 @@ fn legacy_owner_gone(name: &str) -> bool {
     }
 }
 
+/// Whether the run named `name` (its record or directory at `path`) is dead: `Some`, with its
+/// lock held while the caller cleans up (none for an older lock-less run); `None` while it lives.
+fn dead(name: &str, path: &Path) -> Option<Option<File>> {
+    if is_locked_scheme(name) {
+        lock_if_dead(path).map(Some)
+    } else {
+        legacy_owner_gone(name).then_some(None)
+    }
+}
+
 pub(crate) fn sweep_private(root: &Path) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -45,14 +56,7 @@ pub(crate) fn sweep_private(root: &Path) {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let path = entry.path();
-        let _lock = if is_locked_scheme(name) {
-            match lock_if_dead(&path) {
-                Some(lock) => Some(lock),
-                None => continue,
-            }
-        } else if legacy_owner_gone(name) {
-            None
-        } else {
+        let Some(_lock) = dead(name, &path) else {
             continue;
         };
         tracing::debug!(dir = %path.display(), "removing stale secrets directory");
@@ -69,14 +73,7 @@ pub(crate) fn sweep_standard(records: &Path) {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let path = entry.path();
-        let _lock = if is_locked_scheme(name) {
-            match lock_if_dead(&path) {
-                Some(lock) => Some(lock),
-                None => continue,
-            }
-        } else if legacy_owner_gone(name) {
-            None
-        } else {
+        let Some(_lock) = dead(name, &path) else {
             continue;
         };
         if let Ok(list) = std::fs::read_to_string(&path) {
