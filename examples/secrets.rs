@@ -4,22 +4,19 @@
 //! cargo run --example secrets
 //! ```
 //!
-//! With no arguments this program is the driver. It starts the embedded default, the local
-//! secret service (SQLite, encrypted at rest) in a temporary data dir on a loopback port,
-//! creates the demo secrets through `flyte::remote::Secret`, then launches itself once per
+//! With no arguments this program is the driver. With no endpoint configured, the client uses
+//! the local default: the local secret service (SQLite, encrypted at rest), started in-process
+//! on a loopback port, here over a temporary data dir. It creates the demo secrets through `flyte::remote::Secret`, then launches itself once per
 //! task (`secrets run TASK`) through `flyte::launch::Launcher`, which reads the values from
 //! the service. Each task prints what it saw, masked. `secrets list` prints the tasks and
 //! their secrets as JSON.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use flyte::launch::Launcher;
-use flyte::remote::{AccessToken, ClientBuilder, StaticToken};
 use flyte::sources::remote::ServiceSource;
 use flyte::sources::{ProcessSource, Resolver};
 use flyte::{Secret, task};
-use flyte_server::BackgroundServer;
 
 /// Shows a value as its length and first character only.
 fn masked(value: &str) -> String {
@@ -107,44 +104,30 @@ const TASKS: [&str; 4] = [
     "many_secrets_task",
 ];
 
-/// The embedded default: a local secret service in a temporary data dir, in this process,
-/// on a loopback port. Returns it and a launcher that reads values through it.
-fn embedded_service(
+/// The local default: with no endpoint configured, the client runs the local secret service
+/// in-process (here on a temporary data dir instead of the user's). Secrets are created the
+/// way a user would, through the remote API; the launcher reads them back through the same
+/// client (the service's inject token is picked up from its data dir).
+fn local_service(
     data_dir: &std::path::Path,
-) -> Result<(BackgroundServer, Launcher), Box<dyn std::error::Error>> {
-    let server = flyte_server::Server::builder()
-        .data_dir(data_dir)
-        .listen("127.0.0.1:0".parse()?)
-        .build()?
-        .start_background()?;
+) -> Result<(flyte::remote::Client, Launcher), Box<dyn std::error::Error>> {
     let config = flyte::Config::builder()
-        .endpoint(format!("dns:///{}", server.addr()))
-        .insecure(true)
+        .local_data_dir(data_dir)
         .project("demo")
         .domain("development")
         .no_file_search()
         .no_env()
         .build()?;
-    // Secrets are created the way a user would, through the remote API.
-    flyte::init(config.clone())?;
+    flyte::init(config)?;
     for (name, value) in DEMO_SECRETS {
         flyte::remote::blocking::Secret::create(name, value)?;
     }
-    // The launcher reads values through the service's inject extension, which wants the
-    // token the server keeps in its data dir (0600).
-    let token = server
-        .inject_token()
-        .ok_or("the local service has no inject token")?
-        .expose()
-        .to_owned();
-    let inject = ClientBuilder::from_config(config)
-        .token_source(Arc::new(StaticToken(AccessToken::new(token))))
-        .build()?;
+    let client = flyte::remote::client()?;
     let resolver = Resolver::new()
         .with(ProcessSource::from_env())
-        .with(ServiceSource::new(inject));
+        .with(ServiceSource::new(client.clone()));
     let launcher = Launcher::new(std::env::current_exe()?).resolver(resolver);
-    Ok((server, launcher))
+    Ok((client, launcher))
 }
 
 #[flyte::main]
@@ -153,16 +136,16 @@ fn main() -> ExitCode {
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
         .expect("a temporary directory");
-    let (server, launcher) = match embedded_service(data_dir.path()) {
+    let (client, launcher) = match local_service(data_dir.path()) {
         Ok(pair) => pair,
         Err(e) => {
-            eprintln!("cannot start the embedded secret service: {e}");
+            eprintln!("cannot start the local secret service: {e}");
             return ExitCode::FAILURE;
         }
     };
     println!(
         "local secret service on {} with {} secrets",
-        server.url(),
+        client.endpoint(),
         DEMO_SECRETS.len()
     );
     let mut failed = 0;
@@ -179,7 +162,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    server.shutdown();
+    drop((launcher, client));
     if failed == 0 {
         println!("all {} tasks ran with their secrets", TASKS.len());
         ExitCode::SUCCESS

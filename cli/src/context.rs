@@ -9,7 +9,6 @@ use flyte::remote::auth::KeyringStore;
 use flyte::remote::{AccessToken, Client, ClientBuilder, StaticToken};
 
 use crate::args::{GlobalArgs, ScopeArgs};
-use crate::embedded::Embedded;
 use crate::error::{CliError, ServiceError};
 use crate::keyring_tokens::KeyringTokens;
 
@@ -25,8 +24,12 @@ pub enum EndpointOrigin {
     ApiKey,
     /// A config file.
     File(PathBuf),
-    /// None configured: the local service, in this data directory.
-    Embedded(PathBuf),
+    /// None configured: the local service in this data directory, served by the `flyte
+    /// serve` with this pid, or else started for this command.
+    Local {
+        dir: PathBuf,
+        serve_pid: Option<u32>,
+    },
 }
 
 impl fmt::Display for EndpointOrigin {
@@ -36,12 +39,16 @@ impl fmt::Display for EndpointOrigin {
             EndpointOrigin::Env(name) => write!(f, "env var {name}"),
             EndpointOrigin::ApiKey => f.write_str("the app credentials in env var FLYTE_API_KEY"),
             EndpointOrigin::File(p) => write!(f, "config file {} (admin.endpoint)", p.display()),
-            EndpointOrigin::Embedded(dir) => {
+            EndpointOrigin::Local { dir, serve_pid } => {
                 write!(
                     f,
                     "the default (no endpoint configured): the local secret service in {}",
                     dir.display()
-                )
+                )?;
+                match serve_pid {
+                    Some(pid) => write!(f, ", served by flyte serve (pid {pid})"),
+                    None => f.write_str(", started for this command"),
+                }
             }
         }
     }
@@ -59,7 +66,7 @@ impl EndpointOrigin {
             EndpointOrigin::File(p) => {
                 format!("admin.endpoint in {} (or pass --endpoint)", p.display())
             }
-            EndpointOrigin::Embedded(_) => "--endpoint to use another service".into(),
+            EndpointOrigin::Local { .. } => "--endpoint to use another service".into(),
         }
     }
 }
@@ -111,21 +118,20 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// A client for one command, and the embedded service behind it when no endpoint is
-/// configured (kept running until the session is dropped).
+/// A client for one command. With no endpoint configured it is the library's local default
+/// ([`flyte::local`]): the `flyte serve` advertised in the data directory, or the service
+/// started in-process for as long as the client lives.
 #[derive(Debug)]
 pub struct Session {
     pub client: Client,
     pub origin: EndpointOrigin,
-    /// Keeps the embedded service running while the session lives.
-    _embedded: Option<Embedded>,
 }
 
 /// What a session needs besides the global flags.
 #[derive(Debug, Default)]
 pub struct SessionOptions<'a> {
     pub scope: Option<&'a ScopeArgs>,
-    /// The data directory of the local service (embedded, or on this machine for the inject
+    /// The data directory of the local service (used with no endpoint, or on this machine for the inject
     /// token); default: the user's data directory.
     pub data_dir: Option<&'a Path>,
     /// Also authenticate the local service's inject extension (for `flyte run`).
@@ -143,40 +149,34 @@ impl Session {
         builder = builder
             .project(scope.project.unwrap_or_default())
             .domain(scope.domain.unwrap_or_default());
-        let (builder, origin, embedded) = match origin {
-            Some(origin) => {
-                let builder = with_credentials(builder, &config, opts.inject, opts.data_dir)?;
-                (builder, origin, None)
-            }
-            None => {
-                let embedded = Embedded::start(opts.data_dir)?;
-                let token = Arc::new(StaticToken(AccessToken::new(
-                    embedded.inject_token().expose(),
-                )));
-                let builder = builder
-                    .endpoint(&embedded.endpoint())
-                    .insecure(true)
-                    .token_source(token);
-                (
-                    builder,
-                    EndpointOrigin::Embedded(embedded.data_dir().to_owned()),
-                    Some(embedded),
-                )
+        let configured = origin.is_some();
+        if configured {
+            builder = with_credentials(builder, &config, opts.inject, opts.data_dir)?;
+        } else if let Some(dir) = opts.data_dir {
+            builder = builder.local_data_dir(dir);
+        }
+        let client = builder.build().map_err(|error| match error {
+            flyte::remote::Error::Local(e) => CliError::Local(e),
+            error => CliError::from(ServiceError {
+                error,
+                origin: origin.clone().unwrap_or(EndpointOrigin::Flag),
+                scope: String::new(),
+            }),
+        })?;
+        let origin = match (origin, client.local_service()) {
+            (Some(origin), _) => origin,
+            (None, Some(local)) => EndpointOrigin::Local {
+                dir: local.data_dir().to_owned(),
+                serve_pid: local.attached(),
+            },
+            (None, None) => {
+                return Err(CliError::NoEndpoint {
+                    command: "this command",
+                });
             }
         };
-        let client = builder.build().map_err(|error| {
-            CliError::from(ServiceError {
-                error,
-                origin: origin.clone(),
-                scope: String::new(),
-            })
-        })?;
         tracing::debug!(endpoint = client.endpoint(), %origin, "secret service");
-        Ok(Session {
-            client,
-            origin,
-            _embedded: embedded,
-        })
+        Ok(Session { client, origin })
     }
 
     /// The scope calls are made in, for messages.
@@ -216,38 +216,24 @@ fn with_credentials(
         return Ok(builder);
     }
     let endpoint = config.endpoint().expect("an origin implies an endpoint");
-    if inject && is_loopback(endpoint.host()) {
-        let dir = match data_dir {
-            Some(d) => Some(d.to_owned()),
-            None => crate::embedded::default_data_dir(),
-        };
-        if let Some(dir) = dir {
-            match flyte_server::read_inject_token(&dir) {
-                Ok(token) => {
-                    tracing::debug!(dir = %dir.display(), "using the local service's inject token");
-                    let token = Arc::new(StaticToken(AccessToken::new(token.expose())));
-                    return Ok(builder.token_source(token));
-                }
-                Err(e) if data_dir.is_some() => {
-                    return Err(CliError::InjectToken { dir, source: e });
-                }
-                Err(e) => tracing::debug!(dir = %dir.display(), "no local inject token: {e}"),
-            }
-        }
+    // An explicitly named data directory: its inject token, for a service on this machine.
+    // (The default directory's token is used by the client itself, and only for the `flyte
+    // serve` that directory advertises.)
+    if let Some(dir) = data_dir.filter(|_| inject && endpoint.is_loopback()) {
+        let token =
+            flyte_server::read_inject_token(dir).map_err(|source| CliError::InjectToken {
+                dir: dir.to_owned(),
+                source,
+            })?;
+        tracing::debug!(dir = %dir.display(), "using the local service's inject token");
+        let token = Arc::new(StaticToken(AccessToken::new(token.expose())));
+        return Ok(builder.token_source(token));
     }
     let keyring = KeyringStore::from_config(config.disable_keyring());
     if keyring.is_disabled() {
         return Ok(builder);
     }
     Ok(builder.token_store(Arc::new(KeyringTokens::new(keyring, endpoint.to_string()))))
-}
-
-pub fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -322,11 +308,5 @@ mod tests {
             endpoint_origin(&g, &config(None, None, none), &env(none)),
             None
         );
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        assert!(is_loopback("127.0.0.1") && is_loopback("localhost") && is_loopback("[::1]"));
-        assert!(!is_loopback("flyte.example.com") && !is_loopback("10.0.0.1"));
     }
 }

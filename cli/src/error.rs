@@ -29,21 +29,9 @@ pub enum CliError {
     #[error(transparent)]
     Service(Box<ServiceError>),
 
-    /// The embedded local secret service could not start.
-    #[error("cannot start the local secret service (no endpoint is configured, so it is used)")]
-    Embedded(#[source] flyte_server::StartError),
-
-    /// Another process (a `flyte serve`, or a long command) holds the local data directory.
-    #[error(
-        "the local secret service's data directory {} is in use by another process (waited {}s): \
-         a running `flyte serve`, or a `flyte run` whose task is still resolving its secrets",
-        dir.display(),
-        waited.as_secs()
-    )]
-    DataDirInUse {
-        dir: PathBuf,
-        waited: std::time::Duration,
-    },
+    /// No endpoint is configured and the local secret service could not be used.
+    #[error("the local secret service (used because no endpoint is configured)")]
+    Local(#[source] flyte::local::LocalError),
 
     /// Reading a value (file, stdin, terminal) failed.
     #[error("cannot read {what}")]
@@ -92,7 +80,7 @@ pub enum CliError {
         source: flyte::remote::auth::KeyringError,
     },
 
-    /// The embedded service's data directory has no usable inject token.
+    /// The named data directory has no usable inject token.
     #[error("cannot read the inject token of the local secret service in {}", dir.display())]
     InjectToken {
         dir: PathBuf,
@@ -119,11 +107,7 @@ impl CliError {
     pub fn note(&self) -> Option<String> {
         match self {
             CliError::Service(e) => match &e.origin {
-                EndpointOrigin::Embedded(dir) => Some(format!(
-                    "no endpoint is configured, so this used the local secret service in {} (started for \
-                     this command)",
-                    dir.display()
-                )),
+                origin @ EndpointOrigin::Local { .. } => Some(format!("this used {origin}")),
                 _ => None,
             },
             _ => None,
@@ -144,12 +128,13 @@ impl CliError {
             CliError::NoValue { .. } => {
                 Some("pass --value or --from-file, or pipe the value on stdin".into())
             }
-            CliError::DataDirInUse { .. } => Some(
-                "if `flyte serve` runs on that directory, point this command at it: --endpoint \
-                 http://ADDR (from its `listening on` line) or FLYTE_ADMIN_ENDPOINT"
+            CliError::Local(flyte::local::LocalError::InUse { .. }) => Some(
+                "the holder may be a `flyte run` whose task is still resolving its secrets, or a \
+                 program using the local default; a `flyte serve` on that directory is shared \
+                 without waiting"
                     .into(),
             ),
-            CliError::Embedded(_) => Some(
+            CliError::Local(_) => Some(
                 "set an endpoint (--endpoint, admin.endpoint, FLYTE_ADMIN_ENDPOINT) to use another service"
                     .into(),
             ),

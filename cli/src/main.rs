@@ -5,7 +5,6 @@ mod args;
 mod commands;
 mod context;
 mod docker;
-mod embedded;
 mod error;
 mod input;
 mod keyring_tokens;

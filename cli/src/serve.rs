@@ -69,7 +69,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = Server::builder().listen(listen);
+    let mut builder = Server::builder().listen(listen).advertise(true);
     if let Some(dir) = args.data_dir {
         builder = builder.data_dir(dir);
     }

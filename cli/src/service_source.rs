@@ -4,7 +4,7 @@
 //! The runtime has a plain service source (`flyte::sources::remote::ServiceSource`); this one
 //! adds what the CLI needs: it opens the service lazily (a task
 //! whose secrets all come from the environment or the dotenv file starts no local service) and
-//! is closed once the secrets are resolved, so an embedded local service does not hold the
+//! is closed once the secrets are resolved, so a local service started for the command does not hold the
 //! data directory while the task runs.
 
 use std::path::PathBuf;
@@ -36,10 +36,9 @@ enum State {
         place: String,
     },
     Failed(String),
-    /// Closed after use; `place` and `client` say where it was, for messages.
-    Closed {
-        place: Option<(String, flyte::remote::Client)>,
-    },
+    /// Closed after use; `place` says where it was, for messages. No client is kept: a local
+    /// service started for the command stops with its last client.
+    Closed { place: Option<String> },
 }
 
 /// Set in `place` when the service answered `unimplemented`: a Flyte cluster never hands
@@ -61,11 +60,11 @@ impl ServiceSource {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Stops using the service (and stops an embedded one). Later lookups find nothing.
+    /// Stops using the service (and stops one started for the command). Later lookups find nothing.
     pub fn close(&self) {
         let mut state = self.state();
         let place = match &*state {
-            State::Open { place, session } => Some((place.clone(), session.client.clone())),
+            State::Open { place, .. } => Some(place.clone()),
             State::Closed { place } => place.clone(),
             _ => None,
         };
@@ -76,7 +75,7 @@ impl ServiceSource {
 /// Where the service is, as the missing-secrets report says it.
 fn describe(session: &Session) -> String {
     match &session.origin {
-        EndpointOrigin::Embedded(_) => format!("the local secret service ({})", session.origin),
+        EndpointOrigin::Local { .. } => format!("the local secret service ({})", session.origin),
         origin => format!(
             "secret service at {} (set by {origin})",
             session.client.endpoint()
@@ -136,9 +135,9 @@ impl SecretSource for ServiceSource {
         };
         match &*self.state() {
             State::Open { place, session } => format!("{place}: {}", list(&session.client)),
-            State::Closed {
-                place: Some((place, client)),
-            } => format!("{place}: {}", list(client)),
+            State::Closed { place: Some(place) } => {
+                format!("{place} (secret `{}`)", secret.key)
+            }
             _ => format!("secret service (secret `{}`)", secret.key),
         }
     }

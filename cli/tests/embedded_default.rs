@@ -1,5 +1,6 @@
 //! With no endpoint configured anywhere, the secret commands, `flyte run` and `flyte check`
-//! use the local service in the user's data directory, started in-process for the command.
+//! use the local service in the user's data directory: the `flyte serve` it advertises, or
+//! else started in-process for the command.
 //! HOME and XDG_DATA_HOME point into a temp dir, so the real user's data is never touched.
 
 mod support;
@@ -234,7 +235,7 @@ fn a_running_task_does_not_hold_the_local_service() {
 }
 
 #[test]
-fn a_flyte_serve_on_the_directory_is_named_with_the_way_out() {
+fn a_flyte_serve_on_the_directory_is_attached_to_without_setup() {
     let home = Home::new();
     let mut serve = home
         .command(support::flyte_exe())
@@ -249,20 +250,85 @@ fn a_flyte_serve_on_the_directory_is_named_with_the_way_out() {
         &mut line,
     )
     .unwrap();
-    let out = home.flyte().args(["get", "secret"]).output().unwrap();
-    let _ = serve.kill();
-    let _ = serve.wait();
-    assert_eq!(out.status.code(), Some(1));
-    let (stdout, err) = texts(&out);
-    assert_eq!(stdout, "");
+    let address = home.default_data_dir().join("address");
+    assert!(address.exists(), "flyte serve advertises itself: {line}");
+    // No endpoint, no token: the commands attach to it instead of waiting for its lock, and
+    // `flyte run` reads values with its inject token.
+    let started = std::time::Instant::now();
+    let create = home
+        .flyte()
+        .args([
+            "create",
+            "secret",
+            "cli-fixture-secret",
+            "--value",
+            "attached-v4lue",
+        ])
+        .output()
+        .unwrap();
+    let get = home.flyte().args(["get", "secret"]).output().unwrap();
+    let run = home
+        .flyte()
+        .arg("run")
+        .arg(task_fixture())
+        .arg("env_task")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    // Stopped, it removes its address; then a command starts the service itself again.
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(serve.id() as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    assert!(serve.wait().unwrap().success());
+    assert!(!address.exists(), "address removed on shutdown");
+    let after = home.flyte().args(["get", "secret"]).output().unwrap();
+
+    assert!(create.status.success(), "{:?}", texts(&create));
+    assert!(get.status.success(), "{:?}", texts(&get));
     assert!(
-        err.contains(&home.default_data_dir().display().to_string()) && err.contains("in use"),
-        "{err}"
+        texts(&get).0.contains("cli-fixture-secret"),
+        "{:?}",
+        texts(&get)
     );
+    assert!(run.status.success(), "{:?}", texts(&run));
+    assert!(texts(&run).0.contains("<secret:"), "{:?}", texts(&run));
     assert!(
-        err.contains("flyte serve") && err.contains("--endpoint"),
-        "{err}"
+        elapsed < std::time::Duration::from_secs(5),
+        "no lock wait: {elapsed:?}"
     );
+    assert!(after.status.success(), "{:?}", texts(&after));
+    assert!(texts(&after).0.contains("cli-fixture-secret"));
+    for out in [&create, &get, &run, &after] {
+        let (o, e) = texts(out);
+        assert!(!o.contains("attached-v4lue") && !e.contains("attached-v4lue"));
+    }
+}
+
+#[test]
+fn a_stale_address_file_is_ignored() {
+    let home = Home::new();
+    let data = home.default_data_dir();
+    home.flyte()
+        .args(["create", "secret", "stale-check", "--value", "v"])
+        .assert()
+        .success();
+    // As left by a killed `flyte serve`: its pid is gone.
+    std::fs::write(
+        data.join("address"),
+        format!(
+            r#"{{"url":"http://127.0.0.1:9","pid":{},"open":true}}"#,
+            i32::MAX
+        ),
+    )
+    .unwrap();
+    let out = home
+        .flyte()
+        .args(["get", "secret", "stale-check"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
 }
 
 #[test]

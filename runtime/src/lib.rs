@@ -24,6 +24,8 @@
 pub mod config;
 mod error;
 pub mod launch;
+#[cfg(feature = "local")]
+pub mod local;
 pub mod mount;
 pub mod remote;
 pub mod secret;

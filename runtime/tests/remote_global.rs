@@ -17,17 +17,33 @@ async fn free_functions_need_init_then_use_the_global_client() {
         "{listed:?}"
     );
 
-    // A config with no endpoint initializes (local sources only) but has no client.
+    // A config with no endpoint: the local default, started on first use.
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
     flyte::init(
         flyte::Config::builder()
             .no_env()
             .no_file_search()
+            .local_data_dir(dir.path())
             .build()
             .unwrap(),
     )
     .unwrap();
+    Secret::create("local-only", "v").await.unwrap();
+    assert_eq!(
+        Secret::get("local-only").await.unwrap().name(),
+        "local-only"
+    );
     let err = Secret::get("x").await.unwrap_err();
-    assert!(err.to_string().contains("configuration"), "{err}");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert!(
+        flyte::remote::client()
+            .unwrap()
+            .local_service()
+            .is_some_and(|l| l.data_dir() == dir.path())
+    );
 
     let local = remote_support::start().await;
     let config = flyte::Config::builder()

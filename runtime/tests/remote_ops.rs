@@ -3,6 +3,9 @@
 
 mod remote_support;
 
+#[path = "remote_ops/local_default.rs"]
+mod local_default;
+
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 

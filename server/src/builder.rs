@@ -49,6 +49,7 @@ pub struct ServerBuilder {
     env: EnvLookup,
     limits: Limits,
     routing: Routing,
+    advertise: bool,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -60,6 +61,7 @@ impl fmt::Debug for ServerBuilder {
             .field("tokens_file", &self.tokens_file)
             .field("limits", &self.limits)
             .field("routing", &self.routing)
+            .field("advertise", &self.advertise)
             .finish_non_exhaustive()
     }
 }
@@ -82,11 +84,21 @@ impl Default for ServerBuilder {
                 max_connections: DEFAULT_MAX_CONNECTIONS,
             },
             routing: Routing::default(),
+            advertise: false,
         }
     }
 }
 
 impl ServerBuilder {
+    /// Write the address file ([`ADDRESS_FILE`](crate::ADDRESS_FILE)) into the data
+    /// directory once listening, and remove it on shutdown, so local clients attach to this
+    /// server (`flyte serve` does; a short-lived in-process server does not, since a client
+    /// attached to it would lose it when its owner exits).
+    pub fn advertise(mut self, advertise: bool) -> Self {
+        self.advertise = advertise;
+        self
+    }
+
     /// Directory of the database, the key file and the inject token. Default:
     /// `dirs::data_dir()/flyte` (e.g. `~/.local/share/flyte`).
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
@@ -284,6 +296,7 @@ impl ServerBuilder {
             listen: self.listen,
             data_dir,
             inject_token,
+            advertise: self.advertise,
         })
     }
 }
@@ -323,6 +336,7 @@ pub struct Server {
     pub(crate) listen: SocketAddr,
     pub(crate) data_dir: PathBuf,
     pub(crate) inject_token: Option<InjectToken>,
+    pub(crate) advertise: bool,
 }
 
 impl fmt::Debug for Server {

@@ -19,6 +19,7 @@
 //! Synchronous callers use [`Server::start_background`], which runs the server on its own
 //! thread and runtime.
 
+mod address;
 mod app;
 pub mod auth;
 mod builder;
@@ -32,6 +33,7 @@ mod scope;
 mod service;
 mod store;
 
+pub use address::{ADDRESS_FILE, Address, read_address};
 pub use auth::{INJECT_TOKEN_FILE, InjectToken, Right, TokenSet, TokensError, read_inject_token};
 pub use builder::{
     DEFAULT_BODY_BUDGET, DEFAULT_BODY_TIMEOUT, DEFAULT_COMPRESS_MIN, DEFAULT_HEADER_TIMEOUT,

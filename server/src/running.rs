@@ -11,6 +11,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::Server;
+use crate::address::AddressFile;
 use crate::auth::{Auth, InjectToken};
 use crate::error::StartError;
 
@@ -24,6 +25,8 @@ pub struct RunningServer {
     data_dir: PathBuf,
     token_count: Option<usize>,
     inject_token: Option<InjectToken>,
+    /// Removed when the server stops, before in-flight requests drain.
+    address: Option<AddressFile>,
     stop: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -43,6 +46,19 @@ impl Server {
         };
         let limits = self.app.limits;
         let open = matches!(self.app.auth, Auth::Open { .. });
+        let address = if self.advertise {
+            Some(
+                AddressFile::write(&self.data_dir, addr, open).map_err(|source| {
+                    StartError::Io {
+                        what: "cannot write the address file",
+                        path: self.data_dir.join(crate::ADDRESS_FILE),
+                        source,
+                    }
+                })?,
+            )
+        } else {
+            None
+        };
         let router = crate::http::router(self.app);
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(crate::conn::serve(listener, router, limits, open, stopped));
@@ -52,6 +68,7 @@ impl Server {
             data_dir: self.data_dir,
             token_count,
             inject_token: self.inject_token,
+            address,
             stop: Some(stop),
             task: Some(task),
         })
@@ -165,6 +182,7 @@ impl RunningServer {
     /// Stops accepting connections, lets in-flight requests finish (up to
     /// [`SHUTDOWN_GRACE`]), then returns.
     pub async fn shutdown(mut self) -> io::Result<()> {
+        drop(self.address.take());
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }

@@ -28,6 +28,9 @@ fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
         "FLYTE_TASK_DOMAIN",
         "UCTL_CONFIG",
         "FLYTECTL_CONFIG",
+        // The local default's data directory is then under HOME, never the real user's.
+        "XDG_DATA_HOME",
+        "FLYTE_SERVER_DATA_DIR",
     ] {
         cmd.env_remove(name);
     }
@@ -109,14 +112,18 @@ fn a_broken_config_file_is_named_before_the_task_starts() {
 }
 
 #[test]
-fn with_no_service_the_report_says_how_to_configure_one() {
+fn with_no_endpoint_the_local_service_is_asked_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin_run(dir.path(), "needs_missing", &[]);
-    let (_, stderr) = texts(&out);
+    let (stdout, stderr) = texts(&out);
     assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
-    for needle in ["FLYTE_ADMIN_ENDPOINT", "admin.endpoint", "flyte run"] {
-        assert!(stderr.contains(needle), "missing {needle:?} in {stderr}");
-    }
+    assert!(!stdout.contains("body ran"));
+    let data = dir.path().join(".local/share/flyte");
+    assert!(
+        stderr.contains(&format!("the local secret service in {}", data.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("flyte create secret"), "{stderr}");
     assert!(!stderr.contains("flyte::init"), "{stderr}");
 }
 

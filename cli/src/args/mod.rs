@@ -141,7 +141,7 @@ pub struct RunArgs {
     pub task: String,
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// The local secret service's data directory: used by the embedded service, and where
+    /// The local secret service's data directory: used when no endpoint is configured, and where
     /// the inject token of a service on this machine is read (default: the user data dir).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -195,7 +195,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(short = 'o', long = "output-format", value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Text)]
     pub output: CheckFormat,
-    /// The local secret service's data directory, used by the embedded service when no
+    /// The local secret service's data directory, used when no
     /// endpoint is configured (default: the user data dir).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

@@ -204,7 +204,7 @@ fn check_secret(
 /// The service in words, for the report's first line.
 fn describe_service(session: &Session) -> String {
     match &session.origin {
-        EndpointOrigin::Embedded(dir) => {
+        EndpointOrigin::Local { dir, .. } => {
             format!(
                 "the local secret service in {} (no endpoint configured)",
                 dir.display()

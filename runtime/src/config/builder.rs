@@ -53,6 +53,7 @@ pub struct ConfigBuilder {
     project: Option<String>,
     domain: Option<String>,
     secrets_file: Option<PathBuf>,
+    local_data_dir: Option<PathBuf>,
     api_key: Option<String>,
 }
 
@@ -148,6 +149,9 @@ impl ConfigBuilder {
         domain: String => |v| v;
         /// `secrets.file`.
         secrets_file: PathBuf => |v| v;
+        /// The local secret service's data directory, used when no endpoint is configured
+        /// (else `FLYTE_SERVER_DATA_DIR`, else the user's data directory + `/flyte`).
+        local_data_dir: PathBuf => |v| v;
         /// The API key (else `FLYTE_API_KEY`).
         api_key: String => |v| v;
     }
@@ -275,6 +279,10 @@ impl ConfigBuilder {
                 Ok(PathBuf::from(&r.value))
             })?
             .unwrap_or(d.secrets_file),
+            local_data_dir: self.local_data_dir.or_else(|| {
+                src.env_raw(keys::LOCAL_DATA_DIR_ENV)
+                    .map(|r| r.value.into())
+            }),
             api_key,
             source: file.map(|f| f.path().to_owned()),
         })

@@ -87,6 +87,20 @@ impl Endpoint {
         split_port(&self.authority).map_or(self.authority.as_str(), |(h, _)| h)
     }
 
+    /// The port, when the endpoint names one.
+    pub fn port(&self) -> Option<u16> {
+        split_port(&self.authority).and_then(|(_, p)| p.parse().ok())
+    }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host().trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// Whether requests go over plaintext HTTP: `insecure` set, or an `http://` endpoint.
     pub fn is_plaintext(&self, insecure: bool) -> bool {
         insecure || self.scheme == Scheme::Http

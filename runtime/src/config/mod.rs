@@ -107,6 +107,7 @@ pub struct Config {
     pub(crate) project: Option<String>,
     pub(crate) domain: Option<String>,
     pub(crate) secrets_file: PathBuf,
+    pub(crate) local_data_dir: Option<PathBuf>,
     pub(crate) api_key: Option<ApiKey>,
     pub(crate) source: Option<PathBuf>,
 }
@@ -133,6 +134,7 @@ impl Default for Config {
             project: None,
             domain: None,
             secrets_file: PathBuf::from(DEFAULT_SECRETS_FILE),
+            local_data_dir: None,
             api_key: None,
             source: None,
         }
@@ -250,6 +252,12 @@ impl Config {
     /// The local dotenv secrets file (`secrets.file`, `FLYTE_SECRETS_FILE`).
     pub fn secrets_file(&self) -> &Path {
         &self.secrets_file
+    }
+
+    /// The local secret service's data directory, as configured (`FLYTE_SERVER_DATA_DIR` or
+    /// the builder); `None` means the default, the user's data directory + `/flyte`.
+    pub fn local_data_dir(&self) -> Option<&Path> {
+        self.local_data_dir.as_deref()
     }
 
     /// The API key (`FLYTE_API_KEY` or the builder).

@@ -83,7 +83,7 @@ fn run(query: Option<&str>) -> i32 {
             return EXIT_NOT_STARTED;
         }
     };
-    match relaunch(&launcher, &list.run_name(info), info) {
+    match relaunch(launcher, &list.run_name(info), info) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -94,12 +94,15 @@ fn run(query: Option<&str>) -> i32 {
 
 /// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's
 /// PID 1 gets `docker stop`'s SIGTERM) so its files are removed whatever ends it.
-fn relaunch(launcher: &Launcher, name: &str, task: &TaskInfo) -> Result<i32, crate::Error> {
+fn relaunch(launcher: Launcher, name: &str, task: &TaskInfo) -> Result<i32, crate::Error> {
     let mut signals = SignalForward::install().map_err(|e| crate::Error::Launch {
         task: name.to_owned(),
         message: format!("cannot catch signals: {e}"),
     })?;
     let prepared = launcher.prepare(name, &task.secret_defs())?;
+    // The values are resolved: release the service (a local one started here would hold its
+    // data directory while the task runs).
+    drop(launcher);
     if let Some(sig) = signals.caught() {
         return Ok(128 + sig);
     }

@@ -1,6 +1,9 @@
 //! The sources `BIN run` resolves a relaunched task's secrets with: what `flyte run` reads
 //! ([`Config::load`]: the Python SDK's config file and the `FLYTE_*` env vars), because no
-//! code runs before `#[flyte::main]` to call [`crate::init`].
+//! code runs before `#[flyte::main]` to call [`crate::init`]. With no endpoint configured, the
+//! service is the local default ([`crate::local`]), as for `flyte run`.
+
+use std::sync::OnceLock;
 
 use crate::Config;
 use crate::remote;
@@ -8,27 +11,20 @@ use crate::sources::remote::ServiceSource;
 use crate::sources::{DotenvSource, Found, ProcessSource, Resolver, SecretSource};
 use crate::task::SecretDef;
 
-/// The process, the configured dotenv file, then the configured service (when an endpoint
-/// is set). A config that cannot be read or used is an error naming the file or variable.
+/// The process, the configured dotenv file, then the configured service. A config that cannot
+/// be read is an error naming the file or variable.
 pub(crate) fn resolver() -> Result<Resolver, String> {
     let config = Config::load().map_err(|e| chain(&e))?;
     let resolver = Resolver::new()
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()));
-    if config.endpoint().is_none() {
+    if config.endpoint().is_none() && cfg!(not(feature = "local")) {
         return Ok(resolver.with(Unconfigured));
     }
-    let client = remote::Client::new(&config).map_err(|e| {
-        let from = config
-            .source()
-            .map(|p| format!(" (config file {})", p.display()))
-            .unwrap_or_default();
-        format!(
-            "cannot use the configured secret service{from}: {}",
-            chain(&e)
-        )
-    })?;
-    Ok(resolver.with(ServiceSource::new(client)))
+    Ok(resolver.with(LazyService {
+        config,
+        service: OnceLock::new(),
+    }))
 }
 
 /// An error and its causes on one line.
@@ -43,7 +39,55 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// No endpoint is configured: finds nothing, and the report says how to configure one.
+/// The service, opened when a secret is first asked of it: a task whose secrets all come
+/// from the process or the dotenv file starts no local service.
+#[derive(Debug)]
+struct LazyService {
+    config: Config,
+    service: OnceLock<Result<ServiceSource, String>>,
+}
+
+impl LazyService {
+    fn service(&self) -> &Result<ServiceSource, String> {
+        self.service.get_or_init(|| {
+            let client = remote::Client::new(&self.config).map_err(|e| {
+                let from = self
+                    .config
+                    .source()
+                    .map(|p| format!(" (config file {})", p.display()))
+                    .unwrap_or_default();
+                format!("cannot use the secret service{from}: {}", chain(&e))
+            })?;
+            Ok(ServiceSource::new(client))
+        })
+    }
+}
+
+impl SecretSource for LazyService {
+    fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, crate::Error> {
+        match self.service() {
+            Ok(service) => service.fetch(secret),
+            Err(message) => Err(crate::Error::Source {
+                source_name: "secret service".to_owned(),
+                secret: secret.display_name(),
+                message: message.clone(),
+            }),
+        }
+    }
+
+    fn looked_at(&self, secret: &SecretDef<'_>) -> String {
+        match self.service.get() {
+            Some(Ok(service)) => service.looked_at(secret),
+            _ => match self.config.endpoint() {
+                Some(e) => format!("secret service at {e} (secret `{}`)", secret.key),
+                None => format!("the local secret service (secret `{}`)", secret.key),
+            },
+        }
+    }
+}
+
+/// No endpoint is configured and the local default is compiled out: finds nothing, and the
+/// report says how to configure one.
 #[derive(Debug)]
 struct Unconfigured;
 

@@ -195,6 +195,11 @@ pub enum Error {
         domain: Option<String>,
     },
 
+    /// With no endpoint configured, the local secret service could not be used.
+    #[cfg(feature = "local")]
+    #[error("the local secret service (no endpoint configured)")]
+    Local(#[from] crate::local::LocalError),
+
     /// A request that cannot be sent: bad name, bad limit, unknown secret type.
     #[error("{call}: {problem}")]
     InvalidRequest { call: Call, problem: String },

@@ -11,15 +11,17 @@ use crate::config::{Config, ConfigError};
 
 struct Global {
     config: Config,
-    /// `None` when the config has no endpoint (only local sources are in use).
+    /// Built by `init` when the config names an endpoint; else on first use, since the local
+    /// default may start a service that a program using only local sources never needs.
     client: Option<Client>,
 }
 
 static GLOBAL: RwLock<Option<Global>> = RwLock::new(None);
 
-/// Sets the process-wide configuration and, when it names an endpoint, the client the free
-/// functions ([`Secret::create`], ...) and the secret-service source use. Calling it again
-/// replaces both.
+/// Sets the process-wide configuration and the client the free functions
+/// ([`Secret::create`], ...) and the secret-service source use. Calling it again replaces
+/// both. With no endpoint in `config`, the client is the local default
+/// ([`crate::local`]), made on first use.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -35,16 +37,28 @@ pub fn init(config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-/// The client set by [`init`]: [`Error::NotInitialized`] before `init`, a
-/// [`ConfigError::MissingEndpoint`] when the config named no endpoint.
+/// The client set by [`init`] ([`Error::NotInitialized`] before `init`). With no endpoint
+/// configured: the local default, or [`ConfigError::MissingEndpoint`] when this crate is
+/// built without its `local` feature.
 pub fn client() -> Result<Client, Error> {
-    match GLOBAL.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        None => Err(Error::NotInitialized),
-        Some(Global {
-            client: Some(c), ..
-        }) => Ok(c.clone()),
-        Some(Global { client: None, .. }) => Err(ConfigError::MissingEndpoint.into()),
+    if let Some(global) = GLOBAL.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(c) = &global.client {
+            return Ok(c.clone());
+        }
+    } else {
+        return Err(Error::NotInitialized);
     }
+    let mut guard = GLOBAL.write().unwrap_or_else(|p| p.into_inner());
+    let global = guard.as_mut().ok_or(Error::NotInitialized)?;
+    if let Some(c) = &global.client {
+        return Ok(c.clone());
+    }
+    if cfg!(not(feature = "local")) {
+        return Err(ConfigError::MissingEndpoint.into());
+    }
+    let client = Client::new(&global.config)?;
+    global.client = Some(client.clone());
+    Ok(client)
 }
 
 /// The configuration given to [`init`], if it was called.

@@ -155,7 +155,13 @@ impl SecretSource for ServiceSource {
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        describe_places(self.client.endpoint(), &places(&self.client, secret))
+        let list = places(&self.client, secret);
+        #[cfg(feature = "local")]
+        if let Some(local) = self.client.local_service() {
+            let list: Vec<String> = list.iter().map(Place::to_string).collect();
+            return format!("{local}: {}", list.join(", then "));
+        }
+        describe_places(self.client.endpoint(), &list)
     }
 }
 

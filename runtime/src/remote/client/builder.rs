@@ -194,9 +194,24 @@ impl ClientBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Client, Error> {
+    /// The local service's data directory, used when no endpoint is configured (see
+    /// [`crate::local`]).
+    pub fn local_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.local_data_dir = Some(dir.into());
+        self
+    }
+
+    /// Builds the client. With no endpoint configured it uses the local secret service
+    /// ([`crate::local`]): attaches to a running `flyte serve`, or starts one in-process that
+    /// lives as long as the client (and its clones).
+    pub fn build(mut self) -> Result<Client, Error> {
         if let Some(e) = self.endpoint_error {
             return Err(e.into());
+        }
+        let local = local_default(&mut self.config)?;
+        let mut tokens = self.tokens;
+        if tokens.is_none() && self.config.api_key.is_none() {
+            tokens = local_token(&self.config, local.as_deref());
         }
         let cfg = &self.config;
         let endpoint = cfg.endpoint.as_ref().ok_or(ConfigError::MissingEndpoint)?;
@@ -217,33 +232,32 @@ impl ClientBuilder {
                 cfg.timeout,
             )
         };
-        let tokens: Option<Arc<dyn TokenSource>> =
-            match (self.tokens, &cfg.api_key, self.token_store) {
-                (Some(t), _, _) => Some(t),
-                (None, Some(key), _) => Some(match key.app_credentials() {
-                    Some(app) => Arc::new(ClientCredentials::new(
-                        token_endpoint(),
-                        app.client_id,
-                        app.client_secret,
-                    )),
-                    None => Arc::new(StaticToken(AccessToken::new(key.expose()))),
-                }),
-                (None, None, Some(store)) => Some(Arc::new(RefreshingTokens::new(
-                    store,
+        let tokens: Option<Arc<dyn TokenSource>> = match (tokens, &cfg.api_key, self.token_store) {
+            (Some(t), _, _) => Some(t),
+            (None, Some(key), _) => Some(match key.app_credentials() {
+                Some(app) => Arc::new(ClientCredentials::new(
+                    token_endpoint(),
+                    app.client_id,
+                    app.client_secret,
+                )),
+                None => Arc::new(StaticToken(AccessToken::new(key.expose()))),
+            }),
+            (None, None, Some(store)) => Some(Arc::new(RefreshingTokens::new(
+                store,
+                token_endpoint(),
+                cfg.client_id.clone(),
+            ))),
+            (None, None, None) if !cfg.disable_keyring => {
+                let store =
+                    KeyringTokens::new(KeyringStore::from_config(false), endpoint.to_string());
+                Some(Arc::new(RefreshingTokens::new(
+                    Arc::new(store),
                     token_endpoint(),
                     cfg.client_id.clone(),
-                ))),
-                (None, None, None) if !cfg.disable_keyring => {
-                    let store =
-                        KeyringTokens::new(KeyringStore::from_config(false), endpoint.to_string());
-                    Some(Arc::new(RefreshingTokens::new(
-                        Arc::new(store),
-                        token_endpoint(),
-                        cfg.client_id.clone(),
-                    )))
-                }
-                (None, None, None) => None,
-            };
+                )))
+            }
+            (None, None, None) => None,
+        };
         let transport = Transport {
             template: RequestTemplate {
                 base_url: base_url.clone(),
@@ -275,9 +289,55 @@ impl ClientBuilder {
                 transport,
                 scope,
                 codec: cfg.codec,
+                local,
             }),
         })
     }
+}
+
+#[cfg(feature = "local")]
+pub(crate) type Local = Arc<crate::local::LocalService>;
+#[cfg(not(feature = "local"))]
+pub(crate) type Local = std::convert::Infallible;
+
+/// With no endpoint: the local service, whose URL becomes the endpoint (plaintext loopback,
+/// no keyring: it is not an OAuth2 service).
+#[cfg(feature = "local")]
+fn local_default(config: &mut Config) -> Result<Option<Local>, Error> {
+    if config.endpoint.is_some() {
+        return Ok(None);
+    }
+    let local = crate::local::LocalService::open(config.local_data_dir.as_deref())?;
+    config.endpoint = Some(Endpoint::parse(local.url())?);
+    config.insecure = true;
+    config.disable_keyring = true;
+    Ok(Some(local))
+}
+
+#[cfg(not(feature = "local"))]
+fn local_default(_: &mut Config) -> Result<Option<Local>, Error> {
+    Ok(None)
+}
+
+/// The local service's inject token: the one this client uses, or, for a configured loopback
+/// endpoint, the advertised `flyte serve`'s when it is that endpoint.
+#[cfg(feature = "local")]
+fn local_token(
+    config: &Config,
+    local: Option<&crate::local::LocalService>,
+) -> Option<Arc<dyn TokenSource>> {
+    let token = match local {
+        Some(l) => l.token().cloned(),
+        None => {
+            crate::local::token_for(config.endpoint.as_ref()?, config.local_data_dir.as_deref())
+        }
+    }?;
+    Some(Arc::new(StaticToken(token)))
+}
+
+#[cfg(not(feature = "local"))]
+fn local_token(_: &Config, _: Option<&Local>) -> Option<Arc<dyn TokenSource>> {
+    None
 }
 
 /// The HTTP client: connect timeout, TLS roots, no redirects (they would carry the token
@@ -288,15 +348,7 @@ pub(crate) fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none());
-    let host = endpoint
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if loopback {
+    if endpoint.is_loopback() {
         b = b.no_proxy();
     }
     if let Some(path) = &cfg.ca_cert_file_path {

@@ -55,6 +55,9 @@ pub(crate) struct Inner {
     pub router: Arc<Router>,
     pub scope: Scope,
     pub codec: Codec,
+    /// The local service behind the endpoint when none was configured; kept alive (an
+    /// in-process one runs) as long as any clone of the client.
+    pub local: Option<builder::Local>,
 }
 
 impl fmt::Debug for Client {
@@ -77,6 +80,12 @@ impl Client {
     /// A builder starting from defaults; nothing is read from env vars or config files.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+
+    /// The local service this client uses when no endpoint was configured.
+    #[cfg(feature = "local")]
+    pub fn local_service(&self) -> Option<&crate::local::LocalService> {
+        self.inner.local.as_deref()
     }
 
     /// The base URL requests go to.
@@ -116,6 +125,7 @@ impl Client {
                     domain: domain.unwrap_or_default().to_owned(),
                 },
                 codec: self.inner.codec,
+                local: self.inner.local.clone(),
             }),
         }
     }
