@@ -5,6 +5,9 @@
 
 mod support;
 
+#[path = "embedded_default/fresh_crate.rs"]
+mod fresh_crate;
+
 use support::{Home, task_fixture, texts};
 
 #[test]

@@ -16,9 +16,11 @@
 //!
 //! When a declared secret is not in the process, `BIN run` resolves it from the
 //! configuration `flyte run` reads ([`crate::Config::load`]): the process, the dotenv file
-//! (`secrets.file`, `FLYTE_SECRETS_FILE`), then, when an endpoint is configured, that secret
-//! service, asked by key in `task.project` + `task.domain`, the domain, then
-//! organization-wide, with `FLYTE_API_KEY` or the configured token source. `flyte::init` is
+//! (`secrets.file`, `FLYTE_SECRETS_FILE`), then the configured secret service (with no
+//! endpoint, the local default of [`crate::local`]: the `flyte serve` the data directory
+//! advertises, or the service started in-process), asked by key in `task.project` +
+//! `task.domain`, the domain, then organization-wide, with `FLYTE_API_KEY`, the configured
+//! token source or the local service's inject token. `flyte::init` is
 //! not consulted (nothing runs before `#[flyte::main]`). To point it elsewhere, set the
 //! `FLYTE_*` env vars (`FLYTE_ADMIN_ENDPOINT`, `FLYTE_TASK_PROJECT`, `FLYTE_TASK_DOMAIN`,
 //! `FLYTE_API_KEY`, ...) or name a config file with `FLYTECTL_CONFIG` / `UCTL_CONFIG`; or
