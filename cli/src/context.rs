@@ -1,75 +1,14 @@
 //! From flags, env and config file to a ready client: [`Session`].
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use flyte::config::{Config, ConfigError};
-use flyte::remote::auth::KeyringStore;
 use flyte::remote::{AccessToken, Client, ClientBuilder, StaticToken};
 
 use crate::args::{GlobalArgs, ScopeArgs};
 use crate::error::{CliError, ServiceError};
-use crate::keyring_tokens::KeyringTokens;
-
-/// Where the endpoint in use was set, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EndpointOrigin {
-    /// `--endpoint`.
-    Flag,
-    /// `FLYTE_ADMIN_ENDPOINT` (or another env var, by name).
-    Env(String),
-    /// The endpoint inside the app credentials of `FLYTE_API_KEY`.
-    ApiKey,
-    /// A config file.
-    File(PathBuf),
-    /// None configured: the local service in this data directory, served by the `flyte
-    /// serve` with this pid, or else started for this command.
-    Local {
-        dir: PathBuf,
-        serve_pid: Option<u32>,
-    },
-}
-
-impl fmt::Display for EndpointOrigin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EndpointOrigin::Flag => f.write_str("the --endpoint flag"),
-            EndpointOrigin::Env(name) => write!(f, "env var {name}"),
-            EndpointOrigin::ApiKey => f.write_str("the app credentials in env var FLYTE_API_KEY"),
-            EndpointOrigin::File(p) => write!(f, "config file {} (admin.endpoint)", p.display()),
-            EndpointOrigin::Local { dir, serve_pid } => {
-                write!(
-                    f,
-                    "the default (no endpoint configured): the local secret service in {}",
-                    dir.display()
-                )?;
-                match serve_pid {
-                    Some(pid) => write!(f, ", served by flyte serve (pid {pid})"),
-                    None => f.write_str(", started for this command"),
-                }
-            }
-        }
-    }
-}
-
-impl EndpointOrigin {
-    /// What to edit to point elsewhere.
-    pub fn what_to_change(&self) -> String {
-        match self {
-            EndpointOrigin::Flag => "--endpoint".into(),
-            EndpointOrigin::Env(name) => name.clone(),
-            EndpointOrigin::ApiKey => {
-                "FLYTE_API_KEY, or set FLYTE_ADMIN_ENDPOINT / --endpoint".into()
-            }
-            EndpointOrigin::File(p) => {
-                format!("admin.endpoint in {} (or pass --endpoint)", p.display())
-            }
-            EndpointOrigin::Local { .. } => "--endpoint to use another service".into(),
-        }
-    }
-}
+pub use crate::origin::EndpointOrigin;
 
 /// The configuration for these flags: flags over env vars over the config file.
 pub fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
@@ -87,35 +26,6 @@ pub fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
         b = b.org(org.clone());
     }
     b.build()
-}
-
-/// Where the configured endpoint came from, following the precedence of
-/// [`flyte::config::ConfigBuilder::build`]: flag, env var, API key, file.
-pub fn endpoint_origin(
-    global: &GlobalArgs,
-    config: &Config,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<EndpointOrigin> {
-    config.endpoint()?;
-    if global.endpoint.is_some() {
-        return Some(EndpointOrigin::Flag);
-    }
-    if env("FLYTE_ADMIN_ENDPOINT").is_some_and(|v| !v.is_empty()) {
-        return Some(EndpointOrigin::Env("FLYTE_ADMIN_ENDPOINT".into()));
-    }
-    if config.api_key().and_then(|k| k.app_credentials()).is_some() {
-        return Some(EndpointOrigin::ApiKey);
-    }
-    Some(match config.source() {
-        Some(path) => EndpointOrigin::File(path.to_owned()),
-        // Unreachable in practice: an endpoint comes from one of the above.
-        None => EndpointOrigin::Env("FLYTE_ADMIN_ENDPOINT".into()),
-    })
-}
-
-/// The process environment, read (never written).
-pub fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }
 
 /// A client for one command. With no endpoint configured it is the library's local default
@@ -141,7 +51,7 @@ pub struct SessionOptions<'a> {
 impl Session {
     pub fn open(global: &GlobalArgs, opts: SessionOptions<'_>) -> Result<Session, CliError> {
         let config = load_config(global)?;
-        let origin = endpoint_origin(global, &config, &process_env);
+        let origin = config.endpoint_origin().map(EndpointOrigin::from);
         let mut builder = ClientBuilder::from_config(config.clone());
         // The secret commands work in the organization scope unless -p/-d are given, as the
         // Python CLI: the config's task.project/task.domain do not apply.
@@ -203,9 +113,9 @@ impl Session {
     }
 }
 
-/// Credentials for a configured endpoint: an API key is used by the client as is; else the
-/// tokens cached in the OS keyring (the Python SDK's items), refreshed when refused. For
-/// `flyte run` against a service on this machine, the local inject token.
+/// Credentials for a configured endpoint, beyond what the client does itself (an API key,
+/// the keyring's tokens, the advertised local service's inject token): for `flyte run
+/// --data-dir DIR` against a service on this machine, DIR's inject token.
 fn with_credentials(
     builder: ClientBuilder,
     config: &Config,
@@ -229,11 +139,9 @@ fn with_credentials(
         let token = Arc::new(StaticToken(AccessToken::new(token.expose())));
         return Ok(builder.token_source(token));
     }
-    let keyring = KeyringStore::from_config(config.disable_keyring());
-    if keyring.is_disabled() {
-        return Ok(builder);
-    }
-    Ok(builder.token_store(Arc::new(KeyringTokens::new(keyring, endpoint.to_string()))))
+    // Else the client's default: the OS keyring's tokens for the endpoint (the Python SDK's
+    // items), refreshed when refused.
+    Ok(builder)
 }
 
 #[cfg(test)]
@@ -248,65 +156,14 @@ mod tests {
         crate::args::Cli::parse_from(argv).global
     }
 
-    fn config(
-        endpoint: Option<&str>,
-        file: Option<&Path>,
-        env: &'static [(&'static str, &'static str)],
-    ) -> Config {
-        let mut b = Config::builder().no_file_search().env_lookup(move |k| {
-            env.iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        });
-        if let Some(e) = endpoint {
-            b = b.endpoint(e);
-        }
-        if let Some(f) = file {
-            b = b.file(f);
-        }
-        b.build().unwrap()
-    }
-
     #[test]
-    fn origin_follows_precedence() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                vars.iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let none: &'static [(&str, &str)] = &[];
-        let g = global(&["--endpoint", "http://h:1"]);
+    fn flags_are_builder_arguments_and_win() {
+        let config = load_config(&global(&["--endpoint", "http://h:1", "--org", "o"])).unwrap();
+        assert_eq!(config.endpoint().unwrap().to_string(), "http://h:1");
+        assert_eq!(config.org(), Some("o"));
         assert_eq!(
-            endpoint_origin(&g, &config(Some("http://h:1"), None, none), &env(none)),
+            config.endpoint_origin().map(EndpointOrigin::from),
             Some(EndpointOrigin::Flag)
-        );
-
-        const ENV: &[(&str, &str)] = &[("FLYTE_ADMIN_ENDPOINT", "dns:///from-env")];
-        let g = global(&[]);
-        assert_eq!(
-            endpoint_origin(&g, &config(None, None, ENV), &env(ENV)),
-            Some(EndpointOrigin::Env("FLYTE_ADMIN_ENDPOINT".into()))
-        );
-
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("config.yaml");
-        std::fs::write(&file, "admin:\n  endpoint: dns:///from-file\n").unwrap();
-        let c = config(None, Some(&file), none);
-        assert_eq!(
-            endpoint_origin(&g, &c, &env(none)),
-            Some(EndpointOrigin::File(file.clone()))
-        );
-        assert!(
-            EndpointOrigin::File(file.clone())
-                .to_string()
-                .contains(&file.display().to_string())
-        );
-
-        assert_eq!(
-            endpoint_origin(&g, &config(None, None, none), &env(none)),
-            None
         );
     }
 }

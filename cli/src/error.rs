@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use flyte::remote::Error as RemoteError;
 
-use crate::context::EndpointOrigin;
+use crate::origin::EndpointOrigin;
 
 /// Exit code of a failed command.
 pub const EXIT_ERROR: i32 = 1;

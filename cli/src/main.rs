@@ -7,7 +7,7 @@ mod context;
 mod docker;
 mod error;
 mod input;
-mod keyring_tokens;
+mod origin;
 mod output;
 mod progress;
 mod serve;

@@ -38,7 +38,9 @@ enum State {
     Failed(String),
     /// Closed after use; `place` says where it was, for messages. No client is kept: a local
     /// service started for the command stops with its last client.
-    Closed { place: Option<String> },
+    Closed {
+        place: Option<String>,
+    },
 }
 
 /// Set in `place` when the service answered `unimplemented`: a Flyte cluster never hands

@@ -23,10 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use flyte_server::{BackgroundServer, Server, StartError};
+use flyte_server::{BackgroundServer, InjectToken, Server, StartError};
 
 use crate::config::Endpoint;
-use crate::remote::AccessToken;
 
 /// How long a process waits for another one to release the data directory.
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
@@ -41,7 +40,7 @@ pub fn default_data_dir() -> Option<PathBuf> {
 pub struct LocalService {
     data_dir: PathBuf,
     url: String,
-    token: Option<AccessToken>,
+    token: Option<InjectToken>,
     running: Running,
 }
 
@@ -184,7 +183,7 @@ impl LocalService {
     }
 
     /// The inject token, in open mode.
-    pub(crate) fn token(&self) -> Option<&AccessToken> {
+    pub(crate) fn token(&self) -> Option<&InjectToken> {
         self.token.as_ref()
     }
 }
@@ -212,12 +211,12 @@ fn attach(dir: &Path) -> Result<Option<LocalService>, LocalError> {
         return Ok(None);
     };
     let token = if address.open {
-        let token =
+        Some(
             flyte_server::read_inject_token(dir).map_err(|source| LocalError::InjectToken {
                 dir: dir.to_owned(),
                 source,
-            })?;
-        Some(AccessToken::new(token.expose()))
+            })?,
+        )
     } else {
         None
     };
@@ -245,7 +244,7 @@ fn start(dir: &Path) -> Result<LocalService, StartError> {
         })
         .build()?
         .start_background()?;
-    let token = server.inject_token().map(|t| AccessToken::new(t.expose()));
+    let token = server.inject_token().cloned();
     tracing::debug!(url = server.url(), dir = %dir.display(), "local secret service started in-process");
     Ok(LocalService {
         data_dir: dir.to_owned(),
@@ -258,7 +257,7 @@ fn start(dir: &Path) -> Result<LocalService, StartError> {
 /// For a configured loopback endpoint: the inject token of the `flyte serve` advertised in
 /// the data directory, when that server is the one at `endpoint` (same port) and open.
 /// Never sends the token to another service on this machine.
-pub(crate) fn token_for(endpoint: &Endpoint, data_dir: Option<&Path>) -> Option<AccessToken> {
+pub(crate) fn token_for(endpoint: &Endpoint, data_dir: Option<&Path>) -> Option<InjectToken> {
     if !endpoint.is_loopback() {
         return None;
     }
@@ -270,5 +269,5 @@ pub(crate) fn token_for(endpoint: &Endpoint, data_dir: Option<&Path>) -> Option<
     }
     let token = flyte_server::read_inject_token(&dir).ok()?;
     tracing::debug!(dir = %dir.display(), "using the local service's inject token");
-    Some(AccessToken::new(token.expose()))
+    Some(token)
 }

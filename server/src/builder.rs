@@ -10,7 +10,7 @@ use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
 use crate::crypto::{Cipher, load_or_create_key};
 use crate::error::StartError;
-use crate::store::Store;
+use crate::store::{DATABASE_FILE, Store};
 
 /// Default listen address: loopback, port 8090.
 pub const DEFAULT_LISTEN: SocketAddr =
@@ -259,7 +259,7 @@ impl ServerBuilder {
         // write could hold a planted key or inject token.
         crate::private::check(&data_dir, "data directory")?;
         let dir_lock = lock_data_dir(&data_dir)?;
-        let key = load_or_create_key(&data_dir, &*self.env)?;
+        let key = load_or_create_key(&data_dir, &data_dir.join(DATABASE_FILE), &*self.env)?;
         let cipher = Cipher::new(&key.bytes);
         let store = Store::open(&data_dir, &cipher, &key.origin)?;
         let (auth, inject_token) = match tokens {

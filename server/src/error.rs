@@ -70,3 +70,14 @@ pub enum StartError {
     #[error("the background server thread failed to start")]
     Background(#[source] std::io::Error),
 }
+
+impl From<crate::private::PrivateError> for StartError {
+    fn from(e: crate::private::PrivateError) -> Self {
+        match e {
+            crate::private::PrivateError::Io { what, path, source } => {
+                StartError::Io { what, path, source }
+            }
+            crate::private::PrivateError::Unsafe(e) => StartError::Unsafe(e),
+        }
+    }
+}

@@ -28,6 +28,7 @@ mod crypto;
 mod error;
 mod http;
 mod private;
+mod rpc_error;
 mod running;
 mod scope;
 mod service;

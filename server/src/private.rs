@@ -6,8 +6,6 @@ use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::error::StartError;
-
 /// A file or directory that other users could read, write or have planted.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -30,6 +28,23 @@ pub struct UnsafeFile {
     pub fix: String,
 }
 
+/// A check that failed: the file could not be inspected or changed, or it is unsafe.
+#[derive(Debug)]
+pub(crate) enum PrivateError {
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    Unsafe(UnsafeFile),
+}
+
+impl From<UnsafeFile> for PrivateError {
+    fn from(e: UnsafeFile) -> Self {
+        PrivateError::Unsafe(e)
+    }
+}
+
 /// The effective uid of the server process.
 #[cfg(unix)]
 pub(crate) fn server_uid() -> u32 {
@@ -38,8 +53,8 @@ pub(crate) fn server_uid() -> u32 {
 
 /// Checks that `path` (followed through symlinks) belongs to the server's user and has no
 /// group or world permission bits.
-pub(crate) fn check(path: &Path, what: &'static str) -> Result<(), StartError> {
-    let meta = std::fs::metadata(path).map_err(|source| StartError::Io {
+pub(crate) fn check(path: &Path, what: &'static str) -> Result<(), PrivateError> {
+    let meta = std::fs::metadata(path).map_err(|source| PrivateError::Io {
         what: "cannot inspect",
         path: path.to_owned(),
         source,
@@ -112,12 +127,12 @@ pub(crate) fn create_dir(dir: &Path) -> io::Result<()> {
 /// For files the server itself creates in its own (already checked) directory: refuses one
 /// owned by another user, and closes group and world bits left by older versions (which
 /// created the database 0644 under the usual umask).
-pub(crate) fn tighten(path: &Path, what: &'static str) -> Result<(), StartError> {
+pub(crate) fn tighten(path: &Path, what: &'static str) -> Result<(), PrivateError> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(source) => {
-            return Err(StartError::Io {
+            return Err(PrivateError::Io {
                 what: "cannot inspect",
                 path: path.to_owned(),
                 source,
@@ -130,7 +145,7 @@ pub(crate) fn tighten(path: &Path, what: &'static str) -> Result<(), StartError>
         Err(e) if e.owner == e.uid => {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(e.mode & 0o700))
-                .map_err(|source| StartError::Io {
+                .map_err(|source| PrivateError::Io {
                     what: "cannot chmod 600",
                     path: path.to_owned(),
                     source,

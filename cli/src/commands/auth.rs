@@ -4,7 +4,7 @@
 use flyte::remote::auth::{KeyringStore, Lookup, Outcome, strip_scheme};
 
 use crate::args::GlobalArgs;
-use crate::context::{endpoint_origin, load_config, process_env};
+use crate::context::{EndpointOrigin, load_config};
 use crate::error::CliError;
 
 /// The endpoint and where it was set, or the "none configured" error.
@@ -13,8 +13,10 @@ fn endpoint(
     command: &'static str,
 ) -> Result<(String, String, bool), CliError> {
     let config = load_config(global)?;
-    let origin =
-        endpoint_origin(global, &config, &process_env).ok_or(CliError::NoEndpoint { command })?;
+    let origin = config
+        .endpoint_origin()
+        .map(EndpointOrigin::from)
+        .ok_or(CliError::NoEndpoint { command })?;
     let endpoint = config
         .endpoint()
         .map(ToString::to_string)
@@ -50,7 +52,7 @@ pub fn logout(global: &GlobalArgs) -> Result<(), CliError> {
 
 pub fn status(global: &GlobalArgs) -> Result<(), CliError> {
     let config = load_config(global)?;
-    let Some(origin) = endpoint_origin(global, &config, &process_env) else {
+    let Some(origin) = config.endpoint_origin().map(EndpointOrigin::from) else {
         println!(
             "Endpoint: none configured; commands use the local secret service, which needs no login."
         );

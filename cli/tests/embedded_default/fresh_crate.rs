@@ -110,9 +110,17 @@ fn a_fresh_crate_runs_its_tasks_with_what_flyte_create_stored() {
 
     // Two tasks of one name: each by its path; the bare name lists both.
     let billing = bin_run(&home, &bin, "billing::same_name", &[]);
-    assert!(texts(&billing).0.contains("BILLING ran"), "{:?}", texts(&billing));
+    assert!(
+        texts(&billing).0.contains("BILLING ran"),
+        "{:?}",
+        texts(&billing)
+    );
     let shipping = bin_run(&home, &bin, "my_first_flyte::shipping::same_name", &[]);
-    assert!(texts(&shipping).0.contains("SHIPPING ran"), "{:?}", texts(&shipping));
+    assert!(
+        texts(&shipping).0.contains("SHIPPING ran"),
+        "{:?}",
+        texts(&shipping)
+    );
     let ambiguous = bin_run(&home, &bin, "same_name", &[]);
     assert_eq!(ambiguous.status.code(), Some(2));
     let (stdout, stderr) = texts(&ambiguous);

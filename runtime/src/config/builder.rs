@@ -188,6 +188,10 @@ impl ConfigBuilder {
             file: file.as_ref(),
         };
 
+        let api_key_origin = match self.api_key.is_some() {
+            true => Origin::Builder,
+            false => Origin::Env(keys::API_KEY_ENV.to_owned()),
+        };
         let api_key = match self.api_key {
             Some(k) => Some(ApiKey::new(k)?),
             None => src
@@ -200,16 +204,19 @@ impl ConfigBuilder {
         // The API key's endpoint stands in for a config-file endpoint, as in the Python CLI;
         // an env var or a builder argument still wins.
         let endpoint = match self.endpoint {
-            Some(e) => Some(e),
+            Some(e) => Some((e, Origin::Builder)),
             None => match src.env_only(keys::ENDPOINT) {
-                Some(r) => Some(r.value),
+                Some(r) => Some((r.value, r.origin)),
                 None => match &app {
-                    Some(app) => Some(app.endpoint.clone()),
-                    None => src.file_only(keys::ENDPOINT)?.map(|r| r.value),
+                    Some(app) => Some((app.endpoint.clone(), api_key_origin)),
+                    None => src.file_only(keys::ENDPOINT)?.map(|r| (r.value, r.origin)),
                 },
             },
         };
-        let endpoint = endpoint.map(|e| Endpoint::parse(&e)).transpose()?;
+        let (endpoint, endpoint_origin) = match endpoint {
+            Some((e, origin)) => (Some(Endpoint::parse(&e)?), Some(origin)),
+            None => (None, None),
+        };
         let org = match self.org {
             Some(o) => Some(o),
             None => src
@@ -221,6 +228,7 @@ impl ConfigBuilder {
         let d = Config::default();
         Ok(Config {
             endpoint,
+            endpoint_origin,
             insecure: pick(self.insecure, &src, keys::INSECURE, Raw::to_bool)?
                 .unwrap_or(d.insecure),
             insecure_skip_verify: pick(

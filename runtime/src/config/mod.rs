@@ -90,6 +90,7 @@ impl Codec {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) endpoint_origin: Option<Origin>,
     pub(crate) insecure: bool,
     pub(crate) insecure_skip_verify: bool,
     pub(crate) ca_cert_file_path: Option<PathBuf>,
@@ -117,6 +118,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             endpoint: None,
+            endpoint_origin: None,
             insecure: false,
             insecure_skip_verify: false,
             ca_cert_file_path: None,
@@ -252,6 +254,13 @@ impl Config {
     /// The local dotenv secrets file (`secrets.file`, `FLYTE_SECRETS_FILE`).
     pub fn secrets_file(&self) -> &Path {
         &self.secrets_file
+    }
+
+    /// Where [`endpoint`](Self::endpoint) was set: a builder argument, an env var
+    /// (`FLYTE_ADMIN_ENDPOINT`, or `FLYTE_API_KEY` for the endpoint inside app credentials),
+    /// or the config file.
+    pub fn endpoint_origin(&self) -> Option<&Origin> {
+        self.endpoint_origin.as_ref()
     }
 
     /// The local secret service's data directory, as configured (`FLYTE_SERVER_DATA_DIR` or

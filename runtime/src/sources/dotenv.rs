@@ -27,11 +27,6 @@ use crate::Error;
 use crate::secret::SecretValue;
 use crate::task::SecretDef;
 
-/// The env var that overrides the dotenv path.
-pub const SECRETS_FILE_ENV: &str = "FLYTE_SECRETS_FILE";
-/// The default dotenv path, relative to the working directory.
-pub const DEFAULT_SECRETS_FILE: &str = ".flyte/secrets.env";
-
 /// A dotenv file, parsed on first use and again whenever it changes.
 #[derive(Debug)]
 pub struct DotenvSource {
@@ -57,13 +52,12 @@ impl DotenvSource {
         }
     }
 
-    /// `$FLYTE_SECRETS_FILE`, else `.flyte/secrets.env`.
+    /// The configured file: `secrets.file` of the config given to [`crate::init`], else of
+    /// [`Config::load`](crate::Config::load) (so `$FLYTE_SECRETS_FILE` or the config file),
+    /// else [`DEFAULT_SECRETS_FILE`](crate::config::DEFAULT_SECRETS_FILE). The same file
+    /// `flyte run` and `BIN run` read.
     pub fn from_env() -> Self {
-        let path = std::env::var_os(SECRETS_FILE_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_SECRETS_FILE));
-        DotenvSource::new(path)
+        DotenvSource::new(configured_path())
     }
 
     pub fn path(&self) -> &Path {
@@ -105,6 +99,18 @@ impl DotenvSource {
             path: self.path.clone(),
             source,
         }
+    }
+}
+
+fn configured_path() -> PathBuf {
+    if let Some(config) = crate::remote::config() {
+        return config.secrets_file().to_owned();
+    }
+    match crate::Config::load() {
+        Ok(config) => config.secrets_file().to_owned(),
+        // A broken config file is reported by whatever uses it for the service; for the
+        // dotenv file, the default place still applies.
+        Err(_) => PathBuf::from(crate::config::DEFAULT_SECRETS_FILE),
     }
 }
 

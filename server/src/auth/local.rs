@@ -7,7 +7,7 @@ use axum::http::{Uri, header};
 use flyte_idl::connect::Code;
 
 use super::peer::Peer;
-use crate::http::RpcError;
+use crate::rpc_error::RpcError;
 
 /// Refuses a `Host` (or `:authority`) or `Origin` that is not a loopback name or address.
 pub(crate) fn check_addressed_to_loopback(parts: &Parts) -> Result<(), RpcError> {

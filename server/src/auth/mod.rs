@@ -18,7 +18,7 @@ use axum::http::request::Parts;
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
-use crate::http::RpcError;
+use crate::rpc_error::RpcError;
 use crate::scope::Scope;
 use tokens::Grant;
 pub(crate) use tokens::digest;

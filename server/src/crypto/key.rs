@@ -97,6 +97,7 @@ fn decode(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
 /// (exclusively, mode 0600) with a random key when it does not exist.
 pub(crate) fn load_or_create_key(
     data_dir: &Path,
+    database: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<LoadedKey, KeyError> {
     if let Some(text) = env(KEY_ENV).map(Zeroizing::new) {
@@ -107,7 +108,7 @@ pub(crate) fn load_or_create_key(
     }
     let path = data_dir.join(KEY_FILE);
     let origin = path.display().to_string();
-    if !path.exists() && data_dir.join(crate::store::DATABASE_FILE).exists() {
+    if !path.exists() && database.exists() {
         return Err(KeyError::Missing {
             data_dir: data_dir.to_owned(),
         });
@@ -181,6 +182,8 @@ fn check_permissions(path: &Path) -> Result<(), KeyError> {
 mod tests {
     use super::*;
 
+    const DB: &str = "secrets.db";
+
     fn no_env(_: &str) -> Option<String> {
         None
     }
@@ -188,8 +191,8 @@ mod tests {
     #[test]
     fn creates_once_then_reads_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
-        let a = load_or_create_key(dir.path(), &no_env).unwrap();
-        let b = load_or_create_key(dir.path(), &no_env).unwrap();
+        let a = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
+        let b = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
         assert_eq!(*a.bytes, *b.bytes);
         #[cfg(unix)]
         {
@@ -208,12 +211,14 @@ mod tests {
         let k = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let env = move |n: &str| (n == KEY_ENV).then(|| k.clone());
         assert_eq!(
-            *load_or_create_key(dir.path(), &env).unwrap().bytes,
+            *load_or_create_key(dir.path(), &dir.path().join(DB), &env)
+                .unwrap()
+                .bytes,
             [7u8; 32]
         );
         assert!(!dir.path().join(KEY_FILE).exists());
         let short = |n: &str| (n == KEY_ENV).then(|| "c2hvcnQ=".to_owned());
-        let err = load_or_create_key(dir.path(), &short).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &short).unwrap_err();
         assert!(matches!(err, KeyError::Malformed { .. }));
         assert!(
             err.to_string().contains("FLYTE_SERVER_KEY") && !err.to_string().contains("c2hvcnQ")
@@ -225,10 +230,10 @@ mod tests {
     fn refuses_a_world_readable_key_file() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        load_or_create_key(dir.path(), &no_env).unwrap();
+        load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
         let path = dir.path().join(KEY_FILE);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        let err = load_or_create_key(dir.path(), &no_env).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap_err();
         assert!(err.to_string().contains("chmod 600"), "{err}");
         assert!(err.to_string().contains("mode 644"), "{err}");
     }
@@ -245,7 +250,7 @@ mod tests {
             .unwrap()
             .write_all(b"not-a-key-zzz\n")
             .unwrap();
-        let err = load_or_create_key(dir.path(), &no_env).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap_err();
         assert!(matches!(err, KeyError::Malformed { .. }), "{err}");
         assert!(!err.to_string().contains("not-a-key-zzz"));
     }

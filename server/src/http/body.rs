@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use zeroize::Zeroizing;
 
-use super::RpcError;
+use crate::rpc_error::RpcError;
 
 fn too_large(limit: usize, what: &str) -> RpcError {
     RpcError::new(

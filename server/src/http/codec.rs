@@ -4,7 +4,7 @@ use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::RpcError;
+use crate::rpc_error::RpcError;
 
 /// A request's codec, from its content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,7 @@
 
 mod body;
 mod codec;
-mod error;
 mod unary;
-
-pub(crate) use error::RpcError;
-pub(crate) use unary::Rpc;
 
 use std::sync::Arc;
 
@@ -18,6 +14,7 @@ use flyte_idl::connect::Code;
 use flyte_idl::paths;
 
 use crate::app::App;
+use crate::rpc_error::RpcError;
 use crate::service::{
     CreateSecret, DeleteSecret, GetSecret, ListSecrets, ReadSecretValue, SelectCluster,
     UpdateSecret,

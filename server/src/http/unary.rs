@@ -1,6 +1,5 @@
 //! One Connect unary call: headers, auth, body, codec, handler, response.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,35 +9,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-use super::RpcError;
 use super::body;
 use super::codec::Codec;
 use crate::app::App;
-use crate::auth::Caller;
-
-/// One RPC method.
-pub(crate) trait Rpc: Send + Sync + 'static {
-    /// Method name for messages, e.g. `CreateSecret`.
-    const NAME: &'static str;
-    /// The request or response carries a secret value: buffers are wiped after use and
-    /// JSON errors do not quote the input.
-    const SENSITIVE: bool = false;
-    type Req: prost::Message + Default + DeserializeOwned + Send + 'static;
-    type Resp: prost::Message + Serialize + Send + 'static;
-
-    fn call(
-        app: Arc<App>,
-        caller: Caller,
-        req: Self::Req,
-    ) -> impl Future<Output = Result<Self::Resp, RpcError>> + Send;
-
-    /// Clears secret material from a response after it was encoded.
-    fn wipe(_resp: &mut Self::Resp) {}
-}
+use crate::rpc_error::RpcError;
+use crate::service::Rpc;
 
 /// The axum handler for method `R`.
 pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request) -> Response {

@@ -21,8 +21,9 @@ use super::{storage, validate};
 use crate::app::App;
 use crate::auth::{Caller, Right};
 use crate::crypto::value_ad;
-use crate::http::{Rpc, RpcError};
+use crate::rpc_error::RpcError;
 use crate::scope::{Scope, SecretRef};
+use crate::service::Rpc;
 
 /// `ReadSecretValue`.
 #[derive(Debug)]

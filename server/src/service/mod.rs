@@ -2,10 +2,12 @@
 
 mod inject;
 mod page_token;
+mod rpc;
 mod secrets;
 pub(crate) mod validate;
 
 pub(crate) use inject::ReadSecretValue;
+pub(crate) use rpc::Rpc;
 pub(crate) use secrets::{
     CreateSecret, DeleteSecret, GetSecret, ListSecrets, SelectCluster, UpdateSecret,
 };
@@ -17,7 +19,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 /// Name of the one cluster the local service reports in secret statuses.
 pub const LOCAL_CLUSTER: &str = "local";
 
-use crate::http::RpcError;
+use crate::rpc_error::RpcError;
 use crate::store::StoreError;
 
 fn storage(e: StoreError) -> RpcError {

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use super::validate::check_name;
-use crate::http::RpcError;
+use crate::rpc_error::RpcError;
 use crate::scope::Scope;
 
 const VERSION: u8 = 1;

@@ -9,8 +9,9 @@ use super::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE, page_token, storage
 use crate::app::App;
 use crate::auth::{Caller, Right};
 use crate::crypto::value_ad;
-use crate::http::{Rpc, RpcError};
+use crate::rpc_error::RpcError;
 use crate::scope::SecretRef;
+use crate::service::Rpc;
 use crate::store::StoredMeta;
 
 fn not_found(secret: &SecretRef) -> RpcError {

@@ -12,7 +12,7 @@
 use flyte_idl::{SecretIdentifier, SecretSpec, SecretType, secret_spec};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::http::RpcError;
+use crate::rpc_error::RpcError;
 use crate::scope::{Scope, SecretRef};
 
 /// Longest accepted name or scope part.

@@ -62,6 +62,7 @@ impl ClientBuilder {
         match Endpoint::parse(endpoint) {
             Ok(e) => {
                 self.config.endpoint = Some(e);
+                self.config.endpoint_origin = Some(Origin::Builder);
                 self.endpoint_error = None;
             }
             Err(e) => self.endpoint_error = Some(e),
@@ -332,7 +333,7 @@ fn local_token(
             crate::local::token_for(config.endpoint.as_ref()?, config.local_data_dir.as_deref())
         }
     }?;
-    Some(Arc::new(StaticToken(token)))
+    Some(Arc::new(StaticToken(AccessToken::new(token.expose()))))
 }
 
 #[cfg(not(feature = "local"))]

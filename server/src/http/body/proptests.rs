@@ -11,8 +11,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::{gzip, read};
-use crate::http::RpcError;
 use crate::http::codec::Codec;
+use crate::rpc_error::RpcError;
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")

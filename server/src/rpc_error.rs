@@ -1,4 +1,4 @@
-//! Connect errors as HTTP responses.
+//! [`RpcError`]: a failed call as a Connect code and message, and its HTTP response.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
