@@ -8,10 +8,10 @@ use flyte::remote::{AccessToken, Client, ClientBuilder, StaticToken};
 
 use crate::args::{GlobalArgs, ScopeArgs};
 use crate::error::{CliError, ServiceError};
-pub use crate::origin::EndpointOrigin;
+pub(crate) use crate::origin::EndpointOrigin;
 
 /// The configuration for these flags: flags over env vars over the config file.
-pub fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
+pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
     let mut b = Config::builder();
     if let Some(file) = &global.config {
         b = b.file(file);
@@ -32,14 +32,14 @@ pub fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
 /// ([`flyte::local`]): the `flyte serve` advertised in the data directory, or the service
 /// started in-process for as long as the client lives.
 #[derive(Debug)]
-pub struct Session {
+pub(crate) struct Session {
     pub client: Client,
     pub origin: EndpointOrigin,
 }
 
 /// What a session needs besides the global flags.
 #[derive(Debug, Default)]
-pub struct SessionOptions<'a> {
+pub(crate) struct SessionOptions<'a> {
     pub scope: Option<&'a ScopeArgs>,
     /// The data directory of the local service (used with no endpoint, or on this machine for the inject
     /// token); default: the user's data directory.
@@ -49,7 +49,7 @@ pub struct SessionOptions<'a> {
 }
 
 impl Session {
-    pub fn open(global: &GlobalArgs, opts: SessionOptions<'_>) -> Result<Session, CliError> {
+    pub(crate) fn open(global: &GlobalArgs, opts: SessionOptions<'_>) -> Result<Session, CliError> {
         let config = load_config(global)?;
         let origin = config.endpoint_origin().map(EndpointOrigin::from);
         let mut builder = ClientBuilder::from_config(config.clone());
@@ -90,7 +90,7 @@ impl Session {
     }
 
     /// The scope calls are made in, for messages.
-    pub fn scope(&self) -> String {
+    pub(crate) fn scope(&self) -> String {
         let c = &self.client;
         match (c.project(), c.domain()) {
             (None, None) => format!("organization `{}` (organization-wide)", c.org()),
@@ -104,7 +104,7 @@ impl Session {
     }
 
     /// Wraps a failed call with the endpoint's origin and the scope.
-    pub fn fail(&self, error: flyte::remote::Error) -> CliError {
+    pub(crate) fn fail(&self, error: flyte::remote::Error) -> CliError {
         CliError::from(ServiceError {
             error,
             origin: self.origin.clone(),

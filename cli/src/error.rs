@@ -9,14 +9,14 @@ use flyte::remote::Error as RemoteError;
 use crate::origin::EndpointOrigin;
 
 /// Exit code of a failed command.
-pub const EXIT_ERROR: i32 = 1;
+pub(crate) const EXIT_ERROR: i32 = 1;
 /// Exit code of a usage error (as clap's own).
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 /// Why a command failed. Messages name the secret, the endpoint and the input; never a value.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum CliError {
+pub(crate) enum CliError {
     /// Flags that cannot go together, beyond what clap checks.
     #[error("{0}")]
     Usage(String),
@@ -96,7 +96,7 @@ impl From<ServiceError> for CliError {
 }
 
 impl CliError {
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) | CliError::NotTaskBinary { .. } => EXIT_USAGE,
             _ => EXIT_ERROR,
@@ -104,7 +104,7 @@ impl CliError {
     }
 
     /// Context worth a line of its own: which service was used when none was configured.
-    pub fn note(&self) -> Option<String> {
+    pub(crate) fn note(&self) -> Option<String> {
         match self {
             CliError::Service(e) => match &e.origin {
                 origin @ EndpointOrigin::Local { .. } => Some(format!("this used {origin}")),
@@ -115,7 +115,7 @@ impl CliError {
     }
 
     /// What the user can do about it, if there is something to say.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             CliError::Service(e) => e.hint(),
             CliError::NoEndpoint { .. } => Some(
@@ -145,7 +145,7 @@ impl CliError {
 
 /// A failed secret-service call, with where its endpoint was configured.
 #[derive(Debug)]
-pub struct ServiceError {
+pub(crate) struct ServiceError {
     pub error: RemoteError,
     pub origin: EndpointOrigin,
     /// The scope the call was made in, e.g. ``organization `127` ``.
@@ -217,7 +217,7 @@ impl ServiceError {
 }
 
 /// The full message: the error, its causes, and the hint.
-pub fn render(err: &CliError) -> String {
+pub(crate) fn render(err: &CliError) -> String {
     let mut out = err.to_string();
     let mut cause = std::error::Error::source(err);
     while let Some(c) = cause {

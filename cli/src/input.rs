@@ -6,7 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use zeroize::Zeroizing;
 
 /// Where a command reads what was not given as a flag.
-pub trait Input {
+pub(crate) trait Input {
     /// Whether a person is at a terminal (prompt) or input is piped (read stdin).
     fn interactive(&self) -> bool;
     /// A hidden entry on the terminal, without its newline.
@@ -22,12 +22,12 @@ pub trait Input {
 /// The process's terminal and stdin. Prompts go to the terminal (hidden ones through
 /// rpassword, which reads `/dev/tty` with echo off) or stderr, never stdout.
 #[derive(Debug)]
-pub struct Console {
+pub(crate) struct Console {
     interactive: bool,
 }
 
 impl Console {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Console {
             interactive: io::stdin().is_terminal(),
         }
@@ -67,14 +67,14 @@ impl Input for Console {
     }
 }
 
-pub fn trim_newline(s: &str) -> &str {
+pub(crate) fn trim_newline(s: &str) -> &str {
     s.strip_suffix('\n')
         .map(|s| s.strip_suffix('\r').unwrap_or(s))
         .unwrap_or(s)
 }
 
 /// Drops one final line ending from piped bytes (`echo value |` adds one).
-pub fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
+pub(crate) fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
     if v.last() == Some(&b'\n') {
         v.pop();
         if v.last() == Some(&b'\r') {

@@ -8,7 +8,7 @@ use flyte::config::Origin;
 /// Where the endpoint in use was set, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum EndpointOrigin {
+pub(crate) enum EndpointOrigin {
     /// `--endpoint`.
     Flag,
     /// `FLYTE_ADMIN_ENDPOINT` (or another env var, by name).
@@ -49,7 +49,7 @@ impl fmt::Display for EndpointOrigin {
 
 impl EndpointOrigin {
     /// What to edit to point elsewhere.
-    pub fn what_to_change(&self) -> String {
+    pub(crate) fn what_to_change(&self) -> String {
         match self {
             EndpointOrigin::Flag => "--endpoint".into(),
             EndpointOrigin::Env(name) => name.clone(),

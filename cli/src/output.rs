@@ -21,12 +21,12 @@ const HEADERS: [&str; 7] = [
 ];
 
 /// Whether to color stdout: a terminal, and `NO_COLOR` unset or empty (no-color.org).
-pub fn color_stdout() -> bool {
+pub(crate) fn color_stdout() -> bool {
     io::stdout().is_terminal() && no_color_allows(std::env::var_os("NO_COLOR"))
 }
 
 /// Whether to color stderr.
-pub fn color_stderr() -> bool {
+pub(crate) fn color_stderr() -> bool {
     io::stderr().is_terminal() && no_color_allows(std::env::var_os("NO_COLOR"))
 }
 
@@ -35,7 +35,7 @@ fn no_color_allows(value: Option<std::ffi::OsString>) -> bool {
 }
 
 /// Writes `secrets` in `format`.
-pub fn write(
+pub(crate) fn write(
     out: &mut dyn Write,
     secrets: &[Secret],
     format: OutputFormat,

@@ -8,10 +8,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// A spinner that shows how many items arrived; hidden unless stderr is a terminal and
 /// `--no-progress` is not given. Cleared when dropped.
 #[derive(Debug)]
-pub struct Spinner(ProgressBar);
+pub(crate) struct Spinner(ProgressBar);
 
 impl Spinner {
-    pub fn new(message: &str, enabled: bool) -> Spinner {
+    pub(crate) fn new(message: &str, enabled: bool) -> Spinner {
         if !enabled || !std::io::stderr().is_terminal() {
             return Spinner(ProgressBar::with_draw_target(
                 None,
@@ -31,7 +31,7 @@ impl Spinner {
         Spinner(bar)
     }
 
-    pub fn inc(&self) {
+    pub(crate) fn inc(&self) {
         self.0.inc(1);
     }
 }

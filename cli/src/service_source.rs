@@ -21,7 +21,7 @@ use crate::error::render;
 
 /// How to open the service when a secret is first asked for.
 #[derive(Debug)]
-pub struct ServiceSource {
+pub(crate) struct ServiceSource {
     global: GlobalArgs,
     scope: ScopeArgs,
     data_dir: Option<PathBuf>,
@@ -49,7 +49,7 @@ const NO_VALUES: &str =
     " (it does not hand values to clients: a Flyte cluster injects them into its own tasks)";
 
 impl ServiceSource {
-    pub fn new(global: GlobalArgs, scope: ScopeArgs, data_dir: Option<PathBuf>) -> Self {
+    pub(crate) fn new(global: GlobalArgs, scope: ScopeArgs, data_dir: Option<PathBuf>) -> Self {
         ServiceSource {
             global,
             scope,
@@ -63,7 +63,7 @@ impl ServiceSource {
     }
 
     /// Stops using the service (and stops one started for the command). Later lookups find nothing.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         let mut state = self.state();
         let place = match &*state {
             State::Open { place, .. } => Some(place.clone()),

@@ -10,10 +10,10 @@ use crate::error::CliError;
 use crate::input::{Input, trim_newline_bytes};
 
 /// The Python CLI's prompt text.
-pub const VALUE_PROMPT: &str = "Enter secret value";
+pub(crate) const VALUE_PROMPT: &str = "Enter secret value";
 
 /// Flag combinations clap cannot express. Usage errors (exit 2).
-pub fn check_usage(args: &ValueArgs, scope: &ScopeArgs) -> Result<(), CliError> {
+pub(crate) fn check_usage(args: &ValueArgs, scope: &ScopeArgs) -> Result<(), CliError> {
     match args.secret_type {
         TypeArg::Regular if args.from_docker_config || args.registry.is_some() => Err(CliError::Usage(
             "--from-docker-config and --registry build an image pull secret: add `--type image_pull`".into(),
@@ -27,14 +27,14 @@ pub fn check_usage(args: &ValueArgs, scope: &ScopeArgs) -> Result<(), CliError> 
 }
 
 /// Where the environment-dependent parts come from.
-pub struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     pub input: &'a mut dyn Input,
     pub docker_env: &'a DockerEnv,
     pub helpers: &'a dyn CredentialHelper,
 }
 
 /// The value to send, and its type.
-pub fn resolve(
+pub(crate) fn resolve(
     name: &str,
     args: &ValueArgs,
     src: Sources<'_>,

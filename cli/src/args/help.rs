@@ -1,6 +1,6 @@
 //! The examples shown after `--help`.
 
-pub const LONG_ABOUT: &str = "\
+pub(super) const LONG_ABOUT: &str = "\
 Manage Flyte secrets and run tasks with their secrets injected.
 
 The verbs and flags are those of the Python `flyte` CLI. The endpoint, TLS and organization
@@ -11,7 +11,7 @@ With no endpoint configured anywhere, the secret commands, `flyte run` and `flyt
 use the local secret service in your data directory (e.g. ~/.local/share/flyte), started
 inside the command for its duration: nothing to start by hand.";
 
-pub const MAIN: &str = "\
+pub(super) const MAIN: &str = "\
 Examples:
   flyte create secret db-password            # prompts for the value, hidden
   printf %s \"$TOKEN\" | flyte create secret api-token
@@ -26,7 +26,7 @@ Exit codes: 0 ok, 1 error, 2 usage error; `flyte run` exits with the task's code
 `flyte check` with 1 when a secret is missing.
 Set NO_COLOR to turn colors off.";
 
-pub const CREATE_SECRET: &str = "\
+pub(super) const CREATE_SECRET: &str = "\
 Examples:
   flyte create secret my-secret                       # hidden prompt on a terminal
   printf %s \"$VALUE\" | flyte create secret my-secret  # from stdin (one final newline dropped)
@@ -40,14 +40,14 @@ Examples:
 Without -p/-d the secret is organization-wide. Image pull secrets are always
 organization-wide. The value is never printed.";
 
-pub const UPDATE_SECRET: &str = "\
+pub(super) const UPDATE_SECRET: &str = "\
 Examples:
   flyte update secret my-secret                       # hidden prompt on a terminal
   printf %s \"$NEW\" | flyte update secret my-secret
   flyte update secret my-secret --from-file ./new-key.pem -p my-project -d development
   flyte update secret regcreds --type image_pull --from-docker-config";
 
-pub const GET_SECRET: &str = "\
+pub(super) const GET_SECRET: &str = "\
 Examples:
   flyte get secret                       # every organization-wide secret, as a table
   flyte get secret -p my-project -d development
@@ -56,12 +56,12 @@ Examples:
 
 Values are never shown: the service does not return them.";
 
-pub const DELETE_SECRET: &str = "\
+pub(super) const DELETE_SECRET: &str = "\
 Examples:
   flyte delete secret my-secret
   flyte delete secret my-secret -p my-project -d development";
 
-pub const RUN: &str = "\
+pub(super) const RUN: &str = "\
 Examples:
   flyte run ./target/debug/examples/task_fixtures env_task
   flyte run ./my-tasks my_task -p my-project -d development
@@ -85,7 +85,7 @@ command exits with the task's status (128 + signal when a signal ended it).
 Every secret value (6 bytes or longer) is replaced by <secret:NAME> in the task's stdout and
 stderr; --no-masking (or FLYTE_NO_MASKING=1) shows the output as the task wrote it.";
 
-pub const CHECK: &str = "\
+pub(super) const CHECK: &str = "\
 Examples:
   flyte check ./target/debug/my-tasks                  # every task of the binary
   flyte check ./target/debug/my-tasks my_task -p my-project -d development
@@ -100,25 +100,25 @@ does not read that name. Project and domain come from -p/-d, else task.project/t
 Exit codes: 0 every secret found, 1 a secret missing or the service failed, 2 usage error
 (unknown task, not a task binary).";
 
-pub const LOGOUT: &str = "\
+pub(super) const LOGOUT: &str = "\
 Examples:
   flyte logout
   flyte logout --endpoint dns:///flyte.example.com
 
 The tokens are the Python SDK's keyring items, so this also logs the Python CLI out.";
 
-pub const AUTH_STATUS: &str = "\
+pub(super) const AUTH_STATUS: &str = "\
 Examples:
   flyte auth status
   flyte auth status --endpoint dns:///flyte.example.com";
 
-pub const COMPLETION: &str = "\
+pub(super) const COMPLETION: &str = "\
 Examples:
   flyte completion bash > ~/.local/share/bash-completion/completions/flyte
   flyte completion zsh > \"${fpath[1]}/_flyte\"
   flyte completion fish > ~/.config/fish/completions/flyte.fish";
 
-pub const SERVE: &str = "\
+pub(super) const SERVE: &str = "\
 Examples:
   flyte serve                                  # 127.0.0.1:8090, data in ~/.local/share/flyte
   flyte serve --listen 127.0.0.1:0 --data-dir ./flyte-data

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use secret::{
+pub(crate) use secret::{
     CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, OutputFormat, ScopeArgs, TypeArg,
     UpdateSecretArgs, ValueArgs,
 };
@@ -25,7 +25,7 @@ pub use secret::{
     propagate_version = true,
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -35,7 +35,7 @@ pub struct Cli {
 /// Options every command takes; they override the config file and `FLYTE_*` env vars.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// The secret service endpoint: dns:///host:port, https://host, http://host:port or
     /// host:port. Overrides admin.endpoint and FLYTE_ADMIN_ENDPOINT.
     #[arg(long, global = true, value_name = "ENDPOINT")]
@@ -63,7 +63,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a resource.
     #[command(subcommand)]
     Create(CreateCommand),
@@ -97,42 +97,42 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CreateCommand {
+pub(crate) enum CreateCommand {
     /// Create a secret; the value comes from --value, --from-file, a hidden prompt or stdin.
     #[command(after_help = help::CREATE_SECRET)]
     Secret(CreateSecretArgs),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GetCommand {
+pub(crate) enum GetCommand {
     /// List all secrets of a scope, or show one. Never shows a value.
     #[command(after_help = help::GET_SECRET)]
     Secret(GetSecretArgs),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum UpdateCommand {
+pub(crate) enum UpdateCommand {
     /// Replace the value of an existing secret.
     #[command(after_help = help::UPDATE_SECRET)]
     Secret(UpdateSecretArgs),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DeleteCommand {
+pub(crate) enum DeleteCommand {
     /// Delete a secret.
     #[command(after_help = help::DELETE_SECRET)]
     Secret(DeleteSecretArgs),
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AuthCommand {
+pub(crate) enum AuthCommand {
     /// Whether tokens are cached for the endpoint (never shows them).
     #[command(after_help = help::AUTH_STATUS)]
     Status,
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The task binary (built with #[flyte::main]).
     #[arg(value_name = "BINARY")]
     pub binary: PathBuf,
@@ -159,7 +159,7 @@ pub struct RunArgs {
 
 /// One `--env` of `flyte run`: a name, and the value to set (`None`: pass this process's).
 #[derive(Debug, Clone)]
-pub struct EnvArg {
+pub(crate) struct EnvArg {
     pub name: String,
     pub value: Option<String>,
 }
@@ -179,7 +179,7 @@ fn env_arg(arg: &str) -> Result<EnvArg, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The task binary (built with #[flyte::main]).
     #[arg(value_name = "BINARY")]
     pub binary: PathBuf,
@@ -203,7 +203,7 @@ pub struct CheckArgs {
 
 /// How `flyte check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     /// One line per secret, then a summary.
     Text,
     /// One JSON document: per task, per secret, found or missing, where.
@@ -211,7 +211,7 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionArgs {
+pub(crate) struct CompletionArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,

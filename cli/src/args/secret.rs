@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 /// `-p/--project` and `-d/--domain`. Unset means the organization scope, as in the Python
 /// CLI (the config's task.project and task.domain are not used by the secret commands).
 #[derive(Debug, Args, Clone, Default)]
-pub struct ScopeArgs {
+pub(crate) struct ScopeArgs {
     /// Project to which this command applies (default: none, the organization scope).
     #[arg(short, long, value_name = "PROJECT")]
     pub project: Option<String>,
@@ -17,7 +17,7 @@ pub struct ScopeArgs {
 }
 
 impl ScopeArgs {
-    pub fn is_org_wide(&self) -> bool {
+    pub(crate) fn is_org_wide(&self) -> bool {
         self.project.as_deref().unwrap_or("").is_empty()
             && self.domain.as_deref().unwrap_or("").is_empty()
     }
@@ -45,7 +45,7 @@ impl From<TypeArg> for flyte::remote::SecretType {
 
 /// Where the value of `create secret` / `update secret` comes from.
 #[derive(Debug, Args, Clone, Default)]
-pub struct ValueArgs {
+pub(crate) struct ValueArgs {
     /// The secret value. It ends up in shell history and `ps`: prefer the prompt or stdin.
     #[arg(long, value_name = "VALUE", conflicts_with_all = ["from_file", "from_docker_config", "registry"])]
     pub value: Option<String>,
@@ -88,7 +88,7 @@ pub struct ValueArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CreateSecretArgs {
+pub(crate) struct CreateSecretArgs {
     /// Name of the secret: letters, digits, `-` and `_`.
     #[arg(value_name = "NAME")]
     pub name: String,
@@ -99,7 +99,7 @@ pub struct CreateSecretArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct UpdateSecretArgs {
+pub(crate) struct UpdateSecretArgs {
     /// Name of an existing secret.
     #[arg(value_name = "NAME")]
     pub name: String,
@@ -110,7 +110,7 @@ pub struct UpdateSecretArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct GetSecretArgs {
+pub(crate) struct GetSecretArgs {
     /// Show only this secret (default: list all of the scope).
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
@@ -125,7 +125,7 @@ pub struct GetSecretArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DeleteSecretArgs {
+pub(crate) struct DeleteSecretArgs {
     /// Name of the secret.
     #[arg(value_name = "NAME")]
     pub name: String,
@@ -135,7 +135,7 @@ pub struct DeleteSecretArgs {
 
 /// The Python CLI's output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// A table with borders.
     Table,
     /// A table without borders, columns separated by spaces.

@@ -24,7 +24,7 @@ fn endpoint(
     Ok((endpoint, origin.to_string(), config.disable_keyring()))
 }
 
-pub fn logout(global: &GlobalArgs) -> Result<(), CliError> {
+pub(crate) fn logout(global: &GlobalArgs) -> Result<(), CliError> {
     let (endpoint, origin, disabled) = endpoint(global, "flyte logout")?;
     let keyring = KeyringStore::from_config(disabled);
     let service = strip_scheme(&endpoint);
@@ -50,7 +50,7 @@ pub fn logout(global: &GlobalArgs) -> Result<(), CliError> {
     }
 }
 
-pub fn status(global: &GlobalArgs) -> Result<(), CliError> {
+pub(crate) fn status(global: &GlobalArgs) -> Result<(), CliError> {
     let config = load_config(global)?;
     let Some(origin) = config.endpoint_origin().map(EndpointOrigin::from) else {
         println!(

@@ -61,7 +61,7 @@ struct TaskCheck {
 }
 
 /// Checks the tasks; the exit code is 0 when every secret was found, 1 otherwise.
-pub fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<i32, CliError> {
+pub(crate) fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<i32, CliError> {
     let config = load_config(global)?;
     // The scope the tasks run in: the flags, else the config (task.project, task.domain).
     let scope = ScopeArgs {

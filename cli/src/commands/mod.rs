@@ -1,16 +1,16 @@
 //! One module per command group.
 
-pub mod auth;
-pub mod check;
-pub mod run;
-pub mod secret;
+pub(crate) mod auth;
+pub(crate) mod check;
+pub(crate) mod run;
+pub(crate) mod secret;
 
 use clap::CommandFactory;
 
 use crate::args::{Cli, CompletionArgs};
 
 /// `flyte completion SHELL`: the script on stdout. A closed pipe (`| head`) is not an error.
-pub fn completion(args: &CompletionArgs) -> std::io::Result<()> {
+pub(crate) fn completion(args: &CompletionArgs) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut cmd = Cli::command();
     // clap_complete panics on a failed write: generate in memory, then write.

@@ -12,7 +12,7 @@ use crate::error::CliError;
 use crate::service_source::ServiceSource;
 
 /// Runs the task and returns its exit code.
-pub fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
+pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
     // The config is read up front so a broken one fails before anything starts; the service
     // itself is opened only if a secret is not found locally.
     let config = load_config(global)?;

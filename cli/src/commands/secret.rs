@@ -15,7 +15,7 @@ use crate::output;
 use crate::progress::Spinner;
 use crate::value::{self, Sources};
 
-pub fn create(global: &GlobalArgs, args: &CreateSecretArgs) -> Result<(), CliError> {
+pub(crate) fn create(global: &GlobalArgs, args: &CreateSecretArgs) -> Result<(), CliError> {
     value::check_usage(&args.value, &args.scope)?;
     // Read the value before starting anything, so a bad input leaves nothing half-done.
     let (data, ty) = read_value(&args.name, &args.value)?;
@@ -34,7 +34,7 @@ pub fn create(global: &GlobalArgs, args: &CreateSecretArgs) -> Result<(), CliErr
     Ok(())
 }
 
-pub fn update(global: &GlobalArgs, args: &UpdateSecretArgs) -> Result<(), CliError> {
+pub(crate) fn update(global: &GlobalArgs, args: &UpdateSecretArgs) -> Result<(), CliError> {
     value::check_usage(&args.value, &args.scope)?;
     let (data, ty) = read_value(&args.name, &args.value)?;
     let session = Session::open(
@@ -52,7 +52,7 @@ pub fn update(global: &GlobalArgs, args: &UpdateSecretArgs) -> Result<(), CliErr
     Ok(())
 }
 
-pub fn delete(global: &GlobalArgs, args: &DeleteSecretArgs) -> Result<(), CliError> {
+pub(crate) fn delete(global: &GlobalArgs, args: &DeleteSecretArgs) -> Result<(), CliError> {
     let session = Session::open(
         global,
         SessionOptions {
@@ -67,7 +67,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteSecretArgs) -> Result<(), CliErr
     Ok(())
 }
 
-pub fn get(global: &GlobalArgs, args: &GetSecretArgs) -> Result<(), CliError> {
+pub(crate) fn get(global: &GlobalArgs, args: &GetSecretArgs) -> Result<(), CliError> {
     let session = Session::open(
         global,
         SessionOptions {

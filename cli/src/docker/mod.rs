@@ -15,7 +15,7 @@ use pyjson::{Json, object};
 /// Why no dockerconfigjson could be built. Never contains a credential.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum DockerError {
+pub(crate) enum DockerError {
     #[error("cannot read the Docker config file {}", path.display())]
     Read {
         path: PathBuf,
@@ -38,7 +38,7 @@ pub enum DockerError {
 
 /// What locating the Docker config reads from the environment.
 #[derive(Debug, Clone, Default)]
-pub struct DockerEnv {
+pub(crate) struct DockerEnv {
     /// `$DOCKER_CONFIG`: the directory holding `config.json`.
     pub docker_config: Option<String>,
     /// The home directory for `~/.docker/config.json`.
@@ -46,7 +46,7 @@ pub struct DockerEnv {
 }
 
 impl DockerEnv {
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         DockerEnv {
             docker_config: std::env::var("DOCKER_CONFIG").ok(),
             home: dirs::home_dir(),
@@ -76,14 +76,14 @@ fn expand_home(p: &Path, home: Option<&Path>) -> PathBuf {
 }
 
 /// Asks a Docker credential helper (`docker-credential-NAME get`) for a registry's login.
-pub trait CredentialHelper {
+pub(crate) trait CredentialHelper {
     /// `(username, secret)`, or `None` when the helper failed (already logged).
     fn get(&self, helper: &str, registry: &str) -> Option<(String, Zeroizing<String>)>;
 }
 
 /// Runs `docker-credential-NAME get` from `PATH`, the registry on its stdin, as Docker does.
 #[derive(Debug, Default)]
-pub struct HelperProgram;
+pub(crate) struct HelperProgram;
 
 impl CredentialHelper for HelperProgram {
     fn get(&self, helper: &str, registry: &str) -> Option<(String, Zeroizing<String>)> {
@@ -150,7 +150,7 @@ impl CredentialHelper for HelperProgram {
 /// `create_dockerconfigjson_from_config`: the `auths` of the given registries (default: all
 /// in the config, in file order), each taken from its `auth` entry or, failing that, from the
 /// registry's credential helper (`credHelpers`, else `credsStore`).
-pub fn from_docker_config(
+pub(crate) fn from_docker_config(
     registries: Option<&[String]>,
     config_path: Option<&Path>,
     env: &DockerEnv,
@@ -225,7 +225,11 @@ fn credential_helper(config: &Json, registry: &str) -> Option<String> {
 }
 
 /// `create_dockerconfigjson_from_credentials`.
-pub fn from_credentials(registry: &str, username: &str, password: &str) -> Zeroizing<String> {
+pub(crate) fn from_credentials(
+    registry: &str,
+    username: &str,
+    password: &str,
+) -> Zeroizing<String> {
     let auth = encode_auth(username, password);
     let entry = object(vec![("auth".into(), Json::String(auth.to_string()))]);
     Zeroizing::new(

@@ -8,7 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A JSON value whose objects keep the order of the file, as Python's `json.load` does.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub(super) enum Json {
     Null,
     Bool(bool),
     Number(serde_json::Number),
@@ -19,14 +19,14 @@ pub enum Json {
 
 impl Json {
     /// The member `key` of an object (`None` for other values).
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    pub(super) fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(super) fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
             _ => None,
@@ -34,7 +34,7 @@ impl Json {
     }
 
     /// Python truthiness: `null`, `false`, `0`, `""`, `[]` and `{}` are false.
-    pub fn truthy(&self) -> bool {
+    pub(super) fn truthy(&self) -> bool {
         match self {
             Json::Null => false,
             Json::Bool(b) => *b,
@@ -46,7 +46,7 @@ impl Json {
     }
 
     /// `json.dumps(value)` with Python's defaults.
-    pub fn dumps(&self) -> String {
+    pub(super) fn dumps(&self) -> String {
         let mut out = String::new();
         self.write(&mut out)
             .expect("writing to a String cannot fail");
@@ -89,7 +89,7 @@ impl Json {
 }
 
 /// An object from ordered members.
-pub fn object(members: Vec<(String, Json)>) -> Json {
+pub(super) fn object(members: Vec<(String, Json)>) -> Json {
     Json::Object(members)
 }
 

@@ -30,5 +30,5 @@ mod sweep;
 pub use dir::MountDir;
 pub use record::RUN_ID_ENV;
 pub(crate) use record::{RECORDS_DIR, join_run, recorded_files};
-pub use root::{ROOT_ENV, override_root, standard_dir_writable};
-pub use sweep::sweep_stale;
+pub use root::{ROOT_ENV, standard_dir_writable};
+pub(crate) use sweep::sweep_stale;

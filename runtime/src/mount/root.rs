@@ -12,7 +12,7 @@ pub const ROOT_ENV: &str = "FLYTE_SECRETS_ROOT";
 /// The override root, created 0700 if needed and checked to be ours and private: a shared
 /// directory such as `/dev/shm` lets anyone pre-create the path, so a root owned by someone
 /// else, or open to group or others, is refused rather than used.
-pub fn override_root() -> Result<PathBuf, Error> {
+pub(super) fn override_root() -> Result<PathBuf, Error> {
     let uid = rustix::process::getuid().as_raw();
     let root = match std::env::var_os(ROOT_ENV).filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),

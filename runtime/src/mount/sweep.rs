@@ -12,7 +12,7 @@ static SWEPT: Once = Once::new();
 /// Sweeps once per process: private directories under the override root, and recorded files
 /// in the standard dir, of runs that are dead (their lock is free). Best effort: a failure
 /// here never stops a task.
-pub fn sweep_stale() {
+pub(crate) fn sweep_stale() {
     SWEPT.call_once(|| {
         if let Ok(root) = override_root() {
             sweep_private(&root);

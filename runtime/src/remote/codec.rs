@@ -16,10 +16,10 @@ use crate::config::Codec;
 pub const DEFAULT_GZIP_THRESHOLD: usize = 1024;
 
 /// The largest response body accepted, compressed or not (a bound against gzip bombs).
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+pub(super) const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A message either codec can carry.
-pub trait WireMessage:
+pub(crate) trait WireMessage:
     prost::Message + Serialize + DeserializeOwned + Default + Send + 'static
 {
 }
@@ -30,7 +30,7 @@ impl<T: prost::Message + Serialize + DeserializeOwned + Default + Send + 'static
 }
 
 /// The body of `msg` in `codec`.
-pub fn encode<M: WireMessage>(codec: Codec, msg: &M) -> Vec<u8> {
+pub(super) fn encode<M: WireMessage>(codec: Codec, msg: &M) -> Vec<u8> {
     match codec {
         Codec::Proto => msg.encode_to_vec(),
         // Serializing these plain structs to a Vec cannot fail.
@@ -39,7 +39,10 @@ pub fn encode<M: WireMessage>(codec: Codec, msg: &M) -> Vec<u8> {
 }
 
 /// Decodes a response body sent with `content_type`.
-pub fn decode<M: WireMessage>(content_type: Option<&str>, body: &[u8]) -> Result<M, DecodeError> {
+pub(super) fn decode<M: WireMessage>(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<M, DecodeError> {
     match codec_of(content_type) {
         Some(Codec::Proto) => Ok(M::decode(body)?),
         Some(Codec::Json) => Ok(serde_json::from_slice(body)?),
@@ -50,7 +53,7 @@ pub fn decode<M: WireMessage>(content_type: Option<&str>, body: &[u8]) -> Result
 }
 
 /// The codec named by a `content-type` header (parameters such as `charset` ignored).
-pub fn codec_of(content_type: Option<&str>) -> Option<Codec> {
+pub(super) fn codec_of(content_type: Option<&str>) -> Option<Codec> {
     let mime = content_type?.split(';').next()?.trim();
     match mime.to_ascii_lowercase().as_str() {
         "application/proto" | "application/protobuf" | "application/x-protobuf" => {
@@ -61,7 +64,7 @@ pub fn codec_of(content_type: Option<&str>) -> Option<Codec> {
     }
 }
 
-pub fn gzip(body: &[u8]) -> Vec<u8> {
+pub(super) fn gzip(body: &[u8]) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 2 + 32), Compression::fast());
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(body);
@@ -69,7 +72,7 @@ pub fn gzip(body: &[u8]) -> Vec<u8> {
 }
 
 /// Inflates a gzip body, refusing more than [`MAX_RESPONSE_BYTES`].
-pub fn gunzip(body: &[u8]) -> Result<Vec<u8>, DecodeError> {
+pub(super) fn gunzip(body: &[u8]) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::with_capacity(body.len().saturating_mul(3).min(MAX_RESPONSE_BYTES));
     let mut limited = GzDecoder::new(body).take(MAX_RESPONSE_BYTES as u64 + 1);
     limited.read_to_end(&mut out).map_err(DecodeError::Gzip)?;

@@ -83,7 +83,6 @@ pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
 pub use global::{client, config, init};
 pub use keyring_tokens::KeyringTokens;
 pub use list::SecretList;
-pub use request::{AuthHeader, RequestTemplate, Rpc};
 pub use retry::RetryPolicy;
 pub use secret::{ParseSecretTypeError, Secret, SecretData, SecretStatus, SecretType, Timestamp};
 pub use token::{

@@ -130,7 +130,7 @@ impl TokenEndpoint {
 /// Tokens from a [`TokenStore`] (the keyring cache), refreshed with the refresh token after
 /// an `unauthenticated` answer. New tokens are saved back; a refused refresh deletes the
 /// stored entry, as the Python SDK does.
-pub struct RefreshingTokens {
+pub(super) struct RefreshingTokens {
     store: Arc<dyn TokenStore>,
     endpoint: TokenEndpoint,
     client_id: String,
@@ -251,7 +251,7 @@ impl TokenSource for RefreshingTokens {
 }
 
 /// The OAuth2 client-credentials grant, for an API key in the Python SDK's encoded form.
-pub struct ClientCredentials {
+pub(super) struct ClientCredentials {
     endpoint: TokenEndpoint,
     client_id: String,
     client_secret: Zeroizing<String>,

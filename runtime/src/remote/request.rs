@@ -13,7 +13,7 @@ use super::error::Op;
 use crate::config::Codec;
 
 /// One unary RPC: its path, what it does, and what it answers.
-pub trait Rpc: WireMessage {
+pub(crate) trait Rpc: WireMessage {
     type Response: WireMessage;
     const PATH: &'static str;
     const OP: Op;
@@ -43,7 +43,7 @@ const USER_AGENT_VALUE: &str = concat!("flyte-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Everything about a request that does not change from call to call.
 #[derive(Debug, Clone)]
-pub struct RequestTemplate {
+pub(crate) struct RequestTemplate {
     /// `http(s)://host[:port][/prefix]`, no trailing slash.
     pub base_url: String,
     pub codec: Codec,
@@ -82,7 +82,7 @@ impl AuthHeader {
 /// Builds the Connect unary request for `msg`: `POST {base_url}{R::PATH}`, the codec's
 /// content type, `connect-protocol-version: 1`, `accept-encoding: gzip`, the body gzipped
 /// (with `content-encoding: gzip`) when it reaches the threshold, and the auth header.
-pub fn build<R: Rpc>(
+pub(super) fn build<R: Rpc>(
     t: &RequestTemplate,
     msg: &R,
     auth: Option<&AuthHeader>,

@@ -143,7 +143,7 @@ impl SecretSource for DotenvSource {
 
 /// Parses dotenv text into (name, value) pairs in file order (duplicates kept; the caller's
 /// map keeps the last).
-pub fn parse(text: &str) -> Result<Vec<(String, String)>, ParseError> {
+pub(crate) fn parse(text: &str) -> Result<Vec<(String, String)>, ParseError> {
     let mut out = Vec::new();
     let mut lines = text.split('\n').enumerate().peekable();
     while let Some((index, raw)) = lines.next() {
