@@ -11,5 +11,6 @@ mod rules;
 pub use error::{Field, SpecError};
 pub use request::{Clash, Conflict, Declared, Request, Target, check_task};
 pub use rules::{
-    ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount,
+    ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, display_name, is_valid_env_name,
+    legacy_service_name, normalize_mount, service_name,
 };

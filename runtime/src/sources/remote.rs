@@ -84,15 +84,17 @@ pub fn places(client: &remote::Client, secret: &SecretDef<'_>) -> Vec<Place> {
             legacy,
         })
     };
+    let name = flyte_spec::service_name(secret.key);
     if let (Some(p), Some(d)) = (client.project(), client.domain()) {
-        push(client.with_scope(Some(p), Some(d)), secret.key, false);
+        push(client.with_scope(Some(p), Some(d)), name, false);
     }
     if let Some(d) = client.domain() {
-        push(client.with_scope(None, Some(d)), secret.key, false);
+        push(client.with_scope(None, Some(d)), name, false);
     }
-    push(client.with_scope(None, None), secret.key, false);
+    push(client.with_scope(None, None), name, false);
     if let Some(group) = secret.group {
-        push(client.clone(), &format!("{group}-{}", secret.key), true);
+        let legacy = flyte_spec::legacy_service_name(secret.key, group);
+        push(client.clone(), &legacy, true);
     }
     places
 }

@@ -89,10 +89,7 @@ fn lookup(key: &str, group: Option<&str>) -> Result<TaskSecret, Error> {
             .cloned()
             .ok_or_else(|| Error::Undeclared {
                 task: running.task.name.to_owned(),
-                key: match group {
-                    Some(g) => format!("{g}/{key}"),
-                    None => key.to_owned(),
-                },
+                key: flyte_spec::display_name(key, group),
             })
     })
 }

@@ -62,10 +62,7 @@ impl SecretDef<'_> {
     /// `key` or `group/key`, how a secret is named in messages and in the dotenv file
     /// lookup.
     pub fn display_name(&self) -> String {
-        match self.group {
-            Some(group) => format!("{group}/{}", self.key),
-            None => self.key.to_owned(),
-        }
+        flyte_spec::display_name(self.key, self.group)
     }
 
     /// The file below `mount_root` for a file secret.
