@@ -8,7 +8,8 @@
 //!   number, `null` as the default, and ignores unknown fields (as connect-go does). Being
 //!   serde-derived, a message also reads from a JSON array of its fields in order; the server
 //!   only hands JSON objects to these impls.
-//! - [`paths`] holds the service and method paths, [`connect`] the Connect error body and codes.
+//! - [`paths`] holds the service and method paths, [`method`] the table of methods (name,
+//!   path, request, response) the client and the server share, [`connect`] the Connect error body and codes.
 //! - [`core`] holds `flyteidl2.core.Secret` and `SecurityContext`, what a task template
 //!   tells a cluster about the secrets to inject.
 //!
@@ -35,6 +36,7 @@ mod identifier;
 mod inject;
 pub mod json;
 mod metadata;
+pub mod method;
 pub mod paths;
 mod requests;
 mod spec;

@@ -51,6 +51,26 @@ pub fn normalize_mount(mount: &str) -> String {
     }
 }
 
+/// How a secret is named in messages and dotenv entries: `key`, or `group/key`.
+pub fn display_name(key: &str, group: Option<&str>) -> String {
+    match group {
+        Some(group) => format!("{group}/{key}"),
+        None => key.to_owned(),
+    }
+}
+
+/// The name a secret service holds a secret under: its key (a Flyte cluster's injector looks
+/// secrets up by key only; the group is not part of the name).
+pub fn service_name(key: &str) -> &str {
+    key
+}
+
+/// The name earlier releases stored a grouped secret under, `<group>-<key>`; still read, last
+/// and with a warning, for one release.
+pub fn legacy_service_name(key: &str, group: &str) -> String {
+    format!("{group}-{key}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,24 +121,4 @@ mod tests {
         );
         assert_eq!(normalize_mount(""), ".");
     }
-}
-
-/// How a secret is named in messages and dotenv entries: `key`, or `group/key`.
-pub fn display_name(key: &str, group: Option<&str>) -> String {
-    match group {
-        Some(group) => format!("{group}/{key}"),
-        None => key.to_owned(),
-    }
-}
-
-/// The name a secret service holds a secret under: its key (a Flyte cluster's injector looks
-/// secrets up by key only; the group is not part of the name).
-pub fn service_name(key: &str) -> &str {
-    key
-}
-
-/// The name earlier releases stored a grouped secret under, `<group>-<key>`; still read, last
-/// and with a warning, for one release.
-pub fn legacy_service_name(key: &str, group: &str) -> String {
-    format!("{group}-{key}")
 }

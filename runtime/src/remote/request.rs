@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use flyte_idl::method::{self, Method};
 use flyte_idl::paths;
 use http::header::{
     ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
@@ -12,31 +13,34 @@ use super::codec::{self, WireMessage};
 use super::error::Op;
 use crate::config::Codec;
 
-/// One unary RPC: its path, what it does, and what it answers.
+/// One unary RPC, keyed by its request message: its method in the shared table (path,
+/// response) and what it does (for messages and the retry policy).
 pub(crate) trait Rpc: WireMessage {
-    type Response: WireMessage;
-    const PATH: &'static str;
+    type Method: Method<Request = Self>;
     const OP: Op;
 }
 
+/// The response of `R`.
+pub(crate) type Response<R> = <<R as Rpc>::Method as Method>::Response;
+
+// `Method<Request = Self>` makes a row naming the wrong request type a compile error.
 macro_rules! rpc {
-    ($($req:ident => $resp:ident, $path:expr, $op:expr;)*) => {$(
+    ($($req:ident: $method:ident, $op:expr;)*) => {$(
         impl Rpc for flyte_idl::$req {
-            type Response = flyte_idl::$resp;
-            const PATH: &'static str = $path;
+            type Method = method::$method;
             const OP: Op = $op;
         }
     )*};
 }
 
 rpc! {
-    CreateSecretRequest => CreateSecretResponse, paths::CREATE_SECRET, Op::Create;
-    UpdateSecretRequest => UpdateSecretResponse, paths::UPDATE_SECRET, Op::Update;
-    GetSecretRequest => GetSecretResponse, paths::GET_SECRET, Op::Get;
-    DeleteSecretRequest => DeleteSecretResponse, paths::DELETE_SECRET, Op::Delete;
-    ListSecretsRequest => ListSecretsResponse, paths::LIST_SECRETS, Op::List;
-    ReadSecretValueRequest => ReadSecretValueResponse, paths::READ_SECRET_VALUE, Op::ReadValue;
-    SelectClusterRequest => SelectClusterResponse, paths::SELECT_CLUSTER, Op::SelectCluster;
+    CreateSecretRequest: CreateSecret, Op::Create;
+    UpdateSecretRequest: UpdateSecret, Op::Update;
+    GetSecretRequest: GetSecret, Op::Get;
+    DeleteSecretRequest: DeleteSecret, Op::Delete;
+    ListSecretsRequest: ListSecrets, Op::List;
+    ReadSecretValueRequest: ReadSecretValue, Op::ReadValue;
+    SelectClusterRequest: SelectCluster, Op::SelectCluster;
 }
 
 const USER_AGENT_VALUE: &str = concat!("flyte-rs/", env!("CARGO_PKG_VERSION"));
@@ -79,7 +83,7 @@ impl AuthHeader {
     }
 }
 
-/// Builds the Connect unary request for `msg`: `POST {base_url}{R::PATH}`, the codec's
+/// Builds the Connect unary request for `msg`: `POST {base_url}{PATH}`, the codec's
 /// content type, `connect-protocol-version: 1`, `accept-encoding: gzip`, the body gzipped
 /// (with `content-encoding: gzip`) when it reaches the threshold, and the auth header.
 pub(super) fn build<R: Rpc>(
@@ -93,7 +97,7 @@ pub(super) fn build<R: Rpc>(
     } else {
         (body, false)
     };
-    let mut req = http::Request::post(format!("{}{}", t.base_url, R::PATH))
+    let mut req = http::Request::post(format!("{}{}", t.base_url, <R::Method as Method>::PATH))
         .header(CONTENT_TYPE, t.codec.content_type())
         .header(
             paths::CONNECT_PROTOCOL_VERSION_HEADER,

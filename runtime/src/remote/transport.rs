@@ -10,7 +10,7 @@ use http::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName};
 
 use super::codec::{self, MAX_RESPONSE_BYTES};
 use super::error::{Call, Code, DecodeError, Error, TokenError};
-use super::request::{self, AuthHeader, RequestTemplate, Rpc};
+use super::request::{self, AuthHeader, RequestTemplate, Response, Rpc};
 use super::retry::{FailureKind, RetryPolicy};
 use super::token::{AccessToken, TokenSource};
 
@@ -112,7 +112,7 @@ impl Transport {
         &self,
         msg: &R,
         secret: Option<&str>,
-    ) -> Result<R::Response, Error> {
+    ) -> Result<Response<R>, Error> {
         let call = || self.call_info(R::OP, secret);
         let token_err = |source: TokenError| Error::Token {
             call: call(),
@@ -179,7 +179,7 @@ impl Transport {
         msg: &R,
         token: Option<&AccessToken>,
         limit: Duration,
-    ) -> Result<R::Response, Failure> {
+    ) -> Result<Response<R>, Failure> {
         let auth = self.auth(token);
         // The template was validated when the client was built, so this cannot fail; map it
         // anyway rather than panic.
@@ -187,7 +187,7 @@ impl Transport {
             .ok()
             .and_then(|r| reqwest::Request::try_from(r).ok())
             .ok_or(Failure::Decode(DecodeError::Missing("a valid request URL")))?;
-        match tokio::time::timeout(limit, self.exchange::<R::Response>(req)).await {
+        match tokio::time::timeout(limit, self.exchange::<Response<R>>(req)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Timeout),
         }

@@ -11,30 +11,33 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use flyte_idl::connect::Code;
+use flyte_idl::method;
 use flyte_idl::paths;
 
 use crate::app::App;
 use crate::rpc_error::RpcError;
-use crate::service::{
-    CreateSecret, DeleteSecret, GetSecret, ListSecrets, ReadSecretValue, SelectCluster,
-    UpdateSecret,
-};
+use crate::service::Rpc;
 
 /// All routes of the server.
 pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route(paths::CREATE_SECRET, post(unary::handle::<CreateSecret>))
-        .route(paths::UPDATE_SECRET, post(unary::handle::<UpdateSecret>))
-        .route(paths::GET_SECRET, post(unary::handle::<GetSecret>))
-        .route(paths::DELETE_SECRET, post(unary::handle::<DeleteSecret>))
-        .route(paths::LIST_SECRETS, post(unary::handle::<ListSecrets>))
-        .route(paths::SELECT_CLUSTER, post(unary::handle::<SelectCluster>))
-        .route(
-            paths::READ_SECRET_VALUE,
-            post(unary::handle::<ReadSecretValue>),
-        )
-        .fallback(unknown_method)
-        .with_state(app)
+    fn route<M: Rpc>(router: Router<Arc<App>>) -> Router<Arc<App>> {
+        router.route(M::PATH, post(unary::handle::<M>))
+    }
+    // Every method of the shared table (flyte_idl::method), and only those.
+    let router = Router::new();
+    let router = route::<method::CreateSecret>(router);
+    let router = route::<method::UpdateSecret>(router);
+    let router = route::<method::GetSecret>(router);
+    let router = route::<method::DeleteSecret>(router);
+    let router = route::<method::ListSecrets>(router);
+    let router = route::<method::SelectCluster>(router);
+    let router = route::<method::ReadSecretValue>(router);
+    debug_assert_eq!(
+        method::PATHS.len(),
+        7,
+        "a method of the table is not routed"
+    );
+    router.fallback(unknown_method).with_state(app)
 }
 
 async fn unknown_method(request: Request) -> Response {

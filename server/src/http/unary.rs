@@ -123,7 +123,7 @@ async fn serve<R: Rpc>(
         )
     })??;
     *body_read = true;
-    let req: R::Req = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
+    let req: R::Request = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
     drop(raw);
     let mut resp = R::call(Arc::clone(&app), caller, req).await?;
     let encoded = codec.encode(&resp);

@@ -13,9 +13,7 @@
 use std::sync::Arc;
 
 use flyte_idl::connect::Code;
-use flyte_idl::{
-    ReadSecretValueRequest, ReadSecretValueResponse, SecretIdentifier, SecretSpec, secret_spec,
-};
+use flyte_idl::{ReadSecretValueResponse, SecretIdentifier, SecretSpec, secret_spec};
 
 use super::{storage, validate};
 use crate::app::App;
@@ -24,18 +22,17 @@ use crate::crypto::value_ad;
 use crate::rpc_error::RpcError;
 use crate::scope::{Scope, SecretRef};
 use crate::service::Rpc;
+use flyte_idl::method;
 
 /// `ReadSecretValue`.
-#[derive(Debug)]
-pub(crate) struct ReadSecretValue;
-
-impl Rpc for ReadSecretValue {
-    const NAME: &'static str = "ReadSecretValue";
+impl Rpc for method::ReadSecretValue {
     const SENSITIVE: bool = true;
-    type Req = ReadSecretValueRequest;
-    type Resp = ReadSecretValueResponse;
 
-    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let wanted = validate::secret_ref(req.id)?;
         caller.check(Right::Inject, &wanted.scope)?;
         let mut candidates = vec![wanted.clone()];
@@ -91,7 +88,7 @@ impl Rpc for ReadSecretValue {
         })
     }
 
-    fn wipe(resp: &mut Self::Resp) {
+    fn wipe(resp: &mut Self::Response) {
         validate::wipe_value(resp.secret_spec.as_mut().and_then(|s| s.value.take()));
     }
 }

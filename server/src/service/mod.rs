@@ -6,11 +6,7 @@ mod rpc;
 mod secrets;
 pub(crate) mod validate;
 
-pub(crate) use inject::ReadSecretValue;
 pub(crate) use rpc::Rpc;
-pub(crate) use secrets::{
-    CreateSecret, DeleteSecret, GetSecret, ListSecrets, SelectCluster, UpdateSecret,
-};
 
 /// Page size of ListSecrets when the request's `limit` is 0.
 pub const DEFAULT_PAGE_SIZE: usize = 100;

@@ -13,6 +13,7 @@ use crate::rpc_error::RpcError;
 use crate::scope::SecretRef;
 use crate::service::Rpc;
 use crate::store::StoredMeta;
+use flyte_idl::method;
 
 fn not_found(secret: &SecretRef) -> RpcError {
     RpcError::new(Code::NotFound, format!("{secret} not found"))
@@ -84,20 +85,14 @@ fn checked_write(
 }
 
 /// `CreateSecret`: `already_exists` if the name is taken in the scope.
-#[derive(Debug)]
-pub(crate) struct CreateSecret;
-
-impl Rpc for CreateSecret {
-    const NAME: &'static str = "CreateSecret";
+impl Rpc for method::CreateSecret {
     const SENSITIVE: bool = true;
-    type Req = CreateSecretRequest;
-    type Resp = CreateSecretResponse;
 
     async fn call(
         app: Arc<App>,
         caller: Caller,
-        mut req: Self::Req,
-    ) -> Result<Self::Resp, RpcError> {
+        mut req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let (secret, secret_type, sealed) =
             checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let inserted = app
@@ -117,20 +112,14 @@ impl Rpc for CreateSecret {
 }
 
 /// `UpdateSecret`: replaces value and type; `not_found` if absent.
-#[derive(Debug)]
-pub(crate) struct UpdateSecret;
-
-impl Rpc for UpdateSecret {
-    const NAME: &'static str = "UpdateSecret";
+impl Rpc for method::UpdateSecret {
     const SENSITIVE: bool = true;
-    type Req = UpdateSecretRequest;
-    type Resp = UpdateSecretResponse;
 
     async fn call(
         app: Arc<App>,
         caller: Caller,
-        mut req: Self::Req,
-    ) -> Result<Self::Resp, RpcError> {
+        mut req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let (secret, secret_type, sealed) =
             checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let updated = app
@@ -147,15 +136,12 @@ impl Rpc for UpdateSecret {
 }
 
 /// `GetSecret`: metadata only, never the value.
-#[derive(Debug)]
-pub(crate) struct GetSecret;
-
-impl Rpc for GetSecret {
-    const NAME: &'static str = "GetSecret";
-    type Req = GetSecretRequest;
-    type Resp = GetSecretResponse;
-
-    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+impl Rpc for method::GetSecret {
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let secret = validate::secret_ref(req.id)?;
         caller.check(Right::Read, &secret.scope)?;
         let meta = app.store.meta(&secret).ok_or_else(|| not_found(&secret))?;
@@ -166,15 +152,12 @@ impl Rpc for GetSecret {
 }
 
 /// `DeleteSecret`: `not_found` if absent.
-#[derive(Debug)]
-pub(crate) struct DeleteSecret;
-
-impl Rpc for DeleteSecret {
-    const NAME: &'static str = "DeleteSecret";
-    type Req = DeleteSecretRequest;
-    type Resp = DeleteSecretResponse;
-
-    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+impl Rpc for method::DeleteSecret {
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let secret = validate::secret_ref(req.id)?;
         caller.check(Right::Write, &secret.scope)?;
         let deleted = app.store.delete(secret.clone()).await.map_err(storage)?;
@@ -187,15 +170,12 @@ impl Rpc for DeleteSecret {
 }
 
 /// `ListSecrets`: one page, keyset-paginated on the name.
-#[derive(Debug)]
-pub(crate) struct ListSecrets;
-
-impl Rpc for ListSecrets {
-    const NAME: &'static str = "ListSecrets";
-    type Req = ListSecretsRequest;
-    type Resp = ListSecretsResponse;
-
-    async fn call(app: Arc<App>, caller: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+impl Rpc for method::ListSecrets {
+    async fn call(
+        app: Arc<App>,
+        caller: Caller,
+        req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         let scope = validate::scope(req.organization, req.project, req.domain)?;
         caller.check(Right::Read, &scope)?;
         let limit = match req.limit {
@@ -240,15 +220,12 @@ impl Rpc for ListSecrets {
 /// `ClusterService/SelectCluster`: for `OPERATION_USE_SECRETS` the configured cluster
 /// endpoint, if any; else the empty answer ("use this endpoint"). Needs only an
 /// authenticated caller.
-#[derive(Debug)]
-pub(crate) struct SelectCluster;
-
-impl Rpc for SelectCluster {
-    const NAME: &'static str = "SelectCluster";
-    type Req = SelectClusterRequest;
-    type Resp = SelectClusterResponse;
-
-    async fn call(app: Arc<App>, _: Caller, req: Self::Req) -> Result<Self::Resp, RpcError> {
+impl Rpc for method::SelectCluster {
+    async fn call(
+        app: Arc<App>,
+        _: Caller,
+        req: Self::Request,
+    ) -> Result<Self::Response, RpcError> {
         if let Some(observe) = &app.routing.observer {
             observe(&req);
         }
