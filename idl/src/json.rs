@@ -192,3 +192,85 @@ mod tests {
         assert!(d32("4294967296").is_err());
     }
 }
+
+/// Writes JSON byte for byte as Python's `json.dumps` does with its defaults: `", "` and
+/// `": "` separators, and `ensure_ascii` (every character outside printable ASCII as
+/// `\uXXXX`, UTF-16 surrogate pairs beyond the BMP). For items the Python SDK and CLI read or
+/// compare: the keyring token item, a dockerconfigjson.
+///
+/// ```
+/// use serde::Serialize;
+/// let mut out = Vec::new();
+/// let mut ser = serde_json::Serializer::with_formatter(&mut out, flyte_idl::json::PythonFormatter);
+/// serde_json::json!({"a": ["é", 1]}).serialize(&mut ser).unwrap();
+/// assert_eq!(out, br#"{"a": ["\u00e9", 1]}"#);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PythonFormatter;
+
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // serde_json has escaped `"`, `\` and the control characters already.
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, ' '..='~') {
+                continue;
+            }
+            w.write_all(&fragment.as_bytes()[start..i])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            start = i + c.len_utf8();
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// `json.dumps(value)` as Python writes it ([`PythonFormatter`]).
+pub fn python_dumps<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    value.serialize(&mut ser)?;
+    // The formatter writes ASCII only.
+    Ok(String::from_utf8(out).expect("ASCII"))
+}
+
+#[cfg(test)]
+mod python_tests {
+    use super::*;
+
+    #[test]
+    fn dumps_like_python() {
+        // json.dumps({"b": "é\n\u007f\"\\", "a": [1, True, None, "🦀"]}) in Python 3.11:
+        let v = serde_json::json!({"b": "é\n\u{7f}\"\\\u{1}", "a": [1, true, null, "🦀"]});
+        assert_eq!(
+            python_dumps(&v).unwrap(),
+            r#"{"a": [1, true, null, "\ud83e\udd80"], "b": "\u00e9\n\u007f\"\\\u0001"}"#
+        );
+    }
+}

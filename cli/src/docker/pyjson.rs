@@ -1,8 +1,8 @@
-//! JSON that keeps key order, written the way Python's `json.dumps` writes it (`", "` and
-//! `": "` separators, non-ASCII escaped), so a dockerconfigjson built here is byte-for-byte the
-//! one the Python CLI builds from the same Docker config.
+//! JSON that keeps key order, as Python's `json.load` does, written by the shared Python
+//! formatter (`flyte_idl::json::PythonFormatter`), so a dockerconfigjson built here is
+//! byte-for-byte the one the Python CLI builds from the same Docker config.
 
-use std::fmt::{self, Write};
+use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -47,42 +47,31 @@ impl Json {
 
     /// `json.dumps(value)` with Python's defaults.
     pub(super) fn dumps(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out)
-            .expect("writing to a String cannot fail");
-        out
+        flyte_idl::json::python_dumps(self).expect("a Json value always serializes")
     }
+}
 
-    fn write(&self, out: &mut String) -> fmt::Result {
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
         match self {
-            Json::Null => out.write_str("null"),
-            Json::Bool(true) => out.write_str("true"),
-            Json::Bool(false) => out.write_str("false"),
-            Json::Number(n) => write!(out, "{n}"),
-            Json::String(s) => write_string(out, s),
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Number(n) => n.serialize(s),
+            Json::String(v) => s.serialize_str(v),
             Json::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write(out)?;
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
                 }
-                out.push(']');
-                Ok(())
+                seq.end()
             }
             Json::Object(members) => {
-                out.push('{');
-                for (i, (k, v)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write_string(out, k)?;
-                    out.push_str(": ");
-                    v.write(out)?;
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, v)?;
                 }
-                out.push('}');
-                Ok(())
+                map.end()
             }
         }
     }
@@ -91,31 +80,6 @@ impl Json {
 /// An object from ordered members.
 pub(super) fn object(members: Vec<(String, Json)>) -> Json {
     Json::Object(members)
-}
-
-/// Python's `ensure_ascii=True` string encoding.
-fn write_string(out: &mut String, s: &str) -> fmt::Result {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(out, "\\u{unit:04x}")?;
-                }
-            }
-        }
-    }
-    out.push('"');
-    Ok(())
 }
 
 impl<'de> Deserialize<'de> for Json {

@@ -2,8 +2,6 @@
 //! what Python's `json.dumps` writes (`", "` and `": "` separators, non-ASCII as `\uXXXX`),
 //! so an item looks the same whichever client wrote it.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -12,43 +10,24 @@ use super::KeyringError;
 
 /// The JSON both clients store.
 pub(crate) fn encode(creds: &Credentials) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(
-        48 + creds.access_token().len() + creds.refresh_token().map_or(4, str::len),
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        access_token: &'a str,
+        refresh_token: Option<&'a str>,
+    }
+    let item = Item {
+        access_token: creds.access_token(),
+        refresh_token: creds.refresh_token(),
+    };
+    // Sized up front so the buffer holding tokens is not reallocated (leaving copies).
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        64 + 6 * (item.access_token.len() + item.refresh_token.map_or(4, str::len)),
     ));
-    out.push_str("{\"access_token\": ");
-    push_py_string(&mut out, creds.access_token());
-    out.push_str(", \"refresh_token\": ");
-    match creds.refresh_token() {
-        Some(token) => push_py_string(&mut out, token),
-        None => out.push_str("null"),
-    }
-    out.push('}');
-    out
-}
-
-/// Python's `json.dumps` string escaping with `ensure_ascii=True`.
-fn push_py_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    // Writing to a String cannot fail.
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut *out, flyte_idl::json::PythonFormatter);
+    serde::Serialize::serialize(&item, &mut ser).expect("strings always serialize");
+    // The formatter writes ASCII only.
+    Zeroizing::new(String::from_utf8(std::mem::take(&mut *out)).expect("ASCII"))
 }
 
 /// Reads an item the way the Python SDK does: a missing, null or empty access token with a
