@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use flyte::remote::Secret;
+use flyte::remote::StoredSecret;
 use flyte_idl::ProtoEnum;
 
 use crate::args::OutputFormat;
@@ -37,7 +37,7 @@ fn no_color_allows(value: Option<std::ffi::OsString>) -> bool {
 /// Writes `secrets` in `format`.
 pub(crate) fn write(
     out: &mut dyn Write,
-    secrets: &[Secret],
+    secrets: &[StoredSecret],
     format: OutputFormat,
     color: bool,
 ) -> io::Result<()> {
@@ -59,11 +59,11 @@ pub(crate) fn write(
     }
 }
 
-fn rows(secrets: &[Secret]) -> Vec<[String; 7]> {
+fn rows(secrets: &[StoredSecret]) -> Vec<[String; 7]> {
     secrets.iter().map(row).collect()
 }
 
-fn row(s: &Secret) -> [String; 7] {
+fn row(s: &StoredSecret) -> [String; 7] {
     let pb = s.as_proto();
     let meta = pb.secret_metadata.as_ref();
     let created = s

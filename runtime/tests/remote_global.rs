@@ -3,7 +3,7 @@
 
 mod remote_support;
 
-use flyte::remote::{Error, Secret, SecretType};
+use flyte::remote::{Error, Secret, SecretType, StoredSecret};
 
 #[tokio::test]
 async fn free_functions_need_init_then_use_the_global_client() {
@@ -76,7 +76,7 @@ async fn free_functions_need_init_then_use_the_global_client() {
             Some("development")
         )
     );
-    let all: Vec<Secret> = Secret::listall(20).try_collect().await.unwrap();
+    let all: Vec<StoredSecret> = Secret::listall(20).try_collect().await.unwrap();
     assert_eq!(all.len(), 1);
     Secret::update("database-password", "rotated")
         .await
@@ -89,11 +89,11 @@ async fn free_functions_need_init_then_use_the_global_client() {
 }
 
 trait CollectAll {
-    async fn collect_errors(self) -> Vec<Result<Secret, Error>>;
+    async fn collect_errors(self) -> Vec<Result<StoredSecret, Error>>;
 }
 
 impl CollectAll for flyte::remote::SecretList {
-    async fn collect_errors(self) -> Vec<Result<Secret, Error>> {
+    async fn collect_errors(self) -> Vec<Result<StoredSecret, Error>> {
         futures::StreamExt::collect(self).await
     }
 }

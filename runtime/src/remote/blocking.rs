@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use super::error::Error;
 use super::list::SecretList;
-use super::secret::{Secret as SecretInfo, SecretData, SecretType};
+use super::secret::{SecretData, SecretType, StoredSecret};
 use crate::secret::SecretValue;
 
 /// The runtime the blocking calls run on, or why it could not start.
@@ -94,7 +94,7 @@ impl Client {
         run(async move { c.update_with(&name, value, ty).await })
     }
 
-    pub fn get(&self, name: &str) -> Result<SecretInfo, Error> {
+    pub fn get(&self, name: &str) -> Result<StoredSecret, Error> {
         let (c, name) = (self.0.clone(), name.to_owned());
         run(async move { c.get(&name).await })
     }
@@ -139,7 +139,7 @@ impl Secret {
         Self::client()?.create_with(name, value, ty)
     }
 
-    pub fn get(name: &str) -> Result<SecretInfo, Error> {
+    pub fn get(name: &str) -> Result<StoredSecret, Error> {
         Self::client()?.get(name)
     }
 
@@ -160,7 +160,7 @@ impl Secret {
     }
 
     pub fn listall(limit: u32) -> SecretIter {
-        SecretIter::new(SecretInfo::listall(limit))
+        SecretIter::new(super::Secret::listall(limit))
     }
 }
 
@@ -168,7 +168,7 @@ impl Secret {
 #[derive(Debug)]
 pub struct SecretIter {
     list: Option<SecretList>,
-    page: VecDeque<SecretInfo>,
+    page: VecDeque<StoredSecret>,
     pages: u64,
 }
 
@@ -193,7 +193,7 @@ impl SecretIter {
 }
 
 impl Iterator for SecretIter {
-    type Item = Result<SecretInfo, Error>;
+    type Item = Result<StoredSecret, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {

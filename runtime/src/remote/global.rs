@@ -6,7 +6,7 @@ use std::sync::RwLock;
 use super::client::Client;
 use super::error::Error;
 use super::list::SecretList;
-use super::secret::{Secret, SecretData, SecretType};
+use super::secret::{SecretData, SecretType, StoredSecret};
 use crate::config::{Config, ConfigError};
 
 struct Global {
@@ -70,7 +70,14 @@ pub fn config() -> Option<Config> {
         .map(|g| g.config.clone())
 }
 
-/// The Python SDK's `flyte.remote.Secret` class methods, on the client set by [`init`].
+/// The Python SDK's `flyte.remote.Secret` class methods, on the client set by [`init`]:
+/// `Secret::create(name, value).await`, `Secret::get(name)`, `Secret::listall(limit)`, ...
+/// (for blocking code, [`blocking::Secret`](super::blocking::Secret)). What `get` and
+/// `listall` give is a [`StoredSecret`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Secret;
+
 impl Secret {
     /// Creates a `regular` secret from text or bytes.
     pub async fn create(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
@@ -87,7 +94,7 @@ impl Secret {
     }
 
     /// A secret's metadata.
-    pub async fn get(name: &str) -> Result<Secret, Error> {
+    pub async fn get(name: &str) -> Result<StoredSecret, Error> {
         client()?.get(name).await
     }
 

@@ -10,9 +10,9 @@ use futures::future::BoxFuture;
 
 use super::client::Client;
 use super::error::{DecodeError, Error, Op};
-use super::secret::Secret;
+use super::secret::StoredSecret;
 
-/// Every secret of the client's scope: a [`Stream`] of `Result<Secret, Error>`, also read
+/// Every secret of the client's scope: a [`Stream`] of `Result<StoredSecret, Error>`, also read
 /// with [`try_next`](Self::try_next) and [`try_collect`](Self::try_collect). It asks for a
 /// page only when the previous one has been consumed, follows the page token until the server
 /// returns an empty one, and ends after the first error.
@@ -20,7 +20,7 @@ use super::secret::Secret;
 pub struct SecretList {
     state: State,
     limit: u32,
-    buffer: VecDeque<Secret>,
+    buffer: VecDeque<StoredSecret>,
     pages: u64,
 }
 
@@ -87,14 +87,14 @@ impl SecretList {
 
     /// The next secret, `Ok(None)` at the end; no `futures` import needed. The same as
     /// `TryStreamExt::try_next`.
-    pub async fn try_next(&mut self) -> Result<Option<Secret>, Error> {
+    pub async fn try_next(&mut self) -> Result<Option<StoredSecret>, Error> {
         futures::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
             .await
             .transpose()
     }
 
     /// Every remaining secret, or the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<Secret>, Error> {
+    pub async fn try_collect(mut self) -> Result<Vec<StoredSecret>, Error> {
         let mut all = Vec::new();
         while let Some(s) = self.try_next().await? {
             all.push(s);
@@ -104,7 +104,7 @@ impl SecretList {
 
     /// The rest of the current page, or the next page: `Ok(None)` at the end. For callers that
     /// want whole pages (the blocking iterator).
-    pub async fn next_page(&mut self) -> Result<Option<Vec<Secret>>, Error> {
+    pub async fn next_page(&mut self) -> Result<Option<Vec<StoredSecret>>, Error> {
         if !self.buffer.is_empty() {
             return Ok(Some(self.buffer.drain(..).collect()));
         }
@@ -156,7 +156,7 @@ impl SecretList {
                             })));
                         }
                         self.buffer
-                            .extend(page.secrets.into_iter().map(Secret::from_proto));
+                            .extend(page.secrets.into_iter().map(StoredSecret::from_proto));
                         if !page.token.is_empty() {
                             self.state = State::Next {
                                 client,
@@ -184,7 +184,7 @@ fn fetch(
 }
 
 impl Stream for SecretList {
-    type Item = Result<Secret, Error>;
+    type Item = Result<StoredSecret, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();

@@ -80,11 +80,13 @@ pub use crate::config::Codec;
 pub use client::{Client, ClientBuilder, Operation};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
-pub use global::{client, config, init};
+pub use global::{Secret, client, config, init};
 pub use keyring_tokens::KeyringTokens;
 pub use list::SecretList;
 pub use retry::RetryPolicy;
-pub use secret::{ParseSecretTypeError, Secret, SecretData, SecretStatus, SecretType, Timestamp};
+pub use secret::{
+    ParseSecretTypeError, SecretData, SecretStatus, SecretType, StoredSecret, Timestamp,
+};
 pub use token::{
     AccessToken, MemoryTokenStore, StaticToken, StoredTokens, TokenSource, TokenStore,
 };

@@ -186,16 +186,16 @@ impl SecretStatus {
     }
 }
 
-/// A secret as get and list report it: name, scope, type, creation time, status. Never the
-/// value.
+/// A stored secret as get and list report it: name, scope, type, creation time, status.
+/// Never the value. (Named apart from [`crate::Secret`], a task's request for a secret.)
 #[derive(Debug, Clone, PartialEq)]
-pub struct Secret {
+pub struct StoredSecret {
     pb: flyte_idl::Secret,
 }
 
-impl Secret {
-    pub(crate) fn from_proto(pb: flyte_idl::Secret) -> Secret {
-        Secret { pb }
+impl StoredSecret {
+    pub(crate) fn from_proto(pb: flyte_idl::Secret) -> StoredSecret {
+        StoredSecret { pb }
     }
 
     fn id(&self) -> Option<&flyte_idl::SecretIdentifier> {
@@ -384,7 +384,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        let t = Secret::from_proto(pb).created_time().unwrap();
+        let t = StoredSecret::from_proto(pb).created_time().unwrap();
         assert_eq!(t.to_string(), "2024-05-01T12:30:00.250Z");
         assert_eq!(format!("{t:?}"), "Timestamp(2024-05-01T12:30:00.250Z)");
         let d = t

@@ -15,7 +15,7 @@ use super::error::{DecodeError, Error, Op};
 use super::list::SecretList;
 use super::request::AuthHeader;
 use super::routing::Router;
-use super::secret::{Secret, SecretData, SecretType};
+use super::secret::{SecretData, SecretType, StoredSecret};
 use super::transport::Transport;
 use crate::config::{Codec, Config};
 use crate::secret::SecretValue;
@@ -200,12 +200,12 @@ impl Client {
     }
 
     /// The secret's metadata (never its value).
-    pub async fn get(&self, name: &str) -> Result<Secret, Error> {
+    pub async fn get(&self, name: &str) -> Result<StoredSecret, Error> {
         let msg = messages::get(self, name)?;
         let t = self.route(Op::Get, Some(name)).await?;
         let resp = t.call(&msg, Some(name)).await?;
         resp.secret
-            .map(Secret::from_proto)
+            .map(StoredSecret::from_proto)
             .ok_or_else(|| Error::Decode {
                 call: t.call_info(Op::Get, Some(name)),
                 source: DecodeError::Missing("secret"),
