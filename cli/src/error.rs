@@ -77,7 +77,7 @@ pub(crate) enum CliError {
         endpoint: String,
         origin: String,
         #[source]
-        source: flyte::remote::auth::KeyringError,
+        source: flyte::remote::keyring::KeyringError,
     },
 
     /// The named data directory has no usable inject token.

@@ -4,7 +4,7 @@
 
 mod support;
 
-use flyte::remote::auth::{Credentials, KeyringStore, Outcome};
+use flyte::remote::keyring::{Credentials, KeyringStore, Outcome};
 use support::{Home, texts};
 
 /// `flyte` with the keyring enabled and the session bus (if any) of this process.

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use flyte::remote::auth::{Backend, Credentials, KeyringStore};
+use flyte::remote::keyring::{Backend, Credentials, KeyringStore};
 
 const ROUNDS: usize = 5;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use flyte::remote::auth::{Credentials, KeyringError, Lookup};
+use flyte::remote::keyring::{Credentials, KeyringError, Lookup};
 use keyring_common::{Fault, FaultStore, fault_keyring as keyring, unique_endpoint};
 
 fn exercise_in_runtime(rt: tokio::runtime::Runtime) {

@@ -3,7 +3,7 @@
 
 mod keyring_common;
 
-use flyte::remote::auth::{
+use flyte::remote::keyring::{
     Backend, Credentials, DISABLE_KEYRING_ENV, KeyringStore, Lookup, Outcome,
 };
 use keyring_common::{FaultStore, SHORT, unique_endpoint};

@@ -6,13 +6,13 @@ mod keyring_common;
 
 use std::time::Duration;
 
-use flyte::remote::auth::{Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome};
+use flyte::remote::keyring::{Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome};
 use keyring_common::{
     Fault, FaultStore, SHORT, fault_keyring as keyring, token, unique_endpoint, within_10s,
 };
 
 fn service(endpoint: &str) -> String {
-    flyte::remote::auth::strip_scheme(endpoint)
+    flyte::remote::keyring::strip_scheme(endpoint)
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod keyring_common;
 
 use std::time::Duration;
 
-use flyte::remote::auth::{Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome};
+use flyte::remote::keyring::{Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome};
 use keyring_common::{CHILD_ENV, Cleanup, child_result, run_child, token, unique_endpoint};
 
 fn keyutils() -> KeyringStore {
@@ -37,7 +37,7 @@ fn round_trip_in_process() {
     );
 
     // The Python SDK's layout, as keyring-core's keyutils store names it.
-    let svc = flyte::remote::auth::strip_scheme(&ep);
+    let svc = flyte::remote::keyring::strip_scheme(&ep);
     let raw = raw_entry(&svc, "tokens").get_password().unwrap();
     assert_eq!(
         raw,
@@ -139,7 +139,7 @@ fn delete_removes_legacy_per_token_items() {
     let ks = keyutils();
     let ep = unique_endpoint("ku-legacy");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
-    let svc = flyte::remote::auth::strip_scheme(&ep);
+    let svc = flyte::remote::keyring::strip_scheme(&ep);
     for user in ["tokens", "access_token", "refresh_token"] {
         raw_entry(&svc, user).set_password("legacy").unwrap();
     }
@@ -178,7 +178,7 @@ fn corrupt_item_in_keyutils_gives_none() {
     let ks = keyutils();
     let ep = unique_endpoint("ku-corrupt");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
-    let svc = flyte::remote::auth::strip_scheme(&ep);
+    let svc = flyte::remote::keyring::strip_scheme(&ep);
     raw_entry(&svc, "tokens")
         .set_secret(b"{\"access_token\": \xff")
         .unwrap();

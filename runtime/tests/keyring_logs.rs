@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use flyte::remote::auth::{Backend, Credentials, KeyringStore};
+use flyte::remote::keyring::{Backend, Credentials, KeyringStore};
 use keyring_common::{Cleanup, Fault, FaultStore, token, unique_endpoint};
 
 #[derive(Clone)]
@@ -86,12 +86,12 @@ fn no_token_in_logs_on_any_path() {
     fs.set_fault(Fault::None);
     // A corrupt item that contains the tokens but is not the JSON.
     fs.put_raw(
-        &flyte::remote::auth::strip_scheme(&ep),
+        &flyte::remote::keyring::strip_scheme(&ep),
         "tokens",
         format!("[\"{access}\", \"{refresh}\"]").as_bytes(),
     );
     let corrupt = ks.lookup(&ep);
-    if let flyte::remote::auth::Lookup::Failed(e) = &corrupt {
+    if let flyte::remote::keyring::Lookup::Failed(e) = &corrupt {
         shown.push(e.to_string());
     }
     shown.push(format!("{corrupt:?}"));

@@ -7,7 +7,7 @@ mod keyring_common;
 
 use std::path::PathBuf;
 
-use flyte::remote::auth::{Backend, Credentials, KeyringStore, Lookup, strip_scheme};
+use flyte::remote::keyring::{Backend, Credentials, KeyringStore, Lookup, strip_scheme};
 use keyring_common::{Cleanup, dbus, python, run_python, token, unique_endpoint};
 use serde_json::{Value, json};
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use flyte::remote::auth::{
+use flyte::remote::keyring::{
     Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome, strip_scheme,
 };
 use keyring_common::{CHILD_ENV, Cleanup, child_result, dbus, run_child, token, unique_endpoint};

@@ -1,7 +1,7 @@
 //! `flyte logout` and `flyte auth status`: the OAuth2 tokens cached in the OS keyring, in
 //! the Python SDK's layout (so they are the Python CLI's too). Tokens are never printed.
 
-use flyte::remote::auth::{KeyringStore, Lookup, Outcome, strip_scheme};
+use flyte::remote::keyring::{KeyringStore, Lookup, Outcome, strip_scheme};
 
 use crate::args::GlobalArgs;
 use crate::context::{EndpointOrigin, load_config};

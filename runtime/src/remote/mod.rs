@@ -60,13 +60,12 @@
 //!   the configured endpoint; any other SelectCluster failure is [`Error::SelectCluster`].
 //!   [`Client::build_request`] always builds for the configured endpoint.
 
-pub mod auth;
 pub mod blocking;
 mod client;
 mod codec;
 mod error;
 mod global;
-mod keyring_tokens;
+pub mod keyring;
 mod list;
 mod oauth;
 mod request;
@@ -81,7 +80,6 @@ pub use client::{Client, ClientBuilder, Operation};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
 pub use global::{Secret, client, config, init};
-pub use keyring_tokens::KeyringTokens;
 pub use list::SecretList;
 pub use retry::RetryPolicy;
 pub use secret::{

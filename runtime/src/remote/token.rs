@@ -84,7 +84,7 @@ impl fmt::Debug for StoredTokens {
     }
 }
 
-/// A persistent token cache, e.g. the OS keyring (see [`crate::remote::auth`]). Calls are
+/// A persistent token cache, e.g. the OS keyring (see [`crate::remote::keyring`]). Calls are
 /// blocking and are run off the async runtime's worker threads.
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// The stored tokens, `None` when there are none or the store failed.

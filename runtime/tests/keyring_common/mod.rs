@@ -197,9 +197,9 @@ impl CredentialStoreApi for FaultStore {
 pub const SHORT: Duration = Duration::from_millis(300);
 
 /// A cache on `store`, bounded by [`SHORT`], reading no environment.
-pub fn fault_keyring(store: &Arc<FaultStore>) -> flyte::remote::auth::KeyringStore {
-    flyte::remote::auth::KeyringStore::builder()
-        .backend(flyte::remote::auth::Backend::Store(store.clone()))
+pub fn fault_keyring(store: &Arc<FaultStore>) -> flyte::remote::keyring::KeyringStore {
+    flyte::remote::keyring::KeyringStore::builder()
+        .backend(flyte::remote::keyring::Backend::Store(store.clone()))
         .timeout(SHORT)
         .env(|_| None)
         .build()
@@ -337,7 +337,7 @@ where
 
 /// Deletes an endpoint's tokens when dropped, so a failing test leaves nothing behind
 /// (Secret Service items persist on disk; keyutils ones until reboot).
-pub struct Cleanup(pub flyte::remote::auth::KeyringStore, pub String);
+pub struct Cleanup(pub flyte::remote::keyring::KeyringStore, pub String);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {

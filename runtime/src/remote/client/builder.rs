@@ -9,10 +9,10 @@ use http::header::HeaderName;
 
 use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, Codec, Config, ConfigError, Endpoint, Origin};
-use crate::remote::auth::KeyringStore;
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
 use crate::remote::error::Error;
-use crate::remote::keyring_tokens::KeyringTokens;
+use crate::remote::keyring::KeyringStore;
+use crate::remote::keyring::KeyringTokens;
 use crate::remote::oauth::{ClientCredentials, RefreshingTokens, TokenEndpoint};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;

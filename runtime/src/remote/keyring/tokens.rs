@@ -1,8 +1,8 @@
-//! The keyring cache ([`auth::KeyringStore`]) seen as a [`TokenStore`], so cached logins
+//! The keyring cache ([`KeyringStore`]) seen as a [`TokenStore`], so cached logins
 //! (ours or the Python SDK's) authenticate the client and refreshed tokens are written back.
 
-use super::auth::{Credentials, KeyringStore};
-use super::token::{StoredTokens, TokenStore};
+use super::{Credentials, KeyringStore};
+use crate::remote::token::{StoredTokens, TokenStore};
 use zeroize::Zeroizing;
 
 /// The tokens stored in the OS keyring for one endpoint.

@@ -1,4 +1,4 @@
-//! OAuth2 credentials and their OS-keyring cache.
+//! The OS-keyring cache of OAuth2 tokens.
 //!
 //! [`KeyringStore`] keeps an endpoint's tokens in the OS keyring in the Python SDK's layout
 //! (service = endpoint without scheme, username `tokens`, secret
@@ -21,6 +21,7 @@ mod runner;
 #[cfg(target_os = "linux")]
 mod session;
 mod store;
+mod tokens;
 
 pub use backend::Backend;
 pub use credentials::Credentials;
@@ -28,3 +29,4 @@ pub use endpoint::strip_scheme;
 pub use env::DISABLE_KEYRING_ENV;
 pub use error::KeyringError;
 pub use store::{DEFAULT_TIMEOUT, KeyringStore, KeyringStoreBuilder, Lookup, Outcome};
+pub use tokens::KeyringTokens;

@@ -76,7 +76,7 @@ fn take_token(
 #[cfg(test)]
 mod tests {
     use super::{decode, encode};
-    use crate::remote::auth::{Credentials, KeyringError};
+    use crate::remote::keyring::{Credentials, KeyringError};
 
     #[test]
     fn encodes_like_python_json_dumps() {

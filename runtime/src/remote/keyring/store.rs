@@ -24,7 +24,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// [`disabled_if`](Self::disabled_if)), no call touches a backend or starts a thread.
 ///
 /// ```no_run
-/// use flyte::remote::auth::{Credentials, KeyringStore};
+/// use flyte::remote::keyring::{Credentials, KeyringStore};
 ///
 /// let keyring = KeyringStore::new();
 /// let creds = Credentials::new("dns:///flyte.example.com", "access").with_refresh_token("refresh");

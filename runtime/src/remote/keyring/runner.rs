@@ -109,7 +109,7 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::Runner;
-    use crate::remote::auth::KeyringError;
+    use crate::remote::keyring::KeyringError;
     use std::sync::mpsc;
     use std::time::Duration;
 
