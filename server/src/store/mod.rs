@@ -1,11 +1,14 @@
 //! SQLite storage: one file `secrets.db` in the data directory, WAL journal with
 //! `synchronous=FULL` (an acknowledged write survives a crash or kill -9). Values are stored
-//! only as sealed ciphertext. Database calls run on tokio's blocking pool, never on executor
-//! threads; metadata reads are answered from an in-memory index ([`index`]).
+//! only as sealed ciphertext. Value reads run on tokio's blocking pool, never on executor
+//! threads; writes go through one writer thread that commits whatever is queued in one
+//! transaction ([`writer`], group commit); metadata reads are answered from an in-memory
+//! index ([`index`]).
 
 mod index;
 mod queries;
 mod schema;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -45,6 +48,11 @@ pub(crate) enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the database task panicked or was cancelled")]
     Task(#[from] tokio::task::JoinError),
+    /// The write transaction of a batch failed: none of its writes happened.
+    #[error("the write transaction failed: {0}")]
+    Commit(String),
+    #[error("the writer thread has stopped")]
+    WriterGone,
 }
 
 /// The database, a small pool of connections, and the metadata index.
@@ -53,9 +61,9 @@ pub(crate) struct Store {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     permits: tokio::sync::Semaphore,
-    /// Held across a write and its index update, so the index sees writes in commit order.
-    writer: Mutex<()>,
-    index: index::Index,
+    /// Every write goes through it (group commit), so the index sees writes in commit order.
+    writer: writer::Writer,
+    index: Arc<index::Index>,
 }
 
 impl Store {
@@ -91,12 +99,18 @@ impl Store {
             }
             .into());
         }
-        let index = index::Index::load(&conn).map_err(db_err)?;
+        let index = Arc::new(index::Index::load(&conn).map_err(db_err)?);
+        let writer =
+            writer::Writer::start(conn, Arc::clone(&index)).map_err(|source| StartError::Io {
+                what: "cannot start the database writer for",
+                path: path.clone(),
+                source,
+            })?;
         Ok(Store {
             path,
-            idle: Mutex::new(vec![conn]),
+            idle: Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(MAX_CONNECTIONS),
-            writer: Mutex::new(()),
+            writer,
             index,
         })
     }
@@ -134,58 +148,39 @@ impl Store {
 
     /// Inserts a new secret; `false` when the name is taken in its scope.
     pub(crate) async fn insert(
-        self: &Arc<Self>,
+        &self,
         secret: SecretRef,
         secret_type: i32,
         sealed: SealedValue,
     ) -> Result<bool, StoreError> {
-        self.call(move |store, conn| {
-            let _w = store.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let created = Timestamp::now();
-            let inserted = queries::insert(conn, &secret, secret_type, &sealed, created)?;
-            if inserted {
-                store.index.put(
-                    &secret,
-                    StoredMeta {
-                        secret_type,
-                        created,
-                    },
-                );
-            }
-            Ok(inserted)
-        })
-        .await
+        self.writer
+            .write(writer::Write::Insert {
+                secret,
+                secret_type,
+                sealed,
+            })
+            .await
     }
 
     /// Replaces the value and type of a secret; `false` when it does not exist.
     pub(crate) async fn update(
-        self: &Arc<Self>,
+        &self,
         secret: SecretRef,
         secret_type: i32,
         sealed: SealedValue,
     ) -> Result<bool, StoreError> {
-        self.call(move |store, conn| {
-            let _w = store.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let updated = queries::update(conn, &secret, secret_type, &sealed, Timestamp::now())?;
-            if updated {
-                store.index.set_type(&secret, secret_type);
-            }
-            Ok(updated)
-        })
-        .await
+        self.writer
+            .write(writer::Write::Update {
+                secret,
+                secret_type,
+                sealed,
+            })
+            .await
     }
 
     /// Deletes a secret; `false` when it does not exist.
-    pub(crate) async fn delete(self: &Arc<Self>, secret: SecretRef) -> Result<bool, StoreError> {
-        self.call(move |store, conn| {
-            let _w = store.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let deleted = queries::delete(conn, &secret)?;
-            if deleted {
-                store.index.remove(&secret);
-            }
-            Ok(deleted)
-        })
-        .await
+    pub(crate) async fn delete(&self, secret: SecretRef) -> Result<bool, StoreError> {
+        self.writer.write(writer::Write::Delete { secret }).await
     }
 
     /// The first of `candidates` that exists, with its type and sealed value.

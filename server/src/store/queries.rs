@@ -1,4 +1,4 @@
-//! The statements behind each write and value read. Each runs in autocommit mode: one statement, one durable
+//! The statements behind each write and value read. Writes run inside the writer's batch
 //! transaction.
 
 use flyte_idl::Timestamp;
