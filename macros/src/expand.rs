@@ -2,7 +2,7 @@
 //! (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
 use flyte_spec::Target;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 
@@ -90,18 +90,32 @@ fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     }
 }
 
-/// `Secret(...)` in the attribute names flyte's `Secret` as code would: an import of it is
-/// used (no warning), and a missing one is rustc's "cannot find type `Secret`" at the
-/// attribute's `Secret`.
+/// `Secret(...)` in the attribute is read by the macro and needs no import, but an import of
+/// `flyte::Secret` that only the attribute uses must count as used. So a bare `Secret` is named
+/// in a module that sees the user's names through `pub(super) use super::*` and flyte's through
+/// a private glob: when both hold it, the more visible binding (the user's) wins whatever the
+/// order, and its import is used; alone, flyte's fills in. It is the macro namespace that is
+/// named (the hidden `flyte::Secret!`), which a user's own `Secret` type stays out of. A path
+/// (`flyte::Secret(...)`) must name flyte's `Secret`.
 pub(crate) fn secret_paths(paths: &[TokenStream]) -> TokenStream {
-    paths
-        .iter()
-        .map(|path| {
-            quote! {
+    let mut out = TokenStream::new();
+    for path in paths {
+        let mut tokens = path.clone().into_iter();
+        match (tokens.next(), tokens.next()) {
+            (Some(TokenTree::Ident(name)), None) => out.extend(quote! {
+                #[allow(unused_imports)]
+                mod __flyte_secret_name {
+                    use ::flyte::__private::secret_name::*;
+                    pub(super) use super::*;
+                    #name! {}
+                }
+            }),
+            _ => out.extend(quote! {
                 let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
-            }
-        })
-        .collect()
+            }),
+        }
+    }
+    out
 }
 
 /// A `deprecated` warning at the literal of a process-only read: a local deprecated item

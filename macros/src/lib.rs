@@ -33,11 +33,12 @@ use proc_macro::TokenStream;
 /// async fn many(x: u32) -> Result<u32, MyError> { Ok(x) }
 /// ```
 ///
-/// `Secret(...)` inside the attribute is syntax read by the macro, not a call. Its fields are
-/// `key` (required), `group`, `mount` and `as_env_var`, each a string literal. The name
-/// `Secret` must still be flyte's `Secret` in scope (`use flyte::Secret;`, or write
-/// `flyte::Secret(...)`), as for any name in Rust: the import is then used, not warned about. The rules are
-/// those of `flyte-spec`, the same the runtime applies to `flyte::Secret`:
+/// `Secret(...)` inside the attribute is syntax read by the macro, not a call, so it needs no
+/// import; `flyte::Secret(...)` works too. Its fields are `key` (required), `group`, `mount`
+/// and `as_env_var`, each a string literal. A `use flyte::Secret;` in the task's module counts
+/// as used (existing code stays free of warnings); one inside a function body that only the
+/// attribute uses is reported unused, and can go. The rules are those of `flyte-spec`, the
+/// same the runtime applies to `flyte::Secret`:
 ///
 /// - without `mount` or `as_env_var`, the env var is `group_key` (or `key`) with `-` turned
 ///   into `_`, upper-cased; every env-var name must match `^[A-Z_][A-Z0-9_]*$`;

@@ -47,6 +47,15 @@ pub use flyte_spec::SpecError;
 pub use remote::init;
 pub use secret::{Secret, SecretValue};
 
+// `#[task]` reads `Secret(...)` in its attribute itself, so no import is needed. The macro
+// names this (hidden) macro, which `use flyte::Secret;` imports along with the struct, only so
+// that such an import counts as used.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! Secret {
+    ($($ignored:tt)*) => {};
+}
+
 /// Reads a declared secret of the running task: `secret!("key")` or
 /// `secret!("key", group = "g")`, giving `Result<TaskSecret, flyte::Error>`.
 ///

@@ -33,7 +33,7 @@ pub(crate) struct TaskArgs {
     /// `in_impl` was given: the function is inside an `impl` (or trait) block.
     pub in_impl: bool,
     /// Each distinct path written for `Secret(...)` (`Secret`, `flyte::Secret`), with the
-    /// user's spans: the expansion names it, so it must resolve like any name in Rust.
+    /// user's spans: the expansion names them (see `expand::secret_paths`).
     pub secret_paths: Vec<TokenStream>,
 }
 
