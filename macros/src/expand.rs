@@ -59,7 +59,7 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
 fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     let name = item.sig.ident.unraw().to_string();
     let secrets = task.secrets.iter().map(secret_def);
-    let (runner_fn, runner) = if runnable(item, task) {
+    let (runner_fn, runner) = if runnable(item, task.in_impl) {
         // The name as written (`r#type`), to call the function.
         let callee = &item.sig.ident;
         let call = if item.sig.asyncness.is_some() {
@@ -148,12 +148,12 @@ fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
 
 /// `BIN run NAME` can call the task only when it needs nothing from the caller and is a
 /// free function (see the crate docs on `in_impl`).
-fn runnable(item: &ItemFn, task: &ValidTask) -> bool {
+pub(crate) fn runnable(item: &ItemFn, in_impl: bool) -> bool {
     let sig = &item.sig;
     sig.inputs.is_empty()
         && sig.generics.is_empty()
         && !sig.unsafety
-        && !task.in_impl
+        && !in_impl
         && !item.mentions_self_type()
 }
 

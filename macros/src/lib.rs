@@ -9,6 +9,7 @@ mod expand;
 mod item;
 mod main_fn;
 mod parse;
+mod site;
 mod task;
 mod validate;
 
@@ -83,8 +84,10 @@ use proc_macro::TokenStream;
 /// - a method (with `self`), a function with arguments or generics, or one whose signature
 ///   mentions `Self` is a task for in-process calls only, with no `impl` handling needed;
 /// - an associated function with none of these must say where it is:
-///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the macro takes it for a free
-///   function, and the build fails with "cannot find function `NAME` in this scope".
+///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the build fails with an error that
+///   names the fix; the macro finds the block in the function's source file, and where it
+///   cannot (code another macro writes), the error is rustc's "cannot find function `NAME` in
+///   this scope", from the runner that calls it as a free function.
 ///
 #[proc_macro_attribute]
 pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
