@@ -1,5 +1,5 @@
-//! The code `#[task]` generates for a validated declaration. Only absolute paths
-//! (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
+//! The code `#[task]` and `#[flyte::main]` generate for a validated declaration. Only absolute
+//! paths (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
 use flyte_spec::Target;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
@@ -52,6 +52,21 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
         out.extend(body.clone());
     }
     item.with_body(out)
+}
+
+/// `#[flyte::main]`: the `tasks_from` crates loaded, then flyte's entry point, then the body.
+/// rustc links a crate only when the binary names it; `extern crate` names it, and then its
+/// tasks' `inventory` registrations are linked like any `#[used]` static of a linked crate.
+pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
+    let links = tasks_from
+        .iter()
+        .map(|name| quote_spanned! {name.span()=> extern crate #name as _; });
+    let body = &item.body;
+    item.with_body(quote! {
+        #(#links)*
+        ::flyte::__private::main_entry();
+        #body
+    })
 }
 
 /// The task's static description, its registration for `BIN list`, and, when it can be run

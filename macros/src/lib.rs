@@ -112,6 +112,21 @@ pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// point it elsewhere set `FLYTE_ADMIN_ENDPOINT`, `FLYTE_TASK_PROJECT`, `FLYTE_TASK_DOMAIN`,
 /// `FLYTE_API_KEY`, name a config file with `FLYTECTL_CONFIG`, or run the task with
 /// `flyte run BIN TASK`. A config that cannot be read stops the run (exit 3), naming the file.
+///
+/// # Tasks in library crates
+///
+/// Tasks register themselves when their crate is linked, and rustc links a dependency only
+/// when the binary names it. A binary whose tasks are all in a library (`src/lib.rs` of the
+/// same package, or another crate) and whose `main` never mentions it would have no tasks in
+/// `BIN list` and `BIN run`. Name such crates in `tasks_from`:
+///
+/// ```ignore
+/// #[flyte::main(tasks_from = [my_tasks, billing])]   // crate names as Rust code writes them
+/// fn main() {}
+/// ```
+///
+/// Each crate is linked (`extern crate my_tasks as _;`), with all its tasks; one the binary
+/// names anyway may be listed too. The binary's own tasks are always there.
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     main_fn::main(attr.into(), item.into()).into()

@@ -10,6 +10,7 @@
 //! Nothing here knows the secret rules: that is `validate`'s job. Every syntax mistake is
 //! one error, and a secret with a mistake is left out so that it causes no second error.
 
+pub(crate) mod main_args;
 #[cfg(test)]
 mod tests;
 pub(crate) mod tokens;
@@ -309,7 +310,7 @@ fn field(chunk: &Chunk, seen: &[Option<LitStr>; 4]) -> syn::Result<(usize, LitSt
 }
 
 /// `a,,b` or a leading comma: point at the comma that has nothing before it.
-fn empty_chunk(chunk: &Chunk, what: &str) -> syn::Error {
+pub(super) fn empty_chunk(chunk: &Chunk, what: &str) -> syn::Error {
     error(
         chunk.comma.unwrap_or_else(Span::call_site),
         format!("expected {what} before this comma"),
