@@ -1,7 +1,7 @@
 //! Secrets for Rust tasks, in the style of Flyte 2.
 //!
-//! ```ignore
-//! use flyte::{task, Secret};
+//! ```
+//! use flyte::task;
 //!
 //! #[task(secrets = "my-secret")]             // env var MY_SECRET
 //! fn secret_task() {
@@ -32,6 +32,11 @@ pub mod task;
 
 #[doc(hidden)]
 pub mod __private;
+
+// The README's Rust examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 /// The running task's secrets (the typed accessor). See also [`secret!`].
 pub mod current {
