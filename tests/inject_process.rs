@@ -2,7 +2,8 @@
 //! itself when secrets are missing, cleanup after success, error and panic, the sweep after a
 //! SIGKILL, and the missing-secrets report; in `pods`, a task started with the environment
 //! of a Flyte pod under each secret injector; in `trust`, the attacks on the launcher; in
-//! `run_config`, `BIN run` with the configured service and tasks run by path.
+//! `run_config`, `BIN run` with the configured service and tasks run by path; in
+//! `tasks_from`, the tasks of a library crate linked by `#[flyte::main(tasks_from = ...)]`.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,6 +20,8 @@ mod masking;
 mod pods;
 #[path = "inject_process/run_config.rs"]
 mod run_config;
+#[path = "inject_process/tasks_from.rs"]
+mod tasks_from;
 #[path = "inject_process/trust.rs"]
 mod trust;
 

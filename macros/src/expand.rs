@@ -1,8 +1,8 @@
-//! The code `#[task]` generates for a validated declaration. Only absolute paths
-//! (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
+//! The code `#[task]` and `#[flyte::main]` generate for a validated declaration. Only absolute
+//! paths (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
 use flyte_spec::Target;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 
@@ -54,12 +54,27 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
     item.with_body(out)
 }
 
+/// `#[flyte::main]`: the `tasks_from` crates loaded, then flyte's entry point, then the body.
+/// rustc links a crate only when the binary names it; `extern crate` names it, and then its
+/// tasks' `inventory` registrations are linked like any `#[used]` static of a linked crate.
+pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
+    let links = tasks_from
+        .iter()
+        .map(|name| quote_spanned! {name.span()=> extern crate #name as _; });
+    let body = &item.body;
+    item.with_body(quote! {
+        #(#links)*
+        ::flyte::__private::main_entry();
+        #body
+    })
+}
+
 /// The task's static description, its registration for `BIN list`, and, when it can be run
 /// as the whole process, its runner.
 fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     let name = item.sig.ident.unraw().to_string();
     let secrets = task.secrets.iter().map(secret_def);
-    let (runner_fn, runner) = if runnable(item, task) {
+    let (runner_fn, runner) = if runnable(item, task.in_impl) {
         // The name as written (`r#type`), to call the function.
         let callee = &item.sig.ident;
         let call = if item.sig.asyncness.is_some() {
@@ -90,18 +105,32 @@ fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     }
 }
 
-/// `Secret(...)` in the attribute names flyte's `Secret` as code would: an import of it is
-/// used (no warning), and a missing one is rustc's "cannot find type `Secret`" at the
-/// attribute's `Secret`.
+/// `Secret(...)` in the attribute is read by the macro and needs no import, but an import of
+/// `flyte::Secret` that only the attribute uses must count as used. So a bare `Secret` is named
+/// in a module that sees the user's names through `pub(super) use super::*` and flyte's through
+/// a private glob: when both hold it, the more visible binding (the user's) wins whatever the
+/// order, and its import is used; alone, flyte's fills in. It is the macro namespace that is
+/// named (the hidden `flyte::Secret!`), which a user's own `Secret` type stays out of. A path
+/// (`flyte::Secret(...)`) must name flyte's `Secret`.
 pub(crate) fn secret_paths(paths: &[TokenStream]) -> TokenStream {
-    paths
-        .iter()
-        .map(|path| {
-            quote! {
+    let mut out = TokenStream::new();
+    for path in paths {
+        let mut tokens = path.clone().into_iter();
+        match (tokens.next(), tokens.next()) {
+            (Some(TokenTree::Ident(name)), None) => out.extend(quote! {
+                #[allow(unused_imports)]
+                mod __flyte_secret_name {
+                    use ::flyte::__private::secret_name::*;
+                    pub(super) use super::*;
+                    #name! {}
+                }
+            }),
+            _ => out.extend(quote! {
                 let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
-            }
-        })
-        .collect()
+            }),
+        }
+    }
+    out
 }
 
 /// A `deprecated` warning at the literal of a process-only read: a local deprecated item
@@ -134,12 +163,12 @@ fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
 
 /// `BIN run NAME` can call the task only when it needs nothing from the caller and is a
 /// free function (see the crate docs on `in_impl`).
-fn runnable(item: &ItemFn, task: &ValidTask) -> bool {
+pub(crate) fn runnable(item: &ItemFn, in_impl: bool) -> bool {
     let sig = &item.sig;
     sig.inputs.is_empty()
         && sig.generics.is_empty()
         && !sig.unsafety
-        && !task.in_impl
+        && !in_impl
         && !item.mentions_self_type()
 }
 

@@ -9,6 +9,7 @@ mod expand;
 mod item;
 mod main_fn;
 mod parse;
+mod site;
 mod task;
 mod validate;
 
@@ -33,11 +34,12 @@ use proc_macro::TokenStream;
 /// async fn many(x: u32) -> Result<u32, MyError> { Ok(x) }
 /// ```
 ///
-/// `Secret(...)` inside the attribute is syntax read by the macro, not a call. Its fields are
-/// `key` (required), `group`, `mount` and `as_env_var`, each a string literal. The name
-/// `Secret` must still be flyte's `Secret` in scope (`use flyte::Secret;`, or write
-/// `flyte::Secret(...)`), as for any name in Rust: the import is then used, not warned about. The rules are
-/// those of `flyte-spec`, the same the runtime applies to `flyte::Secret`:
+/// `Secret(...)` inside the attribute is syntax read by the macro, not a call, so it needs no
+/// import; `flyte::Secret(...)` works too. Its fields are `key` (required), `group`, `mount`
+/// and `as_env_var`, each a string literal. A `use flyte::Secret;` in the task's module counts
+/// as used (existing code stays free of warnings); one inside a function body that only the
+/// attribute uses is reported unused, and can go. The rules are those of `flyte-spec`, the
+/// same the runtime applies to `flyte::Secret`:
 ///
 /// - without `mount` or `as_env_var`, the env var is `group_key` (or `key`) with `-` turned
 ///   into `_`, upper-cased; every env-var name must match `^[A-Z_][A-Z0-9_]*$`;
@@ -82,8 +84,10 @@ use proc_macro::TokenStream;
 /// - a method (with `self`), a function with arguments or generics, or one whose signature
 ///   mentions `Self` is a task for in-process calls only, with no `impl` handling needed;
 /// - an associated function with none of these must say where it is:
-///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the macro takes it for a free
-///   function, and the build fails with "cannot find function `NAME` in this scope".
+///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the build fails with an error that
+///   names the fix; the macro finds the block in the function's source file, and where it
+///   cannot (code another macro writes), the error is rustc's "cannot find function `NAME` in
+///   this scope", from the runner that calls it as a free function.
 ///
 #[proc_macro_attribute]
 pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -108,6 +112,21 @@ pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// point it elsewhere set `FLYTE_ADMIN_ENDPOINT`, `FLYTE_TASK_PROJECT`, `FLYTE_TASK_DOMAIN`,
 /// `FLYTE_API_KEY`, name a config file with `FLYTECTL_CONFIG`, or run the task with
 /// `flyte run BIN TASK`. A config that cannot be read stops the run (exit 3), naming the file.
+///
+/// # Tasks in library crates
+///
+/// Tasks register themselves when their crate is linked, and rustc links a dependency only
+/// when the binary names it. A binary whose tasks are all in a library (`src/lib.rs` of the
+/// same package, or another crate) and whose `main` never mentions it would have no tasks in
+/// `BIN list` and `BIN run`. Name such crates in `tasks_from`:
+///
+/// ```ignore
+/// #[flyte::main(tasks_from = [my_tasks, billing])]   // crate names as Rust code writes them
+/// fn main() {}
+/// ```
+///
+/// Each crate is linked (`extern crate my_tasks as _;`), with all its tasks; one the binary
+/// names anyway may be listed too. The binary's own tasks are always there.
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     main_fn::main(attr.into(), item.into()).into()

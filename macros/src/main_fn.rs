@@ -1,12 +1,14 @@
 //! `#[flyte::main]`: hands the process to flyte's entry point before the user's `main` runs,
 //! so `BIN run TASK` / `BIN list` work and secrets reach the environment while the process
-//! still has one thread.
+//! still has one thread. Parse, validate and expand as for `#[task]`; the rules on `fn main`
+//! itself are here.
 
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::diag::{Errors, error, error_spanned, original_with};
 use crate::item::ItemFn;
+use crate::{expand, parse, validate};
 
 pub(crate) fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     let function = match ItemFn::from_tokens(item.clone()) {
@@ -17,15 +19,16 @@ pub(crate) fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = Errors::default();
-    check(&attr, &function, &mut errors);
+    let args = parse::main_args::main_args(attr, &mut errors);
+    let tasks_from = validate::main_args::main(&args).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
+    check(&function, &mut errors);
     if let Some(e) = errors.into_error() {
         return original_with(without_rustc_errors(&function, item), e);
     }
-    let body = &function.body;
-    function.with_body(quote! {
-        ::flyte::__private::main_entry();
-        #body
-    })
+    expand::main(&function, &tasks_from)
 }
 
 /// rustc refuses a `main` that is async, takes arguments or is generic; the function is
@@ -53,15 +56,8 @@ fn without_rustc_errors(function: &ItemFn, item: TokenStream) -> TokenStream {
     }
 }
 
-fn check(attr: &TokenStream, function: &ItemFn, errors: &mut Errors) {
+fn check(function: &ItemFn, errors: &mut Errors) {
     let sig = &function.sig;
-    if !attr.is_empty() {
-        errors.push(error_spanned(
-            attr,
-            "#[flyte::main] takes no arguments",
-            "write `#[flyte::main]`; secrets are declared on each `#[task]`",
-        ));
-    }
     if sig.ident != "main" {
         errors.push(error(
             sig.ident.span(),

@@ -1,12 +1,14 @@
 //! `#[task]` from start to end: parse, validate, check the body's accessor uses, expand.
 //! Any error stops before expansion and gives back the function as written plus every error.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use syn::ext::IdentExt;
 
 use crate::diag::{Errors, error, original_with};
 use crate::item::ItemFn;
-use crate::{accessor, expand, parse, validate};
+use crate::parse::tokens::shown;
+use crate::site::Block;
+use crate::{accessor, expand, parse, site, validate};
 
 pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     let function = match ItemFn::from_tokens(item.clone()) {
@@ -24,7 +26,15 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
             "remove `const`: a task resolves its secrets when it runs",
         ));
     }
+    let shown_attr = shown(&attr.clone().into_iter().collect::<Vec<_>>());
     let args = parse::task_args(attr, &mut errors);
+    // The runner calls a runnable-looking task as a free function; inside an `impl` or trait
+    // that call would fail with rustc's "cannot find function", so say what to write instead.
+    if expand::runnable(&function, args.in_impl)
+        && let Some(block) = site::associated(&function.sig.ident)
+    {
+        errors.push(in_impl_needed(&function.sig.ident, &shown_attr, block));
+    }
     let valid = match validate::task(&args) {
         Ok(valid) => Some(valid),
         Err(e) => {
@@ -53,4 +63,23 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
         (None, None) => unreachable!("validation failed without an error"),
     }
+}
+
+fn in_impl_needed(name: &Ident, attr: &str, block: Block) -> syn::Error {
+    let inside = match block {
+        Block::Impl => "an `impl` block",
+        Block::Trait => "a trait",
+    };
+    let fixed = match attr {
+        "" => "#[task(in_impl)]".to_owned(),
+        attr => format!("#[task(in_impl, {attr})]"),
+    };
+    error(
+        name.span(),
+        format!("`{name}` is inside {inside}: the task needs `in_impl`"),
+        format!(
+            "write `{fixed}`; `BIN run` cannot call a function inside {inside}, so this task \
+             is called from Rust code"
+        ),
+    )
 }

@@ -10,6 +10,12 @@ pub use crate::task::outcome::{
     ExitViaResult, ExitViaValue, Fail, Outcome, ViaErr, ViaPanic, fail_panic,
 };
 
+/// Glob-imported by the code `#[task]` generates for `Secret(...)`, below the user's own names
+/// (see `secret_name` in the macro crate's `expand.rs`).
+pub mod secret_name {
+    pub use crate::Secret;
+}
+
 /// Drives an async task to completion for `BIN run TASK`, on a fresh multi-thread runtime
 /// (secrets are already in place by then, so threads are fine).
 pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {

@@ -1,7 +1,7 @@
 //! Secrets for Rust tasks, in the style of Flyte 2.
 //!
-//! ```ignore
-//! use flyte::{task, Secret};
+//! ```
+//! use flyte::task;
 //!
 //! #[task(secrets = "my-secret")]             // env var MY_SECRET
 //! fn secret_task() {
@@ -35,6 +35,11 @@ pub mod task;
 #[doc(hidden)]
 pub mod __private;
 
+// The README's Rust examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// The running task's secrets (the typed accessor). See also [`secret!`].
 pub mod current {
     pub use crate::task::TaskSecret;
@@ -48,6 +53,15 @@ pub use flyte_macros::{main, task};
 pub use flyte_spec::SpecError;
 pub use remote::init;
 pub use secret::{Secret, SecretValue};
+
+// `#[task]` reads `Secret(...)` in its attribute itself, so no import is needed. The macro
+// names this (hidden) macro, which `use flyte::Secret;` imports along with the struct, only so
+// that such an import counts as used.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! Secret {
+    ($($ignored:tt)*) => {};
+}
 
 /// Reads a declared secret of the running task: `secret!("key")` or
 /// `secret!("key", group = "g")`, giving `Result<TaskSecret, flyte::Error>`.

@@ -10,6 +10,7 @@
 //! Nothing here knows the secret rules: that is `validate`'s job. Every syntax mistake is
 //! one error, and a secret with a mistake is left out so that it causes no second error.
 
+pub(crate) mod main_args;
 #[cfg(test)]
 mod tests;
 pub(crate) mod tokens;
@@ -33,7 +34,7 @@ pub(crate) struct TaskArgs {
     /// `in_impl` was given: the function is inside an `impl` (or trait) block.
     pub in_impl: bool,
     /// Each distinct path written for `Secret(...)` (`Secret`, `flyte::Secret`), with the
-    /// user's spans: the expansion names it, so it must resolve like any name in Rust.
+    /// user's spans: the expansion names them (see `expand::secret_paths`).
     pub secret_paths: Vec<TokenStream>,
 }
 
@@ -309,7 +310,7 @@ fn field(chunk: &Chunk, seen: &[Option<LitStr>; 4]) -> syn::Result<(usize, LitSt
 }
 
 /// `a,,b` or a leading comma: point at the comma that has nothing before it.
-fn empty_chunk(chunk: &Chunk, what: &str) -> syn::Error {
+pub(super) fn empty_chunk(chunk: &Chunk, what: &str) -> syn::Error {
     error(
         chunk.comma.unwrap_or_else(Span::call_site),
         format!("expected {what} before this comma"),

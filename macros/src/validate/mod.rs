@@ -2,6 +2,7 @@
 //! `flyte-spec` (shared with the runtime); this module only maps each broken rule to the
 //! literal at fault. What comes out has passed every rule, and is all `expand` sees.
 
+pub(crate) mod main_args;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

@@ -1,5 +1,5 @@
-// An associated function that takes nothing looks like a free function to the macro, whose
-// runner then cannot call it: the documented fix is `#[task(in_impl, ...)]`.
+// An associated function that takes nothing, without `in_impl`: `BIN run` cannot call it,
+// and the error names the fix, `#[task(in_impl, ...)]`.
 use flyte::task;
 
 struct Jobs;

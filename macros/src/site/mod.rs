@@ -1,0 +1,196 @@
+//! Whether a function sits directly inside an `impl` or trait block, read from its source
+//! file. An attribute macro is given only the function, but its name's span says where the
+//! function is written; the file shows what encloses it. Used for one error only: a function
+//! the runner would call as a free function, when it is in fact associated (the generated
+//! call then fails with rustc's "cannot find function"). Anything unclear (no file, a macro
+//! body around it, a file this lexer does not follow) answers `None`, and the expansion goes
+//! on as before, so a wrong answer can only be a missed hint, never a broken build.
+
+mod lex;
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::SystemTime;
+
+use proc_macro2::Ident;
+use syn::ext::IdentExt;
+
+use lex::{Kind, Token};
+
+/// The block a function is directly inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Block {
+    Impl,
+    Trait,
+}
+
+/// The block around the function named `name` (its span), when the source shows one.
+pub(crate) fn associated(name: &Ident) -> Option<Block> {
+    // Outside a macro expansion (unit tests) there is no compiler to ask.
+    if !proc_macro::is_available() {
+        return None;
+    }
+    let span = name.span().unwrap();
+    let file = span.local_file()?;
+    let start = span.start();
+    let found = functions(&file)?;
+    match found.get(&(start.line(), start.column()))? {
+        (written, block) if name.unraw() == written => *block,
+        _ => None,
+    }
+}
+
+/// Per file: every `fn NAME` by the position of `NAME`, with the block around it.
+type Functions = HashMap<(usize, usize), (String, Option<Block>)>;
+
+/// A file's size and mtime when it was read, and its functions.
+type Read = (u64, Option<SystemTime>, Rc<Functions>);
+
+thread_local! {
+    // One read and lex per file and build, not per task; the size and mtime tell a changed
+    // file (a long-lived proc-macro server) from the one read before.
+    static FILES: RefCell<HashMap<PathBuf, Read>> = RefCell::default();
+}
+
+fn functions(file: &Path) -> Option<Rc<Functions>> {
+    let meta = std::fs::metadata(file).ok()?;
+    let stamp = (meta.len(), meta.modified().ok());
+    if let Some(found) = FILES.with_borrow(|files| {
+        files
+            .get(file)
+            .filter(|(len, mtime, _)| (*len, *mtime) == stamp)
+            .map(|(_, _, found)| found.clone())
+    }) {
+        return Some(found);
+    }
+    let source = std::fs::read_to_string(file).ok()?;
+    let found = Rc::new(scan(&lex::tokens(&source)?)?);
+    FILES.with_borrow_mut(|files| {
+        files.insert(file.to_owned(), (stamp.0, stamp.1, found.clone()));
+    });
+    Some(found)
+}
+
+/// What a bracketed group holds, as far as it matters here.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Impl,
+    Trait,
+    /// A macro's input (`m! { .. }`, `macro_rules! m { .. }`): not Rust yet, so unknown.
+    Opaque,
+    Other,
+}
+
+/// Every `fn NAME` with the block it is directly in; `None` when brackets do not match.
+fn scan(tokens: &[Token]) -> Option<Functions> {
+    let mut found = Functions::new();
+    // Open groups, and where the current item's tokens began in each.
+    let mut stack: Vec<Group> = Vec::new();
+    let mut item_start = vec![0usize];
+    for (i, token) in tokens.iter().enumerate() {
+        match &token.kind {
+            Kind::Open(delimiter) => {
+                let outer = stack.last().copied();
+                let group = if outer == Some(Group::Opaque) {
+                    Group::Opaque
+                } else {
+                    classify(tokens, *item_start.last()?, i, *delimiter)
+                };
+                stack.push(group);
+                item_start.push(i + 1);
+            }
+            Kind::Close(delimiter) => {
+                stack.pop()?;
+                item_start.pop();
+                // A brace group ends an item (`impl X {}`, `fn f() {}`); `;` below ends the rest.
+                if *delimiter == '}' {
+                    *item_start.last_mut()? = i + 1;
+                }
+            }
+            Kind::Punct(';') => *item_start.last_mut()? = i + 1,
+            Kind::Ident(name)
+                if i > 0 && matches!(&tokens[i - 1].kind, Kind::Ident(w) if w == "fn") =>
+            {
+                let block = match stack.last() {
+                    Some(Group::Impl) => Some(Block::Impl),
+                    Some(Group::Trait) => Some(Block::Trait),
+                    _ => None,
+                };
+                let opaque = stack.contains(&Group::Opaque);
+                if !opaque {
+                    found.insert((token.line, token.column), (name.clone(), block));
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.is_empty().then_some(found)
+}
+
+/// The group opened at `open`, from the tokens of its item before it (`start..open`).
+fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Group {
+    let is = |i: usize, kind: Kind| tokens.get(i).is_some_and(|t| t.kind == kind);
+    // `m! {`, `m!(`, `macro_rules! m {`; also `-> ! {` and `if !x {`, which only makes a
+    // function inside them unknown.
+    let before = |back: usize| open.checked_sub(back).filter(|&i| i >= start);
+    if before(1).is_some_and(|i| is(i, Kind::Punct('!')))
+        || before(2).is_some_and(|i| is(i, Kind::Punct('!')))
+    {
+        return Group::Opaque;
+    }
+    if delimiter != '{' {
+        return Group::Other;
+    }
+    // Skip attributes, visibility and qualifiers; then `impl` or `trait` must come first.
+    let mut i = start;
+    while i < open {
+        match &tokens[i].kind {
+            Kind::Punct('#') => {
+                i += 1;
+                if is(i, Kind::Punct('!')) {
+                    i += 1;
+                }
+                if !is(i, Kind::Open('[')) {
+                    return Group::Other;
+                }
+                i = skip_group(tokens, i);
+            }
+            Kind::Ident(word) => match word.as_str() {
+                "pub" => {
+                    i += 1;
+                    if is(i, Kind::Open('(')) {
+                        i = skip_group(tokens, i);
+                    }
+                }
+                "unsafe" | "default" | "auto" | "safe" => i += 1,
+                "impl" => return Group::Impl,
+                "trait" => return Group::Trait,
+                _ => return Group::Other,
+            },
+            _ => return Group::Other,
+        }
+    }
+    Group::Other
+}
+
+/// The index after the group opened at `open`.
+fn skip_group(tokens: &[Token], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::Open(_) => depth += 1,
+            Kind::Close(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}

@@ -1,0 +1,100 @@
+//! The scan on sources: each `fn` gets the block it is directly in, whatever comments,
+//! strings, characters and lifetimes around it hold; macro input stays unknown.
+
+use super::*;
+
+/// The block of the one function called `name`; `None` when the scan does not list it.
+fn block_of(source: &str, name: &str) -> Option<Option<Block>> {
+    let found = scan(&lex::tokens(source).expect("lexes")).expect("balanced");
+    let mut hits = found.values().filter(|(n, _)| n == name);
+    let hit = hits.next().map(|(_, block)| *block);
+    assert!(hits.next().is_none(), "{name} twice");
+    hit
+}
+
+#[test]
+fn blocks() {
+    let source = r#"
+        fn free() {}
+        struct S;
+        impl S {
+            fn assoc() {}
+            fn method(&self) {
+                fn inner() {}
+                struct T;
+                impl T { fn assoc_in_body() {} }
+            }
+        }
+        #[cfg(all())]
+        pub(crate) unsafe trait Job: Send {
+            fn provided() {}
+        }
+        impl<T: Fn() -> u8> Job for Vec<T> where T: Clone { fn in_trait_impl() {} }
+        mod m { fn in_mod() {} }
+        const _: () = { impl S { fn in_const() {} } };
+        fn f() -> Box<dyn Fn()> { fn in_fn_body() {} Box::new(|| ()) }
+    "#;
+    assert_eq!(block_of(source, "free"), Some(None));
+    assert_eq!(block_of(source, "assoc"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "method"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "inner"), Some(None));
+    assert_eq!(block_of(source, "assoc_in_body"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "provided"), Some(Some(Block::Trait)));
+    assert_eq!(block_of(source, "in_trait_impl"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "in_mod"), Some(None));
+    assert_eq!(block_of(source, "in_const"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "in_fn_body"), Some(None));
+}
+
+#[test]
+fn macro_input_is_unknown() {
+    let source = r#"
+        macro_rules! m { () => { impl S { fn in_rules() {} } } }
+        m! { impl S { fn in_call() {} } }
+        fn g() { if !ready { fn under_not() {} } }
+        fn h() -> ! { fn under_never() {} loop {} }
+    "#;
+    for name in ["in_rules", "in_call", "under_not", "under_never"] {
+        assert_eq!(block_of(source, name), None, "{name}");
+    }
+}
+
+#[test]
+fn literals_comments_and_lifetimes_are_stepped_over() {
+    let source = r####"
+        impl S {
+            // } a comment { with braces
+            /* nested /* } */ still a comment } */
+            const A: &str = "} \" {";
+            const B: &str = r##"} "# {"##;
+            const C: &[u8] = br##"}"##;
+            const D: char = '}';
+            const E: char = '\'';
+            const F: u8 = b'{';
+            fn with_lifetime<'a>(x: &'a str) -> &'a str { 'outer: loop { break 'outer x; } }
+            fn r#type() {}
+            fn after() { let _ = 1.5 + 1..2; let _ = 1.max(2); }
+        }
+    "####;
+    assert_eq!(block_of(source, "with_lifetime"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "type"), Some(Some(Block::Impl)));
+    assert_eq!(block_of(source, "after"), Some(Some(Block::Impl)));
+}
+
+#[test]
+fn positions_are_lines_and_characters() {
+    let tokens = lex::tokens("#!/usr/bin/env run\n/* é */ fn f() {}").unwrap();
+    let f = tokens
+        .iter()
+        .find(|t| t.kind == Kind::Ident("f".into()))
+        .unwrap();
+    assert_eq!((f.line, f.column), (2, 12));
+}
+
+#[test]
+fn broken_sources_are_unknown() {
+    assert!(lex::tokens("const A: &str = \"open").is_none());
+    assert!(lex::tokens("/* open").is_none());
+    assert!(scan(&lex::tokens("impl S { fn f() {}").unwrap()).is_none());
+    assert!(scan(&lex::tokens("fn f() {} }").unwrap()).is_none());
+}

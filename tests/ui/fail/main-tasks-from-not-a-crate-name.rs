@@ -1,0 +1,2 @@
+#[flyte::main(tasks_from = ["my-tasks"])]
+fn main() {}

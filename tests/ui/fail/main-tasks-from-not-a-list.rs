@@ -1,0 +1,2 @@
+#[flyte::main(tasks_from = my_tasks)]
+fn main() {}
