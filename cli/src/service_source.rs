@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use flyte::remote::Code;
+use flyte::secret::SecretDef;
 use flyte::sources::remote::{places, read_first};
 use flyte::sources::{Found, SecretSource};
-use flyte::task::SecretDef;
 
 use crate::args::{GlobalArgs, ScopeArgs};
 use crate::context::{EndpointOrigin, Session, SessionOptions};

@@ -188,10 +188,7 @@ pub(crate) fn check(task_name: &str, task: &ValidTask, uses: &[Use], errors: &mu
             Some(group) if key_declared => group,
             _ => &used.key,
         };
-        let name = match &group {
-            Some(group) => format!("{group}/{key}"),
-            None => key,
-        };
+        let name = flyte_spec::display_name(&key, group.as_deref());
         let names: Vec<String> = task.secrets.iter().map(|s| s.display_name()).collect();
         let declared = if names.is_empty() {
             "none".to_owned()

@@ -114,7 +114,7 @@ fn bench_launch(c: &mut Criterion) {
     );
     let launcher = Launcher::new(&exe).resolver(resolver);
     let info = TaskInfo::from_def(
-        flyte::task::registered()
+        flyte::__private::registered()
             .into_iter()
             .find(|t| t.name == "noop")
             .unwrap(),

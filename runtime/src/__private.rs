@@ -4,8 +4,9 @@
 pub use inventory;
 
 pub use crate::launch::entry::main_entry;
+pub use crate::secret::SecretDef;
 pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
-pub use crate::task::def::{SecretDef, TaskDef, TaskEntry};
+pub use crate::task::def::{TaskDef, TaskEntry, registered};
 pub use crate::task::outcome::{
     ExitViaResult, ExitViaValue, Fail, Outcome, ViaErr, ViaPanic, fail_panic,
 };
@@ -31,12 +32,7 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
 
 /// An env-var secret without a group.
 pub const fn env(key: &'static str, env_var: &'static str) -> SecretDef<'static> {
-    SecretDef {
-        key,
-        group: None,
-        env_var: Some(env_var),
-        file: None,
-    }
+    SecretDef::env(key, None, env_var)
 }
 
 /// An env-var secret in a group.
@@ -45,22 +41,12 @@ pub const fn env_in(
     key: &'static str,
     env_var: &'static str,
 ) -> SecretDef<'static> {
-    SecretDef {
-        key,
-        group: Some(group),
-        env_var: Some(env_var),
-        file: None,
-    }
+    SecretDef::env(key, Some(group), env_var)
 }
 
 /// A file secret without a group; `file` is the path below the mount dir.
 pub const fn file(key: &'static str, file: &'static str) -> SecretDef<'static> {
-    SecretDef {
-        key,
-        group: None,
-        env_var: None,
-        file: Some(file),
-    }
+    SecretDef::file(key, None, file)
 }
 
 /// A file secret in a group.
@@ -69,10 +55,5 @@ pub const fn file_in(
     key: &'static str,
     file: &'static str,
 ) -> SecretDef<'static> {
-    SecretDef {
-        key,
-        group: Some(group),
-        env_var: None,
-        file: Some(file),
-    }
+    SecretDef::file(key, Some(group), file)
 }

@@ -30,7 +30,7 @@ pub mod mount;
 pub mod remote;
 pub mod secret;
 pub mod sources;
-pub mod task;
+mod task;
 
 #[doc(hidden)]
 pub mod __private;
@@ -42,7 +42,7 @@ struct ReadmeDoctests;
 
 /// The running task's secrets (the typed accessor). See also [`secret!`].
 pub mod current {
-    pub use crate::task::TaskSecret;
+    pub use crate::task::access::TaskSecret;
     pub use crate::task::access::{secret, secret_in, secrets, task_name};
 }
 

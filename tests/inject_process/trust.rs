@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use flyte::launch::Launcher;
+use flyte::secret::SecretDef;
 use flyte::sources::{ProcessSource, SecretSource};
-use flyte::task::SecretDef;
 
 use super::{VALUE, fixtures, launcher, run_capture};
 
@@ -221,12 +221,7 @@ fn a_file_another_run_recorded_is_no_platform_mount() {
     std::fs::write(mount.path().join("ours"), "a run's file").unwrap();
     std::fs::write(mount.path().join("platform"), "mounted").unwrap();
     let source = ProcessSource::with_mount_dir(mount.path());
-    let def = |key| SecretDef {
-        key,
-        group: None,
-        env_var: None,
-        file: Some(key),
-    };
+    let def = |key| SecretDef::file(key, None, key);
     assert!(source.fetch(&def("ours")).unwrap().is_none());
     assert!(source.fetch(&def("platform")).unwrap().is_some());
 }

@@ -184,7 +184,7 @@ fn security_contexts_match_the_python_sdk() {
     for (task, theirs) in tasks.iter().zip(&theirs) {
         let requests: Vec<Secret> = task.iter().map(|d| d.secret().unwrap()).collect();
         let defs: Vec<_> = requests.iter().map(Secret::as_def).collect();
-        let sc = flyte::task::security_context(&defs);
+        let sc = flyte::secret::security_context(&defs);
         // The run-time request gives the same message, secret by secret.
         for (r, s) in requests.iter().zip(&sc.secrets) {
             assert_eq!(&r.core_secret(), s);

@@ -12,8 +12,8 @@ use std::io::Write;
 
 use flyte::launch::{Launcher, TaskInfo};
 use flyte::remote::{Error as RemoteError, blocking};
+use flyte::secret::SecretDef;
 use flyte::sources::remote::{Place, places};
-use flyte::task::SecretDef;
 use serde_json::{Value, json};
 
 use crate::args::{CheckArgs, CheckFormat, GlobalArgs, ScopeArgs};

@@ -38,14 +38,7 @@ pub(crate) struct ValidSecret {
 impl ValidSecret {
     /// `key` or `group/key`, as the runtime names secrets.
     pub(crate) fn display_name(&self) -> String {
-        display_name(&self.key, self.group.as_deref())
-    }
-}
-
-fn display_name(key: &str, group: Option<&str>) -> String {
-    match group {
-        Some(group) => format!("{group}/{key}"),
-        None => key.to_owned(),
+        flyte_spec::display_name(&self.key, self.group.as_deref())
     }
 }
 

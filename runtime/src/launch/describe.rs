@@ -9,7 +9,8 @@ use prost::Message as _;
 use serde::{Deserialize, Serialize};
 
 use super::EXIT_USAGE;
-use crate::task::{SecretDef, SecurityContext, TaskDef, security_context};
+use crate::secret::{SecretDef, SecurityContext, security_context};
+use crate::task::TaskDef;
 
 /// The output of `BIN list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,17 +78,19 @@ impl SecretInfo {
         SecretInfo {
             key: def.key.to_owned(),
             group: def.group.map(str::to_owned),
-            env_var: def.env_var.map(str::to_owned),
-            file: def.file.map(str::to_owned),
+            env_var: def.env_var().map(str::to_owned),
+            file: def.file_path().map(str::to_owned),
         }
     }
 
+    /// As a declared secret. A list whose secret names neither an env var nor a file is
+    /// refused when it is read (`needs exactly one of env_var and file`); an env var wins
+    /// over a file here.
     pub fn as_def(&self) -> SecretDef<'_> {
-        SecretDef {
-            key: &self.key,
-            group: self.group.as_deref(),
-            env_var: self.env_var.as_deref(),
-            file: self.file.as_deref(),
+        let group = self.group.as_deref();
+        match (&self.env_var, &self.file) {
+            (Some(env), _) => SecretDef::env(&self.key, group, env),
+            (None, file) => SecretDef::file(&self.key, group, file.as_deref().unwrap_or(&self.key)),
         }
     }
 }
@@ -232,12 +235,7 @@ mod tests {
 
     #[test]
     fn proto_lines_are_name_tab_base64() {
-        let defs = [SecretDef {
-            key: "k",
-            group: None,
-            env_var: Some("K"),
-            file: None,
-        }];
+        let defs = [SecretDef::env("k", None, "K")];
         let list = TaskList {
             tasks: vec![
                 TaskInfo {

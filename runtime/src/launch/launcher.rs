@@ -14,8 +14,8 @@ use super::mask::Masker;
 use super::output;
 use crate::Error;
 use crate::mount::{MountDir, standard_dir_writable};
+use crate::secret::SecretDef;
 use crate::sources::{Found, PodLayout, Resolved, Resolver};
-use crate::task::SecretDef;
 
 /// Starts task binaries. Secrets are resolved in this process, from the resolver's sources,
 /// and handed to the child as a Flyte pod gets them: env secrets under their declared names
@@ -169,7 +169,7 @@ impl Launcher {
             .envs(super::env::inherited())
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         for r in &resolved {
-            if let Some(name) = r.def.env_var {
+            if let Some(name) = r.def.env_var() {
                 command.env(name, std::ffi::OsStr::from_bytes(r.found.value().expose()));
             }
         }
@@ -207,7 +207,7 @@ impl Launcher {
     fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
         let files: Vec<(&str, &Found)> = resolved
             .iter()
-            .filter_map(|r| r.def.file.map(|f| (f, &r.found)))
+            .filter_map(|r| r.def.file_path().map(|f| (f, &r.found)))
             .collect();
         if files.is_empty() {
             return Ok(None);

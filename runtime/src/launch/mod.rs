@@ -92,8 +92,8 @@
 //! (`FLYTE_API_KEY`, `FLYTE_SERVER_TOKENS`, ...), not its dotenv file (`FLYTE_SECRETS_FILE`;
 //! the task's own secrets are already in place), not the loader's variables.
 //!
-//! The messages are [`crate::task::SecurityContext`] and [`crate::task::CoreSecret`]
-//! (`flyte_idl::core`); [`crate::task::security_context`] builds one from declared
+//! The messages are [`crate::secret::SecurityContext`] and [`crate::secret::CoreSecret`]
+//! (`flyte_idl::core`); [`crate::secret::security_context`] builds one from declared
 //! secrets and [`crate::Secret::core_secret`] from a run-time request, by the same rule.
 
 mod describe;

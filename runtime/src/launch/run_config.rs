@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 
 use crate::Config;
 use crate::remote;
+use crate::secret::SecretDef;
 use crate::sources::remote::ServiceSource;
 use crate::sources::{DotenvSource, Found, ProcessSource, Resolver, SecretSource};
-use crate::task::SecretDef;
 
 /// The process, the configured dotenv file, then the configured service. A config that cannot
 /// be read is an error naming the file or variable.

@@ -3,7 +3,7 @@
 use flyte_spec::{Request, SpecError, Target};
 use sha2::{Digest, Sha256};
 
-use crate::task::{CoreSecret, SecretDef};
+use crate::secret::{CoreSecret, SecretDef};
 
 /// A secret request built at run time, for the dynamic cases `#[task(secrets = ...)]` cannot
 /// express. The rules are those of the macro (one source of truth, `flyte-spec`), and an
@@ -86,15 +86,10 @@ impl Secret {
     /// This request as a declared secret, the form `#[task]` records: key, group, and the
     /// env var or the file below the mount.
     pub fn as_def(&self) -> SecretDef<'_> {
-        let (env_var, file) = match &self.target {
-            Target::Env(name) => (Some(name.as_str()), None),
-            Target::File { relative } => (None, Some(relative.as_str())),
-        };
-        SecretDef {
-            key: &self.key,
-            group: self.group.as_deref(),
-            env_var,
-            file,
+        let group = self.group.as_deref();
+        match &self.target {
+            Target::Env(name) => SecretDef::env(&self.key, group, name),
+            Target::File { relative } => SecretDef::file(&self.key, group, relative),
         }
     }
 
@@ -197,10 +192,10 @@ mod tests {
 
     #[test]
     fn core_secret_follows_the_declared_rule() {
-        use crate::task::MountType;
+        use crate::secret::MountType;
         let env = Secret::builder("api-key").group("g").build().unwrap();
         let def = env.as_def();
-        assert_eq!((def.env_var, def.file), (Some("G_API_KEY"), None));
+        assert_eq!((def.env_var(), def.file_path()), (Some("G_API_KEY"), None));
         let c = env.core_secret();
         assert_eq!(c, def.core_secret());
         assert_eq!((c.group.as_str(), c.key.as_str()), ("g", "api-key"));
@@ -210,7 +205,7 @@ mod tests {
             .mount("/etc/flyte/secrets")
             .build()
             .unwrap();
-        assert!(file.as_def().file.is_some());
+        assert!(file.as_def().file_path().is_some());
         let c = file.core_secret();
         assert_eq!(c.mount_requirement(), MountType::File);
         assert!(c.env_var.is_empty() && c.group.is_empty());

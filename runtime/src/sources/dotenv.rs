@@ -24,8 +24,8 @@ use std::time::SystemTime;
 
 use super::{Found, SecretSource};
 use crate::Error;
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::SecretDef;
 
 /// A dotenv file, parsed on first use and again whenever it changes.
 #[derive(Debug)]
@@ -118,7 +118,7 @@ fn configured_path() -> PathBuf {
 fn names(secret: &SecretDef<'_>) -> Vec<String> {
     let mut names = vec![secret.display_name()];
     let env = secret
-        .env_var
+        .env_var()
         .map(str::to_owned)
         .unwrap_or_else(|| flyte_spec::default_env_name(secret.key, secret.group));
     if !names.contains(&env) {
@@ -317,24 +317,9 @@ mod tests {
         let path = dir.join("secrets.env");
         std::fs::write(&path, "MY_SECRET=by-env-name\ngithub/token=by-key\n").unwrap();
         let source = DotenvSource::new(&path);
-        let by_env = SecretDef {
-            key: "my-secret",
-            group: None,
-            env_var: Some("MY_SECRET"),
-            file: None,
-        };
-        let by_key = SecretDef {
-            key: "token",
-            group: Some("github"),
-            env_var: Some("GITHUB_TOKEN"),
-            file: None,
-        };
-        let absent = SecretDef {
-            key: "nope",
-            group: None,
-            env_var: Some("NOPE"),
-            file: None,
-        };
+        let by_env = SecretDef::env("my-secret", None, "MY_SECRET");
+        let by_key = SecretDef::env("token", Some("github"), "GITHUB_TOKEN");
+        let absent = SecretDef::env("nope", None, "NOPE");
         assert_eq!(
             source.fetch(&by_env).unwrap().unwrap().value().expose(),
             b"by-env-name"

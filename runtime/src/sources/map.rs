@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{Found, SecretSource};
 use crate::Error;
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::SecretDef;
 
 /// Values by secret name (`key`, or `group/key` for a grouped secret).
 #[derive(Debug, Default, Clone)]

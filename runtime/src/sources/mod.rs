@@ -32,8 +32,8 @@ pub use process::ProcessSource;
 pub use resolver::{Resolved, Resolver};
 
 use crate::Error;
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::SecretDef;
 
 /// What a source found for one secret.
 #[derive(Debug, Clone)]

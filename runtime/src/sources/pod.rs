@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use md5::{Digest, Md5};
 
-use crate::task::SecretDef;
+use crate::secret::SecretDef;
 
 /// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of injected env-var names.
 pub const ENV_PREFIX_VAR: &str = "FLYTE_SECRETS_ENV_PREFIX";
@@ -80,7 +80,7 @@ impl PodLayout {
 
     /// The env-var names an env secret may be injected under, declared name first.
     pub fn env_names(&self, secret: &SecretDef<'_>) -> Vec<String> {
-        let Some(declared) = secret.env_var else {
+        let Some(declared) = secret.env_var() else {
             return Vec::new();
         };
         let prefix = &self.env_prefix;
@@ -98,7 +98,7 @@ impl PodLayout {
 
     /// The paths a file secret may be mounted at, the default injector's first.
     pub fn file_paths(&self, secret: &SecretDef<'_>) -> Vec<PathBuf> {
-        if secret.file.is_none() {
+        if secret.file_path().is_none() {
             return Vec::new();
         }
         let (dir, prefix, key) = (&self.dir, &self.file_prefix, secret.key);
@@ -141,21 +141,11 @@ mod tests {
         group: Option<&'static str>,
         name: &'static str,
     ) -> SecretDef<'static> {
-        SecretDef {
-            key,
-            group,
-            env_var: Some(name),
-            file: None,
-        }
+        SecretDef::env(key, group, name)
     }
 
     fn file(key: &'static str, group: Option<&'static str>) -> SecretDef<'static> {
-        SecretDef {
-            key,
-            group,
-            env_var: None,
-            file: Some(key),
-        }
+        SecretDef::file(key, group, key)
     }
 
     #[test]

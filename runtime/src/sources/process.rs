@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::pod::PodLayout;
 use super::{Found, SecretSource};
 use crate::Error;
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::SecretDef;
 
 /// Env vars of this process, and files under the pod's secrets directory, under every
 /// injector's names; the first present wins.
@@ -46,7 +46,7 @@ impl ProcessSource {
     /// Whether every env secret of `secrets` is set under its declared name and every file
     /// secret is on disk: then a task body reading `std::env::var` finds all of them.
     pub fn has_all_as_declared(&self, secrets: &[SecretDef<'_>]) -> bool {
-        secrets.iter().all(|s| match s.env_var {
+        secrets.iter().all(|s| match s.env_var() {
             Some(name) => std::env::var_os(name).is_some(),
             None => matches!(self.fetch(s), Ok(Some(_))),
         })
@@ -82,7 +82,7 @@ impl ProcessSource {
 
 impl SecretSource for ProcessSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
-        if let Some(declared) = secret.env_var {
+        if let Some(declared) = secret.env_var() {
             // Raw bytes: a non-UTF-8 value is still a value.
             let read = |name: &str| {
                 std::env::var_os(name)
@@ -122,7 +122,7 @@ impl SecretSource for ProcessSource {
     }
 
     fn looked_at(&self, secret: &SecretDef<'_>) -> String {
-        if secret.env_var.is_some() {
+        if secret.env_var().is_some() {
             format!("env var {}", self.layout.env_names(secret).join(" or "))
         } else {
             let paths: Vec<String> = self

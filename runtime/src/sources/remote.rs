@@ -14,8 +14,8 @@ use std::sync::Arc;
 use super::{Found, SecretSource};
 use crate::Error;
 use crate::remote::{self, blocking};
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::SecretDef;
 
 /// One service, through the given client, in the client's scope and the wider ones.
 #[derive(Debug, Clone)]
@@ -209,12 +209,7 @@ mod tests {
     }
 
     fn def<'a>(key: &'a str, group: Option<&'a str>) -> SecretDef<'a> {
-        SecretDef {
-            key,
-            group,
-            env_var: Some("X"),
-            file: None,
-        }
+        SecretDef::env(key, group, "X")
     }
 
     fn shown(places: &[Place]) -> Vec<String> {

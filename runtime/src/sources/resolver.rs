@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use super::{DotenvSource, Found, Missing, ProcessSource, SecretSource};
 use crate::Error;
-use crate::task::SecretDef;
+use crate::secret::SecretDef;
 
 /// An ordered list of sources. Cheap to clone.
 #[derive(Debug, Clone, Default)]

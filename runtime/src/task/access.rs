@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::context::with_current;
 use crate::Error;
+use crate::secret::SecretDef;
 use crate::secret::SecretValue;
-use crate::task::def::SecretDef;
 
 /// One declared secret of the running task, with its value and, for a file secret, the real
 /// path of its file (valid until the task ends).
@@ -27,7 +27,7 @@ impl TaskSecret {
 
     /// The env var the secret lands in, for an env secret.
     pub fn env_var(&self) -> Option<&'static str> {
-        self.def.env_var
+        self.def.env_var()
     }
 
     /// The file holding the secret, for a file secret: `/etc/flyte/secrets/<key>` on a

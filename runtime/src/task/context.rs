@@ -71,7 +71,7 @@ fn resolve(task: &'static TaskDef) -> Result<Running, Error> {
     let mut files: Option<MountDir> = None;
     let mut secrets = Vec::with_capacity(resolved.len());
     for (def, r) in task.secrets.iter().zip(resolved) {
-        let (value, path) = match (r.found, def.file) {
+        let (value, path) = match (r.found, def.file_path()) {
             (Found::File { path, value }, _) => (value, Some(path)),
             (Found::Value(value), Some(relative)) => {
                 let dir = match &mut files {

@@ -194,12 +194,7 @@ fn the_service_source_reads_through_the_local_default() {
         .create("source-key", "source-value")
         .unwrap();
     let source = flyte::sources::remote::ServiceSource::new(client);
-    let def = flyte::task::SecretDef {
-        key: "source-key",
-        group: None,
-        env_var: Some("SOURCE_KEY"),
-        file: None,
-    };
+    let def = flyte::secret::SecretDef::env("source-key", None, "SOURCE_KEY");
     let found = source.fetch(&def).unwrap().expect("found");
     assert_eq!(found.value().expose(), b"source-value");
 }

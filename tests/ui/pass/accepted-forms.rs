@@ -2,7 +2,7 @@
 #![deny(warnings)]
 
 use flyte::sources::{MapSource, Resolver};
-use flyte::task::{SecretDef, registered};
+use flyte::{__private::registered, secret::SecretDef};
 use flyte::{Secret, task};
 
 #[task(secrets = "my-secret")]
@@ -52,11 +52,10 @@ fn def(
     env_var: Option<&'static str>,
     file: Option<&'static str>,
 ) -> SecretDef<'static> {
-    SecretDef {
-        key,
-        group,
-        env_var,
-        file,
+    match (env_var, file) {
+        (Some(env), None) => SecretDef::env(key, group, env),
+        (None, Some(file)) => SecretDef::file(key, group, file),
+        other => panic!("a secret lands in exactly one place: {other:?}"),
     }
 }
 

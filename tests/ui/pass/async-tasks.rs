@@ -80,7 +80,7 @@ fn main() {
             other => panic!("expected the resolution error, got {other:?}"),
         }
     }));
-    let runnable: Vec<_> = flyte::task::registered()
+    let runnable: Vec<_> = flyte::__private::registered()
         .iter()
         .filter(|t| t.runnable())
         .map(|t| t.name)

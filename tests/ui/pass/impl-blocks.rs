@@ -74,7 +74,7 @@ fn main() {
         .unwrap();
     assert_eq!(rt.block_on(resolver.scope(db.bump())), 2);
 
-    let tasks = flyte::task::registered();
+    let tasks = flyte::__private::registered();
     let names: Vec<_> = tasks.iter().map(|t| t.name).collect();
     assert_eq!(
         names,

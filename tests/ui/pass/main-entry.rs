@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     #![allow(unused_mut)]
     let mut ran = true;
     assert!(ran);
-    let names: Vec<_> = flyte::task::registered().iter().map(|t| t.name).collect();
+    let names: Vec<_> = flyte::__private::registered().iter().map(|t| t.name).collect();
     assert_eq!(names, ["secret_task"]);
     if names.is_empty() {
         secret_task();

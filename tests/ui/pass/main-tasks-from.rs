@@ -4,7 +4,7 @@
 
 #[flyte::main(tasks_from = [flyte_workspace,])]
 fn main() {
-    let tasks = flyte::task::registered();
+    let tasks = flyte::__private::registered();
     let paths: Vec<_> = tasks
         .iter()
         .map(|t| format!("{}::{}", t.module_path, t.name))

@@ -61,7 +61,7 @@ fn main() {
         with_import::child::through_glob();
         in_body();
     });
-    let names: Vec<_> = flyte::task::registered().iter().map(|t| t.name).collect();
+    let names: Vec<_> = flyte::__private::registered().iter().map(|t| t.name).collect();
     assert_eq!(
         names,
         ["imported", "in_body", "method", "no_import", "task_next_to_it", "through_glob"]

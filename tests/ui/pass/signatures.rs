@@ -89,7 +89,7 @@ fn main() {
         assert_eq!(extern_task(), 2);
         assert_eq!(destructured((1, 2), [3, 4], 5), 12);
     });
-    let tasks = flyte::task::registered();
+    let tasks = flyte::__private::registered();
     let names = |runnable: bool| -> Vec<&str> {
         tasks
             .iter()
