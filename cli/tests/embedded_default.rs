@@ -221,17 +221,14 @@ fn a_running_task_does_not_hold_the_local_service() {
     let mut lines = std::io::BufReader::new(run.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), "READY");
     // While the task runs, other commands start the local service on the same directory.
-    let started = std::time::Instant::now();
     let out = home
         .flyte()
         .args(["get", "secret", "cli-fixture-secret"])
         .output()
         .unwrap();
+    // Succeeding proves the task's run does not hold the lock: the command would fail after
+    // waiting for it (the task runs until the gate opens, below).
     assert!(out.status.success(), "{:?}", texts(&out));
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(4),
-        "it did not wait for the lock"
-    );
     std::fs::write(&gate, b"").unwrap();
     assert_eq!(lines.next().unwrap().unwrap(), "DONE");
     assert!(run.wait().unwrap().success());
@@ -255,9 +252,9 @@ fn a_flyte_serve_on_the_directory_is_attached_to_without_setup() {
     .unwrap();
     let address = home.default_data_dir().join("address");
     assert!(address.exists(), "flyte serve advertises itself: {line}");
-    // No endpoint, no token: the commands attach to it instead of waiting for its lock, and
+    // No endpoint, no token: the commands attach to it (they cannot start their own: the
+    // server holds the data directory's lock, so they would fail after waiting), and
     // `flyte run` reads values with its inject token.
-    let started = std::time::Instant::now();
     let create = home
         .flyte()
         .args([
@@ -277,7 +274,6 @@ fn a_flyte_serve_on_the_directory_is_attached_to_without_setup() {
         .arg("env_task")
         .output()
         .unwrap();
-    let elapsed = started.elapsed();
     // Stopped, it removes its address; then a command starts the service itself again.
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(serve.id() as i32).unwrap(),
@@ -297,10 +293,6 @@ fn a_flyte_serve_on_the_directory_is_attached_to_without_setup() {
     );
     assert!(run.status.success(), "{:?}", texts(&run));
     assert!(texts(&run).0.contains("<secret:"), "{:?}", texts(&run));
-    assert!(
-        elapsed < std::time::Duration::from_secs(5),
-        "no lock wait: {elapsed:?}"
-    );
     assert!(after.status.success(), "{:?}", texts(&after));
     assert!(texts(&after).0.contains("cli-fixture-secret"));
     for out in [&create, &get, &run, &after] {

@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use flyte::remote::{Secret, SecretType};
+//! use flyte::remote::{Secret, SecretType, StoredSecret};
 //!
 //! flyte::init(flyte::Config::load()?)?;
 //! Secret::create("database-password", "super-secret-string").await?;
@@ -17,7 +17,7 @@
 //! while let Some(s) = all.try_next().await? {
 //!     println!("{}", s.name());
 //! }
-//! let every: Vec<Secret> = Secret::listall(100).try_collect().await?;
+//! let every: Vec<StoredSecret> = Secret::listall(100).try_collect().await?;
 //! Secret::update("database-password", "rotated").await?;
 //! Secret::delete("database-password").await?;
 //! # Ok(()) }
@@ -27,7 +27,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use flyte::remote::{Secret, SecretType};
+//! use flyte::remote::{Secret, SecretType, StoredSecret};
 //! flyte::init(flyte::Config::load()?)?;
 //! Secret::create("database-password", "super-secret-string").await?;
 //! let s = Secret::get("database-password").await?; // metadata, never the value
