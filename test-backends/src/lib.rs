@@ -153,23 +153,28 @@ fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream, String> {
         return Err("#[needs(..)] goes on a test function".into());
     }
 
-    // The run-time checks, first thing in the body.
-    let mut checks = String::new();
+    // The run-time checks, first thing in the body; one failure names every missing backend.
+    let mut checks = String::from("let mut missing = ::std::string::String::new();\n");
     if backends.iter().any(|b| b.check.contains("on_path(")) {
         checks.push_str(ON_PATH);
     }
     for b in &backends {
-        let message = format!(
-            "this test needs {}, which is missing here ({}): {}. (Without CI=true, tests built \
-             without it are marked ignored instead.)",
+        let line = format!(
+            "this test needs {}, which is missing here ({}): {}.\n",
             b.what, b.detail, b.how
         );
         checks.push_str(&format!(
-            "if !({}) {{ ::core::panic!(\"{{}}\", {}); }}\n",
+            "if !({}) {{ missing.push_str({}); }}\n",
             b.check,
-            Literal::string(&message)
+            Literal::string(&line)
         ));
     }
+    checks.push_str(&format!(
+        "if !missing.is_empty() {{ ::core::panic!(\"{{missing}}{{}}\", {}); }}\n",
+        Literal::string(
+            "(Without CI=true, a test built without its backends is marked ignored instead.)"
+        )
+    ));
     let mut new_body: TokenStream = format!("{{ {checks} }}").parse().unwrap();
     new_body.extend(body.stream());
     let mut group = Group::new(Delimiter::Brace, new_body);
