@@ -172,8 +172,16 @@ fn files_are_removed_after_error_and_panic() {
     }
 }
 
+/// `BIN run` puts file secrets in `/etc/flyte/secrets` when it is writable (as root), and
+/// tests that sweep or check that dir must not see another test's file there: one at a time.
+fn standard_dir_lock() -> std::sync::MutexGuard<'static, ()> {
+    static STANDARD_DIR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    STANDARD_DIR.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn run_launches_itself_with_values_from_the_dotenv_file() {
+    let _one = standard_dir_lock();
     let root = tempfile::tempdir().unwrap();
     let dotenv = root.path().join("secrets.env");
     std::fs::write(
@@ -255,6 +263,7 @@ fn unknown_or_unrunnable_tasks_are_usage_errors() {
 
 #[test]
 fn files_of_a_sigkilled_task_are_swept_on_the_next_start() {
+    let _one = standard_dir_lock();
     let root = tempfile::tempdir().unwrap();
     let dotenv = root.path().join("secrets.env");
     std::fs::write(&dotenv, format!("fixture-file={FILE_VALUE}\n")).unwrap();

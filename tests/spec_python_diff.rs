@@ -10,12 +10,13 @@
 //! binary and in proto3 JSON (module `security_context`).
 //!
 //! Needs the Python SDK: `FLYTE_TEST_PYTHON` names the interpreter (CI sets it); without it
-//! the tests say they are skipped and pass, except under `CI=true`, where they fail.
+//! the tests are ignored (`cargo test` says why), except under `CI=true`, where they fail.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use flyte::Secret;
+use flyte_test_backends::needs;
 use serde_json::{Value, json};
 
 const MOUNT: &str = "/etc/flyte/secrets";
@@ -296,25 +297,15 @@ fn cases() -> Vec<Case> {
     out
 }
 
-fn interpreter() -> Option<String> {
-    let python = std::env::var("FLYTE_TEST_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty());
-    if python.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "FLYTE_TEST_PYTHON is not set under CI=true (it names a Python with flyte==2.12.1)"
-        );
-        println!("skipped: FLYTE_TEST_PYTHON is not set (it names a Python with flyte==2.12.1)");
-    }
-    python
+/// The Python interpreter (`FLYTE_TEST_PYTHON`, which `#[needs(python)]` checked).
+fn interpreter() -> String {
+    std::env::var("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]")
 }
 
+#[needs(python)]
 #[test]
 fn runtime_rules_match_the_python_sdk() {
-    let Some(interpreter) = interpreter() else {
-        return;
-    };
+    let interpreter = interpreter();
     let cases = cases();
     let theirs = python(&interpreter, &cases, "path");
     let mut mismatches = Vec::new();
@@ -377,11 +368,10 @@ fn runtime_rules_match_the_python_sdk() {
 /// The SDK declares `mount: pathlib.Path` but does not convert a string: given a plain
 /// string it compares it unnormalised (and takes `""` for no mount). We follow the declared
 /// type, so with strings we accept exactly the spellings pathlib normalises to the mount.
+#[needs(python)]
 #[test]
 fn string_mounts_differ_only_by_normalisation() {
-    let Some(interpreter) = interpreter() else {
-        return;
-    };
+    let interpreter = interpreter();
     let cases: Vec<Case> = cases()
         .into_iter()
         .filter(|c| c.mount.is_some() && deliberate(c).is_none())

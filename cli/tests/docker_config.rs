@@ -7,6 +7,7 @@ mod support;
 use std::process::Stdio;
 
 use base64::Engine as _;
+use flyte_test_backends::needs;
 use support::{Home, Serve, assert_not_shown, texts};
 
 fn b64(s: &str) -> String {
@@ -45,12 +46,14 @@ const CONFIG: &str = r#"{
   "credsStore": "clitest"
 }"#;
 
-/// What the Python CLI's builder gives, or `None` (and a skip line) without the venv.
-fn python_build(home: &Home, path_var: &str, args: &[&str], stdin: &str) -> Option<String> {
-    let Ok(python) = std::env::var("FLYTE_TEST_PYTHON") else {
-        println!("skipped the Python comparison: FLYTE_TEST_PYTHON is not set");
-        return None;
-    };
+/// The Python interpreter for the `_matches_python` tests (`FLYTE_TEST_PYTHON`, which
+/// `#[needs(python)]` checked).
+fn python() -> String {
+    std::env::var("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]")
+}
+
+/// What the Python CLI's builder gives.
+fn python_build(python: &str, home: &Home, path_var: &str, args: &[&str], stdin: &str) -> String {
     let script = r#"
 import sys
 from flyte._utils.docker_credentials import create_dockerconfigjson_from_config as cfg, create_dockerconfigjson_from_credentials as creds
@@ -61,7 +64,7 @@ if mode == "config":
 else:
     sys.stdout.write(creds(sys.argv[2], sys.argv[3], sys.stdin.readline().rstrip("\n")))
 "#;
-    let mut cmd = home.command(&python);
+    let mut cmd = home.command(python);
     cmd.env("PATH", path_var)
         .arg("-c")
         .arg(script)
@@ -83,7 +86,7 @@ else:
         "python: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(String::from_utf8(out.stdout).unwrap())
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn stored(serve: &Serve, name: &str) -> String {
@@ -91,7 +94,18 @@ fn stored(serve: &Serve, name: &str) -> String {
 }
 
 #[test]
+fn from_docker_config() {
+    from_docker_config_case(None);
+}
+
+/// The same, each stored value also compared with the Python CLI's.
+#[needs(python)]
+#[test]
 fn from_docker_config_matches_python() {
+    from_docker_config_case(Some(&python()));
+}
+
+fn from_docker_config_case(python: Option<&str>) {
     let (home, serve) = (Home::new(), Serve::start());
     let path_var = install_helper(&home, "clitest");
     let config = home.path().join("docker-config.json");
@@ -128,7 +142,8 @@ fn from_docker_config_matches_python() {
         b64("user-quay.io:helper-s3cret-quay.io"),
     );
     assert_eq!(stored(&serve, "all"), expected);
-    if let Some(py) = python_build(&home, &path_var, &["config", cfg, ""], "") {
+    if let Some(python) = python {
+        let py = python_build(python, &home, &path_var, &["config", cfg, ""], "");
         assert_eq!(stored(&serve, "all"), py, "same bytes as the Python CLI");
     }
 
@@ -159,12 +174,14 @@ fn from_docker_config_matches_python() {
         b64("user-quay.io:helper-s3cret-quay.io")
     );
     assert_eq!(stored(&serve, "some"), expected);
-    if let Some(py) = python_build(
-        &home,
-        &path_var,
-        &["config", cfg, "quay.io, https://index.docker.io/v1/"],
-        "",
-    ) {
+    if let Some(python) = python {
+        let py = python_build(
+            python,
+            &home,
+            &path_var,
+            &["config", cfg, "quay.io, https://index.docker.io/v1/"],
+            "",
+        );
         assert_eq!(stored(&serve, "some"), py);
     }
 
@@ -274,7 +291,18 @@ fn from_docker_config_errors_create_nothing() {
 }
 
 #[test]
+fn registry_and_username_with_password_from_stdin() {
+    registry_and_username_with_password_from_stdin_case(None);
+}
+
+/// The same, the stored value also compared with the Python CLI's.
+#[needs(python)]
+#[test]
 fn registry_and_username_with_password_from_stdin_matches_python() {
+    registry_and_username_with_password_from_stdin_case(Some(&python()));
+}
+
+fn registry_and_username_with_password_from_stdin_case(python: Option<&str>) {
     let (home, serve) = (Home::new(), Serve::start());
     let out = home
         .flyte()
@@ -298,12 +326,14 @@ fn registry_and_username_with_password_from_stdin_matches_python() {
         b64("octo cat:p@ss:w0rd-piped")
     );
     assert_eq!(stored(&serve, "explicit"), expected);
-    if let Some(py) = python_build(
-        &home,
-        &std::env::var("PATH").unwrap_or_default(),
-        &["creds", "ghcr.io", "octo cat"],
-        "p@ss:w0rd-piped\n",
-    ) {
+    if let Some(python) = python {
+        let py = python_build(
+            python,
+            &home,
+            &std::env::var("PATH").unwrap_or_default(),
+            &["creds", "ghcr.io", "octo cat"],
+            "p@ss:w0rd-piped\n",
+        );
         assert_eq!(stored(&serve, "explicit"), py);
     }
     let listed = home

@@ -5,10 +5,11 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use flyte_test_backends::needs;
 use support::{Home, Serve, texts};
 
 /// Single-quotes for `sh -c`.
@@ -23,13 +24,8 @@ struct Pty {
 }
 
 impl Pty {
-    fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Option<Pty> {
-        if Command::new("script").arg("--version").output().is_err() {
-            println!(
-                "skipped: util-linux `script` is not installed (no pseudo-terminal available)"
-            );
-            return None;
-        }
+    /// The tests that call this say `#[needs(script)]`.
+    fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Pty {
         let mut line = quote(support::flyte_exe().to_str().unwrap());
         for a in args {
             line.push(' ');
@@ -57,7 +53,7 @@ impl Pty {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Some(Pty { child, seen })
+        Pty { child, seen }
     }
 
     fn transcript(&self) -> String {
@@ -104,16 +100,15 @@ impl Pty {
     }
 }
 
+#[needs(script)]
 #[test]
 fn hidden_prompt_on_a_terminal_never_echoes_the_value() {
     let (home, serve) = (Home::new(), Serve::start());
-    let Some(mut pty) = Pty::spawn(
+    let mut pty = Pty::spawn(
         &home,
         &["--endpoint", &serve.url, "create", "secret", "typed"],
         &[],
-    ) else {
-        return;
-    };
+    );
     pty.answer("Enter secret value: ", "typed-v4lue-31337");
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0), "{shown:?}");
@@ -128,6 +123,7 @@ fn hidden_prompt_on_a_terminal_never_echoes_the_value() {
     );
 }
 
+#[needs(script)]
 #[test]
 fn image_pull_prompts_hide_only_the_password() {
     use base64::Engine as _;
@@ -141,9 +137,7 @@ fn image_pull_prompts_hide_only_the_password() {
         "--type",
         "image_pull",
     ];
-    let Some(mut pty) = Pty::spawn(&home, &args, &[]) else {
-        return;
-    };
+    let mut pty = Pty::spawn(&home, &args, &[]);
     pty.answer("Registry (e.g., ghcr.io, docker.io): ", "ghcr.io");
     pty.answer("Username: ", "octocat");
     pty.answer("Password: ", "pw-t0p-s3cret");
@@ -172,9 +166,7 @@ fn image_pull_prompts_hide_only_the_password() {
         "--username",
         "me",
     ];
-    let Some(mut pty) = Pty::spawn(&home, &args, &[]) else {
-        return;
-    };
+    let mut pty = Pty::spawn(&home, &args, &[]);
     pty.answer("Password: ", "second-pw-999");
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0), "{shown:?}");
@@ -200,6 +192,7 @@ fn has_color(s: &str) -> bool {
     false
 }
 
+#[needs(script)]
 #[test]
 fn colors_on_a_terminal_unless_no_color() {
     let (home, serve) = (Home::new(), Serve::start());
@@ -215,42 +208,34 @@ fn colors_on_a_terminal_unless_no_color() {
         ])
         .assert()
         .success();
-    let Some(pty) = Pty::spawn(&home, &["--endpoint", &serve.url, "get", "secret"], &[]) else {
-        return;
-    };
+    let pty = Pty::spawn(&home, &["--endpoint", &serve.url, "get", "secret"], &[]);
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0));
     assert!(has_color(&shown) && shown.contains("Project"), "{shown:?}");
 
-    let Some(pty) = Pty::spawn(
+    let pty = Pty::spawn(
         &home,
         &["--endpoint", &serve.url, "get", "secret"],
         &[("NO_COLOR", "1")],
-    ) else {
-        return;
-    };
+    );
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0));
     assert!(!has_color(&shown) && shown.contains("Project"), "{shown:?}");
 
     // Errors: a red label on a terminal, plain with NO_COLOR.
-    let Some(pty) = Pty::spawn(
+    let pty = Pty::spawn(
         &home,
         &["--endpoint", &serve.url, "get", "secret", "nope"],
         &[],
-    ) else {
-        return;
-    };
+    );
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(1));
     assert!(shown.contains("\x1b[1;31merror:"), "{shown:?}");
-    let Some(pty) = Pty::spawn(
+    let pty = Pty::spawn(
         &home,
         &["--endpoint", &serve.url, "get", "secret", "nope"],
         &[("NO_COLOR", "1")],
-    ) else {
-        return;
-    };
+    );
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(1));
     assert!(
@@ -274,6 +259,7 @@ fn nothing_on_stderr_when_piped() {
     assert!(!has_color(&stdout));
 }
 
+#[needs(script)]
 #[test]
 fn spinner_on_a_terminal_only_and_not_with_no_progress() {
     let (home, serve) = (Home::new(), Serve::start());
@@ -301,9 +287,7 @@ fn spinner_on_a_terminal_only_and_not_with_no_progress() {
         "-o",
         "json-raw",
     ];
-    let Some(pty) = Pty::spawn(&home, &list, &[("TERM", "xterm")]) else {
-        return;
-    };
+    let pty = Pty::spawn(&home, &list, &[("TERM", "xterm")]);
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0));
     assert!(
@@ -313,9 +297,7 @@ fn spinner_on_a_terminal_only_and_not_with_no_progress() {
 
     let mut quiet = vec!["--no-progress"];
     quiet.extend_from_slice(&list);
-    let Some(pty) = Pty::spawn(&home, &quiet, &[("TERM", "xterm")]) else {
-        return;
-    };
+    let pty = Pty::spawn(&home, &quiet, &[("TERM", "xterm")]);
     let (code, shown) = pty.finish();
     assert_eq!(code, Some(0));
     assert!(

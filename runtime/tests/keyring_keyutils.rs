@@ -7,6 +7,7 @@ mod keyring_common;
 use std::time::Duration;
 
 use flyte::remote::keyring::{Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome};
+use flyte_test_backends::needs;
 use keyring_common::{CHILD_ENV, Cleanup, child_result, run_child, token, unique_endpoint};
 
 fn keyutils() -> KeyringStore {
@@ -99,26 +100,6 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     let out = run_child("child_role", &[(CHILD_ENV, &format!("retrieve:{ep}"))], &[]);
     assert_eq!(child_result(&out), format!("{}/r-xproc", creds.id()));
 
-    // A process with a session keyring of its own (as under a login shell; here a fresh
-    // anonymous one from `keyctl session -`) finds them too, through the persistent keyring.
-    if std::process::Command::new("keyctl")
-        .arg("--version")
-        .output()
-        .is_ok()
-    {
-        let role = format!("retrieve:{ep}");
-        let out = run_child(
-            "child_role",
-            &[(CHILD_ENV, &role)],
-            &["keyctl", "session", "-"],
-        );
-        assert_eq!(child_result(&out), format!("{}/r-xproc", creds.id()));
-    } else {
-        eprintln!(
-            "skipped the `keyctl session -` case: keyctl (package keyutils) is not installed"
-        );
-    }
-
     let out = run_child("child_role", &[(CHILD_ENV, &format!("delete:{ep}"))], &[]);
     assert_eq!(child_result(&out), "deleted");
     assert!(
@@ -132,6 +113,26 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     let got = ks.retrieve(&ep).expect("stored by the other process");
     assert_eq!(got.access_token(), "child-access");
     assert!(ks.delete(&ep).is_done());
+}
+
+/// A process with a session keyring of its own (as under a login shell; here a fresh
+/// anonymous one from `keyctl session -`) finds them too, through the persistent keyring.
+#[needs(keyctl)]
+#[test]
+fn a_process_with_its_own_session_keyring_finds_them() {
+    let ks = keyutils();
+    let ep = unique_endpoint("ku-keyctl");
+    let _cleanup = Cleanup(ks.clone(), ep.clone());
+    let creds = Credentials::new(&ep, token("access")).with_refresh_token("r-keyctl");
+    assert!(ks.store(&creds).is_done());
+
+    let role = format!("retrieve:{ep}");
+    let out = run_child(
+        "child_role",
+        &[(CHILD_ENV, &role)],
+        &["keyctl", "session", "-"],
+    );
+    assert_eq!(child_result(&out), format!("{}/r-keyctl", creds.id()));
 }
 
 #[test]

@@ -123,14 +123,23 @@ fn no_token_in_logs_on_any_path() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn no_token_in_logs_with_real_backends() {
+fn no_token_in_logs_with_keyutils() {
+    no_token_in_logs_with_real_backend("keyutils", Backend::Keyutils);
+}
+
+#[cfg(target_os = "linux")]
+#[flyte_test_backends::needs(dbus)]
+#[test]
+fn no_token_in_logs_with_the_secret_service() {
+    no_token_in_logs_with_real_backend("secret service", Backend::SecretService);
+}
+
+#[cfg(target_os = "linux")]
+fn no_token_in_logs_with_real_backend(name: &str, backend: Backend) {
     captured();
     let (access, refresh) = (token("realaccess"), token("realrefresh"));
-    let mut backends = vec![("keyutils", Backend::Keyutils)];
-    if keyring_common::dbus("no_token_in_logs_with_real_backends (Secret Service part)") {
-        backends.push(("secret service", Backend::SecretService));
-    }
-    for (name, backend) in backends {
+    // Scoped: the cleanup runs before the logs are searched.
+    {
         let ks = KeyringStore::builder().backend(backend).build();
         let ep = unique_endpoint("reallogs");
         let _cleanup = Cleanup(ks.clone(), ep.clone());

@@ -8,27 +8,26 @@ mod keyring_common;
 use std::path::PathBuf;
 
 use flyte::remote::keyring::{Backend, Credentials, KeyringStore, Lookup, strip_scheme};
-use keyring_common::{Cleanup, dbus, python, run_python, token, unique_endpoint};
+use flyte_test_backends::needs;
+use keyring_common::{Cleanup, python, run_python, token, unique_endpoint};
 use serde_json::{Value, json};
 
-/// Python and a D-Bus session, or a skipped line.
-fn setup(test: &str) -> Option<(PathBuf, KeyringStore)> {
-    let py = python(test)?;
-    if !dbus(test) {
-        return None;
-    }
-    Some((py, KeyringStore::builder().backend(Backend::Auto).build()))
+/// Python and the keyring on the D-Bus session (the tests say `#[needs(python, dbus)]`).
+fn setup() -> (PathBuf, KeyringStore) {
+    (
+        python(),
+        KeyringStore::builder().backend(Backend::Auto).build(),
+    )
 }
 
 fn py_json(py: &PathBuf, args: &[&str], stdin: &str) -> Value {
     serde_json::from_str(run_python(py, args, stdin).trim()).unwrap()
 }
 
+#[needs(python, dbus)]
 #[test]
 fn python_login_is_found_by_rust() {
-    let Some((py, ks)) = setup("python_login_is_found_by_rust") else {
-        return;
-    };
+    let (py, ks) = setup();
     let ep = unique_endpoint("py-to-rust");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     let (access, refresh) = (token("access"), token("refresh"));
@@ -45,11 +44,10 @@ fn python_login_is_found_by_rust() {
     assert_eq!(got.id(), stored["id"], "same md5 id as the Python SDK");
 }
 
+#[needs(python, dbus)]
 #[test]
 fn rust_login_is_found_by_python() {
-    let Some((py, ks)) = setup("rust_login_is_found_by_python") else {
-        return;
-    };
+    let (py, ks) = setup();
     let ep = unique_endpoint("rust-to-py");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     let (access, refresh) = (token("access"), token("refresh"));
@@ -73,11 +71,10 @@ fn rust_login_is_found_by_python() {
     assert_eq!(raw["value"], dumped["json"]);
 }
 
+#[needs(python, dbus)]
 #[test]
 fn refresh_only_logins_cross_both_ways() {
-    let Some((py, ks)) = setup("refresh_only_logins_cross_both_ways") else {
-        return;
-    };
+    let (py, ks) = setup();
     let ep = unique_endpoint("py-refresh-only");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     py_json(
@@ -103,11 +100,10 @@ fn refresh_only_logins_cross_both_ways() {
 }
 
 /// Logins alternate between the clients: always one item, always the latest tokens.
+#[needs(python, dbus)]
 #[test]
 fn alternating_logins_keep_one_item() {
-    let Some((py, ks)) = setup("alternating_logins_keep_one_item") else {
-        return;
-    };
+    let (py, ks) = setup();
     let ep = unique_endpoint("alternate");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     let svc = strip_scheme(&ep);
@@ -142,11 +138,10 @@ fn alternating_logins_keep_one_item() {
     }
 }
 
+#[needs(python, dbus)]
 #[test]
 fn deletes_cross_both_ways_including_legacy_items() {
-    let Some((py, ks)) = setup("deletes_cross_both_ways_including_legacy_items") else {
-        return;
-    };
+    let (py, ks) = setup();
     let ep = unique_endpoint("py-delete");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     let svc = strip_scheme(&ep);
@@ -175,11 +170,10 @@ fn deletes_cross_both_ways_including_legacy_items() {
     assert!(matches!(ks.lookup(&ep), Lookup::Missing));
 }
 
+#[needs(python)]
 #[test]
 fn service_names_match_the_python_sdk() {
-    let Some(py) = python("service_names_match_the_python_sdk") else {
-        return;
-    };
+    let py = python();
     let endpoints = [
         "dns:///flyte.example.com",
         "dns://authority/x.y",

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use flyte::remote::keyring::{
     Backend, Credentials, KeyringError, KeyringStore, Lookup, Outcome, strip_scheme,
 };
-use keyring_common::{CHILD_ENV, Cleanup, child_result, dbus, run_child, token, unique_endpoint};
+use flyte_test_backends::needs;
+use keyring_common::{CHILD_ENV, Cleanup, child_result, run_child, token, unique_endpoint};
 
 fn secret_service() -> KeyringStore {
     KeyringStore::builder()
@@ -36,11 +37,9 @@ fn items(service: &str) -> Vec<HashMap<String, String>> {
     found
 }
 
+#[needs(dbus)]
 #[test]
 fn round_trip_with_python_keyring_attributes() {
-    if !dbus("round_trip_with_python_keyring_attributes") {
-        return;
-    }
     let ks = secret_service();
     let ep = unique_endpoint("ss-rt");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
@@ -134,11 +133,9 @@ fn child_role() {
     }
 }
 
+#[needs(dbus)]
 #[test]
 fn store_here_retrieve_in_another_process_then_delete_there() {
-    if !dbus("store_here_retrieve_in_another_process_then_delete_there") {
-        return;
-    }
     let ks = secret_service();
     let ep = unique_endpoint("ss-xproc");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
@@ -154,11 +151,9 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     assert_eq!(ks.retrieve(&ep).unwrap().access_token(), "child-access");
 }
 
+#[needs(dbus)]
 #[test]
 fn auto_prefers_the_secret_service_when_dbus_is_there() {
-    if !dbus("auto_prefers_the_secret_service_when_dbus_is_there") {
-        return;
-    }
     let ep = unique_endpoint("ss-auto");
     let _cleanup = Cleanup(secret_service(), ep.clone());
     assert!(
@@ -179,21 +174,9 @@ fn auto_prefers_the_secret_service_when_dbus_is_there() {
 
 /// Another client left a second item for the endpoint (other attributes): reads degrade,
 /// the next store leaves exactly one.
+#[needs(dbus, secret_tool)]
 #[test]
 fn duplicate_items_are_cleaned_up_by_the_next_store() {
-    if !dbus("duplicate_items_are_cleaned_up_by_the_next_store") {
-        return;
-    }
-    if Command::new("secret-tool")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!(
-            "skipped duplicate_items_are_cleaned_up_by_the_next_store: no secret-tool (libsecret-tools)"
-        );
-        return;
-    }
     let ks = secret_service();
     let ep = unique_endpoint("ss-dup");
     let _cleanup = Cleanup(ks.clone(), ep.clone());
@@ -236,23 +219,11 @@ fn duplicate_items_are_cleaned_up_by_the_next_store() {
     assert!(items(&svc).is_empty());
 }
 
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// A real locked keyring: a password-protected login keyring in a private HOME, in its own
 /// D-Bus session, with gnome-keyring started but not unlocked (and no prompter to ask).
+#[needs(gnome_keyring)]
 #[test]
 fn locked_keyring_degrades_in_bounded_time() {
-    if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
-        eprintln!(
-            "skipped locked_keyring_degrades_in_bounded_time: needs dbus-run-session and gnome-keyring-daemon"
-        );
-        return;
-    }
     let home = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let ep = unique_endpoint("ss-locked");

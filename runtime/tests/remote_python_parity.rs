@@ -1,14 +1,15 @@
 //! The stock Python SDK and this client against one real local server: each sees the other's
 //! secrets with the same name, scope and type, and the image-pull refusal reads the same.
 //! Also: the Python SDK pointed at a control plane stores into the data plane SelectCluster
-//! names. Needs `FLYTE_TEST_PYTHON`; skipped with a message when it is unset (a failure under
-//! `CI=true`).
+//! names. Needs the Python SDK (`FLYTE_TEST_PYTHON`): ignored without it, a failure under
+//! `CI=true` (see `flyte_test_backends`).
 
 mod remote_support;
 
 use std::process::Command;
 
 use flyte::remote::{Codec, Error, SecretType};
+use flyte_test_backends::needs;
 use futures::TryStreamExt;
 
 const PY: &str = r#"
@@ -27,21 +28,9 @@ print(json.dumps({"type": s.type, "project": s.pb2.id.project, "org": s.pb2.id.o
                   "refusal": refusal, "names": names}))
 "#;
 
-/// The Python interpreter, or `None` (after saying so) when the test is skipped.
-fn python() -> Option<String> {
-    let python = std::env::var("FLYTE_TEST_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty());
-    if python.is_none() {
-        // CI must run these, not skip them.
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "FLYTE_TEST_PYTHON is not set under CI=true"
-        );
-        println!("skipped: FLYTE_TEST_PYTHON is not set (it names a Python with flyte==2.12.1)");
-    }
-    python
+/// The Python interpreter (`FLYTE_TEST_PYTHON`, which `#[needs(python)]` checked).
+fn python() -> String {
+    std::env::var("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]")
 }
 
 /// Runs `script` with `args` and returns its last stdout line as JSON.
@@ -76,9 +65,10 @@ names = sorted(x.name for x in remote.Secret.listall(limit=10))
 print(json.dumps({"name": s.name, "names": names}))
 "#;
 
+#[needs(python)]
 #[tokio::test]
 async fn python_pointed_at_a_control_plane_stores_into_the_data_plane() {
-    let Some(python) = python() else { return };
+    let python = python();
     let b = remote_support::start().await;
     let selects = remote_support::Selects::default();
     let a = selects
@@ -132,9 +122,10 @@ async fn python_pointed_at_a_control_plane_stores_into_the_data_plane() {
     }
 }
 
+#[needs(python)]
 #[tokio::test]
 async fn python_and_rust_see_the_same_secrets() {
-    let Some(python) = python() else { return };
+    let python = python();
     let local = remote_support::start().await;
     let c = local.client(Codec::Proto).build().unwrap();
     c.create("from-rust", "rust-v4lue").await.unwrap();

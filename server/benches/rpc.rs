@@ -69,7 +69,7 @@ async fn load(
             let mut lat = Vec::with_capacity(per_conn);
             for i in 0..per_conn {
                 let req = Request::post(path)
-                    .header(header::HOST, "bench")
+                    .header(header::HOST, "127.0.0.1")
                     .header(header::CONTENT_TYPE, "application/proto")
                     .body(Full::new(body(c, i)))
                     .unwrap();

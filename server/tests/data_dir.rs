@@ -6,6 +6,7 @@ mod common;
 use std::os::unix::fs::MetadataExt;
 
 use common::*;
+use flyte_test_backends::needs;
 
 #[tokio::test]
 async fn every_file_of_a_fresh_data_dir_is_private() {
@@ -78,11 +79,9 @@ async fn a_shared_tokens_file_is_refused() {
 
 /// The attack: `nobody` pre-creates root's data dir with a known inject token and key, so
 /// that it can read back whatever root stores. The server must refuse the directory.
+#[needs(root)]
 #[tokio::test]
 async fn a_data_dir_planted_by_another_user_is_refused() {
-    if !is_root_or_skip("a_data_dir_planted_by_another_user_is_refused") {
-        return;
-    }
     let parent = private_tempdir();
     chmod(parent.path(), 0o755);
     let dir = parent.path().join("data");

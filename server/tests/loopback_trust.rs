@@ -8,6 +8,7 @@ use std::process::Command;
 use common::*;
 use flyte_idl::connect::Code;
 use flyte_idl::*;
+use flyte_test_backends::needs;
 
 fn list_body() -> Vec<u8> {
     serde_json::to_vec(&ListSecretsRequest {
@@ -79,11 +80,9 @@ fn curl_as(uid: Option<u32>, url: &str, body: &str) -> (u16, String) {
     (status.trim().parse().unwrap_or(0), body.to_owned())
 }
 
+#[needs(root)]
 #[tokio::test]
 async fn another_local_user_is_refused_and_the_owner_is_served() {
-    if !is_root_or_skip("another_local_user_is_refused_and_the_owner_is_served") {
-        return;
-    }
     let dir = private_tempdir();
     let server = start(dir.path()).await;
     let url = format!("{}{}", server.url(), paths::CREATE_SECRET);

@@ -12,21 +12,20 @@ use std::time::{Duration, Instant};
 use flyte::launch::Launcher;
 use flyte::secret::SecretDef;
 use flyte::sources::{ProcessSource, SecretSource};
+use flyte_test_backends::needs;
 
 use super::{VALUE, fixtures, launcher, run_capture};
 
 const STANDARD: &str = "/etc/flyte/secrets";
 
-/// The tests that write into the real standard dir sweep it: one at a time.
-static STANDARD_DIR: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Standard-dir mode: root (or a writable `/etc/flyte/secrets`). Elsewhere the tests say so.
-fn standard_dir_mode() -> bool {
-    let ok = flyte::mount::standard_dir_writable();
-    if !ok {
-        eprintln!("skipped: {STANDARD} is not writable (run as root)");
-    }
-    ok
+/// Standard-dir mode: the tests that need it are `#[needs(root)]`; root must be able to write
+/// `/etc/flyte/secrets`.
+fn standard_dir_mode() {
+    assert!(
+        flyte::mount::standard_dir_writable(),
+        "{STANDARD} is not writable, though running as root"
+    );
 }
 
 /// `task_fixtures run TASK` as a launcher in standard-dir mode, secrets from `dotenv`.
@@ -42,12 +41,11 @@ fn standard_run(task: &str, dotenv: &Path) -> Command {
     cmd
 }
 
+#[needs(root)]
 #[test]
 fn a_killed_runs_file_does_not_beat_the_rotated_value() {
-    if !standard_dir_mode() {
-        return;
-    }
-    let _one = STANDARD_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    standard_dir_mode();
+    let _one = super::standard_dir_lock();
     let tmp = tempfile::tempdir().unwrap();
     let (old, new) = ("stale-value-before-rotation-41", "rotated-value-after-42");
     let dotenv = tmp.path().join("secrets.env");
@@ -89,12 +87,11 @@ fn a_killed_runs_file_does_not_beat_the_rotated_value() {
     assert!(!path.exists(), "the leftover was not swept");
 }
 
+#[needs(root)]
 #[test]
 fn a_task_whose_launcher_was_killed_keeps_its_files_until_it_ends() {
-    if !standard_dir_mode() {
-        return;
-    }
-    let _one = STANDARD_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    standard_dir_mode();
+    let _one = super::standard_dir_lock();
     let tmp = tempfile::tempdir().unwrap();
     let dotenv = tmp.path().join("secrets.env");
     std::fs::write(&dotenv, "fixture-file=kept-while-the-task-runs\n").unwrap();
@@ -169,12 +166,11 @@ impl Drop for Record {
     }
 }
 
+#[needs(root)]
 #[test]
 fn a_record_with_a_live_pid_but_a_free_lock_is_swept_and_a_locked_one_kept() {
-    if !standard_dir_mode() {
-        return;
-    }
-    let _one = STANDARD_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    standard_dir_mode();
+    let _one = super::standard_dir_lock();
     let suffix = format!("{:016x}", std::process::id() as u64 * 7919);
     // PID 1 is always alive: a PID check would keep this dead run forever.
     let dead = Record::new(&format!("1-r{suffix}"), &format!("leftover-{suffix}"));

@@ -146,14 +146,13 @@ fn python_json<T: serde::Serialize>(v: &T) -> String {
 /// Our `SecurityContext` for every generated task against Python's `get_security_context`:
 /// `json.dumps(MessageToDict(sc))` byte for byte against ours with the same separators,
 /// `SerializeToString()` against prost's encoding, and both decode to the same message.
+#[flyte_test_backends::needs(python)]
 #[test]
 fn security_contexts_match_the_python_sdk() {
     use flyte_idl::Message as _;
     use flyte_idl::core::SecurityContext;
 
-    let Some(interpreter) = interpreter() else {
-        return;
-    };
+    let interpreter = interpreter();
     let tasks = security_context_tasks();
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),

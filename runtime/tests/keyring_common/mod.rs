@@ -1,5 +1,6 @@
 //! Shared by the keyring_* tests: a fault-injecting keyring-core store, unique endpoints,
-//! the Python and D-Bus availability checks, and running this test binary as a child.
+//! the Python helper, and running this test binary as a child. Which tests need Python or a
+//! D-Bus session is said by `#[needs(..)]` (flyte_test_backends) on each.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -226,25 +227,10 @@ pub fn token(kind: &str) -> String {
     format!("tok-{kind}-{nanos:09}-{}", std::process::id())
 }
 
-/// The Python interpreter for interop tests (FLYTE_TEST_PYTHON), or `None` after printing
-/// a skipped line.
-pub fn python(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("FLYTE_TEST_PYTHON") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            eprintln!("skipped {test}: FLYTE_TEST_PYTHON is not set");
-            None
-        }
-    }
-}
-
-/// Whether a D-Bus session bus is configured; prints a skipped line when not.
-pub fn dbus(test: &str) -> bool {
-    let set = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty());
-    if !set {
-        eprintln!("skipped {test}: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
-    }
-    set
+/// The Python interpreter for interop tests (`FLYTE_TEST_PYTHON`, which `#[needs(python)]`
+/// checked).
+pub fn python() -> PathBuf {
+    PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]"))
 }
 
 /// The repo's tests/python/keyring_sdk.py.

@@ -301,20 +301,6 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     hits
 }
 
-/// True when running as root. Otherwise prints a visible skip, and fails under `CI=true`
-/// (CI must run the tests that need root).
-pub fn is_root_or_skip(test: &str) -> bool {
-    if rustix::process::geteuid().is_root() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{test} needs root and CI=true: run the tests as root in CI"
-    );
-    eprintln!("SKIPPED {test}: needs root (run `cargo test` as root to include it)");
-    false
-}
-
 pub fn chmod(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
