@@ -18,7 +18,6 @@ use super::{VALUE, fixtures, launcher, run_capture};
 
 const STANDARD: &str = "/etc/flyte/secrets";
 
-
 /// Standard-dir mode: the tests that need it are `#[needs(root)]`; root must be able to write
 /// `/etc/flyte/secrets`.
 fn standard_dir_mode() {
