@@ -76,9 +76,16 @@ impl<'a> Request<'a> {
                 mount: mount.to_owned(),
             });
         }
+        // An empty group is refused (below Python's mount check, above everything else); like
+        // Python, the env name is then derived as if there were no group, so the report does
+        // not also blame a `_KEY` name the user never wrote.
+        if self.group == Some("") {
+            errors.push(SpecError::EmptyGroup);
+        }
+        let group = self.group.filter(|g| !g.is_empty());
         let env = match (self.mount, self.as_env_var) {
             (_, Some(name)) => Some((name.to_owned(), false)),
-            (None, None) => Some((default_env_name(self.key, self.group), true)),
+            (None, None) => Some((default_env_name(self.key, group), true)),
             (Some(_), None) => None,
         };
         if let Some((name, derived)) = &env {
@@ -94,9 +101,6 @@ impl<'a> Request<'a> {
         // Then the rules where we are stricter than Python.
         if self.key.is_empty() {
             errors.push(SpecError::EmptyKey);
-        }
-        if self.group == Some("") {
-            errors.push(SpecError::EmptyGroup);
         }
         if self.mount.is_some() && self.as_env_var.is_some() {
             errors.push(SpecError::MountWithEnvVar);
@@ -276,6 +280,26 @@ mod tests {
         assert_eq!(
             err[0].to_string(),
             "Only /etc/flyte/secrets is supported as secret mount path today."
+        );
+    }
+
+    #[test]
+    fn an_empty_group_is_reported_first_and_the_name_derived_without_it() {
+        let errors = Request {
+            group: Some(""),
+            ..req("my.key")
+        }
+        .resolve()
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            vec![
+                SpecError::EmptyGroup,
+                SpecError::InvalidEnvName {
+                    name: "MY.KEY".into(),
+                    derived: true,
+                },
+            ]
         );
     }
 

@@ -67,6 +67,19 @@ fn a_killed_runs_file_does_not_beat_the_rotated_value() {
         .unwrap();
     assert!(killed.success());
     run.wait().unwrap();
+    // The task is the launcher's child: gone only once the kernel has reaped the whole
+    // group (under load, after the launcher). Until then its run is alive and rightly kept.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Command::new("kill")
+        .args(["-0", "--", &format!("-{}", run.id())])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(Instant::now() < deadline, "the killed group did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(path.exists(), "SIGKILL cannot clean up");
 
     std::fs::write(&dotenv, format!("fixture-file={new}\ngrp/cfg=g\n")).unwrap();
