@@ -88,7 +88,7 @@ pub(crate) fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>
 /// buffered-reader path, recording every prompt shown.
 #[cfg(test)]
 #[derive(Debug)]
-pub struct Scripted {
+pub(crate) struct Scripted {
     pub interactive: bool,
     pub input: io::Cursor<Vec<u8>>,
     pub shown: Vec<u8>,
@@ -96,7 +96,7 @@ pub struct Scripted {
 
 #[cfg(test)]
 impl Scripted {
-    pub fn new(interactive: bool, input: &str) -> Self {
+    pub(crate) fn new(interactive: bool, input: &str) -> Self {
         Scripted {
             interactive,
             input: io::Cursor::new(input.as_bytes().to_vec()),
@@ -104,7 +104,7 @@ impl Scripted {
         }
     }
 
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         String::from_utf8_lossy(&self.shown).into_owned()
     }
 }

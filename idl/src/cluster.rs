@@ -54,22 +54,37 @@ pub mod select_cluster_request {
     }
 
     /// `SelectClusterRequest.Operation`.
+    ///
+    /// This crate's clients send only [`Operation::UseSecrets`]; the other values are here so
+    /// that every operation keeps its proto name in JSON.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
     #[repr(i32)]
     pub enum Operation {
+        /// `OPERATION_UNSPECIFIED` (0): not set.
         Unspecified = 0,
+        /// `OPERATION_CREATE_UPLOAD_LOCATION` (1): getting a location to upload data to.
         CreateUploadLocation = 1,
+        /// `OPERATION_UPLOAD_INPUTS` (2): uploading a run's inputs.
         UploadInputs = 2,
+        /// `OPERATION_GET_ACTION_DATA` (3): reading an action's inputs and outputs.
         GetActionData = 3,
+        /// `OPERATION_QUERY_RANGE_METRICS` (4): querying metrics over a time range.
         QueryRangeMetrics = 4,
+        /// `OPERATION_CREATE_DOWNLOAD_LINK` (5): getting a link to download data from.
         CreateDownloadLink = 5,
+        /// `OPERATION_TAIL_LOGS` (6): following an action's logs.
         TailLogs = 6,
+        /// `OPERATION_GET_ACTION_ATTEMPT_METRICS` (7): reading the metrics of an action attempt.
         GetActionAttemptMetrics = 7,
         /// Secret-service calls.
         UseSecrets = 8,
+        /// `OPERATION_UPLOAD_TRIGGER` (9): uploading a trigger.
         UploadTrigger = 9,
+        /// `OPERATION_GET_IMAGE` (10): looking up a container image.
         GetImage = 10,
+        /// `OPERATION_TRACKED_RUN_DATA` (11): a tracked run's data.
         TrackedRunData = 11,
+        /// `OPERATION_GET_CLUSTER_CONFIG` (12): reading the cluster's configuration.
         GetClusterConfig = 12,
     }
 }

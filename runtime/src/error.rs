@@ -14,25 +14,38 @@ pub enum Error {
     /// Declared secrets not found in any source; the task did not start.
     #[error("{}", crate::sources::missing::describe(task, missing))]
     MissingSecrets {
+        /// The task that did not start.
         task: String,
+        /// Each secret not found, with every place looked.
         missing: Vec<crate::sources::missing::Missing>,
     },
 
     /// The task asked for a secret it did not declare.
     #[error("task `{task}` did not declare secret `{key}`; add it to #[task(secrets = ...)]")]
-    Undeclared { task: String, key: String },
+    Undeclared {
+        /// The running task.
+        task: String,
+        /// The key it asked for.
+        key: String,
+    },
 
     /// The accessor was used outside a running task.
     #[error(
         "secret `{key}` was asked for, but the caller is not inside a running task (#[task] function)"
     )]
-    NoTask { key: String },
+    NoTask {
+        /// The key that was asked for.
+        key: String,
+    },
 
     /// A secret file could not be written, read or removed.
     #[error("{action} {}", path.display())]
     Io {
+        /// What was being done, e.g. `cannot write secret file`; the start of the message.
         action: &'static str,
+        /// The file or directory it was done to.
         path: PathBuf,
+        /// The error from the operating system.
         #[source]
         source: std::io::Error,
     },
@@ -40,8 +53,12 @@ pub enum Error {
     /// A secret source failed (not: did not have the secret).
     #[error("secret source {source_name} failed for `{secret}`: {message}")]
     Source {
+        /// The source and where it reads from, e.g. `dotenv file .env`.
         source_name: String,
+        /// The secret, as the source names it (`key`, `group/key`; for the service, the name
+        /// and the scope it was asked in).
         secret: String,
+        /// What went wrong, from the source.
         message: String,
     },
 
@@ -51,12 +68,22 @@ pub enum Error {
 
     /// Running a task as its own process failed.
     #[error("task `{task}`: {message}")]
-    Launch { task: String, message: String },
+    Launch {
+        /// The task, as asked for (empty when waiting for a started task failed).
+        task: String,
+        /// What went wrong.
+        message: String,
+    },
 
     /// `program list` gave no usable task list (missing, not a task binary, refused
     /// declarations); `message` names the program and the problem.
     #[error("{message}")]
-    NotTaskBinary { program: PathBuf, message: String },
+    NotTaskBinary {
+        /// The program asked for its task list.
+        program: PathBuf,
+        /// The whole message: the program and what was wrong with its answer.
+        message: String,
+    },
 }
 
 /// `Result` with [`Error`].

@@ -78,7 +78,12 @@ pub enum LocalError {
          directory",
         dir.display(), waited
     )]
-    InUse { dir: PathBuf, waited: Duration },
+    InUse {
+        /// The data directory.
+        dir: PathBuf,
+        /// How long this process waited for it before giving up.
+        waited: Duration,
+    },
     /// The address file is unreadable or malformed.
     #[error("cannot read the local secret service's address file")]
     Address(#[source] std::io::Error),
@@ -88,14 +93,18 @@ pub enum LocalError {
         dir.display()
     )]
     InjectToken {
+        /// The data directory the token file is in.
         dir: PathBuf,
+        /// Why the token file could not be read.
         #[source]
         source: std::io::Error,
     },
     /// Starting the service in-process failed (key, database, permissions...).
     #[error("cannot start the local secret service in {}", dir.display())]
     Start {
+        /// The data directory the service was to use.
         dir: PathBuf,
+        /// Why the service did not start.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },

@@ -7,9 +7,13 @@ use crate::rules::{ENV_NAME_PATTERN, MOUNT_PATH};
 /// The argument of `Secret(...)` an error is about, so the macro can point at its literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// `key`: the name the secret is stored under.
     Key,
+    /// `group`: the optional group the key belongs to.
     Group,
+    /// `mount`: the directory a file secret lands in.
     Mount,
+    /// `as_env_var`: the env-var name an env secret lands on.
     AsEnvVar,
 }
 
@@ -37,13 +41,27 @@ pub enum SpecError {
     /// `group = ""`. Python silently treats it as no group.
     EmptyGroup,
     /// An env-var name, given or derived, that does not match [`ENV_NAME_PATTERN`].
-    InvalidEnvName { name: String, derived: bool },
+    InvalidEnvName {
+        /// The name that does not match.
+        name: String,
+        /// `true` when the name was derived from the key (and group), `false` when it was
+        /// given as `as_env_var`.
+        derived: bool,
+    },
     /// A mount path other than [`MOUNT_PATH`].
-    UnsupportedMount { mount: String },
+    UnsupportedMount {
+        /// The mount path as written.
+        mount: String,
+    },
     /// `mount` together with `as_env_var`. Python silently drops the mount.
     MountWithEnvVar,
     /// A key or group of a file secret that would leave the mount directory.
-    EscapesMount { field: Field, value: String },
+    EscapesMount {
+        /// Which of the two it is: [`Field::Key`] or [`Field::Group`].
+        field: Field,
+        /// The key or group as written.
+        value: String,
+    },
 }
 
 impl SpecError {

@@ -8,9 +8,13 @@ use crate::rules::{MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mo
 /// A secret request as written: `key`, optional `group`, `mount`, `as_env_var`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Request<'a> {
+    /// The name the secret is stored under; must not be empty.
     pub key: &'a str,
+    /// The group the key belongs to, if any; part of the derived env-var name.
     pub group: Option<&'a str>,
+    /// The directory to mount the secret in as a file; only [`MOUNT_PATH`] is supported.
     pub mount: Option<&'a str>,
+    /// The env-var name to use instead of the one derived from the key (and group).
     pub as_env_var: Option<&'a str>,
 }
 
@@ -21,7 +25,10 @@ pub enum Target {
     Env(String),
     /// A file `<MOUNT_PATH>/<relative>`; `relative` is the key, as the default Flyte 2
     /// injector lays files out (the group is not part of the path).
-    File { relative: String },
+    File {
+        /// The path below [`MOUNT_PATH`]: the key.
+        relative: String,
+    },
 }
 
 impl Target {
@@ -137,8 +144,11 @@ fn escapes(component: &str) -> bool {
 /// One valid secret of a task, as [`check_task`] compares them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Declared<'a> {
+    /// The key, as in its [`Request`].
     pub key: &'a str,
+    /// The group, as in its [`Request`].
     pub group: Option<&'a str>,
+    /// Where it lands, as [`Request::resolve`] said.
     pub target: &'a Target,
 }
 
@@ -159,6 +169,7 @@ pub struct Conflict {
     pub first: usize,
     /// Index of the later request, the one to report.
     pub second: usize,
+    /// What the two have in common.
     pub clash: Clash,
 }
 

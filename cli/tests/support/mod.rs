@@ -8,34 +8,34 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// The `flyte` binary under test.
-pub fn flyte_exe() -> PathBuf {
+pub(crate) fn flyte_exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_flyte"))
 }
 
 /// A temp home for one test: `HOME`, `XDG_DATA_HOME`, `XDG_CONFIG_HOME` and the working
 /// directory of every command run through it.
-pub struct Home {
+pub(crate) struct Home {
     pub dir: tempfile::TempDir,
 }
 
 impl Home {
-    pub fn new() -> Home {
+    pub(crate) fn new() -> Home {
         Home {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Where the embedded default keeps its data under this home.
-    pub fn default_data_dir(&self) -> PathBuf {
+    pub(crate) fn default_data_dir(&self) -> PathBuf {
         self.path().join("data").join("flyte")
     }
 
     /// `flyte ARGS` with only this home's environment (no keyring unless asked).
-    pub fn flyte(&self) -> assert_cmd::Command {
+    pub(crate) fn flyte(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(flyte_exe());
         self.env(cmd.env_clear());
         cmd.env("FLYTE_ADMIN_DISABLEKEYRING", "true");
@@ -43,7 +43,7 @@ impl Home {
     }
 
     /// The same environment for a plain `std::process::Command`.
-    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    pub(crate) fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = Command::new(program);
         cmd.env_clear();
         for (k, v) in self.vars() {
@@ -73,7 +73,7 @@ impl Home {
 }
 
 /// A `flyte serve` process, killed when dropped.
-pub struct Serve {
+pub(crate) struct Serve {
     pub child: Child,
     pub url: String,
     pub data_dir: tempfile::TempDir,
@@ -81,12 +81,12 @@ pub struct Serve {
 
 impl Serve {
     /// Open (loopback, no tokens) on an ephemeral port.
-    pub fn start() -> Serve {
+    pub(crate) fn start() -> Serve {
         Self::start_with(&[])
     }
 
     /// With extra `flyte serve` arguments (e.g. `--tokens FILE`).
-    pub fn start_with(extra: &[&str]) -> Serve {
+    pub(crate) fn start_with(extra: &[&str]) -> Serve {
         let data_dir = tempfile::Builder::new()
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .tempdir()
@@ -122,14 +122,14 @@ impl Serve {
 
     /// Reads a stored value back through the server's inject extension, with the inject token
     /// of its data dir: what `flyte run` would inject.
-    pub fn read_value(&self, name: &str, project: &str, domain: &str) -> Option<Vec<u8>> {
+    pub(crate) fn read_value(&self, name: &str, project: &str, domain: &str) -> Option<Vec<u8>> {
         let token = flyte_server::read_inject_token(self.data_dir.path()).unwrap();
         read_value(&self.url, token.expose(), name, project, domain)
     }
 }
 
 /// `ReadSecretValue` of `name` at `url`, `None` when not found.
-pub fn read_value(
+pub(crate) fn read_value(
     url: &str,
     token: &str,
     name: &str,
@@ -159,7 +159,7 @@ impl Drop for Serve {
 }
 
 /// stdout and stderr of a finished command, as text.
-pub fn texts(out: &std::process::Output) -> (String, String) {
+pub(crate) fn texts(out: &std::process::Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -167,7 +167,7 @@ pub fn texts(out: &std::process::Output) -> (String, String) {
 }
 
 /// Panics if `needle` appears in the command's stdout or stderr.
-pub fn assert_not_shown(out: &std::process::Output, needle: &str) {
+pub(crate) fn assert_not_shown(out: &std::process::Output, needle: &str) {
     let (o, e) = texts(out);
     assert!(!o.contains(needle), "value leaked on stdout: {o}");
     assert!(!e.contains(needle), "value leaked on stderr: {e}");
@@ -176,7 +176,7 @@ pub fn assert_not_shown(out: &std::process::Output, needle: &str) {
 /// The task binary of `cli/tests/fixtures/task_fixture.rs`, built on demand with the cargo
 /// that runs the tests, in the same target dir. (`cargo test` builds examples only when no
 /// test target is selected, so the tests cannot count on it being there.)
-pub fn task_fixture() -> PathBuf {
+pub(crate) fn task_fixture() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use flyte_idl::*;
 
-pub fn id(name: &str) -> SecretIdentifier {
+pub(crate) fn id(name: &str) -> SecretIdentifier {
     SecretIdentifier {
         name: name.into(),
         organization: "127".into(),
@@ -13,21 +13,21 @@ pub fn id(name: &str) -> SecretIdentifier {
     }
 }
 
-pub fn spec_str(v: &str) -> SecretSpec {
+pub(crate) fn spec_str(v: &str) -> SecretSpec {
     SecretSpec {
         value: Some(secret_spec::Value::StringValue(v.into())),
         r#type: 0,
     }
 }
 
-pub fn spec_bytes(v: &[u8]) -> SecretSpec {
+pub(crate) fn spec_bytes(v: &[u8]) -> SecretSpec {
     SecretSpec {
         value: Some(secret_spec::Value::BinaryValue(v.to_vec())),
         r#type: SecretType::ImagePullSecret.into(),
     }
 }
 
-pub fn secret(name: &str) -> Secret {
+pub(crate) fn secret(name: &str) -> Secret {
     Secret {
         id: Some(id(name)),
         secret_metadata: Some(SecretMetadata {
@@ -50,7 +50,7 @@ pub fn secret(name: &str) -> Secret {
     }
 }
 
-pub fn list_request() -> ListSecretsRequest {
+pub(crate) fn list_request() -> ListSecretsRequest {
     ListSecretsRequest {
         organization: "127".into(),
         domain: "development".into(),
@@ -62,7 +62,7 @@ pub fn list_request() -> ListSecretsRequest {
     }
 }
 
-pub fn list_response() -> ListSecretsResponse {
+pub(crate) fn list_response() -> ListSecretsResponse {
     ListSecretsResponse {
         secrets: vec![secret("a"), secret("b")],
         token: "next".into(),
@@ -70,7 +70,7 @@ pub fn list_response() -> ListSecretsResponse {
     }
 }
 
-pub fn security_context() -> flyte_idl::core::SecurityContext {
+pub(crate) fn security_context() -> flyte_idl::core::SecurityContext {
     use flyte_idl::core::secret::MountType;
     flyte_idl::core::SecurityContext {
         secrets: vec![

@@ -23,8 +23,11 @@ pub struct ApiKey(Arc<Zeroizing<String>>);
 /// The parts of an encoded app-credentials key.
 #[derive(Clone)]
 pub struct AppCredentials {
+    /// The secret service the key is for; used when no endpoint is configured otherwise.
     pub endpoint: String,
+    /// The OAuth2 client id for the client-credentials grant.
     pub client_id: String,
+    /// The OAuth2 client secret; `Debug` shows `[REDACTED]`, zeroed on drop.
     pub client_secret: Zeroizing<String>,
     /// `None` when the key carries no org (Python's `"None"`).
     pub org: Option<String>,
@@ -42,6 +45,8 @@ impl fmt::Debug for AppCredentials {
 }
 
 impl ApiKey {
+    /// Takes the key as given; refuses an empty one, or one with surrounding whitespace or a
+    /// line break ([`ConfigError::InvalidApiKey`]). Which form it is is decided when used.
     pub fn new(key: impl Into<String>) -> Result<Self, ConfigError> {
         let key = Zeroizing::new(key.into());
         if key.trim().is_empty() {

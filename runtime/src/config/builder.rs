@@ -69,6 +69,8 @@ macro_rules! setters {
 }
 
 impl ConfigBuilder {
+    /// A builder with nothing set: [`build`](ConfigBuilder::build) then reads the process
+    /// env and searches for a config file, as [`Config::load`] does.
     pub fn new() -> Self {
         ConfigBuilder::default()
     }

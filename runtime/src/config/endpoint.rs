@@ -73,6 +73,7 @@ impl Endpoint {
         })
     }
 
+    /// The scheme it was written with; a bare `host:port` is [`Scheme::Dns`].
     pub fn scheme(&self) -> Scheme {
         self.scheme
     }

@@ -243,10 +243,12 @@ impl Config {
             .or_else(|| self.endpoint.as_ref().and_then(Endpoint::derived_org))
     }
 
+    /// The project secrets are scoped to (`task.project`, `FLYTE_TASK_PROJECT`), if set.
     pub fn project(&self) -> Option<&str> {
         self.project.as_deref()
     }
 
+    /// The domain secrets are scoped to (`task.domain`, `FLYTE_TASK_DOMAIN`), if set.
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }

@@ -15,13 +15,16 @@ use crate::task::TaskDef;
 /// The output of `BIN list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskList {
+    /// Every task registered in the binary; this crate prints them sorted by name, then module.
     pub tasks: Vec<TaskInfo>,
 }
 
 /// One task as `BIN list` describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskInfo {
+    /// The function's name; what `BIN run NAME` takes when no other task shares it.
     pub name: String,
+    /// The module path the function is defined in, starting with the crate name.
     pub module: String,
     /// `module::name`, for people reading the list (`BIN run PATH` takes it, or the path
     /// below the crate root); absent from older lists. See [`TaskInfo::full_path`].
@@ -29,6 +32,7 @@ pub struct TaskInfo {
     pub path: String,
     /// Whether `BIN run NAME` can run it (no arguments, no generics).
     pub runnable: bool,
+    /// The declared secrets, in declaration order.
     pub secrets: Vec<SecretInfo>,
     /// The task's `flyteidl2.core.SecurityContext` (proto3 JSON), what a Flyte cluster reads
     /// to inject `secrets`. Empty in a list printed by a binary that predates the field;
@@ -40,9 +44,12 @@ pub struct TaskInfo {
 /// One declared secret: where it lands, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretInfo {
+    /// The name the secret is stored under.
     pub key: String,
+    /// The group, if one was declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// The env var the secret lands on, for an env secret; exactly one of this and `file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_var: Option<String>,
     /// `key` or `group/key` below the mount dir.
@@ -51,6 +58,7 @@ pub struct SecretInfo {
 }
 
 impl TaskInfo {
+    /// Describes a registered task, with its security context.
     pub fn from_def(def: &TaskDef) -> Self {
         TaskInfo {
             name: def.name.to_owned(),
@@ -74,6 +82,7 @@ impl TaskInfo {
 }
 
 impl SecretInfo {
+    /// Describes a declared secret: where it lands, never a value.
     pub fn from_def(def: &SecretDef<'_>) -> Self {
         SecretInfo {
             key: def.key.to_owned(),

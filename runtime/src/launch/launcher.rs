@@ -45,6 +45,8 @@ pub struct Launcher {
 /// A task ready to start: the command, and the files it needs (removed on drop). Its
 /// `Debug` leaves out the command's environment, which holds secret values.
 pub struct Prepared {
+    /// `BIN run TASK` with the child's environment, env secrets included; adjust it (e.g.
+    /// its stdin, working dir) before [`Prepared::spawn`].
     pub command: Command,
     mount: Option<MountDir>,
     masker: Option<Arc<Masker>>,
@@ -55,12 +57,16 @@ pub struct Prepared {
 #[derive(Debug)]
 #[must_use = "wait for the task so its secret files are removed"]
 pub struct Started {
+    /// The running task process. With [`Prepared::capture_output`], its `stdout` and
+    /// `stderr` give the masked output.
     pub child: Child,
     mount: Option<MountDir>,
     pumps: Vec<JoinHandle<()>>,
 }
 
 impl Launcher {
+    /// A launcher for the task binary at `program`, with the defaults: the current
+    /// resolver, the standard or a private mount directory, masking on.
     pub fn new(program: impl Into<PathBuf>) -> Self {
         Launcher {
             program: program.into(),
@@ -262,6 +268,8 @@ impl Prepared {
         self
     }
 
+    /// Starts the task, and with masking the threads that copy its output. Wait for it with
+    /// [`Started::wait`].
     pub fn spawn(mut self) -> Result<Started, Error> {
         if self.masker.is_some() || self.capture {
             output::pipe_output(&mut self.command);

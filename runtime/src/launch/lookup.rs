@@ -10,10 +10,17 @@ use super::describe::{TaskInfo, TaskList};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskLookupError {
     /// No task has that name or path; `known` is every task, as [`TaskList::shown_name`].
-    NotFound { query: String, known: Vec<String> },
+    NotFound {
+        /// What the user typed.
+        query: String,
+        /// Every task of the binary, as [`TaskList::shown_name`] names it.
+        known: Vec<String>,
+    },
     /// Several tasks have that short name; `candidates` are their paths.
     Ambiguous {
+        /// What the user typed: a name without `::`.
         query: String,
+        /// The paths of the tasks of that name, each of which `BIN run` takes.
         candidates: Vec<String>,
     },
 }

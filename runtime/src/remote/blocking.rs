@@ -62,14 +62,17 @@ fn run<T: Send + 'static>(
 pub struct Client(pub super::Client);
 
 impl Client {
+    /// Wraps an async client; both share its connections and credentials.
     pub fn new(client: super::Client) -> Self {
         Client(client)
     }
 
+    /// Creates a `regular` secret from text or bytes, as [`super::Client::create`].
     pub fn create(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
         self.create_with(name, value, SecretType::Regular)
     }
 
+    /// Creates a secret of the given type, as [`super::Client::create_with`].
     pub fn create_with(
         &self,
         name: &str,
@@ -80,10 +83,13 @@ impl Client {
         run(async move { c.create_with(&name, value, ty).await })
     }
 
+    /// Replaces the value of an existing `regular` secret, as [`super::Client::update`].
     pub fn update(&self, name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
         self.update_with(name, value, SecretType::Regular)
     }
 
+    /// Replaces the value and type of an existing secret, as
+    /// [`super::Client::update_with`].
     pub fn update_with(
         &self,
         name: &str,
@@ -94,11 +100,13 @@ impl Client {
         run(async move { c.update_with(&name, value, ty).await })
     }
 
+    /// The secret's metadata (never its value), as [`super::Client::get`].
     pub fn get(&self, name: &str) -> Result<StoredSecret, Error> {
         let (c, name) = (self.0.clone(), name.to_owned());
         run(async move { c.get(&name).await })
     }
 
+    /// Deletes a secret, as [`super::Client::delete`].
     pub fn delete(&self, name: &str) -> Result<(), Error> {
         let (c, name) = (self.0.clone(), name.to_owned());
         run(async move { c.delete(&name).await })
@@ -127,10 +135,12 @@ impl Secret {
         super::client().map(Client)
     }
 
+    /// Creates a `regular` secret from text or bytes, as [`super::Secret::create`].
     pub fn create(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
         Self::client()?.create(name, value)
     }
 
+    /// Creates a secret of the given type, as [`super::Secret::create_with`].
     pub fn create_with(
         name: &str,
         value: impl Into<SecretData>,
@@ -139,14 +149,17 @@ impl Secret {
         Self::client()?.create_with(name, value, ty)
     }
 
+    /// A secret's metadata, as [`super::Secret::get`].
     pub fn get(name: &str) -> Result<StoredSecret, Error> {
         Self::client()?.get(name)
     }
 
+    /// Replaces a secret's value, as [`super::Secret::update`].
     pub fn update(name: &str, value: impl Into<SecretData>) -> Result<(), Error> {
         Self::client()?.update(name, value)
     }
 
+    /// Replaces a secret's value and type, as [`super::Secret::update_with`].
     pub fn update_with(
         name: &str,
         value: impl Into<SecretData>,
@@ -155,10 +168,13 @@ impl Secret {
         Self::client()?.update_with(name, value, ty)
     }
 
+    /// Deletes a secret, as [`super::Secret::delete`].
     pub fn delete(name: &str) -> Result<(), Error> {
         Self::client()?.delete(name)
     }
 
+    /// Every secret of the configured scope, fetched a page at a time as the iterator
+    /// advances.
     pub fn listall(limit: u32) -> SecretIter {
         SecretIter::new(super::Secret::listall(limit))
     }

@@ -12,10 +12,15 @@ use crate::config::ConfigError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Op {
+    /// `CreateSecret`.
     Create,
+    /// `UpdateSecret`.
     Update,
+    /// `GetSecret`: metadata only.
     Get,
+    /// `DeleteSecret`.
     Delete,
+    /// `ListSecrets`, one page.
     List,
     /// The local service's `ReadSecretValue` (see [`crate::remote::Client::read_value`]).
     ReadValue,
@@ -49,8 +54,11 @@ impl Op {
 /// endpoint. Displays as e.g. ``get secret `db-password` at http://127.0.0.1:8090``.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
+    /// The operation.
     pub op: Op,
+    /// The secret's name; `None` for a list.
     pub secret: Option<String>,
+    /// The base URL the call went to (after any `SelectCluster` routing).
     pub endpoint: String,
 }
 
@@ -80,16 +88,25 @@ impl fmt::Display for ServerSays<'_> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
+    /// The body is not the expected protobuf message.
     #[error("invalid protobuf")]
     Proto(#[from] prost::DecodeError),
+    /// The body is not the expected proto3 JSON message.
     #[error("invalid JSON")]
     Json(#[from] serde_json::Error),
+    /// The body is marked gzip but does not decompress.
     #[error("invalid gzip body")]
     Gzip(#[source] std::io::Error),
+    /// The body, compressed or not, is over the limit (a bound against gzip bombs).
     #[error("body larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The answer's `content-type` is neither codec's (`(none)` when it had none).
     #[error("unexpected content-type `{0}`")]
     ContentType(String),
+    /// The message decoded but lacks a field the call needs, e.g. `secret`.
     #[error("response lacks the `{0}` field")]
     Missing(&'static str),
 }
@@ -100,23 +117,48 @@ pub enum DecodeError {
 pub enum Error {
     /// The secret does not exist in the configured scope.
     #[error("{call}: not found{}", ServerSays(message))]
-    NotFound { call: Call, message: String },
+    NotFound {
+        /// The call that failed.
+        call: Call,
+        /// What the server said, `""` when nothing.
+        message: String,
+    },
 
     /// A secret of this name already exists in the scope (create).
     #[error("{call}: already exists{}", ServerSays(message))]
-    AlreadyExists { call: Call, message: String },
+    AlreadyExists {
+        /// The call that failed.
+        call: Call,
+        /// What the server said, `""` when nothing.
+        message: String,
+    },
 
     /// The server refused the request as malformed (name, scope, value size...).
     #[error("{call}: invalid argument{}", ServerSays(message))]
-    InvalidArgument { call: Call, message: String },
+    InvalidArgument {
+        /// The call that failed.
+        call: Call,
+        /// What the server said, `""` when nothing.
+        message: String,
+    },
 
     /// No valid credentials (after one token refresh, when refreshing was possible).
     #[error("{call}: unauthenticated{}", ServerSays(message))]
-    Unauthenticated { call: Call, message: String },
+    Unauthenticated {
+        /// The call that failed.
+        call: Call,
+        /// What the server said, `""` when nothing.
+        message: String,
+    },
 
     /// The credentials do not allow this call.
     #[error("{call}: permission denied{}", ServerSays(message))]
-    PermissionDenied { call: Call, message: String },
+    PermissionDenied {
+        /// The call that failed.
+        call: Call,
+        /// What the server said, `""` when nothing.
+        message: String,
+    },
 
     /// The server answered `unavailable` (or an HTTP 502/503/504/429) on every attempt.
     #[error(
@@ -124,32 +166,44 @@ pub enum Error {
         ServerSays(message)
     )]
     Unavailable {
+        /// The call that failed.
         call: Call,
+        /// How many attempts were made, the first included.
         attempts: u32,
+        /// What the server said on the last attempt, `""` when nothing.
         message: String,
     },
 
     /// Any other Connect error code.
     #[error("{call}: server error `{code}`{}", ServerSays(message))]
     Server {
+        /// The call that failed.
         call: Call,
+        /// The code the server answered with.
         code: Code,
+        /// What the server said, `""` when nothing.
         message: String,
     },
 
     /// No complete answer within the per-call timeout, on every attempt.
     #[error("{call}: no answer within {after:?} (attempt(s): {attempts})")]
     Timeout {
+        /// The call that failed.
         call: Call,
+        /// The limit each attempt had.
         after: Duration,
+        /// How many attempts were made, the first included.
         attempts: u32,
     },
 
     /// The connection failed (refused, reset, TLS, DNS) on every attempt.
     #[error("{call}: connection failed after {attempts} attempt(s)")]
     Transport {
+        /// The call that failed.
         call: Call,
+        /// How many attempts were made, the first included.
         attempts: u32,
+        /// The last attempt's connection error.
         #[source]
         source: reqwest::Error,
     },
@@ -157,7 +211,9 @@ pub enum Error {
     /// The server's answer could not be read.
     #[error("{call}: unreadable response")]
     Decode {
+        /// The call whose answer it was.
         call: Call,
+        /// What is wrong with the answer.
         #[source]
         source: DecodeError,
     },
@@ -165,7 +221,9 @@ pub enum Error {
     /// Getting or refreshing a token failed.
     #[error("{call}: could not obtain an access token")]
     Token {
+        /// The call that needed the token; it was not sent.
         call: Call,
+        /// Why no token was obtained.
         #[source]
         source: TokenError,
     },
@@ -176,8 +234,11 @@ pub enum Error {
     /// about (e.g. ``project `p` in domain `d` of organization `o` ``), `source` the failure.
     #[error("{call}: routing by SelectCluster for {resource} failed")]
     SelectCluster {
+        /// The secret call, at the session endpoint.
         call: Call,
+        /// What `SelectCluster` was asked about.
         resource: String,
+        /// The failure: of the `SelectCluster` call, or of building a client for its answer.
         #[source]
         source: Box<Error>,
     },
@@ -190,8 +251,11 @@ pub enum Error {
         domain.as_deref().unwrap_or("None")
     )]
     ImagePullScoped {
+        /// The secret's name.
         secret: String,
+        /// The configured project, if any.
         project: Option<String>,
+        /// The configured domain, if any.
         domain: Option<String>,
     },
 
@@ -202,7 +266,12 @@ pub enum Error {
 
     /// A request that cannot be sent: bad name, bad limit, unknown secret type.
     #[error("{call}: {problem}")]
-    InvalidRequest { call: Call, problem: String },
+    InvalidRequest {
+        /// The call that was not made.
+        call: Call,
+        /// What is wrong with the request, e.g. the name's rule.
+        problem: String,
+    },
 
     /// The configuration cannot be used to build a client.
     #[error("invalid secret service client configuration")]
@@ -289,23 +358,34 @@ pub enum TokenError {
     /// The token endpoint could not be reached or answered garbage.
     #[error("token endpoint {url} failed")]
     Http {
+        /// The token endpoint.
         url: String,
+        /// The error from `reqwest`.
         #[source]
         source: reqwest::Error,
     },
     /// The token endpoint refused (`invalid_grant`, an expired refresh token...).
     #[error("token endpoint {url} refused: HTTP {status}{}", oauth_error.as_deref().map(|e| format!(", {e}")).unwrap_or_default())]
     Refused {
+        /// The token endpoint.
         url: String,
+        /// The HTTP status it answered with.
         status: u16,
+        /// The OAuth2 `error` field of the answer, e.g. `invalid_grant`, if it had one.
         oauth_error: Option<String>,
     },
     /// The token endpoint's answer has no `access_token`.
     #[error("token endpoint {url} answered without an access token")]
-    NoAccessToken { url: String },
+    NoAccessToken {
+        /// The token endpoint.
+        url: String,
+    },
     /// No token endpoint is configured and none could be discovered.
     #[error("no token endpoint: set admin.tokenUrl (discovery at {tried} failed)")]
-    NoTokenEndpoint { tried: String },
+    NoTokenEndpoint {
+        /// The discovery URL that was tried (`.../.well-known/oauth-authorization-server`).
+        tried: String,
+    },
     /// A custom token source failed.
     #[error("{0}")]
     Other(String),

@@ -120,6 +120,7 @@ impl Secret {
         client()?.update_with(name, value, ty).await
     }
 
+    /// Deletes a secret.
     pub async fn delete(name: &str) -> Result<(), Error> {
         client()?.delete(name).await
     }

@@ -102,6 +102,7 @@ pub struct ParseSecretTypeError {
 }
 
 impl ParseSecretTypeError {
+    /// The string that was given.
     pub fn input(&self) -> &str {
         &self.input
     }
@@ -135,10 +136,12 @@ impl Timestamp {
         Some(Timestamp { pb, time })
     }
 
+    /// The same instant, for arithmetic and comparisons with the clock.
     pub fn as_system_time(&self) -> SystemTime {
         self.time
     }
 
+    /// The `google.protobuf.Timestamp` as the service sent it.
     pub fn as_proto(&self) -> flyte_idl::Timestamp {
         self.pb
     }
@@ -166,10 +169,15 @@ impl fmt::Debug for Timestamp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SecretStatus {
+    /// `UNSPECIFIED`: the server did not say.
     Unspecified,
+    /// `PARTIALLY_PRESENT`: on some clusters, not yet on all.
     PartiallyPresent,
+    /// `FULLY_PRESENT`: on every cluster.
     FullyPresent,
+    /// `UNKNOWN_STATUS`: the server does not know.
     Unknown,
+    /// A status number this client does not know (reported by a newer server).
     Unrecognized(i32),
 }
 
@@ -206,10 +214,12 @@ impl StoredSecret {
         self.pb.secret_metadata.as_ref()
     }
 
+    /// The name (key) it is stored under; `""` if the server sent no identifier.
     pub fn name(&self) -> &str {
         self.id().map_or("", |id| id.name.as_str())
     }
 
+    /// The organization it belongs to; `None` when the server sent none.
     pub fn organization(&self) -> Option<&str> {
         self.id()
             .map(|id| id.organization.as_str())
@@ -230,6 +240,7 @@ impl StoredSecret {
             .filter(|s| !s.is_empty())
     }
 
+    /// Its kind; [`SecretType::Regular`] when the server sent no metadata.
     pub fn secret_type(&self) -> SecretType {
         SecretType::from_proto(self.meta().map_or(0, |m| m.r#type))
     }
@@ -240,6 +251,8 @@ impl StoredSecret {
         Timestamp::from_proto(self.meta()?.created_time?)
     }
 
+    /// Where it is present across the clusters; [`SecretStatus::Unspecified`] when the
+    /// server did not say.
     pub fn status(&self) -> SecretStatus {
         SecretStatus::from_proto(
             self.meta()
@@ -253,6 +266,7 @@ impl StoredSecret {
         &self.pb
     }
 
+    /// The wire message, owned.
     pub fn into_proto(self) -> flyte_idl::Secret {
         self.pb
     }
@@ -263,7 +277,9 @@ impl StoredSecret {
 /// the bytes are zeroed on drop.
 #[derive(Clone)]
 pub enum SecretData {
+    /// Text, sent as `string_value`.
     Text(Zeroizing<String>),
+    /// Bytes, sent as `binary_value`.
     Bytes(Zeroizing<Vec<u8>>),
 }
 

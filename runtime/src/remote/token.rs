@@ -14,6 +14,7 @@ use super::error::TokenError;
 pub struct AccessToken(Arc<Zeroizing<String>>);
 
 impl AccessToken {
+    /// Wraps the token text, without the `Bearer ` prefix (the client adds it).
     pub fn new(token: impl Into<String>) -> Self {
         AccessToken(Arc::new(Zeroizing::new(token.into())))
     }
@@ -69,6 +70,8 @@ impl TokenSource for StaticToken {
 pub struct StoredTokens {
     /// `""` when only a refresh token is stored.
     pub access_token: Zeroizing<String>,
+    /// The OAuth2 refresh token, when the grant gave one; without it an expired access token
+    /// cannot be renewed.
     pub refresh_token: Option<Zeroizing<String>>,
 }
 
@@ -101,6 +104,7 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 pub struct MemoryTokenStore(std::sync::Mutex<Option<StoredTokens>>);
 
 impl MemoryTokenStore {
+    /// A store holding `tokens` (`None`: empty) until the process ends.
     pub fn new(tokens: Option<StoredTokens>) -> Self {
         MemoryTokenStore(std::sync::Mutex::new(tokens))
     }

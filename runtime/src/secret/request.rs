@@ -60,10 +60,12 @@ impl Secret {
         }
     }
 
+    /// The name the secret is stored under.
     pub fn key(&self) -> &str {
         &self.key
     }
 
+    /// The group, if one was given; part of the derived env-var name.
     pub fn group(&self) -> Option<&str> {
         self.group.as_deref()
     }
@@ -123,11 +125,14 @@ impl Secret {
 }
 
 impl SecretBuilder {
+    /// Puts the key in a group (Python's `group`): `GROUP_KEY` is then the derived env var.
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = Some(group.into());
         self
     }
 
+    /// Makes it a file secret in `mount` instead of an env var; only `/etc/flyte/secrets` is
+    /// accepted, and not together with `as_env_var`.
     pub fn mount(mut self, mount: impl Into<String>) -> Self {
         self.mount = Some(mount.into());
         self

@@ -11,6 +11,8 @@ use zeroize::Zeroizing;
 pub struct SecretValue(Arc<Zeroizing<Vec<u8>>>);
 
 impl SecretValue {
+    /// Takes ownership of `bytes`; they are zeroed when the last clone is dropped (a copy
+    /// the caller kept is not).
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         SecretValue(Arc::new(Zeroizing::new(bytes.into())))
     }
@@ -25,10 +27,12 @@ impl SecretValue {
         std::str::from_utf8(&self.0).ok()
     }
 
+    /// The length in bytes (which `Debug` does not show).
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether the value has no bytes.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -40,11 +40,15 @@ type Stamp = (Option<SystemTime>, u64);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {problem}")]
 pub struct ParseError {
+    /// The line number, counting from 1.
     pub line: usize,
+    /// What is wrong with it, e.g. an unterminated quote.
     pub problem: &'static str,
 }
 
 impl DotenvSource {
+    /// The dotenv file at `path`. Nothing is read yet; a file that does not exist when a
+    /// secret is looked up is simply no source.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         DotenvSource {
             path: path.into(),
@@ -60,6 +64,7 @@ impl DotenvSource {
         DotenvSource::new(configured_path())
     }
 
+    /// The file this source reads.
     pub fn path(&self) -> &Path {
         &self.path
     }

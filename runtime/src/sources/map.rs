@@ -15,6 +15,7 @@ pub struct MapSource {
 }
 
 impl MapSource {
+    /// A source with no values; add them with [`MapSource::with`].
     pub fn new() -> Self {
         MapSource::default()
     }

@@ -42,10 +42,16 @@ pub enum Found {
     Value(SecretValue),
     /// A file secret that is already on disk at this path (mounted by the platform); its
     /// contents are the value.
-    File { path: PathBuf, value: SecretValue },
+    File {
+        /// Where the file is.
+        path: PathBuf,
+        /// What it holds.
+        value: SecretValue,
+    },
 }
 
 impl Found {
+    /// The value, whichever way it was found.
     pub fn value(&self) -> &SecretValue {
         match self {
             Found::Value(v) | Found::File { value: v, .. } => v,

@@ -31,8 +31,12 @@ pub const DEFAULT_ENV_PREFIX: &str = "_UNION_";
 /// The secret layout of one pod: the values of the three `FLYTE_SECRETS_*` variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodLayout {
+    /// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of the env-var names injectors derive from the
+    /// key and group (a declared env var has none).
     pub env_prefix: String,
+    /// `FLYTE_SECRETS_DEFAULT_DIR`: the directory file secrets are mounted in.
     pub dir: PathBuf,
+    /// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).
     pub file_prefix: String,
 }
 

@@ -39,6 +39,7 @@ impl ProcessSource {
         ProcessSource { layout }
     }
 
+    /// The layout this source looks under.
     pub fn layout(&self) -> &PodLayout {
         &self.layout
     }

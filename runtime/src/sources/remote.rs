@@ -24,6 +24,8 @@ pub struct ServiceSource {
 }
 
 impl ServiceSource {
+    /// Asks the service `client` talks to, in the client's project and domain and the wider
+    /// scopes (see [`places`]).
     pub fn new(client: remote::Client) -> Self {
         ServiceSource { client }
     }

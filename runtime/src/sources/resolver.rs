@@ -20,7 +20,9 @@ pub struct Resolver {
 /// One declared secret and what was found for it.
 #[derive(Debug, Clone)]
 pub struct Resolved<'a> {
+    /// The secret as declared: key, group, where it lands.
     pub def: SecretDef<'a>,
+    /// The value, from the first source that had it.
     pub found: Found,
 }
 

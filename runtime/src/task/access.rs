@@ -17,10 +17,12 @@ pub struct TaskSecret {
 }
 
 impl TaskSecret {
+    /// The key the secret was declared with.
     pub fn key(&self) -> &'static str {
         self.def.key
     }
 
+    /// The group it was declared in, if any.
     pub fn group(&self) -> Option<&'static str> {
         self.def.group
     }
@@ -36,6 +38,7 @@ impl TaskSecret {
         self.path.as_deref()
     }
 
+    /// The value; see [`TaskSecret::expose`] and [`TaskSecret::expose_str`] to read it.
     pub fn value(&self) -> &SecretValue {
         &self.value
     }

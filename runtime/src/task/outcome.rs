@@ -14,6 +14,7 @@ use crate::Error;
 pub struct Fail<R>(PhantomData<fn() -> R>);
 
 impl<R> Fail<R> {
+    /// The marker generated code calls `fail` on; the impl in scope picks the way.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Fail(PhantomData)
@@ -28,6 +29,7 @@ impl<R> Default for Fail<R> {
 
 /// Chosen when the task returns `Result<T, E>` with `E: From<flyte::Error>`.
 pub trait ViaErr<R> {
+    /// `Err(E::from(err))`.
     fn fail(&self, err: Error) -> R;
 }
 
@@ -40,6 +42,7 @@ impl<T, E: From<Error>> ViaErr<Result<T, E>> for &Fail<Result<T, E>> {
 /// Chosen for every other return type: the task cannot start, and cannot say so in its own
 /// type, so it panics with the full message (which names no value).
 pub trait ViaPanic<R> {
+    /// Panics with `err`'s message, at the task.
     fn fail(&self, err: Error) -> R;
 }
 
@@ -63,6 +66,7 @@ pub struct Outcome<T>(pub T);
 
 /// `Err` gives exit code 1 and the error on stderr.
 pub trait ExitViaResult {
+    /// 0 for `Ok`; 1 for `Err`, after printing the error's `Debug` to stderr.
     fn exit_code(&self) -> i32;
 }
 
@@ -80,6 +84,7 @@ impl<T, E: Debug> ExitViaResult for &Outcome<Result<T, E>> {
 
 /// Any other output means success.
 pub trait ExitViaValue {
+    /// Always 0.
     fn exit_code(&self) -> i32;
 }
 

@@ -15,7 +15,7 @@ use keyring_core::{Credential, Entry, Error};
 
 /// What the next operations of a [`FaultStore`] do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// Work as an in-memory store.
     None,
     /// Block until [`FaultStore::release`] (a hung D-Bus call, an unanswered prompt).
@@ -66,31 +66,31 @@ impl Shared {
 
 /// An in-memory keyring-core store that counts every call and fails on demand.
 #[derive(Debug, Default)]
-pub struct FaultStore {
+pub(crate) struct FaultStore {
     shared: Arc<Shared>,
 }
 
 impl FaultStore {
-    pub fn new() -> Arc<Self> {
+    pub(crate) fn new() -> Arc<Self> {
         Arc::new(FaultStore::default())
     }
 
-    pub fn set_fault(&self, fault: Fault) {
+    pub(crate) fn set_fault(&self, fault: Fault) {
         *self.shared.fault.lock().unwrap() = Some(fault);
     }
 
     /// Calls that reached the store (entry builds and credential operations).
-    pub fn calls(&self) -> usize {
+    pub(crate) fn calls(&self) -> usize {
         self.shared.calls.load(Ordering::SeqCst)
     }
 
     /// Wakes every hung call, now and later.
-    pub fn release(&self) {
+    pub(crate) fn release(&self) {
         *self.shared.released.lock().unwrap() = true;
         self.shared.wake.notify_all();
     }
 
-    pub fn raw(&self, service: &str, user: &str) -> Option<Vec<u8>> {
+    pub(crate) fn raw(&self, service: &str, user: &str) -> Option<Vec<u8>> {
         self.shared
             .items
             .lock()
@@ -99,7 +99,7 @@ impl FaultStore {
             .cloned()
     }
 
-    pub fn put_raw(&self, service: &str, user: &str, bytes: &[u8]) {
+    pub(crate) fn put_raw(&self, service: &str, user: &str, bytes: &[u8]) {
         self.shared
             .items
             .lock()
@@ -107,7 +107,7 @@ impl FaultStore {
             .insert((service.into(), user.into()), bytes.to_vec());
     }
 
-    pub fn keys(&self) -> Vec<(String, String)> {
+    pub(crate) fn keys(&self) -> Vec<(String, String)> {
         let mut keys: Vec<_> = self.shared.items.lock().unwrap().keys().cloned().collect();
         keys.sort();
         keys
@@ -195,10 +195,10 @@ impl CredentialStoreApi for FaultStore {
 }
 
 /// The bound the fault tests give each call.
-pub const SHORT: Duration = Duration::from_millis(300);
+pub(crate) const SHORT: Duration = Duration::from_millis(300);
 
 /// A cache on `store`, bounded by [`SHORT`], reading no environment.
-pub fn fault_keyring(store: &Arc<FaultStore>) -> flyte::remote::keyring::KeyringStore {
+pub(crate) fn fault_keyring(store: &Arc<FaultStore>) -> flyte::remote::keyring::KeyringStore {
     flyte::remote::keyring::KeyringStore::builder()
         .backend(flyte::remote::keyring::Backend::Store(store.clone()))
         .timeout(SHORT)
@@ -207,7 +207,7 @@ pub fn fault_keyring(store: &Arc<FaultStore>) -> flyte::remote::keyring::Keyring
 }
 
 /// An endpoint no other test (or earlier run) uses: `dns:///flyte-test-<tag>-<pid>-<ns>.example`.
-pub fn unique_endpoint(tag: &str) -> String {
+pub(crate) fn unique_endpoint(tag: &str) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -219,7 +219,7 @@ pub fn unique_endpoint(tag: &str) -> String {
 }
 
 /// A token value that is easy to search for in output.
-pub fn token(kind: &str) -> String {
+pub(crate) fn token(kind: &str) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -229,17 +229,17 @@ pub fn token(kind: &str) -> String {
 
 /// The Python interpreter for interop tests (`FLYTE_TEST_PYTHON`, which `#[needs(python)]`
 /// checked).
-pub fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]"))
 }
 
 /// The repo's tests/python/keyring_sdk.py.
-pub fn sdk_script() -> PathBuf {
+pub(crate) fn sdk_script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/python/keyring_sdk.py")
 }
 
 /// Runs the Python helper with `args`, feeding `stdin`; panics with its stderr on failure.
-pub fn run_python(python: &PathBuf, args: &[&str], stdin: &str) -> String {
+pub(crate) fn run_python(python: &PathBuf, args: &[&str], stdin: &str) -> String {
     use std::io::Write;
     let mut child = Command::new(python)
         .arg(sdk_script())
@@ -265,10 +265,10 @@ pub fn run_python(python: &PathBuf, args: &[&str], stdin: &str) -> String {
 }
 
 /// Env var telling a child copy of this test binary what to do.
-pub const CHILD_ENV: &str = "FLYTE_KEYRING_TEST_CHILD";
+pub(crate) const CHILD_ENV: &str = "FLYTE_KEYRING_TEST_CHILD";
 
 /// Runs the `#[ignore]`d test `name` of this same binary in a new process, with `env`.
-pub fn run_child(name: &str, env: &[(&str, &str)], wrapper: &[&str]) -> Output {
+pub(crate) fn run_child(name: &str, env: &[(&str, &str)], wrapper: &[&str]) -> Output {
     let exe = std::env::current_exe().unwrap();
     let mut cmd = match wrapper.split_first() {
         Some((program, args)) => {
@@ -299,7 +299,7 @@ pub fn run_child(name: &str, env: &[(&str, &str)], wrapper: &[&str]) -> Output {
 }
 
 /// The value the child printed as `RESULT <value>`.
-pub fn child_result(out: &Output) -> String {
+pub(crate) fn child_result(out: &Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout
         .lines()
@@ -309,7 +309,7 @@ pub fn child_result(out: &Output) -> String {
 }
 
 /// Waits for `f` to hold, up to 10 s (the bound the tests allow any keyring call).
-pub fn within_10s<T>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T
+pub(crate) fn within_10s<T>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T
 where
     T: Send + 'static,
 {
@@ -323,7 +323,7 @@ where
 
 /// Deletes an endpoint's tokens when dropped, so a failing test leaves nothing behind
 /// (Secret Service items persist on disk; keyutils ones until reboot).
-pub struct Cleanup(pub flyte::remote::keyring::KeyringStore, pub String);
+pub(crate) struct Cleanup(pub flyte::remote::keyring::KeyringStore, pub String);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {

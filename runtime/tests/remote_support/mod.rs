@@ -9,23 +9,23 @@ use std::time::Duration;
 use flyte::remote::{Client, ClientBuilder, Codec};
 use flyte_server::{RunningServer, Server, ServerBuilder, TokenSet};
 
-pub struct Local {
+pub(crate) struct Local {
     pub server: RunningServer,
     _dir: tempfile::TempDir,
 }
 
 impl Local {
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.server.url()
     }
 
     /// A client scoped to project `p`, domain `d`, without the keyring.
-    pub fn client(&self, codec: Codec) -> ClientBuilder {
+    pub(crate) fn client(&self, codec: Codec) -> ClientBuilder {
         builder(&self.url()).codec(codec).project("p").domain("d")
     }
 
     /// The token that unlocks the inject extension (open mode).
-    pub fn inject_token(&self) -> String {
+    pub(crate) fn inject_token(&self) -> String {
         self.server
             .inject_token()
             .expect("open mode")
@@ -35,7 +35,7 @@ impl Local {
 }
 
 /// Options that keep tests fast and hermetic.
-pub fn builder(url: &str) -> ClientBuilder {
+pub(crate) fn builder(url: &str) -> ClientBuilder {
     Client::builder()
         .endpoint(url)
         .disable_keyring(true)
@@ -43,11 +43,11 @@ pub fn builder(url: &str) -> ClientBuilder {
         .base_backoff(Duration::from_millis(5))
 }
 
-pub async fn start() -> Local {
+pub(crate) async fn start() -> Local {
     start_on("127.0.0.1:0".parse().unwrap(), None).await
 }
 
-pub async fn start_with_tokens(tokens: &str) -> Local {
+pub(crate) async fn start_with_tokens(tokens: &str) -> Local {
     start_on(
         "127.0.0.1:0".parse().unwrap(),
         Some(TokenSet::parse(tokens).unwrap()),
@@ -55,7 +55,7 @@ pub async fn start_with_tokens(tokens: &str) -> Local {
     .await
 }
 
-pub async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
+pub(crate) async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
     start_with(|b| match tokens {
         Some(t) => b.listen(addr).tokens(t),
         None => b.listen(addr),
@@ -65,7 +65,7 @@ pub async fn start_on(addr: SocketAddr, tokens: Option<TokenSet>) -> Local {
 
 /// The error behind a SelectCluster failure (asked before every first call of a scope), else
 /// `err` itself.
-pub fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
+pub(crate) fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
     match err {
         flyte::remote::Error::SelectCluster { source, .. } => source,
         other => other,
@@ -73,7 +73,7 @@ pub fn unrouted(err: &flyte::remote::Error) -> &flyte::remote::Error {
 }
 
 /// A server on 127.0.0.1:0 with extra builder settings.
-pub async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Local {
+pub(crate) async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Local {
     let dir = tempfile::Builder::new()
         .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
         .tempdir()
@@ -88,12 +88,12 @@ pub async fn start_with(configure: impl FnOnce(ServerBuilder) -> ServerBuilder) 
 
 /// The SelectCluster requests a server was asked, recorded by its observer.
 #[derive(Clone, Default)]
-pub struct Selects(std::sync::Arc<std::sync::Mutex<Vec<flyte_idl::SelectClusterRequest>>>);
+pub(crate) struct Selects(std::sync::Arc<std::sync::Mutex<Vec<flyte_idl::SelectClusterRequest>>>);
 
 impl Selects {
     /// A control plane whose SelectCluster sends secret calls to `cluster_endpoint`,
     /// recording what it is asked here.
-    pub async fn control_plane(&self, cluster_endpoint: &str) -> Local {
+    pub(crate) async fn control_plane(&self, cluster_endpoint: &str) -> Local {
         let seen = self.clone();
         let endpoint = cluster_endpoint.to_owned();
         start_with(move |b| {
@@ -104,17 +104,17 @@ impl Selects {
     }
 
     /// The requests so far, clearing the record.
-    pub fn take(&self) -> Vec<flyte_idl::SelectClusterRequest> {
+    pub(crate) fn take(&self) -> Vec<flyte_idl::SelectClusterRequest> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
 
 /// The test CA's PEM (signs the TLS front's certificate).
-pub const TEST_CA: &str = include_str!("tls/ca.pem");
+pub(crate) const TEST_CA: &str = include_str!("tls/ca.pem");
 
 /// A TLS front for `backend`: terminates TLS with the test certificate (for `localhost` and
 /// `127.0.0.1`) and relays bytes to the plaintext server.
-pub async fn tls_front(backend: SocketAddr) -> SocketAddr {
+pub(crate) async fn tls_front(backend: SocketAddr) -> SocketAddr {
     use std::sync::Arc;
     use tokio_rustls::rustls::{self, pki_types};
 

@@ -11,29 +11,29 @@ use flyte_server::{RunningServer, Server, ServerBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub const ORG: &str = "127";
+pub(crate) const ORG: &str = "127";
 
 /// A builder on a data dir, listening on a free loopback port, with a fixed environment.
-pub fn builder(dir: &Path) -> ServerBuilder {
+pub(crate) fn builder(dir: &Path) -> ServerBuilder {
     Server::builder()
         .data_dir(dir)
         .listen("127.0.0.1:0".parse().unwrap())
         .env(|_| None)
 }
 
-pub async fn start(dir: &Path) -> RunningServer {
+pub(crate) async fn start(dir: &Path) -> RunningServer {
     builder(dir).build().unwrap().start().await.unwrap()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Codec {
+pub(crate) enum Codec {
     Proto,
     Json,
 }
 
 /// A Connect client for the tests, with knobs for codec, gzip and auth.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     pub http: reqwest::Client,
     pub base: String,
     pub codec: Codec,
@@ -45,24 +45,24 @@ pub struct Client {
 
 /// A failed call: HTTP status and the Connect error body.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub status: u16,
     pub body: ErrorBody,
 }
 
 impl Failure {
-    pub fn code(&self) -> Code {
+    pub(crate) fn code(&self) -> Code {
         self.body.code
     }
 }
 
-pub fn gzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).unwrap();
     e.finish().unwrap()
 }
 
-pub fn gunzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gunzip(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(data)
         .read_to_end(&mut out)
@@ -71,7 +71,7 @@ pub fn gunzip(data: &[u8]) -> Vec<u8> {
 }
 
 impl Client {
-    pub fn new(addr: std::net::SocketAddr) -> Self {
+    pub(crate) fn new(addr: std::net::SocketAddr) -> Self {
         Client {
             http: reqwest::Client::new(),
             base: format!("http://{addr}"),
@@ -83,18 +83,18 @@ impl Client {
         }
     }
 
-    pub fn json(mut self) -> Self {
+    pub(crate) fn json(mut self) -> Self {
         self.codec = Codec::Json;
         self
     }
 
-    pub fn token(mut self, t: &str) -> Self {
+    pub(crate) fn token(mut self, t: &str) -> Self {
         self.token = Some(t.to_owned());
         self
     }
 
     /// Raw call: returns status, headers, and the (decompressed) body.
-    pub async fn raw(
+    pub(crate) async fn raw(
         &self,
         path: &str,
         content_type: &str,
@@ -133,7 +133,7 @@ impl Client {
         (status, headers, bytes)
     }
 
-    pub async fn call<Req, Resp>(&self, path: &str, req: &Req) -> Result<Resp, Failure>
+    pub(crate) async fn call<Req, Resp>(&self, path: &str, req: &Req) -> Result<Resp, Failure>
     where
         Req: Message + Serialize,
         Resp: Message + Default + DeserializeOwned,
@@ -163,7 +163,7 @@ impl Client {
         })
     }
 
-    pub async fn create(
+    pub(crate) async fn create(
         &self,
         id: SecretIdentifier,
         value: secret_spec::Value,
@@ -181,7 +181,11 @@ impl Client {
             .map(|_| ())
     }
 
-    pub async fn create_str(&self, id: SecretIdentifier, value: &str) -> Result<(), Failure> {
+    pub(crate) async fn create_str(
+        &self,
+        id: SecretIdentifier,
+        value: &str,
+    ) -> Result<(), Failure> {
         self.create(
             id,
             secret_spec::Value::StringValue(value.into()),
@@ -190,7 +194,11 @@ impl Client {
         .await
     }
 
-    pub async fn update_str(&self, id: SecretIdentifier, value: &str) -> Result<(), Failure> {
+    pub(crate) async fn update_str(
+        &self,
+        id: SecretIdentifier,
+        value: &str,
+    ) -> Result<(), Failure> {
         let req = UpdateSecretRequest {
             id: Some(id),
             secret_spec: Some(SecretSpec {
@@ -203,7 +211,7 @@ impl Client {
             .map(|_| ())
     }
 
-    pub async fn get(&self, id: SecretIdentifier) -> Result<Secret, Failure> {
+    pub(crate) async fn get(&self, id: SecretIdentifier) -> Result<Secret, Failure> {
         let req = GetSecretRequest {
             id: Some(id),
             include_system_secrets: false,
@@ -212,7 +220,7 @@ impl Client {
         Ok(resp.secret.expect("GetSecretResponse.secret"))
     }
 
-    pub async fn delete(&self, id: SecretIdentifier) -> Result<(), Failure> {
+    pub(crate) async fn delete(&self, id: SecretIdentifier) -> Result<(), Failure> {
         let req = DeleteSecretRequest {
             id: Some(id),
             include_system_secrets: false,
@@ -222,7 +230,7 @@ impl Client {
             .map(|_| ())
     }
 
-    pub async fn list_page(
+    pub(crate) async fn list_page(
         &self,
         scope: (&str, &str, &str),
         limit: i32,
@@ -241,7 +249,7 @@ impl Client {
     }
 
     /// Every name of a scope, following tokens.
-    pub async fn list_all(&self, scope: (&str, &str, &str), limit: i32) -> Vec<String> {
+    pub(crate) async fn list_all(&self, scope: (&str, &str, &str), limit: i32) -> Vec<String> {
         let mut names = Vec::new();
         let mut token = String::new();
         loop {
@@ -254,7 +262,7 @@ impl Client {
         }
     }
 
-    pub async fn read_value(
+    pub(crate) async fn read_value(
         &self,
         id: SecretIdentifier,
     ) -> Result<ReadSecretValueResponse, Failure> {
@@ -266,7 +274,7 @@ impl Client {
     }
 }
 
-pub fn id(name: &str, project: &str, domain: &str) -> SecretIdentifier {
+pub(crate) fn id(name: &str, project: &str, domain: &str) -> SecretIdentifier {
     SecretIdentifier {
         name: name.into(),
         organization: ORG.into(),
@@ -275,18 +283,18 @@ pub fn id(name: &str, project: &str, domain: &str) -> SecretIdentifier {
     }
 }
 
-pub fn pid(name: &str) -> SecretIdentifier {
+pub(crate) fn pid(name: &str) -> SecretIdentifier {
     id(name, "proj", "dev")
 }
 
-pub fn org_id(name: &str) -> SecretIdentifier {
+pub(crate) fn org_id(name: &str) -> SecretIdentifier {
     id(name, "", "")
 }
 
-pub const PROJ: (&str, &str, &str) = (ORG, "proj", "dev");
+pub(crate) const PROJ: (&str, &str, &str) = (ORG, "proj", "dev");
 
 /// Every file under `dir` (recursively) that contains `needle`.
-pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+pub(crate) fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     let mut hits = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -301,25 +309,25 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     hits
 }
 
-pub fn chmod(path: &Path, mode: u32) {
+pub(crate) fn chmod(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-pub fn mode_of(path: &Path) -> u32 {
+pub(crate) fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
 
 /// Writes a file with mode 0600 (what a tokens file must have).
-pub fn write_private(path: &Path, text: &str) {
+pub(crate) fn write_private(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
     chmod(path, 0o600);
 }
 
 /// A temporary directory with mode 0700, as a data directory must have (`tempdir()` follows
 /// the umask, usually giving 0755).
-pub fn private_tempdir() -> tempfile::TempDir {
+pub(crate) fn private_tempdir() -> tempfile::TempDir {
     use std::os::unix::fs::PermissionsExt;
     tempfile::Builder::new()
         .permissions(std::fs::Permissions::from_mode(0o700))

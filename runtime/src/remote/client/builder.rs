@@ -94,21 +94,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The organization sent with every request (`task.org`); when unset, derived as
+    /// [`Config::org`] says.
     pub fn org(mut self, org: impl Into<String>) -> Self {
         self.config.org = Some(org.into());
         self
     }
 
+    /// The project to scope secrets to; `""` means none.
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.config.project = Some(project.into()).filter(|p| !p.is_empty());
         self
     }
 
+    /// The domain to scope secrets to; `""` means none.
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.config.domain = Some(domain.into()).filter(|d| !d.is_empty());
         self
     }
 
+    /// The wire codec (default [`Codec::Proto`]).
     pub fn codec(mut self, codec: Codec) -> Self {
         self.config.codec = codec;
         self
@@ -127,6 +132,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The limit for opening a TCP (and TLS) connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
@@ -145,6 +151,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The cap on the backoff between attempts.
     pub fn max_backoff(mut self, max: Duration) -> Self {
         self.config.max_backoff = max;
         self

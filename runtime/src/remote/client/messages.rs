@@ -16,28 +16,44 @@ use crate::remote::secret::{SecretData, SecretType};
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Operation<'a> {
+    /// `CreateSecret`: a new secret.
     Create {
+        /// The secret's name (its key).
         name: &'a str,
+        /// The value to store.
         value: &'a SecretData,
+        /// The kind of secret, checked against the scope before sending.
         secret_type: SecretType,
     },
+    /// `UpdateSecret`: a new value (and type) for an existing secret.
     Update {
+        /// The secret's name (its key).
         name: &'a str,
+        /// The new value.
         value: &'a SecretData,
+        /// The new kind of secret.
         secret_type: SecretType,
     },
+    /// `GetSecret`: a secret's metadata.
     Get {
+        /// The secret's name (its key).
         name: &'a str,
     },
+    /// `DeleteSecret`.
     Delete {
+        /// The secret's name (its key).
         name: &'a str,
     },
     /// One page: `limit` entries after `token` (`""` for the first page).
     List {
+        /// The page size; 0 for the server's default.
         limit: u32,
+        /// The token the previous page ended with; `""` for the first page.
         token: &'a str,
     },
+    /// The local service's `ReadSecretValue` (see [`Client::read_value`]).
     ReadValue {
+        /// The secret's name (its key).
         name: &'a str,
     },
 }

@@ -98,14 +98,17 @@ impl Client {
         &self.inner.scope.org
     }
 
+    /// The project sent with every request, if any.
     pub fn project(&self) -> Option<&str> {
         Some(self.inner.scope.project.as_str()).filter(|s| !s.is_empty())
     }
 
+    /// The domain sent with every request, if any.
     pub fn domain(&self) -> Option<&str> {
         Some(self.inner.scope.domain.as_str()).filter(|s| !s.is_empty())
     }
 
+    /// The wire codec requests and answers use.
     pub fn codec(&self) -> Codec {
         self.inner.codec
     }
@@ -212,6 +215,7 @@ impl Client {
             })
     }
 
+    /// Deletes a secret; [`Error::NotFound`] when there is none of that name in the scope.
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
         let msg = messages::delete(self, name)?;
         let t = self.route(Op::Delete, Some(name)).await?;
