@@ -14,7 +14,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
-use flyte::remote::{Client, Codec};
+use flyte::config::Codec;
+use flyte::remote::Client;
 use futures::{StreamExt, TryStreamExt};
 
 const LIST_PROJECT: &str = "bench-list";

@@ -6,8 +6,9 @@ mod remote_support;
 use std::sync::Arc;
 use std::time::Duration;
 
+use flyte::config::Codec;
 use flyte::config::ConfigError;
-use flyte::remote::{Client, Code, Codec, Error, MemoryTokenStore, StoredTokens, TokenStore};
+use flyte::remote::{Client, Code, Error, MemoryTokenStore, StoredTokens, TokenStore};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zeroize::Zeroizing;

@@ -5,7 +5,7 @@ mod remote_support;
 
 use std::collections::HashSet;
 
-use flyte::remote::Codec;
+use flyte::config::Codec;
 use futures::{StreamExt, TryStreamExt};
 
 const N: usize = 10_000;

@@ -9,7 +9,8 @@ mod local_default;
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use flyte::remote::{Codec, Error, SecretStatus, SecretType};
+use flyte::config::Codec;
+use flyte::remote::{Error, SecretStatus, SecretType};
 use futures::{StreamExt, TryStreamExt};
 
 const CODECS: [Codec; 2] = [Codec::Proto, Codec::Json];

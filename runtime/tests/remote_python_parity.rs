@@ -8,7 +8,8 @@ mod remote_support;
 
 use std::process::Command;
 
-use flyte::remote::{Codec, Error, SecretType};
+use flyte::config::Codec;
+use flyte::remote::{Error, SecretType};
 use flyte_test_backends::needs;
 use futures::TryStreamExt;
 

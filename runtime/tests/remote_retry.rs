@@ -5,7 +5,8 @@ mod remote_support;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use flyte::remote::{Codec, Error};
+use flyte::config::Codec;
+use flyte::remote::Error;
 
 /// A free loopback port: bound, noted, released.
 fn free_addr() -> SocketAddr {

@@ -6,7 +6,8 @@ mod remote_support;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
-use flyte::remote::{Codec, Error};
+use flyte::config::Codec;
+use flyte::remote::Error;
 
 /// Captures what tracing writes, to check the warning.
 #[derive(Clone, Default)]

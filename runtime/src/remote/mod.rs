@@ -75,7 +75,6 @@ mod secret;
 mod token;
 mod transport;
 
-pub use crate::config::Codec;
 pub use client::{Client, ClientBuilder, Operation};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};

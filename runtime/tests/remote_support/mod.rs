@@ -6,7 +6,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use flyte::remote::{Client, ClientBuilder, Codec};
+use flyte::config::Codec;
+use flyte::remote::{Client, ClientBuilder};
 use flyte_server::{RunningServer, Server, ServerBuilder, TokenSet};
 
 pub(crate) struct Local {
