@@ -347,3 +347,28 @@ fn bad_endpoint_names_the_input() {
         "{err}"
     );
 }
+
+#[test]
+fn each_value_records_where_it_came_from() {
+    let sb = Sandbox::new()
+        .env("FLYTE_TASK_DOMAIN", "development")
+        .env("FLYTE_ADMIN_ENDPOINT", "dns:///env.example.com");
+    let file = sb.write(&sb.cwd.join(".flyte/config.yaml"), "from-file");
+    let c = sb.builder().org("o").build().unwrap();
+    use flyte::config::Origin;
+    assert_eq!(c.origin("task.project"), Some(&Origin::File(file)));
+    assert_eq!(
+        c.origin("task.domain"),
+        Some(&Origin::Env("FLYTE_TASK_DOMAIN".into()))
+    );
+    assert_eq!(c.origin("task.org"), Some(&Origin::Builder));
+    // The env var wins over the file for the endpoint, and says so.
+    assert_eq!(
+        c.origin("admin.endpoint"),
+        Some(&Origin::Env("FLYTE_ADMIN_ENDPOINT".into()))
+    );
+    assert_eq!(c.endpoint_origin(), c.origin("admin.endpoint"));
+    // Left at its default: no origin.
+    assert_eq!(c.origin("admin.insecure"), None);
+    assert_eq!(c.origin("secrets.file"), None);
+}

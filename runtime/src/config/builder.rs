@@ -188,6 +188,7 @@ impl ConfigBuilder {
         let src = Sources {
             env,
             file: file.as_ref(),
+            origins: std::cell::RefCell::new(Vec::new()),
         };
 
         let api_key_origin = match self.api_key.is_some() {
@@ -210,7 +211,7 @@ impl ConfigBuilder {
             None => match src.env_only(keys::ENDPOINT) {
                 Some(r) => Some((r.value, r.origin)),
                 None => match &app {
-                    Some(app) => Some((app.endpoint.clone(), api_key_origin)),
+                    Some(app) => Some((app.endpoint.clone(), api_key_origin.clone())),
                     None => src.file_only(keys::ENDPOINT)?.map(|r| (r.value, r.origin)),
                 },
             },
@@ -220,15 +221,24 @@ impl ConfigBuilder {
             None => (None, None),
         };
         let org = match self.org {
-            Some(o) => Some(o),
-            None => src
-                .get(keys::ORG)?
-                .map(|r| r.value)
-                .or_else(|| app.and_then(|a| a.org)),
+            Some(o) => Some((o, Origin::Builder)),
+            None => match src.get(keys::ORG)? {
+                Some(r) => Some((r.value, r.origin)),
+                None => app.and_then(|a| a.org).map(|o| (o, api_key_origin.clone())),
+            },
         };
+        let org = org.map(|(o, origin)| {
+            src.origins.borrow_mut().push((keys::ORG.0, origin));
+            o
+        });
+        if let Some(origin) = &endpoint_origin {
+            src.origins
+                .borrow_mut()
+                .push((keys::ENDPOINT.0, origin.clone()));
+        }
 
         let d = Config::default();
-        Ok(Config {
+        let mut config = Config {
             endpoint,
             endpoint_origin,
             insecure: pick(self.insecure, &src, keys::INSECURE, Raw::to_bool)?
@@ -294,15 +304,19 @@ impl ConfigBuilder {
                     .map(|r| r.value.into())
             }),
             api_key,
-            source: file.map(|f| f.path().to_owned()),
-        })
+            source: file.as_ref().map(|f| f.path().to_owned()),
+            origins: Vec::new(),
+        };
+        config.origins = src.origins.into_inner();
+        Ok(config)
     }
 }
 
-/// The env and the file, for one build.
+/// The env and the file, for one build, and where each value picked came from.
 struct Sources<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
     file: Option<&'a ConfigFile>,
+    origins: std::cell::RefCell<Vec<(&'static str, Origin)>>,
 }
 
 impl Sources<'_> {
@@ -339,9 +353,15 @@ fn pick<T>(
     parse: impl Fn(&Raw, Key) -> Result<T, ConfigError>,
 ) -> Result<Option<T>, ConfigError> {
     if explicit.is_some() {
+        src.origins.borrow_mut().push((key.0, Origin::Builder));
         return Ok(explicit);
     }
-    src.get(key)?.map(|raw| parse(&raw, key)).transpose()
+    let Some(raw) = src.get(key)? else {
+        return Ok(None);
+    };
+    let value = parse(&raw, key)?;
+    src.origins.borrow_mut().push((key.0, raw.origin));
+    Ok(Some(value))
 }
 
 fn string(raw: &Raw, _: Key) -> Result<String, ConfigError> {

@@ -111,6 +111,8 @@ pub struct Config {
     pub(crate) local_data_dir: Option<PathBuf>,
     pub(crate) api_key: Option<ApiKey>,
     pub(crate) source: Option<PathBuf>,
+    /// Where each value not left at its default came from, by key (`admin.endpoint`, ...).
+    pub(crate) origins: Vec<(&'static str, Origin)>,
 }
 
 impl Default for Config {
@@ -137,6 +139,7 @@ impl Default for Config {
             domain: None,
             secrets_file: PathBuf::from(DEFAULT_SECRETS_FILE),
             local_data_dir: None,
+            origins: Vec::new(),
             api_key: None,
             source: None,
         }
@@ -256,6 +259,13 @@ impl Config {
     /// The local dotenv secrets file (`secrets.file`, `FLYTE_SECRETS_FILE`).
     pub fn secrets_file(&self) -> &Path {
         &self.secrets_file
+    }
+
+    /// Where the value of `key` (as written in the config file, e.g. `admin.endpoint`,
+    /// `task.project`, `secrets.file`) came from: a builder argument, an env var or the config
+    /// file; `None` when it is the default.
+    pub fn origin(&self, key: &str) -> Option<&Origin> {
+        self.origins.iter().find(|(k, _)| *k == key).map(|(_, o)| o)
     }
 
     /// Where [`endpoint`](Self::endpoint) was set: a builder argument, an env var

@@ -57,7 +57,7 @@ fn run(query: Option<&str>) -> i32 {
     let launched = std::env::var_os(LAUNCHED_ENV).is_some();
     if launched {
         // Keep the launcher's run alive while this task runs, even if the launcher dies.
-        crate::mount::join_run();
+        crate::mount::join_run(std::env::var_os(crate::sources::DEFAULT_DIR_VAR));
     }
     if launched || all_in_process(task) {
         // Everything is where the task expects it (or we were launched, and the task will

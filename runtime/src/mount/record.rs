@@ -59,7 +59,7 @@ pub(crate) fn lock_if_dead(path: &Path) -> Option<File> {
 /// Called by a launched task as it starts: holds the lock of the run that wrote its files
 /// (its record in the standard dir, named in [`RUN_ID_ENV`], or its private directory, named
 /// in `FLYTE_SECRETS_DEFAULT_DIR`) until this process exits. Best effort.
-pub(crate) fn join_run() {
+pub(crate) fn join_run(default_dir: Option<std::ffi::OsString>) {
     static HELD: std::sync::OnceLock<Vec<File>> = std::sync::OnceLock::new();
     HELD.get_or_init(|| {
         let mut held = Vec::new();
@@ -73,7 +73,7 @@ pub(crate) fn join_run() {
         if let Some(id) = std::env::var_os(RUN_ID_ENV).filter(|v| !v.is_empty()) {
             try_lock(Path::new(flyte_spec::MOUNT_PATH).join(RECORDS_DIR).join(id));
         }
-        if let Some(dir) = std::env::var_os(crate::sources::DEFAULT_DIR_VAR) {
+        if let Some(dir) = default_dir {
             let dir = PathBuf::from(dir);
             if dir
                 .file_name()
