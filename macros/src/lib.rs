@@ -6,6 +6,7 @@
 mod accessor;
 mod diag;
 mod expand;
+mod io;
 mod item;
 mod main_fn;
 mod parse;

@@ -53,6 +53,11 @@ pub enum Error {
     #[error("task `{task}`: {message}")]
     Launch { task: String, message: String },
 
+    /// The task's inputs were refused (missing, unknown, of the wrong type, malformed); the
+    /// task did not start and no secret was resolved. `message` names the input and type.
+    #[error("task `{task}`: {message}")]
+    Inputs { task: String, message: String },
+
     /// `program list` gave no usable task list (missing, not a task binary, refused
     /// declarations); `message` names the program and the problem.
     #[error("{message}")]
