@@ -100,6 +100,21 @@ fn runner_fn(item: &ItemFn, params: &[Param]) -> TokenStream {
     if item.sig.asyncness.is_some() {
         call = quote!(::flyte::__private::block_on(#call));
     }
+    // `!`: nothing comes back to show (and `Outcome` of it could not be inferred).
+    let never = matches!(
+        item.sig.output.as_ref().map(|o| o.to_string()).as_deref(),
+        Some("!")
+    );
+    if never {
+        return quote! {
+            fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {
+                #[allow(unused_imports)]
+                use ::flyte::__private::run::*;
+                let (#(#names,)*) = (&&::flyte::__private::In::<(#(#types,)*)>::new()).take(__c)?;
+                #call
+            }
+        };
+    }
     quote! {
         #[allow(unreachable_code)]
         fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {

@@ -103,12 +103,14 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     }
 }
 
+type Runner = fn(&mut Call) -> Option<i32>;
+
 /// The task's runner and its parsed inputs, checked against the parameter types by a call
 /// that stops before the body; the message says why the task cannot run with them.
 fn checked_inputs(
     task: &TaskDef,
     args: impl Iterator<Item = OsString>,
-) -> Result<(fn(&mut Call) -> Option<i32>, RunArgs), String> {
+) -> Result<(Runner, RunArgs), String> {
     if let Some(why) = task.why_not_runnable() {
         return Err(format!(
             "cannot be run as its own process: {why}; call it from Rust code instead"

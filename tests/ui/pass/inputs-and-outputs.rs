@@ -36,6 +36,13 @@ fn borrows(s: &str) -> usize {
     s.len()
 }
 
+/// Never returns: nothing to show.
+#[task]
+#[allow(dead_code)]
+fn never(code: i32) -> ! {
+    std::process::exit(code)
+}
+
 fn main() {
     let resolver = Resolver::new().with(MapSource::new().with("s", "v"));
     resolver.run(|| {
@@ -47,6 +54,7 @@ fn main() {
     let task = |name: &str| *tasks.iter().find(|t| t.name == name).unwrap();
     assert!(task("shift").runnable());
     assert!(task("count").runnable());
+    assert!(task("never").runnable());
     assert_eq!(task("shift").inputs.len(), 3);
     assert!(task("shift").inputs[2].optional);
     assert_eq!(task("shift").output, "Result<Point, String>");
