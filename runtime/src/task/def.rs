@@ -21,7 +21,7 @@ pub struct TaskDef {
     /// The return type as written (`()` when none is).
     pub output: &'static str,
     /// Runs the task as the whole process with the call's inputs and returns its exit code,
-    /// or `None` when the call stopped before the body (see [`Call`]). Absent when the macro
+    /// or `None` when the call stopped before the body (see `Call`). Absent when the macro
     /// saw that `BIN run` cannot call it; `why_not` then says why.
     #[serde(skip)]
     pub runner: Option<fn(&mut Call) -> Option<i32>>,
