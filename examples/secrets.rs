@@ -1,4 +1,5 @@
-//! The main job: four tasks, each run as its own process with its secrets injected.
+//! The main job: five tasks, each run as its own process with its secrets injected; the last
+//! takes inputs and prints its output as JSON.
 //!
 //! ```text
 //! cargo run --example secrets
@@ -80,6 +81,28 @@ async fn many_secrets_task() -> Result<(), flyte::Error> {
     Ok(())
 }
 
+/// Inputs from the command line and a JSON output:
+/// `secrets run word_count --text "to be or not" --min-len 2`.
+#[task(secrets = "my-secret")]
+fn word_count(text: String, min_len: Option<usize>) -> Result<Counted, String> {
+    let min_len = min_len.unwrap_or(1);
+    if min_len == 0 {
+        return Err("min_len must be at least 1".into());
+    }
+    let token = flyte::secret!("my-secret").map_err(|e| e.to_string())?;
+    let words = text.split_whitespace().filter(|w| w.len() >= min_len);
+    Ok(Counted {
+        words: words.count(),
+        secret_chars: token.expose().len(),
+    })
+}
+
+#[derive(serde::Serialize)]
+struct Counted {
+    words: usize,
+    secret_chars: usize,
+}
+
 /// An await point, to show the secrets stay with the task across polls.
 async fn tokio_yield() {
     std::future::ready(()).await;
@@ -97,11 +120,12 @@ const DEMO_SECRETS: [(&str, &str); 6] = [
     ("tls-key", "-----BEGIN DEMO KEY-----"),
 ];
 
-const TASKS: [&str; 4] = [
+const TASKS: [&str; 5] = [
     "secret_task",
     "custom_env_task",
     "file_secret_task",
     "many_secrets_task",
+    "word_count",
 ];
 
 /// The local default: with no endpoint configured, the client runs the local secret service
@@ -149,7 +173,15 @@ fn main() -> ExitCode {
         DEMO_SECRETS.len()
     );
     let mut failed = 0;
+    let word_count = launcher
+        .clone()
+        .args(["--text", "to be or not to be", "--min-len", "2"]);
     for task in TASKS {
+        let launcher = if task == "word_count" {
+            &word_count
+        } else {
+            &launcher
+        };
         match launcher.run(task) {
             Ok(status) if status.success() => {}
             Ok(status) => {
@@ -162,7 +194,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    drop((launcher, client));
+    drop((launcher, word_count, client));
     if failed == 0 {
         println!("all {} tasks ran with their secrets", TASKS.len());
         ExitCode::SUCCESS

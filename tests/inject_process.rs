@@ -3,7 +3,8 @@
 //! SIGKILL, and the missing-secrets report; in `pods`, a task started with the environment
 //! of a Flyte pod under each secret injector; in `trust`, the attacks on the launcher; in
 //! `run_config`, `BIN run` with the configured service and tasks run by path; in
-//! `tasks_from`, the tasks of a library crate linked by `#[flyte::main(tasks_from = ...)]`.
+//! `tasks_from`, the tasks of a library crate linked by `#[flyte::main(tasks_from = ...)]`;
+//! in `io`, tasks with inputs and outputs.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -12,6 +13,8 @@ use std::process::{Command, Stdio};
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, Launcher, TaskList};
 use flyte::sources::{MapSource, Resolver};
 
+#[path = "inject_process/io.rs"]
+mod io;
 #[path = "inject_process/list_pipe.rs"]
 mod list_pipe;
 #[path = "inject_process/masking.rs"]
@@ -250,7 +253,7 @@ fn missing_secrets_stop_the_task_and_are_all_listed() {
 fn unknown_or_unrunnable_tasks_are_usage_errors() {
     for (task, needle) in [
         ("no_such_task", "no task `no_such_task`"),
-        ("takes_args", "takes arguments"),
+        ("takes_args", "cannot be run as its own process"),
     ] {
         let out = Command::new(fixtures())
             .args(["run", task])

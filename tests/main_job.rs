@@ -37,7 +37,8 @@ fn the_main_job_runs_every_task_with_masked_output() {
         "custom_env_task: env OPENAI_API_KEY = [18 chars, starts with 's']",
         "many_secrets_task: env DB_PASSWORD = [28 chars, starts with 'c']",
         "many_secrets_task: env GITHUB_TOKEN = [14 chars, starts with 'g']",
-        "all 4 tasks ran with their secrets",
+        "{\"words\":6,\"secret_chars\":26}",
+        "all 5 tasks ran with their secrets",
     ] {
         assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
     }

@@ -3,6 +3,8 @@
 
 #[path = "run_task/check.rs"]
 mod check;
+#[path = "run_task/io.rs"]
+mod io;
 mod support;
 
 use support::{Home, Serve, task_fixture, texts};

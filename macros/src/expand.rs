@@ -70,35 +70,17 @@ pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
 }
 
 /// The task's static description, its registration for `BIN list`, and, when it can be run
-/// as the whole process, its runner.
+/// as the whole process, its runner (see `io`).
 fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     let name = item.sig.ident.unraw().to_string();
     let secrets = task.secrets.iter().map(secret_def);
-    let (runner_fn, runner) = if runnable(item, task.in_impl) {
-        // The name as written (`r#type`), to call the function.
-        let callee = &item.sig.ident;
-        let call = if item.sig.asyncness.is_some() {
-            quote!(::flyte::__private::block_on(#callee()))
-        } else {
-            quote!(#callee())
-        };
-        let runner_fn = quote! {
-            fn __flyte_run() -> i32 {
-                #[allow(unused_imports)]
-                use ::flyte::__private::{ExitViaResult as _, ExitViaValue as _};
-                (&&::flyte::__private::Outcome(#call)).exit_code()
-            }
-        };
-        (runner_fn, quote!(::core::option::Option::Some(__flyte_run)))
-    } else {
-        (TokenStream::new(), quote!(::core::option::Option::None))
-    };
+    let (io_fields, runner_fn) = crate::io::task_io(item, task.in_impl);
     quote! {
         static __FLYTE_TASK: ::flyte::__private::TaskDef = ::flyte::__private::TaskDef {
             name: #name,
             module_path: ::core::module_path!(),
             secrets: &[#(#secrets),*],
-            runner: #runner,
+            #io_fields
         };
         ::flyte::__private::inventory::submit! { ::flyte::__private::TaskEntry(&__FLYTE_TASK) }
         #runner_fn
@@ -161,8 +143,8 @@ fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
     }
 }
 
-/// `BIN run NAME` can call the task only when it needs nothing from the caller and is a
-/// free function (see the crate docs on `in_impl`).
+/// Whether the task looks like a free function `BIN run NAME` calls without inputs, which
+/// inside an `impl` needs `in_impl` (see the crate docs).
 pub(crate) fn runnable(item: &ItemFn, in_impl: bool) -> bool {
     let sig = &item.sig;
     sig.inputs.is_empty()

@@ -6,6 +6,7 @@
 mod accessor;
 mod diag;
 mod expand;
+mod io;
 mod item;
 mod main_fn;
 mod parse;
@@ -74,15 +75,23 @@ use proc_macro::TokenStream;
 ///
 /// # Running a task as its own process, and tasks inside `impl` blocks
 ///
-/// A task is registered (with its secrets) for `BIN list`. It can also be run as the whole
-/// process with `BIN run NAME` when there is nothing to pass it: no arguments, no generics,
-/// not `unsafe`, and it is a free function.
+/// A task is registered (with its secrets, parameters and return type) for `BIN list`. It
+/// can also be run as the whole process with `BIN run NAME` when it is a free function, not
+/// `unsafe`, without generics, whose parameters are plain names of owned types implementing
+/// `serde::de::DeserializeOwned` (at most 16): `BIN run NAME --inputs '{"n": 5}'`,
+/// `--inputs-file PATH`, or `--n 5`. Its return value is printed as JSON when it implements
+/// `serde::Serialize`, else through `Debug` (nothing for `()`); an `Err` goes to stderr
+/// through `Display`, exit 1. A task with any other parameter (a reference, `impl Trait`, a
+/// type without `Deserialize`) compiles as written and is called from Rust code only; `BIN
+/// list` and `BIN run` say why. The choice by type is made at compile time by the runtime,
+/// so the macro needs no bound on the types.
 ///
 /// An attribute macro cannot see whether its function sits inside an `impl` (or trait)
 /// block, and from there the generated runner cannot call it. So:
 ///
-/// - a method (with `self`), a function with arguments or generics, or one whose signature
-///   mentions `Self` is a task for in-process calls only, with no `impl` handling needed;
+/// - a method (with `self`), a function with generics, or one whose signature mentions
+///   `Self` is a task for in-process calls only, with no `impl` handling needed; so is one
+///   with parameters that the macro finds inside a block in its source file;
 /// - an associated function with none of these must say where it is:
 ///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the build fails with an error that
 ///   names the fix; the macro finds the block in the function's source file, and where it

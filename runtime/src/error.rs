@@ -75,6 +75,16 @@ pub enum Error {
         message: String,
     },
 
+    /// The task's inputs were refused (missing, unknown, of the wrong type, malformed); the
+    /// task did not start and no secret was resolved. `message` names the input and type.
+    #[error("task `{task}`: {message}")]
+    Inputs {
+        /// The task, by the name it was run with.
+        task: String,
+        /// What was refused: the input, the expected type and the rule.
+        message: String,
+    },
+
     /// `program list` gave no usable task list (missing, not a task binary, refused
     /// declarations); `message` names the program and the problem.
     #[error("{message}")]

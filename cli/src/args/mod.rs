@@ -155,6 +155,16 @@ pub(crate) struct RunArgs {
     /// environment only.
     #[arg(short = 'e', long = "env", value_name = "NAME[=VALUE]", value_parser = env_arg)]
     pub env: Vec<EnvArg>,
+
+    /// The task's inputs and output, passed on to `BINARY run TASK`: `--inputs JSON`,
+    /// `--inputs-file PATH` (`-`: stdin), `--NAME VALUE` per parameter, `--outputs-file PATH`.
+    /// Checked by the binary before any secret is resolved.
+    #[arg(
+        value_name = "TASK_ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub task_args: Vec<std::ffi::OsString>,
 }
 
 /// One `--env` of `flyte run`: a name, and the value to set (`None`: pass this process's).

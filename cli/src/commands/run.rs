@@ -56,10 +56,24 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
         }
     };
     if !task.runnable {
+        let why = task.why_not_runnable.as_deref().unwrap_or("");
         return Err(CliError::Run(flyte::Error::Launch {
             task: task.name.clone(),
-            message: "takes arguments or generics, so it cannot be run as its own process".into(),
+            message: format!("cannot be run as its own process: {why}"),
         }));
+    }
+    // Inputs are checked by the binary before any secret is resolved; refused ones are a
+    // usage error (exit 2), as `BIN run` reports them.
+    if !task.inputs.is_empty() || !args.task_args.is_empty() {
+        let checked = launcher
+            .check_inputs(&tasks.run_name(task), &args.task_args)
+            .map_err(|e| match e {
+                flyte::Error::Inputs { task, message } => {
+                    CliError::Usage(format!("task `{task}`: {message}"))
+                }
+                e => CliError::Run(e),
+            })?;
+        launcher = launcher.args(checked);
     }
     // Caught from before any file is written, so no signal leaves one behind.
     let mut signals = SignalForward::install().map_err(|e| {

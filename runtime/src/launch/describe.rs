@@ -30,8 +30,18 @@ pub struct TaskInfo {
     /// below the crate root); absent from older lists. See [`TaskInfo::full_path`].
     #[serde(default)]
     pub path: String,
-    /// Whether `BIN run NAME` can run it (no arguments, no generics).
+    /// Whether `BIN run NAME` can run it: a free function without generics whose
+    /// parameters are all `serde::de::DeserializeOwned`.
     pub runnable: bool,
+    /// Why `runnable` is false; absent when it is true (and from older lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_not_runnable: Option<String>,
+    /// The parameters, in order; empty in older lists.
+    #[serde(default)]
+    pub inputs: Vec<InputInfo>,
+    /// The return type as written (`()` when none is); empty in older lists.
+    #[serde(default)]
+    pub output: String,
     /// The declared secrets, in declaration order.
     pub secrets: Vec<SecretInfo>,
     /// The task's `flyteidl2.core.SecurityContext` (proto3 JSON), what a Flyte cluster reads
@@ -39,6 +49,18 @@ pub struct TaskInfo {
     /// [`TaskInfo::derived_security_context`] works it out from `secrets` either way.
     #[serde(default)]
     pub security_context: SecurityContext,
+}
+
+/// One parameter of a task, as `BIN run TASK --NAME VALUE` or `--inputs` gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputInfo {
+    /// The parameter's name, as `--inputs` keys and the `--NAME` flag take it.
+    pub name: String,
+    /// The Rust type as written.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// False for an `Option<...>`, which may be left out.
+    pub required: bool,
 }
 
 /// One declared secret: where it lands, never its value.
@@ -60,11 +82,23 @@ pub struct SecretInfo {
 impl TaskInfo {
     /// Describes a registered task, with its security context.
     pub fn from_def(def: &TaskDef) -> Self {
+        let why_not = def.why_not_runnable();
         TaskInfo {
             name: def.name.to_owned(),
             module: def.module_path.to_owned(),
             path: format!("{}::{}", def.module_path, def.name),
-            runnable: def.runnable(),
+            runnable: why_not.is_none(),
+            why_not_runnable: why_not,
+            inputs: def
+                .inputs
+                .iter()
+                .map(|i| InputInfo {
+                    name: i.name.to_owned(),
+                    ty: i.ty.to_owned(),
+                    required: !i.optional,
+                })
+                .collect(),
+            output: def.output.to_owned(),
             secrets: def.secrets.iter().map(SecretInfo::from_def).collect(),
             security_context: def.security_context(),
         }
@@ -252,6 +286,9 @@ mod tests {
                     module: "m".into(),
                     path: String::new(),
                     runnable: true,
+                    why_not_runnable: None,
+                    inputs: vec![],
+                    output: "()".into(),
                     secrets: defs.iter().map(SecretInfo::from_def).collect(),
                     security_context: security_context(&defs),
                 },
@@ -260,6 +297,9 @@ mod tests {
                     module: "m".into(),
                     path: String::new(),
                     runnable: true,
+                    why_not_runnable: None,
+                    inputs: vec![],
+                    output: "()".into(),
                     secrets: vec![],
                     security_context: SecurityContext::default(),
                 },

@@ -1,12 +1,16 @@
 //! The entry point behind `#[flyte::main]`: `BIN list` and `BIN run TASK`.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
+
+use serde_json::Value;
 
 use super::describe::{TaskInfo, TaskList};
+use super::inputs::{self, RunArgs};
 use super::launcher::Launcher;
 use super::signals::SignalForward;
 use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
 use crate::sources::ProcessSource;
+use crate::task::io::Call;
 use crate::task::{TaskDef, registered};
 
 /// Handles `BIN list` and `BIN run TASK` and exits; returns for any other command line so
@@ -18,13 +22,13 @@ pub fn main_entry() {
         Some("list") => std::process::exit(TaskList::list_command(&program(), args)),
         Some("run") => {
             let name = args.next().map(|n| n.to_string_lossy().into_owned());
-            std::process::exit(run(name.as_deref()));
+            std::process::exit(run(name.as_deref(), args));
         }
         _ => {}
     }
 }
 
-fn run(query: Option<&str>) -> i32 {
+fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     let defs = registered();
     let list = TaskList {
         tasks: defs.iter().copied().map(TaskInfo::from_def).collect(),
@@ -48,12 +52,17 @@ fn run(query: Option<&str>) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let Some(runner) = task.runner else {
-        eprintln!(
-            "error: task `{query}` takes arguments or generics; call it from Rust code instead"
-        );
-        return EXIT_USAGE;
+    let (runner, args) = match checked_inputs(task, args) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("error: task `{query}`: {message}");
+            return EXIT_USAGE;
+        }
     };
+    if args.check_only {
+        println!("{}", Value::Object(args.inputs));
+        return 0;
+    }
     let launched = std::env::var_os(LAUNCHED_ENV).is_some();
     if launched {
         // Keep the launcher's run alive while this task runs, even if the launcher dies.
@@ -62,7 +71,8 @@ fn run(query: Option<&str>) -> i32 {
     if launched || all_in_process(task) {
         // Everything is where the task expects it (or we were launched, and the task will
         // report what is still missing).
-        return runner();
+        let mut call = Call::run(task.inputs, args.inputs, args.outputs_file);
+        return runner(&mut call).unwrap_or(EXIT_USAGE);
     }
     // Secrets are missing from this process's environment. Rather than writing the
     // environment (unsound once threads may exist), start this binary again as a child with
@@ -77,7 +87,8 @@ fn run(query: Option<&str>) -> i32 {
     let launcher = match std::env::current_exe() {
         Ok(exe) => Launcher::new(exe)
             .resolver(resolver)
-            .masking(!super::mask::off_by_env()),
+            .masking(!super::mask::off_by_env())
+            .args(args.for_child()),
         Err(e) => {
             eprintln!("error: task `{query}`: cannot find this program's path to relaunch it: {e}");
             return EXIT_NOT_STARTED;
@@ -89,6 +100,29 @@ fn run(query: Option<&str>) -> i32 {
             eprintln!("error: {e}");
             EXIT_NOT_STARTED
         }
+    }
+}
+
+type Runner = fn(&mut Call) -> Option<i32>;
+
+/// The task's runner and its parsed inputs, checked against the parameter types by a call
+/// that stops before the body; the message says why the task cannot run with them.
+fn checked_inputs(
+    task: &TaskDef,
+    args: impl Iterator<Item = OsString>,
+) -> Result<(Runner, RunArgs), String> {
+    if let Some(why) = task.why_not_runnable() {
+        return Err(format!(
+            "cannot be run as its own process: {why}; call it from Rust code instead"
+        ));
+    }
+    let runner = task.runner.expect("runnable");
+    let args = inputs::parse(task.inputs, args).map_err(|e| e.to_string())?;
+    let mut check = Call::check(task.inputs, args.inputs.clone());
+    runner(&mut check);
+    match check.take_error() {
+        Some(e) => Err(e.to_string()),
+        None => Ok((runner, args)),
     }
 }
 

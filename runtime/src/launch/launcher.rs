@@ -38,6 +38,7 @@ pub struct Launcher {
     resolver: Option<Resolver>,
     mount_root: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
+    args: Vec<OsString>,
     list_timeout: Duration,
     masking: bool,
 }
@@ -73,6 +74,7 @@ impl Launcher {
             resolver: None,
             mount_root: None,
             env: Vec::new(),
+            args: Vec::new(),
             list_timeout: super::listing::LIST_TIMEOUT,
             masking: true,
         }
@@ -106,6 +108,29 @@ impl Launcher {
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
         self
+    }
+
+    /// Arguments for the task after `run TASK`: its inputs (`--inputs JSON`, `--inputs-file
+    /// PATH`, `--NAME VALUE`) and `--outputs-file PATH` (see [the module
+    /// docs](super#inputs-and-outputs)). [`Launcher::run`] checks them with the binary
+    /// before it resolves any secret; [`Launcher::check_inputs`] does that alone.
+    #[must_use]
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Asks the binary whether task `name` takes these inputs (`BIN run NAME --check-inputs
+    /// ARGS`, which never runs the body), and gives back the arguments that pass them on
+    /// checked: the `--inputs JSON` it printed, and the `--outputs-file` of `args`. Refused
+    /// inputs are [`Error::Inputs`], with the binary's message. Stdin is the launcher's, for
+    /// `--inputs-file -`.
+    pub fn check_inputs(&self, name: &str, args: &[OsString]) -> Result<Vec<OsString>, Error> {
+        super::inputs::check_with(&self.program, name, args)
     }
 
     /// How long `BIN list` may take before it is killed (default 10 s).
@@ -152,13 +177,17 @@ impl Launcher {
 
     fn run_named(&self, task: &TaskInfo, name: &str) -> Result<ExitStatus, Error> {
         if !task.runnable {
+            let why = task.why_not_runnable.as_deref().unwrap_or("");
             return Err(Error::Launch {
                 task: name.to_owned(),
-                message: "takes arguments or generics, so it cannot be run as its own process"
-                    .into(),
+                message: format!("cannot be run as its own process: {why}"),
             });
         }
-        self.prepare(name, &task.secret_defs())?.spawn()?.wait()
+        let mut launcher = self.clone();
+        if !task.inputs.is_empty() || !self.args.is_empty() {
+            launcher.args = self.check_inputs(name, &self.args)?;
+        }
+        launcher.prepare(name, &task.secret_defs())?.spawn()?.wait()
     }
 
     /// Resolves the secrets and builds the command, without starting it.
@@ -171,6 +200,7 @@ impl Launcher {
         command
             .arg("run")
             .arg(task)
+            .args(&self.args)
             .env_clear()
             .envs(super::env::inherited())
             .envs(self.env.iter().map(|(k, v)| (k, v)));

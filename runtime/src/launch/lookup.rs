@@ -126,6 +126,9 @@ mod tests {
             module: module.into(),
             path: String::new(),
             runnable: true,
+            why_not_runnable: None,
+            inputs: vec![],
+            output: String::new(),
             secrets: vec![],
             security_context: Default::default(),
         }

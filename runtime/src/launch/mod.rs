@@ -29,6 +29,26 @@
 //! file or variable. The config is read only when a secret is missing, so a pod whose
 //! secrets are injected never reads it.
 //!
+//! # Inputs and outputs
+//!
+//! A task whose parameters are all owned `serde::de::DeserializeOwned` types (no references,
+//! no `self`, no generics) takes them from the command line, by parameter name:
+//!
+//! - `BIN run TASK --inputs '{"n": 5, "label": "a"}'`, or `--inputs-file PATH` (`-`: stdin);
+//! - or one flag per parameter, `--n 5 --label a` (`--my-name` for `my_name` works too): a
+//!   value is JSON when it parses as JSON, else a string, so `--label a` needs no quotes.
+//!
+//! An `Option<...>` parameter may be left out. A missing, unknown or mistyped input,
+//! malformed JSON, or `--inputs` together with per-input flags, is a usage error (exit code
+//! [`EXIT_USAGE`]) naming the input and its type: the body does not run and no secret is
+//! resolved. `flyte run BIN TASK ARGS...` takes the same arguments ([`Launcher::args`]).
+//!
+//! The return value is printed on stdout: as one JSON document when its type implements
+//! `serde::Serialize`, else its `Debug` form, nothing for `()`. For `Result<T, E>`, `T` so and
+//! exit 0, or `E` through `Display` (else `Debug`) on stderr and exit 1. `--outputs-file PATH`
+//! writes the JSON there instead (`null` for `()`). When `BIN run` relaunches itself, the
+//! child gets the checked inputs and prints the output; the parent prints nothing more.
+//!
 //! # Masking
 //!
 //! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
@@ -45,7 +65,8 @@
 //! error (exit code [`EXIT_USAGE`], the message names the value and the allowed formats).
 //!
 //! - `--format json` (the default): a [`TaskList`], pretty-printed. Per task: `name`,
-//!   `module`, `runnable`, `secrets` (key, group, and `env_var` or `file`, where `file` is a
+//!   `module`, `runnable` (and `why_not_runnable` when it is not), `inputs` (`name`, `type` as
+//!   written, `required`), `output` (the return type as written), `secrets` (key, group, and `env_var` or `file`, where `file` is a
 //!   path below the mount directory) and `security_context`, the task's
 //!   `flyteidl2.core.SecurityContext` in proto3 JSON, as the Python SDK's
 //!   `get_security_context` builds it for the task template a Flyte cluster reads:
@@ -99,6 +120,7 @@
 mod describe;
 pub(crate) mod entry;
 mod env;
+mod inputs;
 mod launcher;
 mod listing;
 mod lookup;
@@ -108,8 +130,9 @@ mod run_config;
 mod signals;
 mod validate;
 
-pub use describe::{ListFormat, SecretInfo, TaskInfo, TaskList};
+pub use describe::{InputInfo, ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use env::{INHERITED_ENV, is_inherited};
+pub use inputs::InputError;
 pub use launcher::{Launcher, Prepared, Started};
 pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
 pub use lookup::TaskLookupError;

@@ -19,6 +19,26 @@ fn check_task_info(task: &TaskInfo) -> Result<(), String> {
             "task name {name:?} is empty or has control characters"
         ));
     }
+    // Inputs become `--NAME` flags and JSON keys: a name must be one a Rust parameter has.
+    for (i, input) in task.inputs.iter().enumerate() {
+        let ident = input
+            .name
+            .chars()
+            .enumerate()
+            .all(|(j, c)| c == '_' || c.is_ascii_alphabetic() || (j > 0 && c.is_ascii_digit()));
+        if input.name.is_empty() || !ident || input.ty.chars().any(char::is_control) {
+            return Err(format!(
+                "task {name:?}: input {:?} is not a parameter name",
+                input.name
+            ));
+        }
+        if task.inputs[..i].iter().any(|o| o.name == input.name) {
+            return Err(format!(
+                "task {name:?}: input {:?} appears twice",
+                input.name
+            ));
+        }
+    }
     let targets: Vec<Target> = task
         .secrets
         .iter()

@@ -1,10 +1,9 @@
 //! What generated code does with a task's result: turn a resolution failure into the task's
-//! own error type where it can, and a finished run into an exit code.
+//! own error type where it can, and split a finished run's output into value and error.
 //!
 //! Both use autoref specialisation, so the choice is made at compile time from the task's
 //! return type without the macro having to understand the type.
 
-use std::fmt::Debug;
 use std::marker::PhantomData;
 
 use crate::Error;
@@ -60,37 +59,31 @@ pub fn fail_panic(err: Error) -> ! {
     panic!("{err}")
 }
 
-/// Wraps a finished task's output to turn it into an exit code.
+/// Wraps a finished task's output, to split it into the value and the error to show.
 #[derive(Debug)]
 pub struct Outcome<T>(pub T);
 
-/// `Err` gives exit code 1 and the error on stderr.
-pub trait ExitViaResult {
-    /// 0 for `Ok`; 1 for `Err`, after printing the error's `Debug` to stderr.
-    fn exit_code(&self) -> i32;
+/// A `Result`: `Ok` is the value, `Err` the error (exit code 1).
+pub trait ViaResult<T, E> {
+    /// The value or the error.
+    fn split(&self) -> Result<&T, &E>;
 }
 
-impl<T, E: Debug> ExitViaResult for &Outcome<Result<T, E>> {
-    fn exit_code(&self) -> i32 {
-        match &self.0 {
-            Ok(_) => 0,
-            Err(err) => {
-                eprintln!("Error: {err:?}");
-                1
-            }
-        }
+impl<T, E> ViaResult<T, E> for &Outcome<Result<T, E>> {
+    fn split(&self) -> Result<&T, &E> {
+        self.0.as_ref()
     }
 }
 
-/// Any other output means success.
-pub trait ExitViaValue {
-    /// Always 0.
-    fn exit_code(&self) -> i32;
+/// Any other output is the value.
+pub trait ViaValue<T> {
+    /// The value (never an error).
+    fn split(&self) -> Result<&T, &std::convert::Infallible>;
 }
 
-impl<T> ExitViaValue for Outcome<T> {
-    fn exit_code(&self) -> i32 {
-        0
+impl<T> ViaValue<T> for Outcome<T> {
+    fn split(&self) -> Result<&T, &std::convert::Infallible> {
+        Ok(&self.0)
     }
 }
 
@@ -125,10 +118,9 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes() {
-        assert_eq!((&&Outcome(())).exit_code(), 0);
-        assert_eq!((&&Outcome(Ok::<u8, String>(1))).exit_code(), 0);
-        assert_eq!((&&Outcome(Err::<u8, String>("no".into()))).exit_code(), 1);
-        assert_eq!((&&Outcome(7u64)).exit_code(), 0);
+    fn results_split_into_value_and_error() {
+        assert_eq!((&&Outcome(Ok::<u8, String>(1))).split(), Ok(&1));
+        assert_eq!((&&Outcome(Err::<u8, u8>(2))).split(), Err(&2));
+        assert_eq!((&&Outcome(7u64)).split(), Ok(&7));
     }
 }

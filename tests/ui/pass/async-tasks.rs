@@ -85,5 +85,6 @@ fn main() {
         .filter(|t| t.runnable())
         .map(|t| t.name)
         .collect();
-    assert_eq!(runnable, ["cannot_start", "no_secrets_no_return"]);
+    // `many` takes a `u32`, which `BIN run many --x 5` can give it.
+    assert_eq!(runnable, ["cannot_start", "many", "no_secrets_no_return"]);
 }

@@ -101,6 +101,7 @@ fn main() {
         names(true),
         [
             "extern_task",
+            "impl_trait_return",
             "impl_trait_return_runnable",
             "in_module",
             "type"
@@ -113,7 +114,6 @@ fn main() {
             "destructured",
             "generic",
             "impl_trait_arg",
-            "impl_trait_return",
             "lifetimes",
             "unsafe_task"
         ]

@@ -1,0 +1,67 @@
+//! `flyte run BIN TASK ARGS...`: the task's inputs are passed on, checked by the binary
+//! before any secret is resolved, and its output printed once.
+
+use super::support::{Home, Serve, texts};
+use super::{create, run};
+
+#[test]
+fn inputs_reach_the_task_and_its_output_is_printed_once() {
+    let (home, serve) = (Home::new(), Serve::start());
+    create(&home, &serve, "cli-fixture-secret", "io-v4lue", &[]);
+    let out = run(&home, &serve, "add", &["--n", "4", "--label", "a b"]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout, "{\"n\":5,\"label\":\"a b\"}\n");
+    assert!(stderr.contains("body ran with io-v4lue"), "{stderr}");
+
+    let out = run(
+        &home,
+        &serve,
+        "add",
+        &["--inputs", r#"{"n": 1, "label": "j"}"#],
+    );
+    assert_eq!(
+        texts(&out).0,
+        "{\"n\":2,\"label\":\"j\"}\n",
+        "{:?}",
+        texts(&out)
+    );
+
+    // `Err`: its `Display` on stderr, exit 1.
+    let out = run(&home, &serve, "add", &["--n", "0", "--label", "z"]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout.is_empty() && stderr.contains("error: n is zero"),
+        "{stderr}"
+    );
+}
+
+/// No secret is created: had the secrets been resolved first, the run would fail on them.
+#[test]
+fn bad_inputs_are_usage_errors_and_nothing_runs() {
+    let (home, serve) = (Home::new(), Serve::start());
+    for (args, needle) in [
+        (&["--label", "a"][..], "missing input `n` (expected `u32`)"),
+        (
+            &["--n", "x", "--label", "a"][..],
+            "input `n`: expected `u32`",
+        ),
+        (
+            &["--n", "1", "--label", "a", "--m", "2"][..],
+            "unknown input `m`",
+        ),
+        (&["--inputs", "{nope"][..], "not a JSON object"),
+        (&["--inputs", "{}", "--n", "1"][..], "together"),
+    ] {
+        let out = run(&home, &serve, "add", args);
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("body ran") && stdout.is_empty(),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("cli-fixture-secret"), "resolved: {stderr}");
+    }
+}

@@ -1,0 +1,291 @@
+//! A task's parameters and return type, for `BIN list`, and the runner `BIN run` calls with
+//! the inputs. Which types can be read (`DeserializeOwned`) or shown (`Serialize`, `Debug`)
+//! is left to the runtime's autoref dispatch: here only what the tokens show.
+
+use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::item::{ItemFn, has_ident};
+
+/// serde reads tuples of up to 16 elements.
+const MAX_INPUTS: usize = 16;
+
+/// One parameter: its name (when it is a plain name), its type, and the type as written.
+pub(crate) struct Param {
+    name: Option<String>,
+    ty: TokenStream,
+    shown: String,
+}
+
+/// The static description of the parameters and return type, and the runner (or why the
+/// task has none).
+pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> (TokenStream, TokenStream) {
+    let params = params(&item.sig.inputs);
+    let inputs = params.iter().filter_map(|p| {
+        let name = p.name.as_ref()?;
+        let (ty, optional) = (&p.shown, is_option(&p.ty));
+        Some(quote!(::flyte::__private::input(#name, #ty, #optional)))
+    });
+    let output = item
+        .sig
+        .output
+        .as_ref()
+        .map_or_else(|| "()".into(), type_text);
+    let (runner, why) = match why_not(item, in_impl, &params) {
+        Some(why) => (quote!(::core::option::Option::None), why),
+        None => (
+            quote!(::core::option::Option::Some(__flyte_run)),
+            String::new(),
+        ),
+    };
+    let fields = quote! {
+        inputs: &[#(#inputs),*],
+        output: #output,
+        runner: #runner,
+        why_not: #why,
+    };
+    let runner_fn = match why.is_empty() {
+        true => runner_fn(item, &params),
+        false => TokenStream::new(),
+    };
+    (fields, runner_fn)
+}
+
+/// Why `BIN run` cannot call the task, as far as the signature shows.
+fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
+    let sig = &item.sig;
+    if !sig.generics.is_empty() {
+        return Some("it has generic parameters".into());
+    }
+    if sig.unsafety {
+        return Some("it is `unsafe`".into());
+    }
+    if in_impl || item.mentions_self_type() || has_ident(&sig.inputs, "self") {
+        return Some("it is inside an `impl` or trait block".into());
+    }
+    if params.len() > MAX_INPUTS {
+        return Some(format!("it has more than {MAX_INPUTS} parameters"));
+    }
+    for p in params {
+        let Some(name) = &p.name else {
+            return Some("a parameter is a pattern, not a name".into());
+        };
+        if matches!(p.ty.clone().into_iter().next(), Some(TokenTree::Punct(c)) if c.as_char() == '&')
+        {
+            return Some(format!(
+                "parameter `{name}` is a reference (`{}`): an owned type can be read",
+                p.shown
+            ));
+        }
+        if has_ident(&p.ty, "impl") {
+            return Some(format!("parameter `{name}` is `impl Trait`"));
+        }
+    }
+    // The runner calls it as a free function: an associated one would not be found.
+    if !params.is_empty() && crate::site::associated(&sig.ident).is_some() {
+        return Some("it is inside an `impl` or trait block".into());
+    }
+    None
+}
+
+/// `fn __flyte_run`: the parameters as one tuple from the call, the task called, its result
+/// shown. Every choice by type is the runtime's, through the traits of `__private::run`.
+fn runner_fn(item: &ItemFn, params: &[Param]) -> TokenStream {
+    let callee = &item.sig.ident;
+    let names: Vec<Ident> = (0..params.len())
+        .map(|i| Ident::new(&format!("__flyte_{i}"), Span::mixed_site()))
+        .collect();
+    let types = params.iter().map(|p| &p.ty);
+    let mut call = quote!(#callee(#(#names),*));
+    if item.sig.asyncness.is_some() {
+        call = quote!(::flyte::__private::block_on(#call));
+    }
+    // `!`: nothing comes back to show (and `Outcome` of it could not be inferred).
+    let never = matches!(
+        item.sig.output.as_ref().map(|o| o.to_string()).as_deref(),
+        Some("!")
+    );
+    if never {
+        return quote! {
+            fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {
+                #[allow(unused_imports)]
+                use ::flyte::__private::run::*;
+                let (#(#names,)*) = (&&::flyte::__private::In::<(#(#types,)*)>::new()).take(__c)?;
+                #call
+            }
+        };
+    }
+    quote! {
+        #[allow(unreachable_code)]
+        fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {
+            #[allow(unused_imports)]
+            use ::flyte::__private::run::*;
+            let (#(#names,)*) = (&&::flyte::__private::In::<(#(#types,)*)>::new()).take(__c)?;
+            let __o = ::flyte::__private::Outcome(#call);
+            ::core::option::Option::Some(__c.finish(match (&&__o).split() {
+                ::core::result::Result::Ok(__v) => {
+                    ::core::result::Result::Ok((&&&&::flyte::__private::Show(__v)).shown())
+                }
+                ::core::result::Result::Err(__e) => {
+                    ::core::result::Result::Err((&&&::flyte::__private::Show(__e)).error())
+                }
+            }))
+        }
+    }
+}
+
+/// The parameters, split at top-level commas (a `,` inside `<...>` is not in a group).
+fn params(inputs: &TokenStream) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut depth = 0usize;
+    let mut prev_joint_dash = false;
+    for tree in inputs.clone() {
+        if let TokenTree::Punct(p) = &tree {
+            match p.as_char() {
+                '<' => depth += 1,
+                '>' if !prev_joint_dash => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    out.extend(param(std::mem::take(&mut current)));
+                    continue;
+                }
+                _ => {}
+            }
+            prev_joint_dash = p.as_char() == '-' && p.spacing() == Spacing::Joint;
+        } else {
+            prev_joint_dash = false;
+        }
+        current.push(tree);
+    }
+    out.extend(param(current));
+    out
+}
+
+/// `#[attr]* pattern: Type`; `None` for an empty piece (a trailing comma).
+fn param(mut tokens: Vec<TokenTree>) -> Option<Param> {
+    // Outer attributes on the parameter.
+    while matches!(tokens.first(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
+        && matches!(tokens.get(1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
+    {
+        tokens.drain(..2);
+    }
+    if tokens.is_empty() {
+        return None;
+    }
+    // The first `:` that is not half of `::`.
+    let colon = (0..tokens.len()).find(|&i| {
+        let is_colon =
+            |j: usize| matches!(tokens.get(j), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+        is_colon(i) && !is_colon(i + 1) && !(i > 0 && is_colon(i - 1))
+    });
+    let (pattern, ty) = match colon {
+        Some(i) => (&tokens[..i], &tokens[i + 1..]),
+        None => (&tokens[..], &[][..]),
+    };
+    let name = match pattern {
+        [TokenTree::Ident(name)] | [TokenTree::Ident(_), TokenTree::Ident(name)]
+            if pattern.len() == 1 || pattern[0].to_string() == "mut" =>
+        {
+            let name = name.to_string();
+            let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+            (name != "self" && name != "_").then_some(name)
+        }
+        _ => None,
+    };
+    let ty: TokenStream = ty.iter().cloned().collect();
+    Some(Param {
+        name,
+        shown: type_text(&ty),
+        ty,
+    })
+}
+
+/// `Option<...>`, `std::option::Option<...>`: a missing input is `None`.
+fn is_option(ty: &TokenStream) -> bool {
+    let mut last = None;
+    for tree in ty.clone() {
+        match tree {
+            TokenTree::Ident(id) => last = Some(id.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            TokenTree::Punct(p) if p.as_char() == '<' => break,
+            _ => return false,
+        }
+    }
+    last.as_deref() == Some("Option")
+}
+
+/// A type as people write it: `Vec<Option<String>>`, `&'a str`, `[u8; 4]`.
+pub(crate) fn type_text(ty: &TokenStream) -> String {
+    let mut out = String::new();
+    // After a name or literal, the next one needs a space (`mut str`, `dyn Trait`).
+    let mut after_word = false;
+    for tree in ty.clone() {
+        match &tree {
+            TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&tree.to_string());
+                after_word = true;
+                continue;
+            }
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                out.push_str(type_text(&g.stream()).trim_end_matches(", "));
+                out.push_str(close);
+            }
+            TokenTree::Punct(p) => match p.as_char() {
+                ',' => out.push_str(", "),
+                ';' => out.push_str("; "),
+                '+' => out.push_str(" + "),
+                '=' => out.push_str(" = "),
+                '\'' if after_word => out.push_str(" '"),
+                c => out.push(c),
+            },
+        }
+        after_word = false;
+    }
+    out.replace(", >", ">").trim_end_matches(", ").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn types_read_as_written() {
+        assert_eq!(
+            type_text(&quote!(Vec<Option<String>>)),
+            "Vec<Option<String>>"
+        );
+        assert_eq!(type_text(&quote!(&'a mut str)), "&'a mut str");
+        assert_eq!(
+            type_text(&quote!(std::collections::HashMap<String, u8>)),
+            "std::collections::HashMap<String, u8>"
+        );
+        assert_eq!(type_text(&quote!((u8, bool))), "(u8, bool)");
+        assert!(is_option(&quote!(Option<u8>)));
+        assert!(is_option(&quote!(::std::option::Option<u8>)));
+        assert!(!is_option(&quote!(Vec<Option<u8>>)));
+    }
+
+    #[test]
+    fn parameters_split_at_top_level_commas() {
+        let ps = params(
+            &quote!(mut n: u32, m: HashMap<String, u8>, #[allow(unused)] r#type: Option<u8>,),
+        );
+        let names: Vec<_> = ps.iter().map(|p| p.name.clone().unwrap()).collect();
+        assert_eq!(names, ["n", "m", "type"]);
+        assert_eq!(ps[1].shown, "HashMap<String, u8>");
+        assert!(params(&quote!((a, b): (u8, u8)))[0].name.is_none());
+        assert!(params(&quote!(&self))[0].name.is_none());
+    }
+}

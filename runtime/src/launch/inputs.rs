@@ -1,0 +1,319 @@
+//! The arguments of `BIN run TASK` after the task: its inputs and where its output goes.
+//! See the [module docs](super#inputs-and-outputs).
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{Map, Value};
+
+use crate::Error;
+use crate::task::io::InputDef;
+
+/// Why a task's inputs were refused; the task did not start (exit code
+/// [`EXIT_USAGE`](super::EXIT_USAGE)) and no secret was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A required input was not given.
+    Missing {
+        /// The input's name.
+        name: String,
+        /// Its Rust type as written.
+        ty: String,
+    },
+    /// An input the task does not take; `known` lists the ones it does (`name: type`).
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The task's inputs, as `name: type`.
+        known: Vec<String>,
+    },
+    /// The value does not fit the parameter's type.
+    WrongType {
+        /// The input's name.
+        name: String,
+        /// Its Rust type as written.
+        ty: String,
+        /// Why the value does not fit (serde's message).
+        message: String,
+    },
+    /// `--inputs` / `--inputs-file` is not a JSON object.
+    Malformed {
+        /// Where the JSON came from (`--inputs`, a file path, stdin).
+        from: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// `--inputs`/`--inputs-file` and per-input flags together, or an option given twice.
+    Conflict(String),
+    /// An option without its value, or a file that cannot be read.
+    Usage(String),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Missing { name, ty } => {
+                write!(f, "missing input `{name}` (expected `{ty}`)")
+            }
+            InputError::Unknown { name, known } if known.is_empty() => {
+                write!(f, "unknown input `{name}`: the task takes no inputs")
+            }
+            InputError::Unknown { name, known } => write!(
+                f,
+                "unknown input `{name}` (the task takes {})",
+                known.join(", ")
+            ),
+            InputError::WrongType { name, ty, message } => {
+                write!(f, "input `{name}`: expected `{ty}`: {message}")
+            }
+            InputError::Malformed { from, message } => {
+                write!(f, "{from} is not a JSON object of inputs: {message}")
+            }
+            InputError::Conflict(message) | InputError::Usage(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// What `BIN run TASK ARGS...` was asked.
+#[derive(Debug, Default)]
+pub(crate) struct RunArgs {
+    pub inputs: Map<String, Value>,
+    pub outputs_file: Option<PathBuf>,
+    /// `--check-inputs`: print the checked inputs as JSON and stop (for launchers).
+    pub check_only: bool,
+}
+
+impl RunArgs {
+    /// The arguments that give a relaunched `BIN run TASK` the same inputs and output, already
+    /// checked: the child prints the output, the parent nothing.
+    pub(crate) fn for_child(&self) -> Vec<OsString> {
+        let mut args = vec![
+            "--inputs".into(),
+            Value::Object(self.inputs.clone()).to_string().into(),
+        ];
+        if let Some(path) = &self.outputs_file {
+            args.extend(["--outputs-file".into(), path.clone().into_os_string()]);
+        }
+        args
+    }
+}
+
+/// The hidden flag with which a launcher checks inputs before it resolves any secret.
+pub(crate) const CHECK_FLAG: &str = "--check-inputs";
+
+/// [`super::Launcher::check_inputs`]: `BIN run NAME --check-inputs ARGS`, with the launched
+/// task's base environment; exit 0 prints the inputs as one JSON object.
+pub(crate) fn check_with(
+    program: &Path,
+    name: &str,
+    args: &[OsString],
+) -> Result<Vec<OsString>, Error> {
+    let fail = |message: String| Error::Inputs {
+        task: name.to_owned(),
+        message,
+    };
+    let out = Command::new(program)
+        .args(["run", name, CHECK_FLAG])
+        .args(args)
+        .env_clear()
+        .envs(super::env::inherited())
+        .stdin(Stdio::inherit())
+        .output()
+        .map_err(|e| fail(format!("cannot start {}: {e}", program.display())))?;
+    if !out.status.success() {
+        let text = String::from_utf8_lossy(&out.stderr);
+        let text = text.trim();
+        // The binary says `error: task `NAME`: WHY`; keep WHY.
+        let prefix = format!("error: task `{name}`: ");
+        return Err(fail(text.strip_prefix(&prefix).unwrap_or(text).to_owned()));
+    }
+    let inputs: Map<String, Value> = serde_json::from_slice(&out.stdout).map_err(|e| {
+        fail(format!(
+            "`{} run {name} {CHECK_FLAG}` printed no inputs: {e}",
+            program.display()
+        ))
+    })?;
+    let parsed = RunArgs {
+        inputs,
+        outputs_file: outputs_file(args),
+        check_only: false,
+    };
+    Ok(parsed.for_child())
+}
+
+/// The `--outputs-file` of `args`, whatever else they hold (the binary checked them).
+fn outputs_file(args: &[OsString]) -> Option<PathBuf> {
+    let mut found = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--outputs-file" {
+            found = args.next().map(PathBuf::from);
+        } else if let Some(v) = arg.to_str().and_then(|a| a.strip_prefix("--outputs-file=")) {
+            found = Some(v.into());
+        }
+    }
+    found
+}
+
+/// Parses the arguments after the task name against the task's parameters. The types are
+/// checked later, by the task's runner; here names, JSON and flag combinations.
+pub(crate) fn parse(
+    defs: &[InputDef],
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<RunArgs, InputError> {
+    let mut out = RunArgs::default();
+    let mut whole: Option<(String, String)> = None;
+    let mut flags = Map::new();
+    let mut args = args.into_iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        if arg == CHECK_FLAG {
+            out.check_only = true;
+            continue;
+        }
+        let Some(flag) = arg.strip_prefix("--") else {
+            return Err(InputError::Usage(format!(
+                "unexpected argument `{arg}` (inputs are given as --NAME VALUE or --inputs JSON)"
+            )));
+        };
+        let (flag, inline) = match flag.split_once('=') {
+            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+            None => (flag.to_owned(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| InputError::Usage(format!("--{flag} needs a value")))
+        };
+        match flag.as_str() {
+            "inputs" | "inputs-file" => {
+                if let Some((given, _)) = &whole {
+                    return Err(InputError::Conflict(format!(
+                        "--{flag} and --{given} given together: use one"
+                    )));
+                }
+                whole = Some((flag.clone(), value()?));
+            }
+            "outputs-file" => {
+                if out.outputs_file.is_some() {
+                    return Err(InputError::Conflict("--outputs-file given twice".into()));
+                }
+                out.outputs_file = Some(value()?.into());
+            }
+            _ => {
+                let def = find(defs, &flag.replace('-', "_"))?;
+                let text = value()?;
+                // `--label a` needs no quotes: what is not JSON is a string.
+                let parsed = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                if flags.insert(def.name.to_owned(), parsed).is_some() {
+                    return Err(InputError::Conflict(format!("--{flag} given twice")));
+                }
+            }
+        }
+    }
+    match whole {
+        Some((flag, _)) if !flags.is_empty() => {
+            let first = flags.keys().next().expect("not empty");
+            Err(InputError::Conflict(format!(
+                "--{flag} and the input flag --{first} given together: use one way"
+            )))
+        }
+        Some((flag, value)) => {
+            out.inputs = read_whole(&flag, &value)?;
+            for name in out.inputs.keys() {
+                find(defs, name)?;
+            }
+            Ok(out)
+        }
+        None => {
+            out.inputs = flags;
+            Ok(out)
+        }
+    }
+}
+
+fn find<'a>(defs: &'a [InputDef], name: &str) -> Result<&'a InputDef, InputError> {
+    defs.iter()
+        .find(|d| d.name == name)
+        .ok_or_else(|| InputError::Unknown {
+            name: name.to_owned(),
+            known: defs
+                .iter()
+                .map(|d| format!("`{}: {}`", d.name, d.ty))
+                .collect(),
+        })
+}
+
+/// `--inputs JSON`, or `--inputs-file PATH` (`-`: stdin).
+fn read_whole(flag: &str, value: &str) -> Result<Map<String, Value>, InputError> {
+    let (from, text) = match flag {
+        "inputs" => ("--inputs".to_owned(), value.to_owned()),
+        _ if value == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| InputError::Usage(format!("cannot read inputs from stdin: {e}")))?;
+            ("the inputs on stdin".to_owned(), text)
+        }
+        _ => {
+            let text = std::fs::read_to_string(value)
+                .map_err(|e| InputError::Usage(format!("cannot read {value}: {e}")))?;
+            (format!("--inputs-file {value}"), text)
+        }
+    };
+    serde_json::from_str(&text).map_err(|e| InputError::Malformed {
+        from,
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static DEFS: [InputDef; 2] = [
+        InputDef {
+            name: "n",
+            ty: "u32",
+            optional: false,
+        },
+        InputDef {
+            name: "my_label",
+            ty: "String",
+            optional: false,
+        },
+    ];
+
+    fn parse_args(args: &[&str]) -> Result<RunArgs, InputError> {
+        parse(&DEFS, args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn flags_are_json_or_strings() {
+        let got = parse_args(&["--n", "5", "--my-label=a b"]).unwrap();
+        assert_eq!(
+            Value::Object(got.inputs),
+            serde_json::json!({"n": 5, "my_label": "a b"})
+        );
+        let got = parse_args(&["--inputs", r#"{"n": 1}"#, "--outputs-file", "o"]).unwrap();
+        assert_eq!(got.inputs["n"], 1);
+        assert_eq!(got.outputs_file, Some(PathBuf::from("o")));
+    }
+
+    #[test]
+    fn bad_arguments_are_refused() {
+        let err = |args: &[&str]| parse_args(args).unwrap_err().to_string();
+        assert!(err(&["--x", "1"]).contains("unknown input `x`"));
+        assert!(err(&["--inputs", r#"{"x": 1}"#]).contains("unknown input `x`"));
+        assert!(err(&["--inputs", "{"]).contains("not a JSON object"));
+        assert!(err(&["--inputs", "[1]"]).contains("not a JSON object"));
+        assert!(err(&["--inputs", "{}", "--n", "1"]).contains("together"));
+        assert!(err(&["--n", "1", "--n", "2"]).contains("twice"));
+        assert!(err(&["--n"]).contains("needs a value"));
+        assert!(err(&["n"]).contains("unexpected argument"));
+    }
+}

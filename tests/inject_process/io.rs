@@ -1,0 +1,244 @@
+//! `BIN run TASK` with inputs (JSON, file, stdin, flags) and outputs (JSON, `Result`,
+//! `Debug`, `()`, `--outputs-file`); bad inputs stop the task before its body and before
+//! any secret is resolved; `BIN list` describes inputs and output.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use super::{VALUE, fixtures};
+use flyte::launch::{EXIT_USAGE, TaskList};
+
+/// `BIN run ARGS` with `stdin`; `secret` puts `FIXTURE_SECRET` in the environment, else
+/// no source holds it (a dotenv file that does not exist).
+fn run(args: &[&str], stdin: &str, secret: bool) -> (i32, String, String) {
+    let root = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(fixtures());
+    cmd.arg("run")
+        .args(args)
+        .current_dir(root.path())
+        .env_remove("FIXTURE_SECRET")
+        .env("FLYTE_SECRETS_FILE", root.path().join("absent.env"))
+        .env("FLYTE_SECRETS_ROOT", root.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if secret {
+        cmd.env("FIXTURE_SECRET", VALUE);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+#[test]
+fn inputs_by_json_file_stdin_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.json");
+    std::fs::write(&file, r#"{"n": 3, "label": "f", "scale": 2}"#).unwrap();
+    let file = file.to_str().unwrap();
+    for (args, stdin, expected) in [
+        (
+            &["add", "--inputs", r#"{"n": 5, "label": "a"}"#][..],
+            "",
+            r#"{"total":5,"label":"a"}"#,
+        ),
+        (
+            &["add", "--inputs-file", file][..],
+            "",
+            r#"{"total":6,"label":"f"}"#,
+        ),
+        (
+            &["add", "--inputs-file", "-"][..],
+            r#"{"n": 1, "label": "s"}"#,
+            r#"{"total":1,"label":"s"}"#,
+        ),
+        // A flag's value is JSON when it parses, else a string: `a b` needs no quotes.
+        (
+            &["add", "--n", "4", "--label", "a b", "--scale=3"][..],
+            "",
+            r#"{"total":12,"label":"a b"}"#,
+        ),
+    ] {
+        let (code, out, err) = run(args, stdin, true);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(out, format!("{expected}\n"), "{args:?}");
+        assert!(err.contains("body ran, secret true"), "{err}");
+    }
+}
+
+#[test]
+fn outputs_json_result_debug_unit_and_file() {
+    let (code, out, _) = run(&["checked", "--n", "4"], "", false);
+    assert_eq!((code, out.as_str()), (0, "8\n"));
+    let (code, out, err) = run(&["checked", "--n", "-4"], "", false);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("error: negative: -4"), "{err}");
+    let (code, out, _) = run(&["debug_out", "--word", "hi"], "", false);
+    assert_eq!((code, out.as_str()), (0, "Opaque(\"hi\")\n"));
+    let (code, out, err) = run(&["unit_out", "--words", r#"["a","b"]"#], "", false);
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert!(err.contains("body ran with a+b"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.json");
+    let args = ["add", "--n", "2", "--label", "o", "--outputs-file"];
+    let (code, out, err) = run(&[&args[..], &[path.to_str().unwrap()]].concat(), "", true);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, "{\"total\":2,\"label\":\"o\"}\n");
+}
+
+/// Relaunched with the secret from the dotenv file: the child gets the inputs and prints
+/// the output, once.
+#[test]
+fn a_relaunched_task_gets_its_inputs_and_prints_once() {
+    let root = tempfile::tempdir().unwrap();
+    let dotenv = root.path().join("secrets.env");
+    std::fs::write(&dotenv, format!("fixture-secret={VALUE}\n")).unwrap();
+    let out = Command::new(fixtures())
+        .args(["run", "add", "--n", "7", "--label", "r"])
+        .env_remove("FIXTURE_SECRET")
+        .env("FLYTE_SECRETS_FILE", &dotenv)
+        .env("FLYTE_SECRETS_ROOT", root.path().join("mounts"))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout, "{\"total\":7,\"label\":\"r\"}\n");
+    assert_eq!(
+        stderr.matches("body ran, secret true").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+/// No source holds the secret: a task that resolved it would exit 3, not 2.
+#[test]
+fn bad_inputs_stop_before_the_body_and_the_secrets() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "[1, 2]").unwrap();
+    let file = file.path().to_str().unwrap().to_owned();
+    for (args, stdin, needles) in [
+        (
+            &["--label", "a"][..],
+            "",
+            &["missing input `n`", "`u32`"][..],
+        ),
+        (
+            &["--n", "1"][..],
+            "",
+            &["missing input `label`", "`String`"][..],
+        ),
+        (
+            &["--n", "1", "--label", "a", "--m", "2"][..],
+            "",
+            &["unknown input `m`", "`n: u32`"][..],
+        ),
+        (
+            &["--inputs", r#"{"n": 1, "label": "a", "x": 0}"#][..],
+            "",
+            &["unknown input `x`"][..],
+        ),
+        (
+            &["--n", "x", "--label", "a"][..],
+            "",
+            &["input `n`", "expected `u32`"][..],
+        ),
+        (
+            &["--inputs", r#"{"n": 1, "label": 2}"#][..],
+            "",
+            &["input `label`", "`String`"][..],
+        ),
+        (
+            &["--n", "1", "--label", "a", "--scale", "\"s\""][..],
+            "",
+            &["input `scale`", "`Option<u32>`"][..],
+        ),
+        (
+            &["--inputs", "{\"n\": "][..],
+            "",
+            &["--inputs is not a JSON object"][..],
+        ),
+        (
+            &["--inputs-file", "-"][..],
+            "nope",
+            &["stdin is not a JSON object"][..],
+        ),
+        (
+            &["--inputs-file", &file][..],
+            "",
+            &["not a JSON object"][..],
+        ),
+        (
+            &["--inputs", r#"{"n": 1}"#, "--label", "a"][..],
+            "",
+            &["together"][..],
+        ),
+    ] {
+        let args = [&["add"][..], args].concat();
+        let (code, out, err) = run(&args, stdin, false);
+        assert_eq!(code, EXIT_USAGE, "{args:?}: {err}");
+        assert!(
+            out.is_empty() && !err.contains("body ran"),
+            "{args:?}: {err}"
+        );
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: no {needle:?} in {err}");
+        }
+    }
+    let (code, _, err) = run(&["takes_args"], "", false);
+    assert_eq!(code, EXIT_USAGE);
+    assert!(
+        err.contains("not all `serde::de::DeserializeOwned`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn list_describes_inputs_output_and_why_not_runnable() {
+    let out = Command::new(fixtures()).arg("list").output().unwrap();
+    let list: TaskList = serde_json::from_slice(&out.stdout).unwrap();
+    let task = |name: &str| list.tasks.iter().find(|t| t.name == name).unwrap();
+    let add = task("add");
+    assert!(add.runnable && add.why_not_runnable.is_none());
+    let inputs: Vec<_> = add
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.ty.as_str(), i.required))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("n", "u32", true),
+            ("label", "String", true),
+            ("scale", "Option<u32>", false)
+        ]
+    );
+    assert_eq!(add.output, "Summary");
+    assert_eq!(task("checked").output, "Result<i64, String>");
+    assert_eq!(task("unit_out").output, "()");
+    let takes_args = task("takes_args");
+    assert!(!takes_args.runnable);
+    assert!(
+        takes_args
+            .why_not_runnable
+            .as_deref()
+            .unwrap()
+            .contains("_n: std::time::Instant"),
+        "{takes_args:?}"
+    );
+}
