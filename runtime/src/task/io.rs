@@ -204,8 +204,11 @@ impl<T> NoInputs<T> for In<T> {
 /// A task's `Ok` value (or plain return value) as it is shown.
 #[derive(Debug)]
 pub enum Shown {
+    /// `()`: nothing is printed.
     Nothing,
+    /// A `Serialize` value, as one JSON document (or why it could not be serialized).
     Json(serde_json::Result<String>),
+    /// Any other value, through `Debug`.
     Debug(String),
 }
 
@@ -215,6 +218,7 @@ pub struct Show<'a, T: ?Sized>(pub &'a T);
 
 /// `()`: nothing to show.
 pub trait ShowUnit {
+    /// How the value is printed.
     fn shown(&self) -> Shown;
 }
 impl ShowUnit for &&&Show<'_, ()> {
@@ -225,6 +229,7 @@ impl ShowUnit for &&&Show<'_, ()> {
 
 /// `Serialize`: JSON.
 pub trait ShowJson {
+    /// How the value is printed.
     fn shown(&self) -> Shown;
 }
 impl<T: Serialize + ?Sized> ShowJson for &&Show<'_, T> {
@@ -235,6 +240,7 @@ impl<T: Serialize + ?Sized> ShowJson for &&Show<'_, T> {
 
 /// `Debug`: its `{:?}`.
 pub trait ShowDebug {
+    /// How the value is printed.
     fn shown(&self) -> Shown;
 }
 impl<T: Debug + ?Sized> ShowDebug for &Show<'_, T> {
@@ -245,6 +251,7 @@ impl<T: Debug + ?Sized> ShowDebug for &Show<'_, T> {
 
 /// Anything else: nothing to show.
 pub trait ShowNothing {
+    /// How the value is printed.
     fn shown(&self) -> Shown;
 }
 impl<T: ?Sized> ShowNothing for Show<'_, T> {
