@@ -262,6 +262,7 @@ impl<T: ?Sized> ShowNothing for Show<'_, T> {
 
 /// An error through `Display`.
 pub trait ErrDisplay {
+    /// The error as printed on stderr.
     fn error(&self) -> String;
 }
 impl<E: Display + ?Sized> ErrDisplay for &&Show<'_, E> {
@@ -272,6 +273,7 @@ impl<E: Display + ?Sized> ErrDisplay for &&Show<'_, E> {
 
 /// An error through `Debug`, when it has no `Display`.
 pub trait ErrDebug {
+    /// The error as printed on stderr.
     fn error(&self) -> String;
 }
 impl<E: Debug + ?Sized> ErrDebug for &Show<'_, E> {
@@ -282,6 +284,7 @@ impl<E: Debug + ?Sized> ErrDebug for &Show<'_, E> {
 
 /// An error that can show neither.
 pub trait ErrOpaque {
+    /// The error as printed on stderr.
     fn error(&self) -> String;
 }
 impl<E: ?Sized> ErrOpaque for Show<'_, E> {
