@@ -41,6 +41,9 @@ pub(crate) enum Caller {
     Local { inject: bool, write: bool },
     /// A configured token.
     Token(Arc<Grant>),
+    /// No one in particular: the caller of a public method (AuthMetadataService), which
+    /// checks nothing. Has no right.
+    Anonymous,
 }
 
 impl Auth {
@@ -77,6 +80,10 @@ impl Caller {
     /// Checks that the caller may use `right` on `scope`.
     pub(crate) fn check(&self, right: Right, scope: &Scope) -> Result<(), RpcError> {
         match self {
+            Caller::Anonymous => Err(RpcError::new(
+                Code::Unauthenticated,
+                format!("`{}` on {scope} needs credentials", right.as_str()),
+            )),
             Caller::Local { inject, write } => {
                 if right == Right::Write && !write {
                     return Err(RpcError::new(
