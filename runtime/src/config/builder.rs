@@ -4,10 +4,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::auth::{ClientSecret, parse_list};
 use super::error::{ConfigError, Origin};
 use super::file::{ConfigFile, SearchInputs, search};
 use super::keys::{self, Key, Raw};
-use super::{ApiKey, Codec, Config, Endpoint};
+use super::{ApiKey, AuthType, Codec, Config, Endpoint};
 
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -55,6 +56,10 @@ pub struct ConfigBuilder {
     secrets_file: Option<PathBuf>,
     local_data_dir: Option<PathBuf>,
     api_key: Option<String>,
+    auth_type: Option<AuthType>,
+    client_secret: Option<String>,
+    command: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
 }
 
 macro_rules! setters {
@@ -154,6 +159,15 @@ impl ConfigBuilder {
         local_data_dir: PathBuf => |v| v;
         /// The API key (else `FLYTE_API_KEY`).
         api_key: String => |v| v;
+        /// `admin.authType`: the flow that logs in.
+        auth_type: AuthType => |v| v;
+        /// The client secret of the `ClientSecret` flow (else `admin.clientSecretEnvVar`,
+        /// else `admin.clientSecretLocation`).
+        client_secret: String => |v| v;
+        /// `admin.command`: the `ExternalCommand` flow's command and its arguments.
+        command: Vec<String> => |v| v;
+        /// `admin.scopes`: the scopes to request (else those the service advertises).
+        scopes: Vec<String> => |v| v;
     }
 
     /// Resolves every value: builder argument, else env var, else the config file, else the
@@ -225,6 +239,30 @@ impl ConfigBuilder {
                 .or_else(|| app.and_then(|a| a.org)),
         };
 
+        let auth_type = match self.auth_type {
+            Some(t) => Some(t),
+            None => src
+                .get(keys::AUTH_TYPE)?
+                .map(|raw| {
+                    raw.value
+                        .parse::<AuthType>()
+                        .map_err(|source| ConfigError::InvalidAuthType {
+                            origin: raw.origin.clone(),
+                            source,
+                        })
+                })
+                .transpose()?,
+        };
+        let (client_secret, client_secret_hint) = client_secret(self.client_secret, &src)?;
+        let command = match self.command {
+            Some(c) => Some(c),
+            None => src.get_list(keys::COMMAND)?,
+        };
+        let scopes = match self.scopes {
+            Some(s) => Some(s),
+            None => src.get_list(keys::SCOPES)?,
+        };
+
         let d = Config::default();
         Ok(Config {
             endpoint,
@@ -251,10 +289,9 @@ impl ConfigBuilder {
                 Raw::to_bool,
             )?
             .unwrap_or(d.disable_keyring),
-            client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?.unwrap_or(d.client_id),
+            client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?,
             token_url: pick(self.token_url, &src, keys::TOKEN_URL, string)?,
-            auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?
-                .unwrap_or(d.auth_header),
+            auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?,
             codec: pick(self.codec, &src, keys::CODEC, codec)?.unwrap_or(d.codec),
             connect_timeout: pick(
                 self.connect_timeout,
@@ -292,9 +329,60 @@ impl ConfigBuilder {
                     .map(|r| r.value.into())
             }),
             api_key,
+            auth_type,
+            client_secret,
+            client_secret_hint,
+            command,
+            scopes,
             source: file.map(|f| f.path().to_owned()),
         })
     }
+}
+
+/// The client secret, as the Python SDK finds it: the variable `admin.clientSecretEnvVar`
+/// names when it is set, else the file at `admin.clientSecretLocation` (trailing whitespace
+/// stripped). Also what to say when a variable is named but unset.
+fn client_secret(
+    explicit: Option<String>,
+    src: &Sources<'_>,
+) -> Result<(Option<ClientSecret>, Option<String>), ConfigError> {
+    let secret = |value: zeroize::Zeroizing<String>, origin| ClientSecret {
+        value: std::sync::Arc::new(value),
+        origin,
+    };
+    if let Some(v) = explicit {
+        return Ok((Some(secret(v.into(), Origin::Builder)), None));
+    }
+    let mut hint = None;
+    if let Some(var) = src.get(keys::CLIENT_SECRET_ENV_VAR)? {
+        match src.env_raw(&var.value) {
+            Some(raw) => {
+                return Ok((
+                    Some(secret(raw.value.into(), Origin::Env(var.value.clone()))),
+                    None,
+                ));
+            }
+            None => {
+                hint = Some(format!(
+                    "admin.clientSecretEnvVar (from {}) names ${}, which is not set",
+                    var.origin, var.value
+                ))
+            }
+        }
+    }
+    if let Some(loc) = src.get(keys::CLIENT_SECRET_LOCATION)? {
+        let path = PathBuf::from(&loc.value);
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::ClientSecretFile {
+                path: path.clone(),
+                origin: loc.origin.clone(),
+                source,
+            })?;
+        let text = zeroize::Zeroizing::new(text);
+        let trimmed = zeroize::Zeroizing::new(text.trim_end().to_owned());
+        return Ok((Some(secret(trimmed, Origin::File(path))), None));
+    }
+    Ok((None, hint))
 }
 
 /// The env and the file, for one build.
@@ -318,6 +406,21 @@ impl Sources<'_> {
 
     fn file_only(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
         self.file.map_or(Ok(None), |f| f.get(key))
+    }
+
+    /// A list: the env var (see [`parse_list`]) over the file's value.
+    fn get_list(&self, key: Key) -> Result<Option<Vec<String>>, ConfigError> {
+        if let Some(raw) = self.env_only(key) {
+            return parse_list(&raw.value)
+                .map(Some)
+                .ok_or_else(|| ConfigError::InvalidValue {
+                    key: key.0,
+                    origin: raw.origin.clone(),
+                    value: raw.value.clone(),
+                    expected: "a JSON list of strings, or words separated by spaces or commas",
+                });
+        }
+        self.file.map_or(Ok(None), |f| f.get_list(key))
     }
 
     /// Env overrides file.
@@ -381,6 +484,11 @@ impl fmt::Debug for ConfigBuilder {
             .field("project", &self.project)
             .field("domain", &self.domain)
             .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("auth_type", &self.auth_type)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -59,6 +59,23 @@ pub enum ConfigError {
         expected: &'static str,
     },
 
+    /// `admin.authType` names no known flow.
+    #[error("admin.authType from {origin}")]
+    InvalidAuthType {
+        origin: Origin,
+        #[source]
+        source: super::auth::ParseAuthTypeError,
+    },
+
+    /// The file `admin.clientSecretLocation` names could not be read.
+    #[error("cannot read the client secret file {} (admin.clientSecretLocation from {origin})", path.display())]
+    ClientSecretFile {
+        path: PathBuf,
+        origin: Origin,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The endpoint cannot be used.
     #[error(
         "endpoint `{endpoint}` {reason}; expected dns:///host:port, https://host, http://host:port or host:port"

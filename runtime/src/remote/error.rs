@@ -6,7 +6,7 @@ use std::time::Duration;
 
 pub use flyte_idl::connect::Code;
 
-use crate::config::ConfigError;
+use crate::config::{AuthType, ConfigError};
 
 /// The operation a call was making.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +21,8 @@ pub enum Op {
     ReadValue,
     /// `ClusterService/SelectCluster`, asked before a secret call which endpoint serves it.
     SelectCluster,
+    /// `AuthMetadataService`, asked where the identity provider is before a login.
+    AuthMetadata,
 }
 
 impl Op {
@@ -28,7 +30,7 @@ impl Op {
     pub fn idempotent(self) -> bool {
         matches!(
             self,
-            Op::Get | Op::Delete | Op::List | Op::ReadValue | Op::SelectCluster
+            Op::Get | Op::Delete | Op::List | Op::ReadValue | Op::SelectCluster | Op::AuthMetadata
         )
     }
 
@@ -41,6 +43,7 @@ impl Op {
             Op::List => "list",
             Op::ReadValue => "read the value of",
             Op::SelectCluster => "select the cluster (SelectCluster) for",
+            Op::AuthMetadata => "ask AuthMetadataService how to log in for",
         }
     }
 }
@@ -162,12 +165,12 @@ pub enum Error {
         source: DecodeError,
     },
 
-    /// Getting or refreshing a token failed.
+    /// Getting or refreshing a token (or logging in) failed.
     #[error("{call}: could not obtain an access token")]
     Token {
         call: Call,
         #[source]
-        source: TokenError,
+        source: Box<TokenError>,
     },
 
     /// `ClusterService/SelectCluster` failed (with anything but `unimplemented`, which means
@@ -282,23 +285,26 @@ impl Error {
     }
 }
 
-/// Why a token could not be obtained.
+/// Why a token could not be obtained. Never carries a token, a code or a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
-    /// The token endpoint could not be reached or answered garbage.
-    #[error("token endpoint {url} failed")]
+    /// The token endpoint (or another identity-provider endpoint) could not be reached or
+    /// answered garbage.
+    #[error("identity provider endpoint {url} failed")]
     Http {
         url: String,
         #[source]
         source: reqwest::Error,
     },
     /// The token endpoint refused (`invalid_grant`, an expired refresh token...).
-    #[error("token endpoint {url} refused: HTTP {status}{}", oauth_error.as_deref().map(|e| format!(", {e}")).unwrap_or_default())]
+    #[error("token endpoint {url} refused: HTTP {status}{}{}", oauth_error.as_deref().map(|e| format!(", {e}")).unwrap_or_default(), description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     Refused {
         url: String,
         status: u16,
         oauth_error: Option<String>,
+        /// The provider's `error_description`, shortened.
+        description: Option<String>,
     },
     /// The token endpoint's answer has no `access_token`.
     #[error("token endpoint {url} answered without an access token")]
@@ -306,6 +312,60 @@ pub enum TokenError {
     /// No token endpoint is configured and none could be discovered.
     #[error("no token endpoint: set admin.tokenUrl (discovery at {tried} failed)")]
     NoTokenEndpoint { tried: String },
+    /// The service advertises no identity provider (its AuthMetadataService is unimplemented
+    /// and it has no `/.well-known/oauth-authorization-server`): there is nothing to log in to.
+    #[error(
+        "{endpoint} names no identity provider (AuthMetadataService is unimplemented and \
+         /.well-known/oauth-authorization-server is missing); it needs no login, or set \
+         admin.tokenUrl"
+    )]
+    NoIdentityProvider { endpoint: String },
+    /// Asking the service where its identity provider is failed.
+    #[error("could not learn how to log in to {endpoint}")]
+    Discovery {
+        endpoint: String,
+        #[source]
+        source: Box<super::Error>,
+    },
+    /// The flow needs a setting nobody provided (e.g. a client secret, or an IdP without a
+    /// device endpoint for the device flow).
+    #[error("{flow} login: {missing}")]
+    NotConfigured { flow: AuthType, missing: String },
+    /// The person logging in refused (consent denied, login cancelled, device code aborted).
+    #[error("login refused at the identity provider: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+    /// The device code expired before anyone entered it.
+    #[error("the device code expired before the login was completed; run the login again")]
+    DeviceCodeExpired,
+    /// Nobody finished the login in time.
+    #[error("no login within {after:?}; run the login again")]
+    LoginTimedOut { after: Duration },
+    /// The browser came back to the callback with a `state` other than the one sent: a
+    /// forged or stale redirect. Nothing was exchanged.
+    #[error(
+        "the login callback carried the wrong `state` (a stale or forged redirect); nothing was \
+         exchanged, run the login again"
+    )]
+    StateMismatch,
+    /// The browser came back with an authorization response from another issuer (`iss`).
+    #[error("the login callback came from issuer `{got}`, not `{want}`")]
+    IssuerMismatch { want: String, got: String },
+    /// The callback came back without a code, or the redirect URI is unusable.
+    #[error("login callback: {problem}")]
+    Callback { problem: String },
+    /// The loopback server for the PKCE callback could not listen.
+    #[error("cannot listen for the login callback on {addr}")]
+    CallbackServer {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The `ExternalCommand` command could not run or failed.
+    #[error("the token command `{command}` {problem}; run it in a terminal to see why")]
+    Command { command: String, problem: String },
     /// A custom token source failed.
     #[error("{0}")]
     Other(String),
