@@ -122,7 +122,10 @@ pub(super) const SERVE: &str = "\
 Examples:
   flyte serve                                  # 127.0.0.1:8090, data in ~/.local/share/flyte
   flyte serve --listen 127.0.0.1:0 --data-dir ./flyte-data
-  flyte serve --listen 0.0.0.0:8090 --tokens ./tokens.txt
+  flyte serve --listen 0.0.0.0:8090 --tokens ./tokens.txt --tls-cert cert.pem --tls-key key.pem
+  flyte serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem \\
+      --oidc-issuer https://idp.example.com --oidc-audience https://flyte.example.com \\
+      --policy ./policy.txt
 
 It prints one line on stdout once it listens, e.g.
   flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)

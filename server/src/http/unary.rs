@@ -110,7 +110,7 @@ async fn serve<R: Rpc>(
     let caller = if R::PUBLIC {
         Caller::Anonymous
     } else {
-        app.auth.authenticate(parts)?
+        app.auth.authenticate(parts).await?
     };
     let deadline = app.limits.body_timeout;
     let raw = tokio::time::timeout(

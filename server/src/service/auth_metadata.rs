@@ -23,15 +23,21 @@ fn no_identity_provider() -> RpcError {
 impl Rpc for method::GetOAuth2Metadata {
     const PUBLIC: bool = true;
 
-    async fn call(_: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
-        Err(no_identity_provider())
+    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
+        match app.auth.oidc() {
+            Some(oidc) => oidc.oauth2_metadata().await,
+            None => Err(no_identity_provider()),
+        }
     }
 }
 
 impl Rpc for method::GetPublicClientConfig {
     const PUBLIC: bool = true;
 
-    async fn call(_: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
-        Err(no_identity_provider())
+    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
+        match app.auth.oidc() {
+            Some(oidc) => Ok(oidc.public_client_config()),
+            None => Err(no_identity_provider()),
+        }
     }
 }

@@ -44,3 +44,50 @@ async fn auth_metadata_is_unimplemented_without_an_identity_provider() {
     }
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn needs_idp_auth_metadata_comes_from_the_issuer() {
+    let Some(idp) = super::oidc_harness::Idp::start(Default::default()) else {
+        return;
+    };
+    let dir = super::private_dir();
+    let server = super::oidc_builder(dir.path(), &idp)
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    for client in [
+        Client::new(server.addr()),
+        Client::new(server.addr()).json(),
+    ] {
+        let meta: GetOAuth2MetadataResponse = client
+            .call(paths::GET_OAUTH2_METADATA, &GetOAuth2MetadataRequest {})
+            .await
+            .unwrap();
+        assert_eq!(meta.issuer, idp.issuer);
+        assert_eq!(meta.token_endpoint, format!("{}/token", idp.issuer));
+        assert_eq!(meta.authorization_endpoint, format!("{}/auth", idp.issuer));
+        assert_eq!(
+            meta.device_authorization_endpoint,
+            format!("{}/device/auth", idp.issuer)
+        );
+        assert_eq!(meta.jwks_uri, format!("{}/jwks", idp.issuer));
+        assert!(
+            meta.code_challenge_methods_supported
+                .contains(&"S256".to_owned())
+        );
+        let public: GetPublicClientConfigResponse = client
+            .call(
+                paths::GET_PUBLIC_CLIENT_CONFIG,
+                &GetPublicClientConfigRequest {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(public.client_id, idp.pkce_client);
+        assert_eq!(public.audience, idp.audience);
+        assert_eq!(public.scopes, ["all"]);
+        assert_eq!(public.authorization_metadata_key, "authorization");
+    }
+    server.shutdown().await.unwrap();
+}
