@@ -62,6 +62,15 @@ pub(crate) struct ServeArgs {
         requires = "oidc_issuer"
     )]
     oidc_group_claim: String,
+    /// The request header clients send the token in (AuthMetadataService tells them); only
+    /// it is read.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "authorization",
+        requires = "oidc_issuer"
+    )]
+    oidc_header: String,
     /// Who may do what, by the token's claims: `WHO SCOPE RIGHTS` per line, WHO being
     /// `sub=V`, `client_id=V`, `group=V` or `*` (see the server README). Without it every
     /// valid token may do everything.
@@ -134,7 +143,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
                 .client_id(args.oidc_client_id)
                 .redirect_uri(args.oidc_redirect_uri)
                 .scopes(args.oidc_scopes)
-                .group_claim(args.oidc_group_claim),
+                .group_claim(args.oidc_group_claim)
+                .header(args.oidc_header),
         );
     }
     if let Some(policy) = args.policy {

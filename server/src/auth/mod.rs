@@ -75,7 +75,12 @@ impl Auth {
     /// Reads `authorization` (or `flyte-authorization`) and resolves the caller. In open
     /// mode also applies the loopback rules: `Host` and `Origin`, and the connection's peer.
     pub(crate) async fn authenticate(&self, parts: &Parts) -> Result<Caller, RpcError> {
-        let token = bearer(&parts.headers)?;
+        // With an identity provider, only the header it tells clients to use
+        // (`authorization_metadata_key`) carries the token.
+        let token = bearer(
+            &parts.headers,
+            self.oidc().map(|o| o.config().header.as_str()),
+        )?;
         match self {
             Auth::Oidc {
                 oidc,
@@ -85,8 +90,11 @@ impl Auth {
                 let token = token.ok_or_else(|| {
                     RpcError::new(
                         Code::Unauthenticated,
-                        "missing bearer token: log in (`flyte auth login`) and send \
-                         `authorization: Bearer <token>`",
+                        format!(
+                            "missing bearer token: log in (`flyte auth login`) and send \
+                             `{}: Bearer <token>`",
+                            oidc.config().header
+                        ),
                     )
                 })?;
                 if let Some(grant) = tokens.as_ref().and_then(|t| t.lookup(token)) {
@@ -195,11 +203,14 @@ impl Caller {
 }
 
 /// The bearer token of a request, if any. A header with another scheme is an error.
-fn bearer(headers: &HeaderMap) -> Result<Option<&str>, RpcError> {
-    let Some(value) = headers
-        .get("authorization")
-        .or_else(|| headers.get("flyte-authorization"))
-    else {
+fn bearer<'h>(headers: &'h HeaderMap, only: Option<&str>) -> Result<Option<&'h str>, RpcError> {
+    let found = match only {
+        Some(name) => headers.get(name),
+        None => headers
+            .get("authorization")
+            .or_else(|| headers.get("flyte-authorization")),
+    };
+    let Some(value) = found else {
         return Ok(None);
     };
     let bad = || {

@@ -41,6 +41,8 @@ pub struct OidcConfig {
     pub group_claim: String,
     /// Clock skew allowed on `exp` and `nbf`.
     pub leeway: Duration,
+    /// The request header carrying the token (`authorization_metadata_key`); only it is read.
+    pub header: String,
 }
 
 /// flytectl's public client id.
@@ -53,7 +55,7 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
 impl OidcConfig {
     /// Tokens from `issuer` for `audience`; the other settings at their defaults (client
     /// `flytectl`, redirect `http://localhost:53593/callback`, scopes `all offline`, groups in
-    /// `groups`, 30 s leeway).
+    /// `groups`, 30 s leeway, header `authorization`).
     pub fn new(issuer: impl Into<String>, audience: impl Into<String>) -> Self {
         OidcConfig {
             issuer: issuer.into(),
@@ -63,7 +65,15 @@ impl OidcConfig {
             scopes: vec!["all".into(), "offline".into()],
             group_claim: "groups".into(),
             leeway: DEFAULT_LEEWAY,
+            header: "authorization".into(),
         }
+    }
+
+    /// The header clients send the token in (default `authorization`; Flyte deployments
+    /// often use `flyte-authorization`). Lower-cased.
+    pub fn header(mut self, name: impl Into<String>) -> Self {
+        self.header = name.into().to_ascii_lowercase();
+        self
     }
 
     pub fn client_id(mut self, id: impl Into<String>) -> Self {
@@ -189,7 +199,7 @@ impl Oidc {
             client_id: self.cfg.client_id.clone(),
             redirect_uri: self.cfg.redirect_uri.clone(),
             scopes: self.cfg.scopes.clone(),
-            authorization_metadata_key: "authorization".into(),
+            authorization_metadata_key: self.cfg.header.clone(),
             service_http_endpoint: String::new(),
             audience: self.cfg.audience.clone(),
             dataplane_domain: String::new(),
