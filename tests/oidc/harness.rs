@@ -336,6 +336,10 @@ impl Browser {
             let Some(form) = first_form(&html) else {
                 return (at.to_string(), html);
             };
+            // The code-entry page again: the code was used up, aborted or wrong. The end.
+            if form.id == "op.deviceInputForm" {
+                return (at.to_string(), html);
+            }
             let mut fields = form.fields.clone();
             let prompt = fields
                 .iter()

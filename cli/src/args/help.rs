@@ -107,6 +107,17 @@ Examples:
 
 The tokens are the Python SDK's keyring items, so this also logs the Python CLI out.";
 
+pub(super) const AUTH_LOGIN: &str = "\
+Examples:
+  flyte auth login                                  # admin.authType, default pkce (a browser)
+  flyte --auth-type headless auth login             # the device flow: a code to enter elsewhere
+  FLYTE_ADMIN_CLIENTID=ci FLYTE_ADMIN_CLIENTSECRETENVVAR=CI_SECRET \\
+    flyte --auth-type client-secret auth login
+
+Where to log in comes from the endpoint's AuthMetadataService (admin.tokenUrl, admin.clientId and
+admin.scopes override it). Other commands log in by themselves when the endpoint answers
+unauthenticated and the cached tokens cannot be refreshed.";
+
 pub(super) const AUTH_STATUS: &str = "\
 Examples:
   flyte auth status
