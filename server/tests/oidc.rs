@@ -15,6 +15,8 @@ mod metadata;
 mod policy;
 #[path = "oidc/provider.rs"]
 mod provider;
+#[path = "oidc/python.rs"]
+mod python;
 #[path = "oidc/tls.rs"]
 mod tls;
 #[path = "oidc/validation.rs"]
