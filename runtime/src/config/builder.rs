@@ -4,10 +4,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::auth::{ClientSecret, parse_list};
 use super::error::{ConfigError, Origin};
 use super::file::{ConfigFile, SearchInputs, search};
-use super::keys::{self, Key, Raw};
+use super::keys::{self, Raw};
+use super::sources::{Sources, client_secret, codec, header_name, pick, string};
 use super::{ApiKey, AuthType, Codec, Config, Endpoint};
 
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -335,143 +335,6 @@ impl ConfigBuilder {
             command,
             scopes,
             source: file.map(|f| f.path().to_owned()),
-        })
-    }
-}
-
-/// The client secret, as the Python SDK finds it: the variable `admin.clientSecretEnvVar`
-/// names when it is set, else the file at `admin.clientSecretLocation` (trailing whitespace
-/// stripped). Also what to say when a variable is named but unset.
-fn client_secret(
-    explicit: Option<String>,
-    src: &Sources<'_>,
-) -> Result<(Option<ClientSecret>, Option<String>), ConfigError> {
-    let secret = |value: zeroize::Zeroizing<String>, origin| ClientSecret {
-        value: std::sync::Arc::new(value),
-        origin,
-    };
-    if let Some(v) = explicit {
-        return Ok((Some(secret(v.into(), Origin::Builder)), None));
-    }
-    let mut hint = None;
-    if let Some(var) = src.get(keys::CLIENT_SECRET_ENV_VAR)? {
-        match src.env_raw(&var.value) {
-            Some(raw) => {
-                return Ok((
-                    Some(secret(raw.value.into(), Origin::Env(var.value.clone()))),
-                    None,
-                ));
-            }
-            None => {
-                hint = Some(format!(
-                    "admin.clientSecretEnvVar (from {}) names ${}, which is not set",
-                    var.origin, var.value
-                ))
-            }
-        }
-    }
-    if let Some(loc) = src.get(keys::CLIENT_SECRET_LOCATION)? {
-        let path = PathBuf::from(&loc.value);
-        let text =
-            std::fs::read_to_string(&path).map_err(|source| ConfigError::ClientSecretFile {
-                path: path.clone(),
-                origin: loc.origin.clone(),
-                source,
-            })?;
-        let text = zeroize::Zeroizing::new(text);
-        let trimmed = zeroize::Zeroizing::new(text.trim_end().to_owned());
-        return Ok((Some(secret(trimmed, Origin::File(path))), None));
-    }
-    Ok((None, hint))
-}
-
-/// The env and the file, for one build.
-struct Sources<'a> {
-    env: &'a dyn Fn(&str) -> Option<String>,
-    file: Option<&'a ConfigFile>,
-}
-
-impl Sources<'_> {
-    /// An env var; empty counts as unset, as in the Python SDK.
-    fn env_raw(&self, name: &str) -> Option<Raw> {
-        (self.env)(name).filter(|v| !v.is_empty()).map(|value| Raw {
-            value,
-            origin: Origin::Env(name.to_owned()),
-        })
-    }
-
-    fn env_only(&self, key: Key) -> Option<Raw> {
-        self.env_raw(&key.env_name())
-    }
-
-    fn file_only(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
-        self.file.map_or(Ok(None), |f| f.get(key))
-    }
-
-    /// A list: the env var (see [`parse_list`]) over the file's value.
-    fn get_list(&self, key: Key) -> Result<Option<Vec<String>>, ConfigError> {
-        if let Some(raw) = self.env_only(key) {
-            return parse_list(&raw.value)
-                .map(Some)
-                .ok_or_else(|| ConfigError::InvalidValue {
-                    key: key.0,
-                    origin: raw.origin.clone(),
-                    value: raw.value.clone(),
-                    expected: "a JSON list of strings, or words separated by spaces or commas",
-                });
-        }
-        self.file.map_or(Ok(None), |f| f.get_list(key))
-    }
-
-    /// Env overrides file.
-    fn get(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
-        match self.env_only(key) {
-            Some(raw) => Ok(Some(raw)),
-            None => self.file_only(key),
-        }
-    }
-}
-
-/// The builder's value, else the parsed env/file value.
-fn pick<T>(
-    explicit: Option<T>,
-    src: &Sources<'_>,
-    key: Key,
-    parse: impl Fn(&Raw, Key) -> Result<T, ConfigError>,
-) -> Result<Option<T>, ConfigError> {
-    if explicit.is_some() {
-        return Ok(explicit);
-    }
-    src.get(key)?.map(|raw| parse(&raw, key)).transpose()
-}
-
-fn string(raw: &Raw, _: Key) -> Result<String, ConfigError> {
-    Ok(raw.value.clone())
-}
-
-fn codec(raw: &Raw, key: Key) -> Result<Codec, ConfigError> {
-    Codec::parse(&raw.value).ok_or_else(|| ConfigError::InvalidValue {
-        key: key.0,
-        origin: raw.origin.clone(),
-        value: raw.value.clone(),
-        expected: "`proto` or `json`",
-    })
-}
-
-fn header_name(raw: &Raw, key: Key) -> Result<String, ConfigError> {
-    let ok = !raw.value.is_empty()
-        && raw
-            .value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-    if ok {
-        Ok(raw.value.to_ascii_lowercase())
-    } else {
-        Err(ConfigError::InvalidValue {
-            key: key.0,
-            origin: raw.origin.clone(),
-            value: raw.value.clone(),
-            expected: "an HTTP header name (letters, digits, `-`, `_`, `.`)",
         })
     }
 }

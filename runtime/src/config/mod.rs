@@ -46,6 +46,7 @@ mod endpoint;
 mod error;
 mod file;
 mod keys;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -17,7 +17,7 @@
 //! while let Some(s) = all.try_next().await? {
 //!     println!("{}", s.name());
 //! }
-//! let every: Vec<Secret> = Secret::listall(100).try_collect().await?;
+//! let every: Vec<flyte::remote::StoredSecret> = Secret::listall(100).try_collect().await?;
 //! Secret::update("database-password", "rotated").await?;
 //! Secret::delete("database-password").await?;
 //! # Ok(()) }

@@ -7,16 +7,13 @@ use std::time::Duration;
 
 use http::header::HeaderName;
 
+use super::credentials;
+use super::http_client::http_client;
 use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
 use crate::remote::error::Error;
-use crate::remote::keyring::KeyringStore;
-use crate::remote::keyring::KeyringTokens;
-use crate::remote::login::{
-    DEFAULT_LOGIN_TIMEOUT, Discovery, Login, LoginOptions, LoginPrompt, Settings, SystemBrowser,
-};
-use crate::remote::oauth::{ClientCredentials, TokenEndpoint};
+use crate::remote::login::{DEFAULT_LOGIN_TIMEOUT, Discovery, LoginPrompt, Settings};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
 use crate::remote::routing::Router;
@@ -317,51 +314,18 @@ impl ClientBuilder {
             },
             auth_header.clone(),
         ));
-        let token_endpoint = || TokenEndpoint::new(discovery.clone(), cfg.timeout);
-        let mut login = None;
-        let tokens: Option<Arc<dyn TokenSource>> = match (tokens, &cfg.api_key) {
-            (Some(t), _) => Some(t),
-            (None, Some(key)) => Some(match key.app_credentials() {
-                Some(app) => Arc::new(ClientCredentials::new(
-                    token_endpoint(),
-                    app.client_id,
-                    app.client_secret,
-                )),
-                None => Arc::new(StaticToken(AccessToken::new(key.expose()))),
-            }),
-            (None, None) => {
-                let store: Option<Arc<dyn TokenStore>> = match self.token_store {
-                    Some(s) => Some(s),
-                    None if !cfg.disable_keyring => Some(Arc::new(KeyringTokens::new(
-                        KeyringStore::from_config(false),
-                        endpoint.to_string(),
-                    ))),
-                    None => None,
-                };
-                let auto = self.login_auto.unwrap_or(cfg.auth_type_configured());
-                let in_use = store.is_some() || auto || cfg.auth_type_configured();
-                let l = Arc::new(Login::new(
-                    token_endpoint(),
-                    LoginOptions {
-                        flow: cfg.auth_type(),
-                        flow_configured: cfg.auth_type_configured(),
-                        auto,
-                        store,
-                        prompt: self
-                            .login_prompt
-                            .unwrap_or_else(|| Arc::new(SystemBrowser::new())),
-                        timeout: self.login_timeout,
-                        client_secret: cfg.client_secret.clone(),
-                        client_secret_hint: cfg.client_secret_hint.clone(),
-                        command: cfg.command.clone(),
-                    },
-                ));
-                login = Some(l.clone());
-                // Nothing stored, nothing configured: no token source, so no credential is
-                // ever sent; [`Client::login`] still works.
-                in_use.then_some(l as Arc<dyn TokenSource>)
-            }
-        };
+        let (tokens, login) = credentials::token_source(
+            cfg,
+            endpoint,
+            &discovery,
+            credentials::Sources {
+                explicit: tokens,
+                store: self.token_store,
+                login_auto: self.login_auto,
+                prompt: self.login_prompt,
+                timeout: self.login_timeout,
+            },
+        );
         let transport = transport(tokens);
         let scope = Scope {
             org: cfg.org().unwrap_or_default().to_owned(),
@@ -425,40 +389,4 @@ fn local_token(
 #[cfg(not(feature = "local"))]
 fn local_token(_: &Config, _: Option<&Local>) -> Option<Arc<dyn TokenSource>> {
     None
-}
-
-/// The HTTP client: connect timeout, TLS roots, no redirects (they would carry the token
-/// elsewhere), no proxy for loopback endpoints.
-pub(crate) fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
-    let mut b = reqwest::Client::builder()
-        .connect_timeout(cfg.connect_timeout)
-        .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none());
-    if endpoint.is_loopback() {
-        b = b.no_proxy();
-    }
-    if let Some(path) = &cfg.ca_cert_file_path {
-        let ca_err = |source: Box<dyn std::error::Error + Send + Sync>| ConfigError::CaCert {
-            path: path.clone(),
-            source,
-        };
-        let pem = std::fs::read(path).map_err(|e| ca_err(Box::new(e)))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(Box::new(e)))?;
-        if certs.is_empty() {
-            return Err(ca_err("no PEM certificate in the file".into()).into());
-        }
-        for cert in certs {
-            b = b.add_root_certificate(cert);
-        }
-    }
-    if cfg.insecure_skip_verify && !endpoint.is_plaintext(cfg.insecure) {
-        tracing::warn!(
-            "admin.insecureSkipVerify is set: TLS certificates of {} are NOT verified; anyone on the path can read the secrets sent",
-            endpoint
-        );
-        b = b.danger_accept_invalid_certs(true);
-    }
-    b.build()
-        .map_err(|source| Error::Config(ConfigError::HttpClient { source }))
 }

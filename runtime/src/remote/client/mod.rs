@@ -1,13 +1,15 @@
 //! [`Client`]: the secret service client. Cheap to clone (an `Arc` inside).
 
 mod builder;
+mod credentials;
+mod http_client;
 mod messages;
 
 use std::fmt;
 use std::sync::Arc;
 
 pub use builder::ClientBuilder;
-pub(crate) use builder::http_client;
+pub(crate) use http_client::http_client;
 pub use messages::Operation;
 pub(crate) use messages::list as list_message;
 
