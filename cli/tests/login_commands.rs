@@ -2,6 +2,8 @@
 //! against a real `flyte serve --oidc-issuer` and identity provider (oidc-provider, see
 //! tests/oidc). Tests named `needs_idp_*` need node. No output ever shows a token or secret.
 
+#[path = "../../tests/oidc/certs.rs"]
+mod certs;
 #[path = "../../tests/oidc/harness.rs"]
 mod oidc_harness;
 mod support;
@@ -344,4 +346,80 @@ fn status_names_the_flow() {
         "{:?}",
         texts(&out)
     );
+}
+
+#[test]
+fn needs_idp_serve_over_tls_with_an_identity_provider() {
+    let Some(idp) = Idp::start(IdpOptions::default()) else {
+        return;
+    };
+    let certs = certs::generate();
+    let data = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .unwrap();
+    let mut serve = std::process::Command::new(support::flyte_exe())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .arg("--tls-cert")
+        .arg(&certs.cert)
+        .arg("--tls-key")
+        .arg(&certs.key)
+        .args([
+            "--oidc-issuer",
+            &idp.issuer,
+            "--oidc-audience",
+            &idp.audience,
+            "--oidc-scopes",
+            "all",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert!(
+        ready.contains("https://127.0.0.1:") && ready.contains(&idp.issuer),
+        "{ready}"
+    );
+    let port = ready
+        .split("127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    let home = Home::new();
+    let out = home
+        .flyte()
+        .env("FLYTE_ADMIN_ENDPOINT", format!("dns:///localhost:{port}"))
+        .env("FLYTE_ADMIN_CACERTFILEPATH", &certs.ca)
+        .env("FLYTE_ADMIN_CLIENTID", &idp.ci_client)
+        .env("FLYTE_ADMIN_CLIENTSECRETENVVAR", "CI_SECRET")
+        .env("CI_SECRET", &idp.client_secret)
+        .args(["create", "secret", "over-tls", "--value", "tls-value-778"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_not_shown(&out, &idp.client_secret);
+    // Without the CA the certificate is refused, before any token is sent.
+    let out = home
+        .flyte()
+        .env("FLYTE_ADMIN_ENDPOINT", format!("dns:///localhost:{port}"))
+        .args(["get", "secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{:?}", texts(&out));
+    let _ = serve.kill();
+    let _ = serve.wait();
+    // The warning about the missing policy went to the log.
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(log.contains("no --policy"), "{log}");
 }
