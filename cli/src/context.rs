@@ -25,6 +25,9 @@ pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
     if let Some(org) = &global.org {
         b = b.org(org.clone());
     }
+    if let Some(flow) = global.auth_type {
+        b = b.auth_type(flow);
+    }
     b.build()
 }
 
@@ -61,6 +64,9 @@ impl Session {
             .domain(scope.domain.unwrap_or_default());
         let configured = origin.is_some();
         if configured {
+            // As the Python CLI: an `unauthenticated` answer that a refresh cannot fix runs
+            // the login flow.
+            builder = builder.login_on_unauthenticated(true);
             builder = with_credentials(builder, &config, opts.inject, opts.data_dir)?;
         } else if let Some(dir) = opts.data_dir {
             builder = builder.local_data_dir(dir);

@@ -80,6 +80,22 @@ pub(crate) enum CliError {
         source: flyte::remote::keyring::KeyringError,
     },
 
+    /// `flyte auth login` failed.
+    #[error("cannot log in to {endpoint} (set by {origin}) with {flow}")]
+    Login {
+        endpoint: String,
+        origin: EndpointOrigin,
+        flow: flyte::remote::AuthType,
+        #[source]
+        source: Box<RemoteError>,
+    },
+
+    /// `flyte auth login` with an API key configured: the key is used, there is no login.
+    #[error(
+        "FLYTE_API_KEY is set, and this CLI uses it instead of a login; unset it to log in to {endpoint}"
+    )]
+    ApiKeyInsteadOfLogin { endpoint: String },
+
     /// The named data directory has no usable inject token.
     #[error("cannot read the inject token of the local secret service in {}", dir.display())]
     InjectToken {
@@ -118,6 +134,11 @@ impl CliError {
     pub(crate) fn hint(&self) -> Option<String> {
         match self {
             CliError::Service(e) => e.hint(),
+            CliError::Login { flow, .. } => Some(format!(
+                "the flow is {flow} (admin.authType, FLYTE_ADMIN_AUTHTYPE or --auth-type); where to \
+                 log in comes from the endpoint's AuthMetadataService, with admin.tokenUrl, \
+                 admin.clientId and admin.scopes over it"
+            )),
             CliError::NoEndpoint { .. } => Some(
                 "pass --endpoint, or set admin.endpoint in the config file or FLYTE_ADMIN_ENDPOINT".into(),
             ),
@@ -189,10 +210,11 @@ impl ServiceError {
                 )
             }
             RemoteError::Unauthenticated { .. } | RemoteError::Token { .. } => format!(
-                "log in: set FLYTE_API_KEY (an API key or bearer token), or log in with the Python \
-                 `flyte` CLI, whose cached tokens this CLI reads from the OS keyring; `flyte auth \
-                 status` shows what is cached and `flyte logout` removes stale tokens (endpoint set by \
-                 {origin})"
+                "log in: `flyte auth login` (the flow is admin.authType or --auth-type: pkce, \
+                 device-flow, client-secret, external-command), or set FLYTE_API_KEY (an API key or \
+                 bearer token); logins of the Python `flyte` CLI are found in the OS keyring too; \
+                 `flyte auth status` shows what is cached and `flyte logout` removes it (endpoint \
+                 set by {origin})"
             ),
             RemoteError::PermissionDenied { .. } => {
                 format!(

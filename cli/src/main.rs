@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::check(&global, a),
         Command::Logout => commands::auth::logout(&global).map(|()| 0),
         Command::Auth(AuthCommand::Status) => commands::auth::status(&global).map(|()| 0),
+        Command::Auth(AuthCommand::Login) => commands::auth::login(&global).map(|()| 0),
         Command::Completion(a) => commands::completion(a)
             .map(|()| 0)
             .map_err(CliError::Output),

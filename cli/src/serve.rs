@@ -11,7 +11,7 @@ use flyte_server::Server;
 #[derive(Debug, clap::Args)]
 pub(crate) struct ServeArgs {
     /// Address to listen on (`HOST:PORT`; port 0 picks a free port). A non-loopback address
-    /// requires bearer tokens.
+    /// requires bearer tokens or --oidc-issuer, and TLS.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
     listen: String,
     /// Directory for the database, key file and inject token [default: the user data
@@ -26,6 +26,60 @@ pub(crate) struct ServeArgs {
     /// control plane routing them to a data plane; clients then send secret calls there.
     #[arg(long, value_name = "URL")]
     cluster_endpoint: Option<String>,
+    /// Serve HTTPS (HTTP/1.1 and h2): the certificate chain, PEM.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert, PEM (mode 0600, yours).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Accept bearer JWTs from this OpenID Connect issuer (signature, iss, aud, exp, nbf
+    /// checked) and serve AuthMetadataService from its metadata, so clients can log in.
+    #[arg(long, value_name = "URL", requires = "oidc_audience")]
+    oidc_issuer: Option<String>,
+    /// The audience (`aud`) the identity provider's tokens must be for.
+    #[arg(long, value_name = "AUD", requires = "oidc_issuer")]
+    oidc_audience: Option<String>,
+    /// The public client id command-line tools log in as.
+    #[arg(long, value_name = "ID", default_value = flyte_server::DEFAULT_OIDC_CLIENT_ID, requires = "oidc_issuer")]
+    oidc_client_id: String,
+    /// The redirect URI of that client (a loopback URL; port 0: any free port).
+    #[arg(long, value_name = "URL", default_value = flyte_server::DEFAULT_REDIRECT_URI, requires = "oidc_issuer")]
+    oidc_redirect_uri: String,
+    /// The scopes clients request, comma-separated.
+    #[arg(
+        long,
+        value_name = "SCOPES",
+        default_value = "all,offline",
+        value_delimiter = ',',
+        requires = "oidc_issuer"
+    )]
+    oidc_scopes: Vec<String>,
+    /// The claim holding the caller's groups (for `group=` policy entries).
+    #[arg(
+        long,
+        value_name = "CLAIM",
+        default_value = "groups",
+        requires = "oidc_issuer"
+    )]
+    oidc_group_claim: String,
+    /// The request header clients send the token in (AuthMetadataService tells them); only
+    /// it is read.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "authorization",
+        requires = "oidc_issuer"
+    )]
+    oidc_header: String,
+    /// Who may do what, by the token's claims: `WHO SCOPE RIGHTS` per line, WHO being
+    /// `sub=V`, `client_id=V`, `group=V` or `*` (see the server README). Without it every
+    /// valid token may do everything.
+    #[arg(long, value_name = "FILE", requires = "oidc_issuer")]
+    policy: Option<PathBuf>,
+    /// Serve tokens over plain HTTP on a non-loopback address: only behind a proxy that
+    /// terminates TLS.
+    #[arg(long)]
+    allow_plaintext: bool,
 }
 
 /// Prints an error with its causes on one line.
@@ -80,6 +134,23 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         tracing::info!(%endpoint, "SelectCluster routes secret calls to this cluster endpoint");
         builder = builder.cluster_endpoint(endpoint);
     }
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        builder = builder.tls(cert, key);
+    }
+    if let (Some(issuer), Some(audience)) = (args.oidc_issuer, args.oidc_audience) {
+        builder = builder.oidc(
+            flyte_server::OidcConfig::new(issuer, audience)
+                .client_id(args.oidc_client_id)
+                .redirect_uri(args.oidc_redirect_uri)
+                .scopes(args.oidc_scopes)
+                .group_claim(args.oidc_group_claim)
+                .header(args.oidc_header),
+        );
+    }
+    if let Some(policy) = args.policy {
+        builder = builder.policy_file(policy);
+    }
+    builder = builder.allow_plaintext(args.allow_plaintext);
     let server = match builder.build() {
         Ok(s) => s,
         Err(e) => return report(&e),

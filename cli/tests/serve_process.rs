@@ -268,6 +268,7 @@ fn tokens_file_enables_auth_and_a_wildcard_address() {
             "0.0.0.0:0",
             "--tokens",
             tokens.to_str().unwrap(),
+            "--allow-plaintext",
         ],
         &[],
     );

@@ -1,5 +1,5 @@
-//! The `flyteidl2` messages this project speaks (secret service, cluster selection, the
-//! security context), written by hand from the flyteidl2 `.proto` files (no protoc, no
+//! The `flyteidl2` messages this project speaks (secret service, cluster selection, auth
+//! metadata, the security context), written by hand from the flyteidl2 `.proto` files (no protoc, no
 //! generated files).
 //!
 //! - Binary protobuf through [`prost::Message`] (`encode_to_vec`, `decode`).
@@ -29,6 +29,7 @@
 //! assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"id":{"name":"db-password","organization":"127"}}"#);
 //! ```
 
+mod auth;
 mod cluster;
 pub mod connect;
 pub mod core;
@@ -42,6 +43,10 @@ mod requests;
 mod spec;
 mod timestamp;
 
+pub use auth::{
+    GetOAuth2MetadataRequest, GetOAuth2MetadataResponse, GetPublicClientConfigRequest,
+    GetPublicClientConfigResponse,
+};
 pub use cluster::{SelectClusterRequest, SelectClusterResponse, select_cluster_request};
 pub use identifier::{
     ClusterIdentifier, ClusterPoolIdentifier, DomainIdentifier, OrgIdentifier, ProjectIdentifier,

@@ -52,6 +52,10 @@ methods! {
     ListSecrets: ListSecretsRequest => ListSecretsResponse at paths::LIST_SECRETS;
     /// `ClusterService/SelectCluster`.
     SelectCluster: SelectClusterRequest => SelectClusterResponse at paths::SELECT_CLUSTER;
+    /// `AuthMetadataService/GetOAuth2Metadata`.
+    GetOAuth2Metadata: GetOAuth2MetadataRequest => GetOAuth2MetadataResponse at paths::GET_OAUTH2_METADATA;
+    /// `AuthMetadataService/GetPublicClientConfig`.
+    GetPublicClientConfig: GetPublicClientConfigRequest => GetPublicClientConfigResponse at paths::GET_PUBLIC_CLIENT_CONFIG;
     /// The local inject extension's `InjectService/ReadSecretValue`.
     ReadSecretValue: ReadSecretValueRequest => ReadSecretValueResponse at paths::READ_SECRET_VALUE;
 }
@@ -72,6 +76,8 @@ mod tests {
         check::<ListSecrets>();
         check::<SelectCluster>();
         check::<ReadSecretValue>();
-        assert_eq!(PATHS.len(), 7);
+        check::<GetOAuth2Metadata>();
+        check::<GetPublicClientConfig>();
+        assert_eq!(PATHS.len(), 9);
     }
 }

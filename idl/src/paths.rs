@@ -18,6 +18,14 @@ pub const CLUSTER_SERVICE: &str = "flyteidl2.cluster.ClusterService";
 /// `POST` path of `SelectCluster`.
 pub const SELECT_CLUSTER: &str = "/flyteidl2.cluster.ClusterService/SelectCluster";
 
+/// The Flyte auth metadata service (where the identity provider is; no auth needed).
+pub const AUTH_METADATA_SERVICE: &str = "flyteidl2.auth.AuthMetadataService";
+/// `POST` path of `GetOAuth2Metadata`.
+pub const GET_OAUTH2_METADATA: &str = "/flyteidl2.auth.AuthMetadataService/GetOAuth2Metadata";
+/// `POST` path of `GetPublicClientConfig`.
+pub const GET_PUBLIC_CLIENT_CONFIG: &str =
+    "/flyteidl2.auth.AuthMetadataService/GetPublicClientConfig";
+
 /// The local service's injection extension (not part of the Flyte API).
 pub const INJECT_SERVICE: &str = "flyte.local.v1.InjectService";
 /// `POST` path of `ReadSecretValue` (needs a token with the `inject` right when auth is on).

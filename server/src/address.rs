@@ -17,7 +17,7 @@ pub const ADDRESS_FILE: &str = "address";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Address {
-    /// `http://127.0.0.1:PORT`: where this machine reaches it.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS): where this machine reaches it.
     pub url: String,
     /// The server's process id.
     pub pid: u32,
@@ -28,14 +28,15 @@ pub struct Address {
 
 /// The URL a local client uses for a server bound to `addr`: an unspecified address
 /// (`0.0.0.0`, `::`) is reached through loopback.
-fn local_url(addr: SocketAddr) -> String {
+fn local_url(addr: SocketAddr, tls: bool) -> String {
     let ip = addr.ip();
     let ip = match ip {
         std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
         std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
         other => other,
     };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{}", SocketAddr::new(ip, addr.port()))
 }
 
 /// The written file; removed on drop if it is still ours.
@@ -47,10 +48,15 @@ pub(crate) struct AddressFile {
 
 impl AddressFile {
     /// Writes the file atomically (temp file, then rename), mode 0600.
-    pub(crate) fn write(data_dir: &Path, addr: SocketAddr, open: bool) -> io::Result<AddressFile> {
+    pub(crate) fn write(
+        data_dir: &Path,
+        addr: SocketAddr,
+        open: bool,
+        tls: bool,
+    ) -> io::Result<AddressFile> {
         let pid = std::process::id();
         let address = Address {
-            url: local_url(addr),
+            url: local_url(addr, tls),
             pid,
             open,
         };
@@ -157,12 +163,15 @@ mod tests {
     #[test]
     fn unspecified_addresses_are_reached_through_loopback() {
         assert_eq!(
-            local_url("0.0.0.0:8090".parse().unwrap()),
+            local_url("0.0.0.0:8090".parse().unwrap(), false),
             "http://127.0.0.1:8090"
         );
-        assert_eq!(local_url("[::]:1".parse().unwrap()), "http://[::1]:1");
         assert_eq!(
-            local_url("127.0.0.2:5".parse().unwrap()),
+            local_url("[::]:1".parse().unwrap(), false),
+            "http://[::1]:1"
+        );
+        assert_eq!(
+            local_url("127.0.0.2:5".parse().unwrap(), false),
             "http://127.0.0.2:5"
         );
     }

@@ -10,9 +10,43 @@ pub enum StartError {
     /// A non-loopback listen address without any bearer token configured.
     #[error(
         "refusing to listen on {0} without authentication: a non-loopback address needs bearer \
-         tokens (--tokens FILE or FLYTE_SERVER_TOKENS); use 127.0.0.1 to serve this machine only"
+         tokens (--tokens FILE or FLYTE_SERVER_TOKENS) or an identity provider (--oidc-issuer); \
+         use 127.0.0.1 to serve this machine only"
     )]
     NeedsTokens(SocketAddr),
+    /// A non-loopback listen address with authentication but without TLS: the tokens would
+    /// cross the network in the clear.
+    #[error(
+        "refusing to serve bearer tokens in plain HTTP on {0}: a non-loopback address needs TLS \
+         (--tls-cert PEM --tls-key PEM), or --allow-plaintext behind a proxy that terminates TLS"
+    )]
+    NeedsTls(SocketAddr),
+    /// The TLS certificate or key cannot be used.
+    #[error("TLS: {}: {reason}", path.display())]
+    Tls {
+        /// The PEM file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The identity provider's configuration is wrong (its metadata names another issuer,
+    /// it has no JWKS).
+    #[error("identity provider {issuer}: {reason}")]
+    Oidc {
+        /// The configured issuer.
+        issuer: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The policy file is malformed.
+    #[error("invalid policy in {origin}")]
+    Policy {
+        /// The policy file.
+        origin: String,
+        /// What is wrong.
+        #[source]
+        source: crate::auth::TokensError,
+    },
     /// The tokens file or variable is malformed.
     #[error("invalid tokens in {origin}")]
     Tokens {

@@ -23,7 +23,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 pub struct RunningServer {
     addr: SocketAddr,
     data_dir: PathBuf,
-    token_count: Option<usize>,
+    mode: String,
+    tls: bool,
     inject_token: Option<InjectToken>,
     /// Removed when the server stops, before in-flight requests drain.
     address: Option<AddressFile>,
@@ -38,17 +39,48 @@ impl Server {
             addr: self.listen,
             source,
         };
+        if let Auth::Oidc { oidc, policy, .. } = &self.app.auth {
+            oidc.prepare().await.map_err(|reason| StartError::Oidc {
+                issuer: oidc.config().issuer.clone(),
+                reason,
+            })?;
+            if policy.is_none() {
+                tracing::warn!(
+                    issuer = %oidc.config().issuer,
+                    "no --policy: every valid token of the identity provider may use every RPC \
+                     in every scope"
+                );
+            }
+        }
         let listener = TcpListener::bind(self.listen).await.map_err(bind_err)?;
         let addr = listener.local_addr().map_err(bind_err)?;
-        let token_count = match &self.app.auth {
-            Auth::Tokens(set) => Some(set.len()),
-            Auth::Open { .. } => None,
+        let mode = match &self.app.auth {
+            Auth::Open { .. } => "loopback only, no auth".to_owned(),
+            Auth::Tokens(set) => format!("bearer tokens required, {} configured", set.len()),
+            Auth::Oidc {
+                oidc,
+                policy,
+                tokens,
+            } => format!(
+                "tokens from {} for audience {}, {}{}",
+                oidc.config().issuer,
+                oidc.config().audience,
+                match policy {
+                    Some(p) => format!("policy of {} entries", p.len()),
+                    None => "no policy: every valid token may do everything".to_owned(),
+                },
+                match tokens {
+                    Some(t) => format!(", and {} static tokens", t.len()),
+                    None => String::new(),
+                }
+            ),
         };
+        let tls = self.tls.is_some();
         let limits = self.app.limits;
         let open = matches!(self.app.auth, Auth::Open { .. });
         let address = if self.advertise {
             Some(
-                AddressFile::write(&self.data_dir, addr, open).map_err(|source| {
+                AddressFile::write(&self.data_dir, addr, open, tls).map_err(|source| {
                     StartError::Io {
                         what: "cannot write the address file",
                         path: self.data_dir.join(crate::ADDRESS_FILE),
@@ -61,12 +93,16 @@ impl Server {
         };
         let router = crate::http::router(self.app);
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(crate::conn::serve(listener, router, limits, open, stopped));
+        let acceptor = self.tls.map(tokio_rustls::TlsAcceptor::from);
+        let task = tokio::spawn(crate::conn::serve(
+            listener, router, limits, open, acceptor, stopped,
+        ));
         tracing::info!(%addr, data_dir = %self.data_dir.display(), "flyte secret service started");
         Ok(RunningServer {
             addr,
             data_dir: self.data_dir,
-            token_count,
+            mode,
+            tls,
             inject_token: self.inject_token,
             address,
             stop: Some(stop),
@@ -129,17 +165,19 @@ impl Server {
 struct Info {
     addr: SocketAddr,
     data_dir: PathBuf,
-    token_count: Option<usize>,
+    mode: String,
+    tls: bool,
     inject_token: Option<InjectToken>,
 }
 
 impl Info {
+    fn url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
     fn ready_line(&self) -> String {
-        let mode = match self.token_count {
-            None => "loopback only, no auth".to_owned(),
-            Some(n) => format!("bearer tokens required, {n} configured"),
-        };
-        format!("flyte serve: listening on http://{} ({mode})", self.addr)
+        format!("flyte serve: listening on {} ({})", self.url(), self.mode)
     }
 }
 
@@ -148,7 +186,8 @@ impl RunningServer {
         Info {
             addr: self.addr,
             data_dir: self.data_dir.clone(),
-            token_count: self.token_count,
+            mode: self.mode.clone(),
+            tls: self.tls,
             inject_token: self.inject_token.clone(),
         }
     }
@@ -158,9 +197,9 @@ impl RunningServer {
         self.addr
     }
 
-    /// `http://ADDR`.
+    /// `http://ADDR`, or `https://ADDR` with TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.info().url()
     }
 
     /// The data directory in use.
@@ -223,9 +262,9 @@ impl BackgroundServer {
         self.info.addr
     }
 
-    /// `http://ADDR`.
+    /// `http://ADDR`, or `https://ADDR` with TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.info.addr)
+        self.info.url()
     }
 
     /// The data directory in use.

@@ -182,12 +182,23 @@ async fn non_loopback_needs_tokens() {
     }
     // Nothing was created before the refusal.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    // With tokens (from the injected environment), a wildcard address starts.
+    // With tokens (from the injected environment), a wildcard address needs TLS.
     let env_tokens = format!("{ADMIN} * all");
+    let plain = env_tokens.clone();
+    let err = Server::builder()
+        .data_dir(dir.path())
+        .listen("0.0.0.0:0".parse().unwrap())
+        .env(move |k| (k == flyte_server::TOKENS_ENV).then(|| plain.clone()))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, StartError::NeedsTls(_)), "{err}");
+    assert!(err.to_string().contains("--tls-cert"), "{err}");
+    // Behind a proxy that terminates TLS, plain HTTP can be allowed.
     let server = Server::builder()
         .data_dir(dir.path())
         .listen("0.0.0.0:0".parse().unwrap())
         .env(move |k| (k == flyte_server::TOKENS_ENV).then(|| env_tokens.clone()))
+        .allow_plaintext(true)
         .build()
         .unwrap()
         .start()

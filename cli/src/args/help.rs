@@ -107,6 +107,17 @@ Examples:
 
 The tokens are the Python SDK's keyring items, so this also logs the Python CLI out.";
 
+pub(super) const AUTH_LOGIN: &str = "\
+Examples:
+  flyte auth login                                  # admin.authType, default pkce (a browser)
+  flyte --auth-type headless auth login             # the device flow: a code to enter elsewhere
+  FLYTE_ADMIN_CLIENTID=ci FLYTE_ADMIN_CLIENTSECRETENVVAR=CI_SECRET \\
+    flyte --auth-type client-secret auth login
+
+Where to log in comes from the endpoint's AuthMetadataService (admin.tokenUrl, admin.clientId and
+admin.scopes override it). Other commands log in by themselves when the endpoint answers
+unauthenticated and the cached tokens cannot be refreshed.";
+
 pub(super) const AUTH_STATUS: &str = "\
 Examples:
   flyte auth status
@@ -122,7 +133,10 @@ pub(super) const SERVE: &str = "\
 Examples:
   flyte serve                                  # 127.0.0.1:8090, data in ~/.local/share/flyte
   flyte serve --listen 127.0.0.1:0 --data-dir ./flyte-data
-  flyte serve --listen 0.0.0.0:8090 --tokens ./tokens.txt
+  flyte serve --listen 0.0.0.0:8090 --tokens ./tokens.txt --tls-cert cert.pem --tls-key key.pem
+  flyte serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem \\
+      --oidc-issuer https://idp.example.com --oidc-audience https://flyte.example.com \\
+      --policy ./policy.txt
 
 It prints one line on stdout once it listens, e.g.
   flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)

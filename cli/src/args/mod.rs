@@ -53,6 +53,12 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "ORG")]
     pub org: Option<String>,
 
+    /// How to log in (admin.authType): pkce (a browser, the default), device-flow/headless
+    /// (a code to enter elsewhere), client-secret (admin.clientId and its secret),
+    /// external-command (admin.command prints the token).
+    #[arg(long, global = true, value_name = "TYPE", value_parser = parse_auth_type)]
+    pub auth_type: Option<flyte::remote::AuthType>,
+
     /// Log more to stderr (-v info, -vv debug, -vvv trace). RUST_LOG also works.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -126,9 +132,18 @@ pub(crate) enum DeleteCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuthCommand {
-    /// Whether tokens are cached for the endpoint (never shows them).
+    /// Log in to the endpoint with its identity provider and cache the tokens in the OS
+    /// keyring (shared with the Python SDK).
+    #[command(after_help = help::AUTH_LOGIN)]
+    Login,
+    /// The login flow, who the cached token is for and until when (never shows a token).
     #[command(after_help = help::AUTH_STATUS)]
     Status,
+}
+
+fn parse_auth_type(s: &str) -> Result<flyte::remote::AuthType, String> {
+    s.parse()
+        .map_err(|e: flyte::config::ParseAuthTypeError| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::error::{ConfigError, Origin};
 use super::file::{ConfigFile, SearchInputs, search};
-use super::keys::{self, Key, Raw};
-use super::{ApiKey, Codec, Config, Endpoint};
+use super::keys::{self, Raw};
+use super::sources::{Sources, client_secret, codec, header_name, pick, string};
+use super::{ApiKey, AuthType, Codec, Config, Endpoint};
 
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -55,6 +56,10 @@ pub struct ConfigBuilder {
     secrets_file: Option<PathBuf>,
     local_data_dir: Option<PathBuf>,
     api_key: Option<String>,
+    auth_type: Option<AuthType>,
+    client_secret: Option<String>,
+    command: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
 }
 
 macro_rules! setters {
@@ -156,6 +161,15 @@ impl ConfigBuilder {
         local_data_dir: PathBuf => |v| v;
         /// The API key (else `FLYTE_API_KEY`).
         api_key: String => |v| v;
+        /// `admin.authType`: the flow that logs in.
+        auth_type: AuthType => |v| v;
+        /// The client secret of the `ClientSecret` flow (else `admin.clientSecretEnvVar`,
+        /// else `admin.clientSecretLocation`).
+        client_secret: String => |v| v;
+        /// `admin.command`: the `ExternalCommand` flow's command and its arguments.
+        command: Vec<String> => |v| v;
+        /// `admin.scopes`: the scopes to request (else those the service advertises).
+        scopes: Vec<String> => |v| v;
     }
 
     /// Resolves every value: builder argument, else env var, else the config file, else the
@@ -237,6 +251,30 @@ impl ConfigBuilder {
                 .push((keys::ENDPOINT.0, origin.clone()));
         }
 
+        let auth_type = match self.auth_type {
+            Some(t) => Some(t),
+            None => src
+                .get(keys::AUTH_TYPE)?
+                .map(|raw| {
+                    raw.value
+                        .parse::<AuthType>()
+                        .map_err(|source| ConfigError::InvalidAuthType {
+                            origin: raw.origin.clone(),
+                            source,
+                        })
+                })
+                .transpose()?,
+        };
+        let (client_secret, client_secret_hint) = client_secret(self.client_secret, &src)?;
+        let command = match self.command {
+            Some(c) => Some(c),
+            None => src.get_list(keys::COMMAND)?,
+        };
+        let scopes = match self.scopes {
+            Some(s) => Some(s),
+            None => src.get_list(keys::SCOPES)?,
+        };
+
         let d = Config::default();
         let mut config = Config {
             endpoint,
@@ -263,10 +301,9 @@ impl ConfigBuilder {
                 Raw::to_bool,
             )?
             .unwrap_or(d.disable_keyring),
-            client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?.unwrap_or(d.client_id),
+            client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?,
             token_url: pick(self.token_url, &src, keys::TOKEN_URL, string)?,
-            auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?
-                .unwrap_or(d.auth_header),
+            auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?,
             codec: pick(self.codec, &src, keys::CODEC, codec)?.unwrap_or(d.codec),
             connect_timeout: pick(
                 self.connect_timeout,
@@ -304,94 +341,16 @@ impl ConfigBuilder {
                     .map(|r| r.value.into())
             }),
             api_key,
+            auth_type,
+            client_secret,
+            client_secret_hint,
+            command,
+            scopes,
             source: file.as_ref().map(|f| f.path().to_owned()),
             origins: Vec::new(),
         };
         config.origins = src.origins.into_inner();
         Ok(config)
-    }
-}
-
-/// The env and the file, for one build, and where each value picked came from.
-struct Sources<'a> {
-    env: &'a dyn Fn(&str) -> Option<String>,
-    file: Option<&'a ConfigFile>,
-    origins: std::cell::RefCell<Vec<(&'static str, Origin)>>,
-}
-
-impl Sources<'_> {
-    /// An env var; empty counts as unset, as in the Python SDK.
-    fn env_raw(&self, name: &str) -> Option<Raw> {
-        (self.env)(name).filter(|v| !v.is_empty()).map(|value| Raw {
-            value,
-            origin: Origin::Env(name.to_owned()),
-        })
-    }
-
-    fn env_only(&self, key: Key) -> Option<Raw> {
-        self.env_raw(&key.env_name())
-    }
-
-    fn file_only(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
-        self.file.map_or(Ok(None), |f| f.get(key))
-    }
-
-    /// Env overrides file.
-    fn get(&self, key: Key) -> Result<Option<Raw>, ConfigError> {
-        match self.env_only(key) {
-            Some(raw) => Ok(Some(raw)),
-            None => self.file_only(key),
-        }
-    }
-}
-
-/// The builder's value, else the parsed env/file value.
-fn pick<T>(
-    explicit: Option<T>,
-    src: &Sources<'_>,
-    key: Key,
-    parse: impl Fn(&Raw, Key) -> Result<T, ConfigError>,
-) -> Result<Option<T>, ConfigError> {
-    if explicit.is_some() {
-        src.origins.borrow_mut().push((key.0, Origin::Builder));
-        return Ok(explicit);
-    }
-    let Some(raw) = src.get(key)? else {
-        return Ok(None);
-    };
-    let value = parse(&raw, key)?;
-    src.origins.borrow_mut().push((key.0, raw.origin));
-    Ok(Some(value))
-}
-
-fn string(raw: &Raw, _: Key) -> Result<String, ConfigError> {
-    Ok(raw.value.clone())
-}
-
-fn codec(raw: &Raw, key: Key) -> Result<Codec, ConfigError> {
-    Codec::parse(&raw.value).ok_or_else(|| ConfigError::InvalidValue {
-        key: key.0,
-        origin: raw.origin.clone(),
-        value: raw.value.clone(),
-        expected: "`proto` or `json`",
-    })
-}
-
-fn header_name(raw: &Raw, key: Key) -> Result<String, ConfigError> {
-    let ok = !raw.value.is_empty()
-        && raw
-            .value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-    if ok {
-        Ok(raw.value.to_ascii_lowercase())
-    } else {
-        Err(ConfigError::InvalidValue {
-            key: key.0,
-            origin: raw.origin.clone(),
-            value: raw.value.clone(),
-            expected: "an HTTP header name (letters, digits, `-`, `_`, `.`)",
-        })
     }
 }
 
@@ -403,6 +362,11 @@ impl fmt::Debug for ConfigBuilder {
             .field("project", &self.project)
             .field("domain", &self.domain)
             .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("auth_type", &self.auth_type)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish_non_exhaustive()
     }
 }

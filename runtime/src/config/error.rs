@@ -72,6 +72,28 @@ pub enum ConfigError {
         expected: &'static str,
     },
 
+    /// `admin.authType` names no known flow.
+    #[error("admin.authType from {origin}")]
+    InvalidAuthType {
+        /// Where the value came from.
+        origin: Origin,
+        /// The value and the accepted spellings.
+        #[source]
+        source: super::auth::ParseAuthTypeError,
+    },
+
+    /// The file `admin.clientSecretLocation` names could not be read.
+    #[error("cannot read the client secret file {} (admin.clientSecretLocation from {origin})", path.display())]
+    ClientSecretFile {
+        /// The file named.
+        path: PathBuf,
+        /// Where `admin.clientSecretLocation` was set.
+        origin: Origin,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The endpoint cannot be used.
     #[error(
         "endpoint `{endpoint}` {reason}; expected dns:///host:port, https://host, http://host:port or host:port"

@@ -139,4 +139,38 @@ impl ConfigFile {
             origin: Origin::File(self.path.clone()),
         }))
     }
+
+    /// A list at `key`: a YAML sequence of scalars (`admin.command: [gcloud, auth, ...]`), or
+    /// one string read as [`parse_list`](super::auth::parse_list) reads an env var.
+    pub(crate) fn get_list(&self, key: Key) -> Result<Option<Vec<String>>, ConfigError> {
+        let mut node = &self.doc;
+        for part in key.path() {
+            match node.get(part) {
+                Some(next) => node = next,
+                None => return Ok(None),
+            }
+        }
+        let invalid = || ConfigError::InvalidValue {
+            key: key.0,
+            origin: Origin::File(self.path.clone()),
+            value: "(a YAML mapping or nested list)".to_owned(),
+            expected: "a list of strings",
+        };
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        match node {
+            Value::Null => Ok(None),
+            Value::Sequence(items) => {
+                let list: Option<Vec<String>> = items.iter().map(scalar).collect();
+                list.map(Some).ok_or_else(invalid)
+            }
+            Value::String(s) if s.is_empty() => Ok(None),
+            Value::String(s) => super::auth::parse_list(s).map(Some).ok_or_else(invalid),
+            _ => Err(invalid()),
+        }
+    }
 }

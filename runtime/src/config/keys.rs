@@ -17,6 +17,11 @@ pub(crate) const CLIENT_ID: Key = Key("admin.clientId");
 pub(crate) const TOKEN_URL: Key = Key("admin.tokenUrl");
 pub(crate) const AUTH_HEADER: Key = Key("admin.authorizationHeader");
 pub(crate) const CODEC: Key = Key("admin.codec");
+pub(crate) const AUTH_TYPE: Key = Key("admin.authType");
+pub(crate) const CLIENT_SECRET_LOCATION: Key = Key("admin.clientSecretLocation");
+pub(crate) const CLIENT_SECRET_ENV_VAR: Key = Key("admin.clientSecretEnvVar");
+pub(crate) const COMMAND: Key = Key("admin.command");
+pub(crate) const SCOPES: Key = Key("admin.scopes");
 pub(crate) const CONNECT_TIMEOUT: Key = Key("admin.connectTimeout");
 pub(crate) const PER_RETRY_TIMEOUT: Key = Key("admin.perRetryTimeout");
 pub(crate) const MAX_RETRIES: Key = Key("admin.maxRetries");
@@ -145,6 +150,16 @@ mod tests {
         assert_eq!(DISABLE_KEYRING.env_name(), "FLYTE_ADMIN_DISABLEKEYRING");
         assert_eq!(PROJECT.env_name(), "FLYTE_TASK_PROJECT");
         assert_eq!(SECRETS_FILE.env_name(), "FLYTE_SECRETS_FILE");
+        assert_eq!(AUTH_TYPE.env_name(), "FLYTE_ADMIN_AUTHTYPE");
+        assert_eq!(
+            CLIENT_SECRET_LOCATION.env_name(),
+            "FLYTE_ADMIN_CLIENTSECRETLOCATION"
+        );
+        assert_eq!(
+            CLIENT_SECRET_ENV_VAR.env_name(),
+            "FLYTE_ADMIN_CLIENTSECRETENVVAR"
+        );
+        assert_eq!(COMMAND.env_name(), "FLYTE_ADMIN_COMMAND");
     }
 
     #[test]

@@ -16,6 +16,11 @@
 //! | `admin.tokenUrl`            | `FLYTE_ADMIN_TOKENURL`           | none                  |
 //! | `admin.authorizationHeader` | `FLYTE_ADMIN_AUTHORIZATIONHEADER`| `authorization`       |
 //! | `admin.codec`               | `FLYTE_ADMIN_CODEC`              | `proto`               |
+//! | `admin.authType`            | `FLYTE_ADMIN_AUTHTYPE`           | `Pkce` ([`AuthType`]) |
+//! | `admin.clientSecretLocation`| `FLYTE_ADMIN_CLIENTSECRETLOCATION`| none                 |
+//! | `admin.clientSecretEnvVar`  | `FLYTE_ADMIN_CLIENTSECRETENVVAR` | none                  |
+//! | `admin.command`             | `FLYTE_ADMIN_COMMAND`            | none                  |
+//! | `admin.scopes`              | `FLYTE_ADMIN_SCOPES`             | the service's         |
 //! | `admin.connectTimeout`      | `FLYTE_ADMIN_CONNECTTIMEOUT`     | `10s`                 |
 //! | `admin.perRetryTimeout`     | `FLYTE_ADMIN_PERRETRYTIMEOUT`    | `30s`                 |
 //! | `admin.maxRetries`          | `FLYTE_ADMIN_MAXRETRIES`         | `3`                   |
@@ -26,20 +31,29 @@
 //! | `secrets.file`              | `FLYTE_SECRETS_FILE`             | `.flyte/secrets.env`  |
 //! | (none: a credential)        | `FLYTE_API_KEY`                  | none                  |
 //!
+//! List values (`admin.command`, `admin.scopes`) are YAML lists in the file; in an env var a
+//! JSON array of strings or words separated by spaces or commas. A client secret (from the
+//! variable `admin.clientSecretEnvVar` names, else the file `admin.clientSecretLocation`)
+//! selects `ClientSecret` when `admin.authType` is unset, as in the Python SDK.
+//!
 //! The file is found as [`ConfigBuilder::build`] describes. There is no env var naming the
 //! config file other than the Python SDK's `UCTL_CONFIG` and `FLYTECTL_CONFIG`.
 
 mod api_key;
+mod auth;
 mod builder;
 mod endpoint;
 mod error;
 mod file;
 mod keys;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use api_key::{ApiKey, AppCredentials};
+pub(crate) use auth::ClientSecret;
+pub use auth::{AuthType, ParseAuthTypeError};
 pub use builder::ConfigBuilder;
 pub use endpoint::{Endpoint, Scheme};
 pub use error::{ConfigError, Origin};
@@ -95,9 +109,12 @@ pub struct Config {
     pub(crate) insecure_skip_verify: bool,
     pub(crate) ca_cert_file_path: Option<PathBuf>,
     pub(crate) disable_keyring: bool,
-    pub(crate) client_id: String,
+    /// `None`: not configured (the service's public client, else [`DEFAULT_CLIENT_ID`]).
+    pub(crate) client_id: Option<String>,
     pub(crate) token_url: Option<String>,
-    pub(crate) auth_header: String,
+    /// `None`: not configured (the service's `authorization_metadata_key`, else
+    /// `authorization`).
+    pub(crate) auth_header: Option<String>,
     pub(crate) codec: Codec,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -110,6 +127,12 @@ pub struct Config {
     pub(crate) secrets_file: PathBuf,
     pub(crate) local_data_dir: Option<PathBuf>,
     pub(crate) api_key: Option<ApiKey>,
+    pub(crate) auth_type: Option<AuthType>,
+    pub(crate) client_secret: Option<ClientSecret>,
+    /// Why no client secret was found although one was pointed at.
+    pub(crate) client_secret_hint: Option<String>,
+    pub(crate) command: Option<Vec<String>>,
+    pub(crate) scopes: Option<Vec<String>>,
     pub(crate) source: Option<PathBuf>,
     /// Where each value not left at its default came from, by key (`admin.endpoint`, ...).
     pub(crate) origins: Vec<(&'static str, Origin)>,
@@ -125,9 +148,9 @@ impl Default for Config {
             insecure_skip_verify: false,
             ca_cert_file_path: None,
             disable_keyring: false,
-            client_id: DEFAULT_CLIENT_ID.to_owned(),
+            client_id: None,
             token_url: None,
-            auth_header: "authorization".to_owned(),
+            auth_header: None,
             codec: Codec::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -141,6 +164,11 @@ impl Default for Config {
             local_data_dir: None,
             origins: Vec::new(),
             api_key: None,
+            auth_type: None,
+            client_secret: None,
+            client_secret_hint: None,
+            command: None,
+            scopes: None,
             source: None,
         }
     }
@@ -191,9 +219,10 @@ impl Config {
         self.disable_keyring
     }
 
-    /// The OAuth2 client id used when refreshing tokens (`admin.clientId`).
+    /// The OAuth2 client id (`admin.clientId`); when unset, the public client the service
+    /// names, else [`DEFAULT_CLIENT_ID`].
     pub fn client_id(&self) -> &str {
-        &self.client_id
+        self.client_id.as_deref().unwrap_or(DEFAULT_CLIENT_ID)
     }
 
     /// The OAuth2 token endpoint (`admin.tokenUrl`); when unset, it is discovered from the
@@ -202,9 +231,41 @@ impl Config {
         self.token_url.as_deref()
     }
 
-    /// The request header carrying the bearer token (`admin.authorizationHeader`).
+    /// The request header carrying the bearer token (`admin.authorizationHeader`); when
+    /// unset, the one the service names (`authorization_metadata_key`), else `authorization`.
     pub fn auth_header(&self) -> &str {
-        &self.auth_header
+        self.auth_header.as_deref().unwrap_or("authorization")
+    }
+
+    /// The flow that logs in: `admin.authType`; when unset, `ClientSecret` if a client secret
+    /// is configured (as in the Python SDK), else `Pkce`.
+    pub fn auth_type(&self) -> AuthType {
+        match (self.auth_type, &self.client_secret) {
+            (Some(t), _) => t,
+            (None, Some(_)) => AuthType::ClientSecret,
+            (None, None) => AuthType::Pkce,
+        }
+    }
+
+    /// Whether a flow was chosen (`admin.authType`, or a client secret): then clients log in
+    /// by themselves when the service says `unauthenticated`.
+    pub fn auth_type_configured(&self) -> bool {
+        self.auth_type.is_some() || self.client_secret.is_some()
+    }
+
+    /// Whether a client secret was found (the value itself is never exposed).
+    pub fn has_client_secret(&self) -> bool {
+        self.client_secret.is_some()
+    }
+
+    /// `admin.command`: the `ExternalCommand` flow's program and arguments.
+    pub fn command(&self) -> Option<&[String]> {
+        self.command.as_deref()
+    }
+
+    /// `admin.scopes`: scopes to request instead of the ones the service advertises.
+    pub fn scopes(&self) -> Option<&[String]> {
+        self.scopes.as_deref()
     }
 
     /// The wire codec (`admin.codec`: `proto` or `json`).

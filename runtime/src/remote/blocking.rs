@@ -117,6 +117,12 @@ impl Client {
         SecretIter::new(self.0.listall(limit))
     }
 
+    /// See [`super::Client::login`].
+    pub fn login(&self) -> Result<super::LoginInfo, Error> {
+        let c = self.0.clone();
+        run(async move { c.login().await })
+    }
+
     /// See [`super::Client::read_value`]: local service only.
     pub fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
         let (c, name) = (self.0.clone(), name.to_owned());

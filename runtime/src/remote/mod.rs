@@ -50,8 +50,11 @@
 //!   connection could not be made (nothing was sent), never after the request may have
 //!   reached the server.
 //! - Auth: an API key (`FLYTE_API_KEY`, a bearer token or the Python SDK's app credentials),
-//!   a custom [`TokenSource`], or cached tokens ([`TokenStore`], e.g. the keyring), refreshed
-//!   once after `unauthenticated`.
+//!   a custom [`TokenSource`], or a login ([`AuthType`]: PKCE, device flow, client secret,
+//!   external command; [`Client::login`]) whose tokens are kept in a [`TokenStore`] (the
+//!   keyring), refreshed once after `unauthenticated`. Where to log in comes from the
+//!   service's `AuthMetadataService` (else its `/.well-known/oauth-authorization-server`),
+//!   local settings first; the token goes in the header the service names.
 //! - Routing: as in the Python SDK, each secret call first asks the configured endpoint's
 //!   `ClusterService/SelectCluster` (operation `OPERATION_USE_SECRETS`, resource: the call's
 //!   project+domain, else domain, else organization) which endpoint serves it, and goes
@@ -67,6 +70,7 @@ mod error;
 mod global;
 pub mod keyring;
 mod list;
+mod login;
 mod oauth;
 mod request;
 mod retry;
@@ -75,11 +79,15 @@ mod secret;
 mod token;
 mod transport;
 
+pub use crate::config::AuthType;
 pub use client::{Client, ClientBuilder, Operation};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
 pub use global::{Secret, client, config, init};
 pub use list::SecretList;
+pub use login::{
+    DEFAULT_LOGIN_TIMEOUT, DeviceCode, LoginInfo, LoginPrompt, SystemBrowser, TokenInfo,
+};
 pub use retry::RetryPolicy;
 pub use secret::{
     ParseSecretTypeError, SecretData, SecretStatus, SecretType, StoredSecret, Timestamp,

@@ -1,5 +1,5 @@
-//! OAuth2 against the token endpoint: refreshing cached tokens ([`RefreshingTokens`]) and the
-//! client-credentials grant for app-credential API keys ([`ClientCredentials`]).
+//! OAuth2 at the token endpoint: posting a grant and reading the answer ([`TokenEndpoint`]),
+//! and the client-credentials grant for app-credential API keys ([`ClientCredentials`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,26 +8,19 @@ use std::time::Duration;
 use base64::Engine as _;
 use futures::future::BoxFuture;
 use serde::Deserialize;
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
 use super::error::TokenError;
-use super::token::{AccessToken, StoredTokens, TokenSource, TokenStore};
+use super::login::Discovery;
+use super::token::{AccessToken, TokenSource};
 
-/// Where the token endpoint is: configured, or discovered from the service's
-/// `/.well-known/oauth-authorization-server` on first use.
-#[derive(Debug)]
-pub(crate) struct TokenEndpoint {
-    http: reqwest::Client,
-    configured: Option<String>,
-    base_url: String,
-    timeout: Duration,
-    discovered: OnceCell<String>,
-}
-
-#[derive(Deserialize)]
-struct Metadata {
-    token_endpoint: String,
+/// A token endpoint answer. The tokens are zeroed on drop.
+#[derive(Default)]
+pub(crate) struct Granted {
+    pub access_token: Option<Zeroizing<String>>,
+    pub refresh_token: Option<Zeroizing<String>>,
+    pub expires_in: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -36,218 +29,161 @@ struct TokenResponse {
     access_token: Option<String>,
     #[serde(default)]
     refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
 struct OAuthError {
     error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// The longest `error_description` kept, so an IdP cannot flood messages.
+const MAX_DESCRIPTION: usize = 200;
+
+/// Posts grants to the identity provider: the token endpoint configured (`admin.tokenUrl`)
+/// or discovered.
+#[derive(Debug)]
+pub(crate) struct TokenEndpoint {
+    pub(crate) discovery: Arc<Discovery>,
+    pub(crate) timeout: Duration,
 }
 
 impl TokenEndpoint {
-    pub(crate) fn new(
-        http: reqwest::Client,
-        configured: Option<String>,
-        base_url: String,
-        timeout: Duration,
-    ) -> Self {
-        TokenEndpoint {
-            http,
-            configured,
-            base_url,
-            timeout,
-            discovered: OnceCell::new(),
-        }
+    pub(crate) fn new(discovery: Arc<Discovery>, timeout: Duration) -> Self {
+        TokenEndpoint { discovery, timeout }
     }
 
-    async fn url(&self) -> Result<String, TokenError> {
-        if let Some(url) = &self.configured {
+    /// The token endpoint: local, else discovered.
+    pub(crate) async fn url(&self) -> Result<String, TokenError> {
+        if let Some(url) = &self.discovery.local().token_endpoint {
             return Ok(url.clone());
         }
-        let tried = format!("{}/.well-known/oauth-authorization-server", self.base_url);
-        let url = self
-            .discovered
-            .get_or_try_init(|| async {
-                let fail = || TokenError::NoTokenEndpoint {
-                    tried: tried.clone(),
-                };
-                let resp = self
-                    .http
-                    .get(&tried)
-                    .timeout(self.timeout)
-                    .send()
-                    .await
-                    .map_err(|_| fail())?;
-                if !resp.status().is_success() {
-                    return Err(fail());
-                }
-                let body = resp.bytes().await.map_err(|_| fail())?;
-                let meta: Metadata = serde_json::from_slice(&body).map_err(|_| fail())?;
-                Ok(meta.token_endpoint)
+        let settings = self.discovery.settings().await?;
+        settings
+            .token_endpoint
+            .clone()
+            .ok_or_else(|| TokenError::NoTokenEndpoint {
+                tried: format!(
+                    "AuthMetadataService and /.well-known/oauth-authorization-server of {}",
+                    self.discovery.endpoint()
+                ),
             })
-            .await?;
-        Ok(url.clone())
     }
 
-    /// POSTs a form to the token endpoint and reads the token answer.
-    async fn exchange(
+    /// POSTs a grant to the token endpoint.
+    pub(crate) async fn grant(
         &self,
         form: &[(&str, &str)],
-        basic: Option<String>,
-    ) -> Result<TokenResponse, TokenError> {
+        basic: Option<&str>,
+    ) -> Result<Granted, TokenError> {
         let url = self.url().await?;
+        self.post(&url, form, basic).await
+    }
+
+    /// POSTs `form` to `url` (a token or device endpoint) and reads the JSON answer; a
+    /// non-2xx answer is [`TokenError::Refused`] with the OAuth2 error code.
+    pub(crate) async fn post(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        basic: Option<&str>,
+    ) -> Result<Granted, TokenError> {
+        let body = self.post_json(url, form, basic).await?;
+        let t: TokenResponse =
+            serde_json::from_slice(&body).map_err(|_| TokenError::NoAccessToken {
+                url: url.to_owned(),
+            })?;
+        Ok(Granted {
+            access_token: t.access_token.filter(|a| !a.is_empty()).map(Zeroizing::new),
+            refresh_token: t
+                .refresh_token
+                .filter(|r| !r.is_empty())
+                .map(Zeroizing::new),
+            expires_in: t.expires_in.as_ref().and_then(seconds),
+        })
+    }
+
+    /// The raw JSON body of a successful POST (zeroed on drop).
+    pub(crate) async fn post_json(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        basic: Option<&str>,
+    ) -> Result<Zeroizing<Vec<u8>>, TokenError> {
         let http_err = |source| TokenError::Http {
-            url: url.clone(),
+            url: url.to_owned(),
             source,
         };
         let mut req = self
-            .http
-            .post(&url)
+            .discovery
+            .http()
+            .post(url)
             .timeout(self.timeout)
             .header("accept", "application/json")
             .header("cache-control", "no-cache")
             .form(form);
         if let Some(basic) = basic {
-            req = req.header("authorization", basic);
+            let mut value = http::HeaderValue::from_str(basic)
+                .map_err(|_| TokenError::Other("unusable client credentials".into()))?;
+            value.set_sensitive(true);
+            req = req.header("authorization", value);
         }
         let resp = req.send().await.map_err(http_err)?;
         let status = resp.status();
         let body = Zeroizing::new(resp.bytes().await.map_err(http_err)?.to_vec());
         if !status.is_success() {
-            let oauth_error = serde_json::from_slice::<OAuthError>(&body)
-                .ok()
-                .and_then(|e| e.error);
+            let e = serde_json::from_slice::<OAuthError>(&body).ok();
             return Err(TokenError::Refused {
-                url,
+                url: url.to_owned(),
                 status: status.as_u16(),
-                oauth_error,
+                oauth_error: e.as_ref().and_then(|e| e.error.clone()).map(shorten),
+                description: e.and_then(|e| e.error_description).map(shorten),
             });
         }
-        serde_json::from_slice::<TokenResponse>(&body)
-            .map_err(|_| TokenError::NoAccessToken { url })
+        Ok(body)
     }
 }
 
-/// Tokens from a [`TokenStore`] (the keyring cache), refreshed with the refresh token after
-/// an `unauthenticated` answer. New tokens are saved back; a refused refresh deletes the
-/// stored entry, as the Python SDK does.
-pub(super) struct RefreshingTokens {
-    store: Arc<dyn TokenStore>,
-    endpoint: TokenEndpoint,
-    client_id: String,
-    /// `None` until first loaded from the store.
-    current: Mutex<Option<Option<StoredTokens>>>,
+/// `expires_in` as a number or a numeric string (some IdPs send strings).
+pub(crate) fn seconds(v: &serde_json::Value) -> Option<u64> {
+    v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())
 }
 
-impl fmt::Debug for RefreshingTokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshingTokens")
-            .field("store", &self.store)
-            .field("client_id", &self.client_id)
-            .finish()
+fn shorten(mut s: String) -> String {
+    if s.len() > MAX_DESCRIPTION {
+        let mut cut = MAX_DESCRIPTION;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
     }
+    s
 }
 
-impl RefreshingTokens {
-    pub(crate) fn new(
-        store: Arc<dyn TokenStore>,
-        endpoint: TokenEndpoint,
-        client_id: String,
-    ) -> Self {
-        RefreshingTokens {
-            store,
-            endpoint,
-            client_id,
-            current: Mutex::new(None),
+/// `Basic base64(id:secret)`, the secret form-urlencoded first (RFC 6749 2.3.1, as Python).
+pub(crate) fn basic_auth(client_id: &str, secret: &str) -> Zeroizing<String> {
+    let joined = Zeroizing::new(format!("{}:{}", client_id, form_urlencode(secret).as_str()));
+    Zeroizing::new(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(joined.as_bytes())
+    ))
+}
+
+fn form_urlencode(s: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(3 * s.len()));
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
         }
     }
-
-    async fn load(&self) -> Option<StoredTokens> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.load())
-            .await
-            .ok()
-            .flatten()
-    }
-
-    fn access(tokens: &Option<StoredTokens>) -> Option<AccessToken> {
-        tokens
-            .as_ref()
-            .filter(|t| !t.access_token.is_empty())
-            .map(|t| AccessToken::new(t.access_token.as_str()))
-    }
-}
-
-impl TokenSource for RefreshingTokens {
-    fn token(&self) -> BoxFuture<'_, Result<Option<AccessToken>, TokenError>> {
-        Box::pin(async move {
-            let mut current = self.current.lock().await;
-            if current.is_none() {
-                *current = Some(self.load().await);
-            }
-            Ok(current.as_ref().and_then(Self::access))
-        })
-    }
-
-    fn refresh<'a>(
-        &'a self,
-        stale: Option<&'a AccessToken>,
-    ) -> BoxFuture<'a, Result<Option<AccessToken>, TokenError>> {
-        Box::pin(async move {
-            let mut current = self.current.lock().await;
-            let tokens = match current.take() {
-                Some(t) => t,
-                None => self.load().await,
-            };
-            let now = Self::access(&tokens);
-            if now.is_some() && now.as_ref() != stale {
-                *current = Some(tokens);
-                return Ok(now);
-            }
-            let Some(refresh) = tokens.as_ref().and_then(|t| t.refresh_token.clone()) else {
-                *current = Some(tokens);
-                return Ok(None);
-            };
-            let form = [
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh.as_str()),
-                ("client_id", self.client_id.as_str()),
-            ];
-            match self.endpoint.exchange(&form, None).await {
-                Ok(TokenResponse {
-                    access_token: Some(access),
-                    refresh_token,
-                }) if !access.is_empty() => {
-                    let fresh = StoredTokens {
-                        access_token: Zeroizing::new(access),
-                        refresh_token: refresh_token.map(Zeroizing::new).or(Some(refresh)),
-                    };
-                    let store = self.store.clone();
-                    let saved = fresh.clone();
-                    let _ = tokio::task::spawn_blocking(move || store.save(&saved)).await;
-                    let token = Self::access(&Some(fresh.clone()));
-                    *current = Some(Some(fresh));
-                    Ok(token)
-                }
-                Ok(_) => {
-                    *current = Some(tokens);
-                    Err(TokenError::NoAccessToken {
-                        url: self.endpoint.url().await.unwrap_or_default(),
-                    })
-                }
-                Err(e) => {
-                    if matches!(e, TokenError::Refused { .. }) {
-                        tracing::debug!("token refresh refused; deleting the cached tokens");
-                        let store = self.store.clone();
-                        let _ = tokio::task::spawn_blocking(move || store.delete()).await;
-                        *current = Some(None);
-                    } else {
-                        *current = Some(tokens);
-                    }
-                    Err(e)
-                }
-            }
-        })
-    }
+    out
 }
 
 /// The OAuth2 client-credentials grant, for an API key in the Python SDK's encoded form.
@@ -281,38 +217,17 @@ impl ClientCredentials {
     }
 
     async fn fetch(&self) -> Result<AccessToken, TokenError> {
-        // RFC 6749 2.3.1: the secret is form-urlencoded before Basic encoding, as Python does.
-        let secret: String = form_urlencode(&self.client_secret);
-        let joined = Zeroizing::new(format!("{}:{}", self.client_id, secret));
-        let basic = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(joined.as_bytes())
-        );
+        let basic = basic_auth(&self.client_id, &self.client_secret);
+        let url = self.endpoint.url().await?;
         let answer = self
             .endpoint
-            .exchange(&[("grant_type", "client_credentials")], Some(basic))
+            .post(&url, &[("grant_type", "client_credentials")], Some(&basic))
             .await?;
         match answer.access_token {
-            Some(t) if !t.is_empty() => Ok(AccessToken::new(t)),
-            _ => Err(TokenError::NoAccessToken {
-                url: self.endpoint.url().await.unwrap_or_default(),
-            }),
+            Some(t) => Ok(AccessToken::new(t.as_str())),
+            None => Err(TokenError::NoAccessToken { url }),
         }
     }
-}
-
-fn form_urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 impl TokenSource for ClientCredentials {
@@ -341,5 +256,26 @@ impl TokenSource for ClientCredentials {
             *current = Some(fresh.clone());
             Ok(Some(fresh))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_urlencodes_the_secret_as_python_does() {
+        // base64("app-id:app%2Bsecret"), as urllib.parse.quote_plus + b64encode give.
+        assert_eq!(
+            basic_auth("app-id", "app+secret").as_str(),
+            "Basic YXBwLWlkOmFwcCUyQnNlY3JldA=="
+        );
+    }
+
+    #[test]
+    fn expires_in_as_number_or_string() {
+        assert_eq!(seconds(&serde_json::json!(300)), Some(300));
+        assert_eq!(seconds(&serde_json::json!("300")), Some(300));
+        assert_eq!(seconds(&serde_json::json!("soon")), None);
     }
 }

@@ -41,6 +41,8 @@ rpc! {
     ListSecretsRequest: ListSecrets, Op::List;
     ReadSecretValueRequest: ReadSecretValue, Op::ReadValue;
     SelectClusterRequest: SelectCluster, Op::SelectCluster;
+    GetOAuth2MetadataRequest: GetOAuth2Metadata, Op::AuthMetadata;
+    GetPublicClientConfigRequest: GetPublicClientConfig, Op::AuthMetadata;
 }
 
 const USER_AGENT_VALUE: &str = concat!("flyte-rs/", env!("CARGO_PKG_VERSION"));

@@ -26,7 +26,40 @@ pub(crate) struct Transport {
     pub call_timeout: Duration,
     pub retry: RetryPolicy,
     pub tokens: Option<Arc<dyn TokenSource>>,
-    pub auth_header: HeaderName,
+    pub auth_header: Arc<HeaderChoice>,
+}
+
+/// The header that carries the token: the configured one (`admin.authorizationHeader`), else
+/// the one the service named at discovery (`authorization_metadata_key`), else
+/// `authorization`.
+#[derive(Debug)]
+pub(crate) struct HeaderChoice {
+    configured: Option<HeaderName>,
+    discovered: std::sync::OnceLock<HeaderName>,
+}
+
+impl HeaderChoice {
+    pub(crate) fn new(configured: Option<HeaderName>) -> Self {
+        HeaderChoice {
+            configured,
+            discovered: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn get(&self) -> &HeaderName {
+        static DEFAULT: HeaderName = http::header::AUTHORIZATION;
+        self.configured
+            .as_ref()
+            .or(self.discovered.get())
+            .unwrap_or(&DEFAULT)
+    }
+
+    /// What the service named; ignored when unusable or when one is configured.
+    pub(crate) fn learn(&self, name: &str) {
+        if let Ok(h) = HeaderName::from_bytes(name.trim().as_bytes()) {
+            let _ = self.discovered.set(h);
+        }
+    }
 }
 
 /// One failed attempt.
@@ -103,7 +136,7 @@ impl Transport {
     }
 
     fn auth(&self, token: Option<&AccessToken>) -> Option<AuthHeader> {
-        token.and_then(|t| AuthHeader::bearer(&self.auth_header, t.expose()))
+        token.and_then(|t| AuthHeader::bearer(self.auth_header.get(), t.expose()))
     }
 
     /// Sends `msg`, retrying as the [`RetryPolicy`] allows and refreshing the token once after
@@ -116,7 +149,7 @@ impl Transport {
         let call = || self.call_info(R::OP, secret);
         let token_err = |source: TokenError| Error::Token {
             call: call(),
-            source,
+            source: Box::new(source),
         };
         let mut token = match &self.tokens {
             Some(t) => t.token().await.map_err(token_err)?,

@@ -1,14 +1,18 @@
-//! Who is calling: bearer tokens, or the open loopback mode.
+//! Who is calling: bearer tokens, identity-provider JWTs, or the open loopback mode.
 
 mod inject_token;
 mod local;
+pub(crate) mod oidc;
 mod peer;
+pub(crate) mod policy;
 mod tokens;
 
 pub(crate) use peer::{Peer, identify as identify_peer};
 
 pub(crate) use inject_token::load_or_create_inject_token;
 pub use inject_token::{INJECT_TOKEN_FILE, InjectToken, read_inject_token};
+pub use oidc::{DEFAULT_LEEWAY, DEFAULT_OIDC_CLIENT_ID, DEFAULT_REDIRECT_URI, OidcConfig};
+pub use policy::Policy;
 pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
 
 use std::sync::Arc;
@@ -31,6 +35,13 @@ pub(crate) enum Auth {
     Open { inject_digest: [u8; 32] },
     /// Every request needs one of these tokens.
     Tokens(TokenSet),
+    /// Every request needs a JWT from the identity provider (or one of the static tokens).
+    Oidc {
+        oidc: Arc<oidc::Oidc>,
+        /// `None`: every valid token may do everything.
+        policy: Option<Arc<policy::Policy>>,
+        tokens: Option<TokenSet>,
+    },
 }
 
 /// The authenticated caller of one request.
@@ -41,14 +52,60 @@ pub(crate) enum Caller {
     Local { inject: bool, write: bool },
     /// A configured token.
     Token(Arc<Grant>),
+    /// A valid identity-provider token: who, and the policy entries it matched (`None`: no
+    /// policy, so everything).
+    Principal {
+        who: String,
+        grants: Option<Vec<Arc<Grant>>>,
+    },
+    /// No one in particular: the caller of a public method (AuthMetadataService), which
+    /// checks nothing. Has no right.
+    Anonymous,
 }
 
 impl Auth {
+    /// The identity provider, when tokens come from one.
+    pub(crate) fn oidc(&self) -> Option<&oidc::Oidc> {
+        match self {
+            Auth::Oidc { oidc, .. } => Some(oidc),
+            _ => None,
+        }
+    }
+
     /// Reads `authorization` (or `flyte-authorization`) and resolves the caller. In open
     /// mode also applies the loopback rules: `Host` and `Origin`, and the connection's peer.
-    pub(crate) fn authenticate(&self, parts: &Parts) -> Result<Caller, RpcError> {
-        let token = bearer(&parts.headers)?;
+    pub(crate) async fn authenticate(&self, parts: &Parts) -> Result<Caller, RpcError> {
+        // With an identity provider, only the header it tells clients to use
+        // (`authorization_metadata_key`) carries the token.
+        let token = bearer(
+            &parts.headers,
+            self.oidc().map(|o| o.config().header.as_str()),
+        )?;
         match self {
+            Auth::Oidc {
+                oidc,
+                policy,
+                tokens,
+            } => {
+                let token = token.ok_or_else(|| {
+                    RpcError::new(
+                        Code::Unauthenticated,
+                        format!(
+                            "missing bearer token: log in (`flyte auth login`) and send \
+                             `{}: Bearer <token>`",
+                            oidc.config().header
+                        ),
+                    )
+                })?;
+                if let Some(grant) = tokens.as_ref().and_then(|t| t.lookup(token)) {
+                    return Ok(Caller::Token(grant));
+                }
+                let principal = oidc.validate(token).await?;
+                Ok(Caller::Principal {
+                    who: principal.describe(),
+                    grants: policy.as_ref().map(|p| p.grants(&principal)),
+                })
+            }
             Auth::Open { inject_digest } => {
                 local::check_addressed_to_loopback(parts)?;
                 let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
@@ -77,6 +134,10 @@ impl Caller {
     /// Checks that the caller may use `right` on `scope`.
     pub(crate) fn check(&self, right: Right, scope: &Scope) -> Result<(), RpcError> {
         match self {
+            Caller::Anonymous => Err(RpcError::new(
+                Code::Unauthenticated,
+                format!("`{}` on {scope} needs credentials", right.as_str()),
+            )),
             Caller::Local { inject, write } => {
                 if right == Right::Write && !write {
                     return Err(RpcError::new(
@@ -98,6 +159,22 @@ impl Caller {
                     ));
                 }
                 Ok(())
+            }
+            Caller::Principal { grants: None, .. } => Ok(()),
+            Caller::Principal {
+                who,
+                grants: Some(grants),
+            } => {
+                if grants.iter().any(|g| g.has(right) && g.covers(scope)) {
+                    return Ok(());
+                }
+                Err(RpcError::new(
+                    Code::PermissionDenied,
+                    format!(
+                        "the policy gives the token of {who} no `{}` right on {scope}",
+                        right.as_str()
+                    ),
+                ))
             }
             Caller::Token(grant) => {
                 if !grant.has(right) {
@@ -126,11 +203,14 @@ impl Caller {
 }
 
 /// The bearer token of a request, if any. A header with another scheme is an error.
-fn bearer(headers: &HeaderMap) -> Result<Option<&str>, RpcError> {
-    let Some(value) = headers
-        .get("authorization")
-        .or_else(|| headers.get("flyte-authorization"))
-    else {
+fn bearer<'h>(headers: &'h HeaderMap, only: Option<&str>) -> Result<Option<&'h str>, RpcError> {
+    let found = match only {
+        Some(name) => headers.get(name),
+        None => headers
+            .get("authorization")
+            .or_else(|| headers.get("flyte-authorization")),
+    };
+    let Some(value) = found else {
         return Ok(None);
     };
     let bad = || {

@@ -157,42 +157,13 @@ impl TokenSet {
                     "a token must be at least {MIN_TOKEN_LEN} visible ASCII characters"
                 )));
             }
-            let segments: Vec<&str> = if scope == "*" {
-                vec!["*"; 3]
-            } else {
-                scope.split('/').collect()
-            };
-            let [org, project, domain] = segments[..] else {
-                return Err(err(format!(
-                    "scope `{scope}` must be `ORG/PROJECT/DOMAIN` (each `*` or a value) or `*`"
-                )));
-            };
-            let mut bits = 0u8;
-            for r in rights.split(',') {
-                bits |= match r {
-                    "read" => Right::Read.bit(),
-                    "write" => Right::Write.bit(),
-                    "inject" => Right::Inject.bit(),
-                    "all" => 7,
-                    other => {
-                        return Err(err(format!(
-                            "unknown right `{other}`: use read, write, inject or all, comma-separated"
-                        )));
-                    }
-                };
-            }
+            let grant = parse_grant(entry, scope, rights)?;
             let digest = digest(token);
             if set.digests.contains(&digest) {
                 return Err(err("this token is listed twice".to_owned()));
             }
             set.digests.push(digest);
-            set.grants.push(std::sync::Arc::new(Grant {
-                entry,
-                organization: Pattern::parse(org),
-                project: Pattern::parse(project),
-                domain: Pattern::parse(domain),
-                rights: bits,
-            }));
+            set.grants.push(std::sync::Arc::new(grant));
         }
         Ok(set)
     }
@@ -219,6 +190,42 @@ impl TokenSet {
         }
         bool::from(found).then(|| self.grants[index as usize].clone())
     }
+}
+
+/// The `SCOPE RIGHTS` part of one entry, shared by the tokens list and the policy file.
+pub(crate) fn parse_grant(entry: usize, scope: &str, rights: &str) -> Result<Grant, TokensError> {
+    let err = |message: String| TokensError { entry, message };
+    let segments: Vec<&str> = if scope == "*" {
+        vec!["*"; 3]
+    } else {
+        scope.split('/').collect()
+    };
+    let [org, project, domain] = segments[..] else {
+        return Err(err(format!(
+            "scope `{scope}` must be `ORG/PROJECT/DOMAIN` (each `*` or a value) or `*`"
+        )));
+    };
+    let mut bits = 0u8;
+    for r in rights.split(',') {
+        bits |= match r {
+            "read" => Right::Read.bit(),
+            "write" => Right::Write.bit(),
+            "inject" => Right::Inject.bit(),
+            "all" => 7,
+            other => {
+                return Err(err(format!(
+                    "unknown right `{other}`: use read, write, inject or all, comma-separated"
+                )));
+            }
+        };
+    }
+    Ok(Grant {
+        entry,
+        organization: Pattern::parse(org),
+        project: Pattern::parse(project),
+        domain: Pattern::parse(domain),
+        rights: bits,
+    })
 }
 
 /// SHA-256 of a token: fixed-length values to compare, and no token kept in memory.

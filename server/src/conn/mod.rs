@@ -1,6 +1,7 @@
-//! Accepting and serving connections: HTTP/1.1 and h2c through hyper-util's `auto` builder,
-//! with a cap on connections, header and idle deadlines, and the peer's uid read at accept
-//! in open mode. (axum::serve has none of these knobs.)
+//! Accepting and serving connections: HTTP/1.1 and h2 (cleartext, or TLS with ALPN) through
+//! hyper-util's `auto` builder, with a cap on connections, handshake, header and idle
+//! deadlines, and the peer's uid read at accept in open mode. (axum::serve has none of these
+//! knobs.)
 
 mod activity;
 
@@ -43,6 +44,7 @@ struct Shared {
     limits: Limits,
     /// Open mode: read the peer's uid at accept.
     identify_peers: bool,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 /// Serves `listener` until `stop` turns true, then lets connections finish their requests.
@@ -51,6 +53,7 @@ pub(crate) async fn serve(
     router: Router,
     limits: Limits,
     identify_peers: bool,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
     let mut http = auto::Builder::new(TokioExecutor::new());
@@ -71,6 +74,7 @@ pub(crate) async fn serve(
         router,
         limits,
         identify_peers,
+        tls,
     });
     let server_addr = listener.local_addr()?;
     let slots = Arc::new(Semaphore::new(limits.max_connections));
@@ -131,6 +135,34 @@ async fn connection(
     if let Some(p) = peer {
         tracing::debug!(%remote, peer = ?p, "connection");
     }
+    match shared.tls.clone() {
+        None => drive(&shared, TokioIo::new(tcp), peer, remote, stop).await,
+        Some(acceptor) => {
+            // The handshake gets the header deadline: a client that never finishes it must
+            // not keep the slot.
+            let accepted = tokio::select! {
+                r = tokio::time::timeout(shared.limits.header_timeout, acceptor.accept(tcp)) => r,
+                _ = stop.wait_for(|s| *s) => return,
+            };
+            match accepted {
+                Ok(Ok(stream)) => drive(&shared, TokioIo::new(stream), peer, remote, stop).await,
+                Ok(Err(e)) => tracing::debug!(%remote, error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%remote, "TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+/// Serves one connection's requests until it ends, closing it when idle or at shutdown.
+async fn drive<I>(
+    shared: &Shared,
+    io: TokioIo<I>,
+    peer: Option<crate::auth::Peer>,
+    remote: SocketAddr,
+    mut stop: watch::Receiver<bool>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let activity = Arc::new(Activity::new());
     let service = {
         let (router, activity) = (shared.router.clone(), Arc::clone(&activity));
@@ -147,7 +179,7 @@ async fn connection(
             }
         })
     };
-    let conn = shared.http.serve_connection(TokioIo::new(tcp), service);
+    let conn = shared.http.serve_connection(io, service);
     tokio::pin!(conn);
     let idle = shared.limits.idle_timeout;
     let mut closing: Option<tokio::time::Instant> = None;

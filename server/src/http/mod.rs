@@ -32,9 +32,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     let router = route::<method::ListSecrets>(router);
     let router = route::<method::SelectCluster>(router);
     let router = route::<method::ReadSecretValue>(router);
+    let router = route::<method::GetOAuth2Metadata>(router);
+    let router = route::<method::GetPublicClientConfig>(router);
     debug_assert_eq!(
         method::PATHS.len(),
-        7,
+        9,
         "a method of the table is not routed"
     );
     router.fallback(unknown_method).with_state(app)
@@ -45,9 +47,10 @@ async fn unknown_method(request: Request) -> Response {
     RpcError::new(
         Code::Unimplemented,
         format!(
-            "unknown method `{path}`: this server implements {}, {} and {}",
+            "unknown method `{path}`: this server implements {}, {}, {} and {}",
             paths::SECRET_SERVICE,
             paths::SELECT_CLUSTER,
+            paths::AUTH_METADATA_SERVICE,
             paths::INJECT_SERVICE
         ),
     )

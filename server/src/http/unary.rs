@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use super::body;
 use super::codec::Codec;
 use crate::app::App;
+use crate::auth::Caller;
 use crate::rpc_error::RpcError;
 use crate::service::Rpc;
 
@@ -106,7 +107,11 @@ async fn serve<R: Rpc>(
         ));
     }
     // Authenticate before reading the body: an unknown caller costs no parsing.
-    let caller = app.auth.authenticate(parts)?;
+    let caller = if R::PUBLIC {
+        Caller::Anonymous
+    } else {
+        app.auth.authenticate(parts).await?
+    };
     let deadline = app.limits.body_timeout;
     let raw = tokio::time::timeout(
         deadline,

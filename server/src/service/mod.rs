@@ -1,5 +1,7 @@
-//! The RPC methods: the Flyte SecretService, SelectCluster, and the inject extension.
+//! The RPC methods: the Flyte SecretService, SelectCluster, AuthMetadataService, and the inject
+//! extension.
 
+mod auth_metadata;
 mod inject;
 mod page_token;
 mod rpc;

@@ -16,6 +16,10 @@ pub(crate) trait Rpc: Method {
     /// JSON errors do not quote the input.
     const SENSITIVE: bool = false;
 
+    /// Served without authentication (what clients need to know before they can log in).
+    /// The handler gets [`Caller::Anonymous`].
+    const PUBLIC: bool = false;
+
     fn call(
         app: Arc<App>,
         caller: Caller,

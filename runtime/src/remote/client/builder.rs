@@ -7,18 +7,18 @@ use std::time::Duration;
 
 use http::header::HeaderName;
 
+use super::credentials;
+use super::http_client::http_client;
 use super::{Client, Inner, Scope};
-use crate::config::{ApiKey, Codec, Config, ConfigError, Endpoint, Origin};
+use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
 use crate::remote::error::Error;
-use crate::remote::keyring::KeyringStore;
-use crate::remote::keyring::KeyringTokens;
-use crate::remote::oauth::{ClientCredentials, RefreshingTokens, TokenEndpoint};
+use crate::remote::login::{DEFAULT_LOGIN_TIMEOUT, Discovery, LoginPrompt, Settings};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
 use crate::remote::routing::Router;
 use crate::remote::token::{AccessToken, StaticToken, TokenSource, TokenStore};
-use crate::remote::transport::Transport;
+use crate::remote::transport::{HeaderChoice, Transport};
 
 /// Builds a [`Client`]. Start from defaults ([`Client::builder`]) or from a loaded
 /// [`Config`] ([`ClientBuilder::from_config`]); every setter overrides the config.
@@ -31,6 +31,10 @@ pub struct ClientBuilder {
     token_store: Option<Arc<dyn TokenStore>>,
     gzip_threshold: usize,
     base_backoff: Duration,
+    login_auto: Option<bool>,
+    login_prompt: Option<Arc<dyn LoginPrompt>>,
+    login_timeout: Duration,
+    redirect_uri: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -54,6 +58,10 @@ impl ClientBuilder {
             token_store: None,
             gzip_threshold: DEFAULT_GZIP_THRESHOLD,
             base_backoff: Duration::from_millis(100),
+            login_auto: None,
+            login_prompt: None,
+            login_timeout: DEFAULT_LOGIN_TIMEOUT,
+            redirect_uri: None,
         }
     }
 
@@ -159,7 +167,7 @@ impl ClientBuilder {
 
     /// The header carrying `Bearer <token>` (default `authorization`).
     pub fn auth_header(mut self, name: impl Into<String>) -> Self {
-        self.config.auth_header = name.into();
+        self.config.auth_header = Some(name.into());
         self
     }
 
@@ -189,9 +197,51 @@ impl ClientBuilder {
         self
     }
 
-    /// The OAuth2 client id sent when refreshing.
+    /// The OAuth2 client id (`admin.clientId`; else the service's public client).
     pub fn client_id(mut self, id: impl Into<String>) -> Self {
-        self.config.client_id = id.into();
+        self.config.client_id = Some(id.into());
+        self
+    }
+
+    /// The login flow (`admin.authType`). Setting one also lets the client log in by itself
+    /// after `unauthenticated` (see [`login_on_unauthenticated`](Self::login_on_unauthenticated)).
+    pub fn auth_type(mut self, flow: AuthType) -> Self {
+        self.config.auth_type = Some(flow);
+        self
+    }
+
+    /// Whether an `unauthenticated` answer that a refresh cannot fix runs the login flow
+    /// (a browser or device code for the interactive flows), as the Python SDK does. Default:
+    /// when a flow is configured (`admin.authType` or a client secret); the `flyte` CLI
+    /// always. Otherwise the call fails as unauthenticated and [`Client::login`] logs in.
+    pub fn login_on_unauthenticated(mut self, auto: bool) -> Self {
+        self.login_auto = Some(auto);
+        self
+    }
+
+    /// How a person is asked to log in (default [`SystemBrowser`]).
+    pub fn login_prompt(mut self, prompt: Arc<dyn LoginPrompt>) -> Self {
+        self.login_prompt = Some(prompt);
+        self
+    }
+
+    /// How long an interactive login (or the token command) may take (default
+    /// [`DEFAULT_LOGIN_TIMEOUT`], 5 minutes).
+    pub fn login_timeout(mut self, timeout: Duration) -> Self {
+        self.login_timeout = timeout;
+        self
+    }
+
+    /// The PKCE redirect URI (default: the service's, else
+    /// `http://localhost:53593/callback`). A loopback `http://` URL; port 0 picks a free port.
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+
+    /// `admin.scopes`: the scopes to request (default: the service's).
+    pub fn scopes(mut self, scopes: Vec<String>) -> Self {
+        self.config.scopes = Some(scopes);
         self
     }
 
@@ -224,67 +274,66 @@ impl ClientBuilder {
         let cfg = &self.config;
         let endpoint = cfg.endpoint.as_ref().ok_or(ConfigError::MissingEndpoint)?;
         let base_url = endpoint.base_url(cfg.insecure);
-        let auth_header =
-            HeaderName::from_str(&cfg.auth_header).map_err(|_| ConfigError::InvalidValue {
-                key: "admin.authorizationHeader",
-                origin: Origin::Builder,
-                value: cfg.auth_header.clone(),
-                expected: "an HTTP header name",
-            })?;
+        let configured_header = cfg
+            .auth_header
+            .as_ref()
+            .map(|h| {
+                HeaderName::from_str(h).map_err(|_| ConfigError::InvalidValue {
+                    key: "admin.authorizationHeader",
+                    origin: Origin::Builder,
+                    value: h.clone(),
+                    expected: "an HTTP header name",
+                })
+            })
+            .transpose()?;
+        let auth_header = Arc::new(HeaderChoice::new(configured_header));
         let http = http_client(cfg, endpoint)?;
-        let token_endpoint = || {
-            TokenEndpoint::new(
-                http.clone(),
-                cfg.token_url.clone(),
-                base_url.clone(),
-                cfg.timeout,
-            )
+        let template = RequestTemplate {
+            base_url: base_url.clone(),
+            codec: cfg.codec,
+            gzip_threshold: self.gzip_threshold,
+            timeout: Some(cfg.timeout),
         };
-        let tokens: Option<Arc<dyn TokenSource>> = match (tokens, &cfg.api_key, self.token_store) {
-            (Some(t), _, _) => Some(t),
-            (None, Some(key), _) => Some(match key.app_credentials() {
-                Some(app) => Arc::new(ClientCredentials::new(
-                    token_endpoint(),
-                    app.client_id,
-                    app.client_secret,
-                )),
-                None => Arc::new(StaticToken(AccessToken::new(key.expose()))),
-            }),
-            (None, None, Some(store)) => Some(Arc::new(RefreshingTokens::new(
-                store,
-                token_endpoint(),
-                cfg.client_id.clone(),
-            ))),
-            (None, None, None) if !cfg.disable_keyring => {
-                let store =
-                    KeyringTokens::new(KeyringStore::from_config(false), endpoint.to_string());
-                Some(Arc::new(RefreshingTokens::new(
-                    Arc::new(store),
-                    token_endpoint(),
-                    cfg.client_id.clone(),
-                )))
-            }
-            (None, None, None) => None,
+        let retry = RetryPolicy {
+            max_retries: cfg.max_retries,
+            base: self.base_backoff,
+            max_backoff: cfg.max_backoff,
         };
-        let transport = Transport {
-            template: RequestTemplate {
-                base_url: base_url.clone(),
-                codec: cfg.codec,
-                gzip_threshold: self.gzip_threshold,
-                timeout: Some(cfg.timeout),
-            },
-            http,
-            endpoint: base_url,
+        let transport = |tokens| Transport {
+            http: http.clone(),
+            template: template.clone(),
+            endpoint: base_url.clone(),
             timeout: cfg.timeout,
             call_timeout: cfg.call_timeout,
-            retry: RetryPolicy {
-                max_retries: cfg.max_retries,
-                base: self.base_backoff,
-                max_backoff: cfg.max_backoff,
-            },
+            retry,
             tokens,
-            auth_header,
+            auth_header: auth_header.clone(),
         };
+        // The service's AuthMetadataService is public: asked without credentials.
+        let discovery = Arc::new(Discovery::new(
+            transport(None),
+            Settings {
+                token_endpoint: cfg.token_url.clone(),
+                client_id: cfg.client_id.clone(),
+                scopes: cfg.scopes.clone(),
+                redirect_uri: self.redirect_uri.clone(),
+                ..Settings::default()
+            },
+            auth_header.clone(),
+        ));
+        let (tokens, login) = credentials::token_source(
+            cfg,
+            endpoint,
+            &discovery,
+            credentials::Sources {
+                explicit: tokens,
+                store: self.token_store,
+                login_auto: self.login_auto,
+                prompt: self.login_prompt,
+                timeout: self.login_timeout,
+            },
+        );
+        let transport = transport(tokens);
         let scope = Scope {
             org: cfg.org().unwrap_or_default().to_owned(),
             project: cfg.project.clone().unwrap_or_default(),
@@ -298,6 +347,7 @@ impl ClientBuilder {
                 scope,
                 codec: cfg.codec,
                 local,
+                login,
             }),
         })
     }
@@ -346,40 +396,4 @@ fn local_token(
 #[cfg(not(feature = "local"))]
 fn local_token(_: &Config, _: Option<&Local>) -> Option<Arc<dyn TokenSource>> {
     None
-}
-
-/// The HTTP client: connect timeout, TLS roots, no redirects (they would carry the token
-/// elsewhere), no proxy for loopback endpoints.
-pub(crate) fn http_client(cfg: &Config, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
-    let mut b = reqwest::Client::builder()
-        .connect_timeout(cfg.connect_timeout)
-        .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none());
-    if endpoint.is_loopback() {
-        b = b.no_proxy();
-    }
-    if let Some(path) = &cfg.ca_cert_file_path {
-        let ca_err = |source: Box<dyn std::error::Error + Send + Sync>| ConfigError::CaCert {
-            path: path.clone(),
-            source,
-        };
-        let pem = std::fs::read(path).map_err(|e| ca_err(Box::new(e)))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(Box::new(e)))?;
-        if certs.is_empty() {
-            return Err(ca_err("no PEM certificate in the file".into()).into());
-        }
-        for cert in certs {
-            b = b.add_root_certificate(cert);
-        }
-    }
-    if cfg.insecure_skip_verify && !endpoint.is_plaintext(cfg.insecure) {
-        tracing::warn!(
-            "admin.insecureSkipVerify is set: TLS certificates of {} are NOT verified; anyone on the path can read the secrets sent",
-            endpoint
-        );
-        b = b.danger_accept_invalid_certs(true);
-    }
-    b.build()
-        .map_err(|source| Error::Config(ConfigError::HttpClient { source }))
 }

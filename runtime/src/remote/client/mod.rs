@@ -1,13 +1,15 @@
 //! [`Client`]: the secret service client. Cheap to clone (an `Arc` inside).
 
 mod builder;
+mod credentials;
+mod http_client;
 mod messages;
 
 use std::fmt;
 use std::sync::Arc;
 
 pub use builder::ClientBuilder;
-pub(crate) use builder::http_client;
+pub(crate) use http_client::http_client;
 pub use messages::Operation;
 pub(crate) use messages::list as list_message;
 
@@ -58,6 +60,8 @@ pub(crate) struct Inner {
     /// The local service behind the endpoint when none was configured; kept alive (an
     /// in-process one runs) as long as any clone of the client.
     pub local: Option<builder::Local>,
+    /// The login flow (none with an API key or a custom token source).
+    pub login: Option<Arc<crate::remote::login::Login>>,
 }
 
 impl fmt::Debug for Client {
@@ -129,8 +133,28 @@ impl Client {
                 },
                 codec: self.inner.codec,
                 local: self.inner.local.clone(),
+                login: self.inner.login.clone(),
             }),
         }
+    }
+
+    /// Logs in now with the configured flow (`admin.authType`), whatever is stored, and
+    /// stores the tokens (the OS keyring, in the Python SDK's layout). Fails when the client
+    /// authenticates otherwise (an API key, a custom token source).
+    pub async fn login(&self) -> Result<crate::remote::LoginInfo, Error> {
+        let call = || self.inner.transport.call_info(Op::AuthMetadata, None);
+        let Some(login) = &self.inner.login else {
+            return Err(Error::Token {
+                call: call(),
+                source: Box::new(super::error::TokenError::Other(
+                    "this client uses an API key or its own token source; there is no login".into(),
+                )),
+            });
+        };
+        login.login().await.map_err(|source| Error::Token {
+            call: call(),
+            source: Box::new(source),
+        })
     }
 
     /// The HTTP request for `op`, exactly as it would be sent (with `auth` as the credential

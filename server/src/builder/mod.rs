@@ -7,10 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::{App, Limits, Routing};
-use crate::auth::{Auth, InjectToken, TokenSet, TokensError, load_or_create_inject_token};
+use crate::auth::{Auth, InjectToken, OidcConfig, Policy, TokenSet, load_or_create_inject_token};
 use crate::crypto::{Cipher, load_or_create_key};
 use crate::error::StartError;
 use crate::store::{DATABASE_FILE, Store};
+use crate::tls::TlsFiles;
+
+mod files;
+pub use files::LOCK_FILE;
+use files::lock_data_dir;
 
 /// Default listen address: loopback, port 8090.
 pub const DEFAULT_LISTEN: SocketAddr =
@@ -50,6 +55,11 @@ pub struct ServerBuilder {
     limits: Limits,
     routing: Routing,
     advertise: bool,
+    oidc: Option<OidcConfig>,
+    policy: Option<Policy>,
+    policy_file: Option<PathBuf>,
+    tls: Option<TlsFiles>,
+    allow_plaintext: bool,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -62,6 +72,10 @@ impl fmt::Debug for ServerBuilder {
             .field("limits", &self.limits)
             .field("routing", &self.routing)
             .field("advertise", &self.advertise)
+            .field("oidc", &self.oidc)
+            .field("policy_file", &self.policy_file)
+            .field("tls", &self.tls)
+            .field("allow_plaintext", &self.allow_plaintext)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +99,11 @@ impl Default for ServerBuilder {
             },
             routing: Routing::default(),
             advertise: false,
+            oidc: None,
+            policy: None,
+            policy_file: None,
+            tls: None,
+            allow_plaintext: false,
         }
     }
 }
@@ -107,7 +126,7 @@ impl ServerBuilder {
     }
 
     /// Address to listen on (default [`DEFAULT_LISTEN`]; port 0 picks a free port).
-    /// A non-loopback address requires tokens.
+    /// A non-loopback address requires tokens or an identity provider, and TLS.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
         self
@@ -122,6 +141,42 @@ impl ServerBuilder {
     /// A tokens file (format in [`crate::auth`]); takes precedence over `FLYTE_SERVER_TOKENS`.
     pub fn tokens_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.tokens_file = Some(path.into());
+        self
+    }
+
+    /// Accept bearer JWTs from this identity provider (and serve AuthMetadataService from
+    /// its metadata). Static tokens, when also configured, are accepted too.
+    pub fn oidc(mut self, config: OidcConfig) -> Self {
+        self.oidc = Some(config);
+        self
+    }
+
+    /// Narrow what identity-provider tokens may do (format in [`crate::auth::Policy`]).
+    /// Without one, every valid token may use every RPC in every scope.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// A policy file; must be private to the server's user, like the tokens file.
+    pub fn policy_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.policy_file = Some(path.into());
+        self
+    }
+
+    /// Serve HTTPS (HTTP/1.1 and h2 through ALPN) with this certificate chain and key.
+    pub fn tls(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.tls = Some(TlsFiles {
+            cert: cert.into(),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// Allow tokens over plain HTTP on a non-loopback address: only behind a proxy that
+    /// terminates TLS in front of this server.
+    pub fn allow_plaintext(mut self, allow: bool) -> Self {
+        self.allow_plaintext = allow;
         self
     }
 
@@ -200,52 +255,22 @@ impl ServerBuilder {
         self
     }
 
-    fn resolve_tokens(&self) -> Result<Option<TokenSet>, StartError> {
-        let parsed = |text: &str, origin: String| {
-            let set = TokenSet::parse(text).map_err(|source| StartError::Tokens {
-                origin: origin.clone(),
-                source,
-            })?;
-            if set.is_empty() {
-                return Err(StartError::Tokens {
-                    origin,
-                    source: TokensError {
-                        entry: 0,
-                        message: "no token listed".into(),
-                    },
-                });
-            }
-            Ok(Some(set))
-        };
-        if let Some(t) = &self.tokens {
-            return Ok(Some(t.clone()).filter(|t| !t.is_empty()));
-        }
-        if let Some(path) = &self.tokens_file {
-            if path.exists() {
-                crate::private::check(path, "tokens file")?;
-            }
-            let text =
-                zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-                    StartError::Io {
-                        what: "cannot read the tokens file",
-                        path: path.clone(),
-                        source,
-                    }
-                })?);
-            return parsed(&text, path.display().to_string());
-        }
-        match (self.env)(TOKENS_ENV).map(zeroize::Zeroizing::new) {
-            Some(text) if !text.trim().is_empty() => parsed(&text, TOKENS_ENV.to_owned()),
-            _ => Ok(None),
-        }
-    }
-
-    /// Prepares the server: data directory, key, database, auth. Does not bind yet.
+    /// Prepares the server: data directory, key, database, auth, TLS. Does not bind yet.
     pub fn build(self) -> Result<Server, StartError> {
         let tokens = self.resolve_tokens()?;
-        if tokens.is_none() && !self.listen.ip().to_canonical().is_loopback() {
+        let loopback = self.listen.ip().to_canonical().is_loopback();
+        if tokens.is_none() && self.oidc.is_none() && !loopback {
             return Err(StartError::NeedsTokens(self.listen));
         }
+        if !loopback && self.tls.is_none() && !self.allow_plaintext {
+            return Err(StartError::NeedsTls(self.listen));
+        }
+        let policy = self.resolve_policy()?;
+        let tls = self
+            .tls
+            .as_ref()
+            .map(crate::tls::server_config)
+            .transpose()?;
         let data_dir = match &self.data_dir {
             Some(d) => d.clone(),
             None => dirs::data_dir().ok_or(StartError::NoDataDir)?.join("flyte"),
@@ -262,9 +287,22 @@ impl ServerBuilder {
         let key = load_or_create_key(&data_dir, &data_dir.join(DATABASE_FILE), &*self.env)?;
         let cipher = Cipher::new(&key.bytes);
         let store = Store::open(&data_dir, &cipher, &key.origin)?;
-        let (auth, inject_token) = match tokens {
-            Some(set) => (Auth::Tokens(set), None),
-            None => {
+        let (auth, inject_token) = match (self.oidc.clone(), tokens) {
+            (Some(cfg), tokens) => {
+                let issuer = cfg.issuer.clone();
+                let oidc = crate::auth::oidc::Oidc::new(cfg).map_err(|e| StartError::Oidc {
+                    issuer,
+                    reason: format!("cannot set up its HTTP client ({e})"),
+                })?;
+                let auth = Auth::Oidc {
+                    oidc: Arc::new(oidc),
+                    policy: policy.map(Arc::new),
+                    tokens,
+                };
+                (auth, None)
+            }
+            (None, Some(set)) => (Auth::Tokens(set), None),
+            (None, None) => {
                 crate::private::tighten(
                     &data_dir.join(crate::auth::INJECT_TOKEN_FILE),
                     "inject token file",
@@ -297,36 +335,8 @@ impl ServerBuilder {
             data_dir,
             inject_token,
             advertise: self.advertise,
+            tls,
         })
-    }
-}
-
-/// Name of the lock file in the data directory.
-pub const LOCK_FILE: &str = "lock";
-
-/// Takes the data directory's exclusive lock for the server's lifetime: one server per data
-/// directory keeps the metadata index exact. The OS releases it if the process dies.
-fn lock_data_dir(dir: &Path) -> Result<std::fs::File, StartError> {
-    let path = dir.join(LOCK_FILE);
-    crate::private::tighten(&path, "lock file")?;
-    let file = crate::private::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| StartError::Io {
-            what: "cannot open the lock file",
-            path: path.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(dir.to_owned())),
-        Err(std::fs::TryLockError::Error(source)) => Err(StartError::Io {
-            what: "cannot lock",
-            path,
-            source,
-        }),
     }
 }
 
@@ -337,6 +347,7 @@ pub struct Server {
     pub(crate) data_dir: PathBuf,
     pub(crate) inject_token: Option<InjectToken>,
     pub(crate) advertise: bool,
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl fmt::Debug for Server {

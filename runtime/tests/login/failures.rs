@@ -1,0 +1,235 @@
+//! What a person or the provider can do wrong: each is a clear error, no token in it, and
+//! nothing written to the token store.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use flyte::remote::{AuthType, Error, MemoryTokenStore, TokenError};
+
+use super::oidc_harness::{Choice, Idp, IdpOptions};
+use super::*;
+
+fn token_error(e: &Error) -> &TokenError {
+    match unrouted(e) {
+        Error::Token { source, .. } => source,
+        other => panic!("not a token error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn needs_idp_consent_denied_and_device_aborted() {
+    let Some(idp) = Idp::start(IdpOptions::default()) else {
+        return;
+    };
+    let service = serve(&idp, |c| c).await;
+    for flow in [AuthType::Pkce, AuthType::DeviceFlow] {
+        let store = Arc::new(MemoryTokenStore::default());
+        let c = client(&service, flow, &Person::new(Some(Choice::Deny)), &store)
+            .build()
+            .unwrap();
+        let err = authorized(&c).await.unwrap_err();
+        assert!(
+            matches!(token_error(&err), TokenError::Denied { error, .. } if error == "access_denied"),
+            "{flow}: {err:?}"
+        );
+        assert!(
+            chain(&err).contains("refused at the identity provider"),
+            "{}",
+            chain(&err)
+        );
+        assert!(!stored(&store), "{flow}: nothing stored");
+    }
+}
+
+#[tokio::test]
+async fn needs_idp_an_expired_device_code_and_a_login_nobody_finishes() {
+    let Some(idp) = Idp::start(IdpOptions {
+        device_code_ttl: Some(3),
+        ..Default::default()
+    }) else {
+        return;
+    };
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let c = client(&service, AuthType::DeviceFlow, &Person::new(None), &store)
+        .build()
+        .unwrap();
+    let err = c.login().await.unwrap_err();
+    assert!(
+        matches!(token_error(&err), TokenError::DeviceCodeExpired),
+        "{err:?}"
+    );
+    assert!(chain(&err).contains("expired"), "{}", chain(&err));
+    let pkce = client(&service, AuthType::Pkce, &Person::new(None), &store)
+        .login_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let err = pkce.login().await.unwrap_err();
+    assert!(
+        matches!(token_error(&err), TokenError::LoginTimedOut { .. }),
+        "{err:?}"
+    );
+    assert!(!stored(&store));
+}
+
+/// A prompt that sends the browser back to the client's callback with a forged `state`.
+#[derive(Debug)]
+struct Forger;
+
+impl flyte::remote::LoginPrompt for Forger {
+    fn open(&self, url: &str) {
+        let url = reqwest::Url::parse(url).unwrap();
+        let redirect = url
+            .query_pairs()
+            .find(|(k, _)| k == "redirect_uri")
+            .unwrap()
+            .1
+            .into_owned();
+        let back = format!("{redirect}?code=forged-code&state=forged-state");
+        tokio::runtime::Handle::current().spawn(async move {
+            let resp = reqwest::get(&back).await.unwrap();
+            assert_eq!(resp.status(), 400);
+        });
+    }
+    fn device_code(&self, _: &flyte::remote::DeviceCode) {}
+}
+
+#[tokio::test]
+async fn needs_idp_a_callback_with_the_wrong_state_is_refused() {
+    let Some(idp) = Idp::start(IdpOptions::default()) else {
+        return;
+    };
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let c = client(&service, AuthType::Pkce, &Person::new(None), &store)
+        .login_prompt(Arc::new(Forger))
+        .build()
+        .unwrap();
+    let err = c.login().await.unwrap_err();
+    assert!(
+        matches!(token_error(&err), TokenError::StateMismatch),
+        "{err:?}"
+    );
+    assert!(!chain(&err).contains("forged-code"), "{}", chain(&err));
+    assert!(!stored(&store));
+}
+
+#[tokio::test]
+async fn needs_idp_slow_down_adds_five_seconds_to_the_interval() {
+    let Some(idp) = Idp::start(IdpOptions {
+        slow_down_polls: Some(1),
+        ..Default::default()
+    }) else {
+        return;
+    };
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    // Nobody approves at first: the first poll is told to slow down.
+    let c = client(&service, AuthType::DeviceFlow, &Person::new(None), &store)
+        .login_timeout(Duration::from_secs(9))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = c.login().await.unwrap_err();
+    assert!(
+        matches!(token_error(&err), TokenError::LoginTimedOut { .. }),
+        "{err:?}"
+    );
+    let polls = idp.polls().await;
+    assert!(polls.len() >= 2, "{polls:?}");
+    let gap = polls[1] - polls[0];
+    assert!(
+        gap >= 6000,
+        "1 s interval + 5 s after slow_down, got {gap} ms"
+    );
+    assert!(started.elapsed() < Duration::from_secs(12));
+}
+
+#[tokio::test]
+async fn needs_idp_a_wrong_client_secret_and_the_provider_down() {
+    let Some(mut idp) = Idp::start(IdpOptions::default()) else {
+        return;
+    };
+    let service = serve(&idp, |c| c).await;
+    let wrong = "wrong-secret-value-42";
+    let cfg = |secret: &str| {
+        flyte::Config::builder()
+            .no_file_search()
+            .no_env()
+            .endpoint(service.server.url())
+            .client_id(&idp.ci_client)
+            .client_secret(secret)
+            .build()
+            .unwrap()
+    };
+    let store = Arc::new(MemoryTokenStore::default());
+    let c = flyte::remote::ClientBuilder::from_config(cfg(wrong))
+        .token_store(store.clone())
+        .build()
+        .unwrap();
+    let err = authorized(&c).await.unwrap_err();
+    let text = chain(&err);
+    assert!(
+        text.contains("invalid_client") && text.contains("/token"),
+        "{text}"
+    );
+    assert!(!text.contains(wrong), "{text}");
+    assert!(!stored(&store));
+
+    // The provider goes away after the service learned where it is.
+    let c = client(
+        &service,
+        AuthType::DeviceFlow,
+        &Person::new(Some(Choice::Approve)),
+        &store,
+    )
+    .build()
+    .unwrap();
+    idp.stop();
+    let err = c.login().await.unwrap_err();
+    let text = chain(&err);
+    assert!(
+        matches!(
+            token_error(&err),
+            TokenError::Http { .. } | TokenError::Discovery { .. }
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&idp.issuer), "{text}");
+    assert!(!stored(&store));
+}
+
+#[tokio::test]
+async fn a_service_without_an_identity_provider_has_nothing_to_log_in_to() {
+    let dir = private_dir();
+    let server = flyte_server::Server::builder()
+        .data_dir(dir.path())
+        .listen("127.0.0.1:0".parse().unwrap())
+        .env(|_| None)
+        .tokens(flyte_server::TokenSet::parse("admin-token-0123456789 * all").unwrap())
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let store = Arc::new(MemoryTokenStore::default());
+    let c = flyte::remote::Client::builder()
+        .endpoint(&server.url())
+        .token_store(store.clone())
+        .login_on_unauthenticated(true)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = c.login().await.unwrap_err();
+    assert!(
+        matches!(token_error(&err), TokenError::NoIdentityProvider { .. }),
+        "{err:?}"
+    );
+    // The automatic login finds nothing either: the call fails as unauthenticated.
+    let err = c.get("k").await.unwrap_err();
+    assert!(
+        matches!(unrouted(&err), Error::Unauthenticated { .. }),
+        "{err:?}"
+    );
+    server.shutdown().await.unwrap();
+}
