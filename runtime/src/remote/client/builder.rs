@@ -219,7 +219,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How a person is asked to log in (default [`SystemBrowser`]).
+    /// How a person is asked to log in (default [`SystemBrowser`](crate::remote::SystemBrowser)).
     pub fn login_prompt(mut self, prompt: Arc<dyn LoginPrompt>) -> Self {
         self.login_prompt = Some(prompt);
         self
