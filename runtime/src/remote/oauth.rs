@@ -116,21 +116,36 @@ impl TokenEndpoint {
             url: url.to_owned(),
             source,
         };
-        let mut req = self
-            .discovery
-            .http()
-            .post(url)
-            .timeout(self.timeout)
-            .header("accept", "application/json")
-            .header("cache-control", "no-cache")
-            .form(form);
-        if let Some(basic) = basic {
-            let mut value = http::HeaderValue::from_str(basic)
-                .map_err(|_| TokenError::Other("unusable client credentials".into()))?;
-            value.set_sensitive(true);
-            req = req.header("authorization", value);
-        }
-        let resp = req.send().await.map_err(http_err)?;
+        let request = || -> Result<reqwest::RequestBuilder, TokenError> {
+            let mut req = self
+                .discovery
+                .http()
+                .post(url)
+                .timeout(self.timeout)
+                .header("accept", "application/json")
+                .header("cache-control", "no-cache")
+                .form(form);
+            if let Some(basic) = basic {
+                let mut value = http::HeaderValue::from_str(basic)
+                    .map_err(|_| TokenError::Other("unusable client credentials".into()))?;
+                value.set_sensitive(true);
+                req = req.header("authorization", value);
+            }
+            Ok(req)
+        };
+        // Once more after a connection that failed without an answer: a pooled connection the
+        // IdP closed while idle (Node closes them after 5 s, the device flow polls every 5 s
+        // or more). Repeating is safe for these grants: at worst the IdP refuses a used code.
+        let resp = match request()?.send().await {
+            Err(e) if !e.is_timeout() && (e.is_request() || e.is_connect()) => {
+                tracing::debug!(
+                    url,
+                    "token request failed on a closed connection; retrying once"
+                );
+                request()?.send().await.map_err(http_err)?
+            }
+            other => other.map_err(http_err)?,
+        };
         let status = resp.status();
         let body = Zeroizing::new(resp.bytes().await.map_err(http_err)?.to_vec());
         if !status.is_success() {
