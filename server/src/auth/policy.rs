@@ -66,20 +66,9 @@ impl Policy {
     /// Parses the policy format (see the module docs).
     pub fn parse(text: &str) -> Result<Policy, TokensError> {
         let mut rules = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let entry = i + 1;
-            let line = raw.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
+        for line in super::tokens::entries(text, &['\n'], "WHO") {
+            let (entry, [who, scope, rights]) = line?;
             let err = |message: String| TokensError { entry, message };
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let [who, scope, rights] = fields[..] else {
-                return Err(err(format!(
-                    "expected 3 fields `WHO ORG/PROJECT/DOMAIN RIGHTS`, found {}",
-                    fields.len()
-                )));
-            };
             let who = match who.split_once('=') {
                 _ if who == "*" => Who::Any,
                 Some(("sub", v)) if !v.is_empty() => Who::Sub(v.to_owned()),

@@ -138,20 +138,9 @@ impl TokenSet {
     /// Parses the tokens format (see the module docs). `;` separates entries like a newline.
     pub fn parse(text: &str) -> Result<TokenSet, TokensError> {
         let mut set = TokenSet::default();
-        for (i, raw) in text.split(['\n', ';']).enumerate() {
-            let entry = i + 1;
-            let line = raw.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
+        for line in entries(text, &['\n', ';'], "TOKEN") {
+            let (entry, [token, scope, rights]) = line?;
             let err = |message: String| TokensError { entry, message };
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let [token, scope, rights] = fields[..] else {
-                return Err(err(format!(
-                    "expected 3 fields `TOKEN ORG/PROJECT/DOMAIN RIGHTS`, found {}",
-                    fields.len()
-                )));
-            };
             if token.len() < MIN_TOKEN_LEN || !token.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(err(format!(
                     "a token must be at least {MIN_TOKEN_LEN} visible ASCII characters"
@@ -231,6 +220,36 @@ pub(crate) fn parse_grant(entry: usize, scope: &str, rights: &str) -> Result<Gra
 /// SHA-256 of a token: fixed-length values to compare, and no token kept in memory.
 pub(crate) fn digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
+}
+
+/// The entries of a tokens or policy file: `FIRST ORG/PROJECT/DOMAIN RIGHTS` per entry,
+/// entries split at `separators`, `#` comments and blank entries skipped; each with its
+/// 1-based number for messages. One reader for both formats.
+pub(crate) fn entries<'a>(
+    text: &'a str,
+    separators: &'a [char],
+    first: &'static str,
+) -> impl Iterator<Item = Result<(usize, [&'a str; 3]), TokensError>> + 'a {
+    text.split(separators)
+        .enumerate()
+        .filter_map(move |(i, raw)| {
+            let entry = i + 1;
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                return None;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            Some(match fields[..] {
+                [a, scope, rights] => Ok((entry, [a, scope, rights])),
+                _ => Err(TokensError {
+                    entry,
+                    message: format!(
+                        "expected 3 fields `{first} ORG/PROJECT/DOMAIN RIGHTS`, found {}",
+                        fields.len()
+                    ),
+                }),
+            })
+        })
 }
 
 #[cfg(test)]
