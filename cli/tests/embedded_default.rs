@@ -81,24 +81,7 @@ fn same_store_as_flyte_serve_default() {
         .assert()
         .success();
     // `flyte serve` with no --data-dir, in the same home, serves the same secrets.
-    let mut serve = home
-        .command(support::flyte_exe())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_owned();
+    let (mut serve, url) = home.serve();
     let out = home
         .flyte()
         .args(["--endpoint", &url, "get", "secret", "shared"])
@@ -237,21 +220,9 @@ fn a_running_task_does_not_hold_the_local_service() {
 #[test]
 fn a_flyte_serve_on_the_directory_is_attached_to_without_setup() {
     let home = Home::new();
-    let mut serve = home
-        .command(support::flyte_exe())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let (mut serve, _url) = home.serve();
     let address = home.default_data_dir().join("address");
-    assert!(address.exists(), "flyte serve advertises itself: {line}");
+    assert!(address.exists(), "flyte serve advertises itself");
     // No endpoint, no token: the commands attach to it (they cannot start their own: the
     // server holds the data directory's lock, so they would fail after waiting), and
     // `flyte run` reads values with its inject token.

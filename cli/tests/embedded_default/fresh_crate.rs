@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::{self, Home, texts};
+use crate::support::{Home, texts};
 
 const VALUE: &str = "fresh-crate-t0ken-value";
 
@@ -131,24 +131,7 @@ fn a_fresh_crate_runs_its_tasks_with_what_flyte_create_stored() {
     );
 
     // With a `flyte serve` on the same data directory: attached to, nothing to set.
-    let mut serve = home
-        .command(support::flyte_exe())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("the ready line names the URL")
-        .to_owned();
+    let (mut serve, url) = home.serve();
     let attached = bin_run(&home, &bin, "read_token", &[]);
     // FLYTE_ADMIN_ENDPOINT is honoured: that server (its inject token is picked up, as it is
     // the one the data directory advertises), and an address with nothing behind it fails.

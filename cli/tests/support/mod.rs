@@ -42,6 +42,28 @@ impl Home {
         cmd
     }
 
+    /// `flyte serve` on this home's default data directory, on a free loopback port: the
+    /// child (kill it when done) and the URL from its ready line.
+    pub(crate) fn serve(&self) -> (Child, String) {
+        let mut child = self
+            .command(flyte_exe())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("the ready line names the URL: {line:?}"))
+            .to_owned();
+        (child, url)
+    }
+
     /// The same environment for a plain `std::process::Command`.
     pub(crate) fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = Command::new(program);
