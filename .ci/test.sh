@@ -7,5 +7,14 @@ export FLYTE_TEST_PYTHON="${FLYTE_TEST_PYTHON:-$PWD/target/py-venv/bin/python}"
 if [ -z "${FLYTE_TEST_NODE:-}" ] && [ -x target/node/node_modules/.bin/node ]; then
     export FLYTE_TEST_NODE="$PWD/target/node/node_modules/.bin/node"
 fi
+# PostgreSQL's server programs (Debian keeps them off PATH) and OpenBao's `bao` from the venv,
+# for the store tests.
+if [ -z "${FLYTE_TEST_PG_BIN:-}" ]; then
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+    if [ -n "$pg_bin" ]; then export FLYTE_TEST_PG_BIN="$pg_bin"; fi
+fi
+if [ -z "${FLYTE_TEST_BAO:-}" ] && [ -x target/py-venv/bin/bao ]; then
+    export FLYTE_TEST_BAO="$PWD/target/py-venv/bin/bao"
+fi
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 cargo test --workspace

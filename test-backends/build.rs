@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Every backend `#[needs(..)]` knows; keep in step with `BACKENDS` in src/lib.rs.
-const ALL: [&str; 7] = [
+const ALL: [&str; 10] = [
     "python",
     "dbus",
     "root",
@@ -16,6 +16,9 @@ const ALL: [&str; 7] = [
     "secret_tool",
     "keyctl",
     "script",
+    "idp",
+    "postgres",
+    "openbao",
 ];
 
 /// The backends that are programs, and the programs each needs on PATH.
@@ -54,6 +57,25 @@ fn main() {
         if found.contains(&false) {
             missing.push(backend);
         }
+    }
+    if !idp(&path) {
+        missing.push("idp");
+    }
+    let postgres = match var("FLYTE_TEST_PG_BIN") {
+        Some(dir) => ["initdb", "pg_ctl"]
+            .iter()
+            .all(|p| watched_file(&PathBuf::from(&dir).join(p))),
+        None => on_path(&path, "initdb") & on_path(&path, "pg_ctl"),
+    };
+    if !postgres {
+        missing.push("postgres");
+    }
+    let openbao = match var("FLYTE_TEST_BAO") {
+        Some(bao) => watched_file(&PathBuf::from(bao)),
+        None => on_path(&path, "bao"),
+    };
+    if !openbao {
+        missing.push("openbao");
     }
     for backend in missing {
         println!("cargo::rustc-cfg=missing_{backend}");
@@ -113,4 +135,31 @@ fn on_path(path: &OsString, program: &str) -> bool {
         println!("cargo::rerun-if-changed={}", p.display());
     }
     found.is_some()
+}
+
+/// Whether `path` is a file; a found one is watched, as in [`on_path`].
+fn watched_file(path: &std::path::Path) -> bool {
+    let found = path.is_file();
+    if found {
+        println!("cargo::rerun-if-changed={}", path.display());
+    }
+    found
+}
+
+/// Node (`FLYTE_TEST_NODE`, else on PATH) and the identity provider's packages in
+/// tests/oidc/node_modules. While they are missing, tests/oidc itself is watched (a few
+/// files), so that `npm ci` there re-runs this script.
+fn idp(path: &OsString) -> bool {
+    let node = match var("FLYTE_TEST_NODE") {
+        Some(node) => watched_file(&PathBuf::from(node)),
+        None => on_path(path, "node"),
+    };
+    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let oidc = root.join("../tests/oidc");
+    let package = oidc.join("node_modules/oidc-provider/package.json");
+    let installed = watched_file(&package);
+    if !installed {
+        println!("cargo::rerun-if-changed={}", oidc.display());
+    }
+    node && installed
 }

