@@ -9,15 +9,16 @@ use flyte_server::Server;
 
 /// Arguments of `flyte serve`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct ServeArgs {
+    #[command(subcommand)]
+    action: Option<ServeAction>,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Address to listen on (`HOST:PORT`; port 0 picks a free port). A non-loopback address
     /// requires bearer tokens or --oidc-issuer, and TLS.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
     listen: String,
-    /// Directory for the database, key file and inject token [default: the user data
-    /// directory + /flyte, e.g. ~/.local/share/flyte].
-    #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
-    data_dir: Option<PathBuf>,
     /// Bearer tokens file: `TOKEN ORG/PROJECT/DOMAIN RIGHTS` per line (see the server
     /// README). Without it (and without FLYTE_SERVER_TOKENS) only loopback is served.
     #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_TOKENS_FILE")]
@@ -82,6 +83,74 @@ pub(crate) struct ServeArgs {
     allow_plaintext: bool,
 }
 
+/// What `flyte serve` does instead of serving.
+#[derive(Debug, clap::Subcommand)]
+enum ServeAction {
+    /// Re-encrypt every stored value under the current key after a key rotation: put the new
+    /// key first in FLYTE_SERVER_KEY or the key file, keep the old ones after it, run this,
+    /// then remove the old keys. Servers may keep running meanwhile.
+    Reseal(StoreArgs),
+}
+
+/// Where the secrets are and the keys that seal them.
+#[derive(Debug, Clone, clap::Args)]
+struct StoreArgs {
+    /// Directory for the database, key file and inject token [default: the user data
+    /// directory + /flyte, e.g. ~/.local/share/flyte].
+    #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory).
+    #[arg(
+        long,
+        value_name = "STORE",
+        env = "FLYTE_SERVER_STORE",
+        default_value = "sqlite"
+    )]
+    store: flyte_server::StoreConfig,
+    /// Read the encryption keys from this file (base64, the current key first, older keys
+    /// after it) instead of server.key in the data directory; FLYTE_SERVER_KEY overrides it.
+    #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_KEY_FILE")]
+    key_file: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    fn apply(self, mut builder: flyte_server::ServerBuilder) -> flyte_server::ServerBuilder {
+        if let Some(dir) = self.data_dir {
+            builder = builder.data_dir(dir);
+        }
+        if let Some(file) = self.key_file {
+            builder = builder.key_file(file);
+        }
+        builder.store(self.store)
+    }
+}
+
+/// `flyte serve reseal`: prints what it did on stderr, like the server's log.
+fn reseal(args: StoreArgs) -> ExitCode {
+    let server = match args.apply(Server::builder()).build() {
+        Ok(s) => s,
+        Err(e) => return report(&e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return report(&e),
+    };
+    match runtime.block_on(server.reseal()) {
+        Ok(done) => {
+            eprintln!(
+                "flyte serve reseal: {} values re-encrypted under the current key, {} already \
+                 under it",
+                done.rewritten, done.unchanged
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(&e),
+    }
+}
+
 /// Prints an error with its causes on one line.
 fn report(err: &dyn std::error::Error) -> ExitCode {
     let mut line = format!("flyte serve: error: {err}");
@@ -115,6 +184,9 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(filter)
         .init();
+    if let Some(ServeAction::Reseal(store)) = args.action {
+        return reseal(store);
+    }
 
     let listen = match parse_listen(&args.listen) {
         Ok(a) => a,
@@ -123,10 +195,9 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = Server::builder().listen(listen).advertise(true);
-    if let Some(dir) = args.data_dir {
-        builder = builder.data_dir(dir);
-    }
+    let mut builder = args
+        .store
+        .apply(Server::builder().listen(listen).advertise(true));
     if let Some(file) = args.tokens {
         builder = builder.tokens_file(file);
     }

@@ -3,9 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use zeroize::Zeroizing;
+
 use crate::auth::Auth;
-use crate::crypto::Cipher;
-use crate::store::Store;
+use crate::crypto::{KeyRing, value_ad};
+use crate::scope::SecretRef;
+use crate::store::{SecretStore, StoredValue};
 
 /// Size, time and connection limits (defaults and meaning in [`crate::builder`]).
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +52,9 @@ impl std::fmt::Debug for Routing {
 /// What every handler sees.
 #[derive(Debug)]
 pub(crate) struct App {
-    pub(crate) store: Arc<Store>,
-    pub(crate) cipher: Cipher,
+    pub(crate) store: Arc<dyn SecretStore>,
+    /// `None` when the store encrypts values itself.
+    pub(crate) keys: Option<KeyRing>,
     pub(crate) auth: Auth,
     pub(crate) limits: Limits,
     pub(crate) routing: Routing,
@@ -58,4 +62,35 @@ pub(crate) struct App {
     pub(crate) body_budget: Arc<tokio::sync::Semaphore>,
     /// The data directory lock, released when the last handler is gone.
     pub(crate) _dir_lock: std::fs::File,
+}
+
+impl App {
+    /// What the store keeps for `plaintext`: sealed under the current key, bound to the secret
+    /// and its type, unless the store encrypts itself.
+    pub(crate) fn protect(
+        &self,
+        secret: &SecretRef,
+        secret_type: i32,
+        plaintext: &[u8],
+    ) -> StoredValue {
+        match &self.keys {
+            Some(ring) => StoredValue::new(ring.seal(&value_ad(secret, secret_type), plaintext).0),
+            None => StoredValue::new(plaintext.to_vec()),
+        }
+    }
+
+    /// The plaintext of a stored value; `None` when it fails authentication.
+    pub(crate) fn reveal(
+        &self,
+        secret: &SecretRef,
+        secret_type: i32,
+        stored: &StoredValue,
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        match &self.keys {
+            Some(ring) => ring
+                .open(&value_ad(secret, secret_type), &stored.0)
+                .map(|(plaintext, _)| plaintext),
+            None => Some(stored.0.clone()),
+        }
+    }
 }

@@ -91,6 +91,15 @@ pub enum StartError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The secret store could not be reached or prepared (connected, migrated) at start.
+    #[error("cannot prepare {store}")]
+    Store {
+        /// The store, e.g. `the Postgres database db.internal:5432/flyte`.
+        store: String,
+        /// What failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Binding the listen address failed.
     #[error("cannot listen on {addr}")]
     Bind {

@@ -39,6 +39,7 @@ impl Server {
             addr: self.listen,
             source,
         };
+        self.prepare_store().await?;
         if let Auth::Oidc { oidc, policy, .. } = &self.app.auth {
             oidc.prepare().await.map_err(|reason| StartError::Oidc {
                 issuer: oidc.config().issuer.clone(),

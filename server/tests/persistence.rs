@@ -160,7 +160,13 @@ async fn the_key_must_match_the_database() {
         "the env key is not written"
     );
 
-    let err = builder(dir.path()).env(env_key(2)).build().unwrap_err();
+    let err = builder(dir.path())
+        .env(env_key(2))
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, StartError::Key(KeyError::Mismatch { .. })),
         "{err}"

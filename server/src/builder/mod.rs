@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, OidcConfig, Policy, TokenSet, load_or_create_inject_token};
-use crate::crypto::{Cipher, load_or_create_key};
+use crate::crypto::{KeyRing, load_or_create_key};
 use crate::error::StartError;
-use crate::store::{DATABASE_FILE, Store};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{DATABASE_FILE, SecretStore, StoreConfig};
 use crate::tls::TlsFiles;
 
 mod files;
+mod prepare;
 pub use files::LOCK_FILE;
 use files::lock_data_dir;
 
@@ -60,6 +62,8 @@ pub struct ServerBuilder {
     policy_file: Option<PathBuf>,
     tls: Option<TlsFiles>,
     allow_plaintext: bool,
+    store: StoreConfig,
+    key_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -76,6 +80,8 @@ impl fmt::Debug for ServerBuilder {
             .field("policy_file", &self.policy_file)
             .field("tls", &self.tls)
             .field("allow_plaintext", &self.allow_plaintext)
+            .field("store", &self.store)
+            .field("key_file", &self.key_file)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +110,8 @@ impl Default for ServerBuilder {
             policy_file: None,
             tls: None,
             allow_plaintext: false,
+            store: StoreConfig::default(),
+            key_file: None,
         }
     }
 }
@@ -122,6 +130,20 @@ impl ServerBuilder {
     /// `dirs::data_dir()/flyte` (e.g. `~/.local/share/flyte`).
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Where to keep the secrets (default [`StoreConfig::Sqlite`] in the data directory).
+    pub fn store(mut self, store: StoreConfig) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// Read the encryption keys from this file (base64, one or more, the current one first)
+    /// instead of `<data dir>/server.key`; it must exist and be private. `FLYTE_SERVER_KEY`
+    /// still takes precedence.
+    pub fn key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.key_file = Some(path.into());
         self
     }
 
@@ -284,9 +306,19 @@ impl ServerBuilder {
         // write could hold a planted key or inject token.
         crate::private::check(&data_dir, "data directory")?;
         let dir_lock = lock_data_dir(&data_dir)?;
-        let key = load_or_create_key(&data_dir, &data_dir.join(DATABASE_FILE), &*self.env)?;
-        let cipher = Cipher::new(&key.bytes);
-        let store = Store::open(&data_dir, &cipher, &key.origin)?;
+        let (store, keys): (Arc<dyn SecretStore>, _) = match &self.store {
+            StoreConfig::Sqlite => {
+                let key = load_or_create_key(
+                    &data_dir,
+                    &data_dir.join(DATABASE_FILE),
+                    self.key_file.as_deref(),
+                    &*self.env,
+                )?;
+                let store = SqliteStore::open(&data_dir)?;
+                (Arc::new(store), Some((KeyRing::new(&key.keys), key.origin)))
+            }
+        };
+        let (keys, key_origin) = keys.unzip();
         let (auth, inject_token) = match (self.oidc.clone(), tokens) {
             (Some(cfg), tokens) => {
                 let issuer = cfg.issuer.clone();
@@ -321,8 +353,8 @@ impl ServerBuilder {
         limits.body_budget = limits.body_budget.max(limits.max_body);
         limits.max_connections = crate::conn::fit_open_files_limit(limits.max_connections);
         let app = App {
-            store: Arc::new(store),
-            cipher,
+            store,
+            keys,
             auth,
             limits,
             body_budget: Arc::new(tokio::sync::Semaphore::new(limits.body_budget)),
@@ -336,6 +368,7 @@ impl ServerBuilder {
             inject_token,
             advertise: self.advertise,
             tls,
+            key_origin,
         })
     }
 }
@@ -348,6 +381,8 @@ pub struct Server {
     pub(crate) inject_token: Option<InjectToken>,
     pub(crate) advertise: bool,
     pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    /// Where the keys came from, for messages; `None` when the store encrypts itself.
+    pub(crate) key_origin: Option<String>,
 }
 
 impl fmt::Debug for Server {

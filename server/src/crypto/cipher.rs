@@ -63,6 +63,73 @@ impl Cipher {
     }
 }
 
+/// Associated data and text of the key check a store keeps: a value sealed under the current
+/// key, so that a server started with another key refuses to start instead of failing every
+/// read.
+const KEY_CHECK_AD: &[u8] = b"flyte-key-check-v1";
+const KEY_CHECK_TEXT: &[u8] = b"flyte-server key check";
+
+/// The keys a server holds: the first seals, every one opens (key rotation: a new key is put
+/// first, the old ones stay until `flyte serve reseal` has rewritten every value).
+pub(crate) struct KeyRing {
+    ciphers: Vec<Cipher>,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyRing(<{} keys redacted>)", self.ciphers.len())
+    }
+}
+
+/// Which key of the ring opened something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WhichKey {
+    Current,
+    Older,
+}
+
+impl KeyRing {
+    /// A ring of `keys`, the first one current.
+    pub(crate) fn new(keys: &[zeroize::Zeroizing<[u8; 32]>]) -> Self {
+        assert!(!keys.is_empty(), "a key ring holds at least one key");
+        KeyRing {
+            ciphers: keys.iter().map(|k| Cipher::new(k)).collect(),
+        }
+    }
+
+    /// Seals under the current key.
+    pub(crate) fn seal(&self, ad: &[u8], plaintext: &[u8]) -> SealedValue {
+        self.ciphers[0].seal(ad, plaintext)
+    }
+
+    /// Opens with whichever key sealed it; `None` when none does (tampered, or a key that is
+    /// not in the ring).
+    pub(crate) fn open(&self, ad: &[u8], sealed: &[u8]) -> Option<(Zeroizing<Vec<u8>>, WhichKey)> {
+        self.ciphers.iter().enumerate().find_map(|(i, c)| {
+            c.open(ad, sealed).map(|p| {
+                let which = if i == 0 {
+                    WhichKey::Current
+                } else {
+                    WhichKey::Older
+                };
+                (p, which)
+            })
+        })
+    }
+
+    /// A fresh key check under the current key.
+    pub(crate) fn key_check(&self) -> Vec<u8> {
+        self.seal(KEY_CHECK_AD, KEY_CHECK_TEXT).0
+    }
+
+    /// Which key, if any, sealed the stored key check `stored`.
+    pub(crate) fn opens_check(&self, stored: &[u8]) -> Option<WhichKey> {
+        self.open(KEY_CHECK_AD, stored)
+            .filter(|(p, _)| p[..] == *KEY_CHECK_TEXT)
+            .map(|(_, which)| which)
+    }
+}
+
 /// Associated data of a secret's value: a version label, then each of organization, project,
 /// domain and name length-prefixed, then the type.
 pub(crate) fn value_ad(secret: &SecretRef, secret_type: i32) -> Vec<u8> {
@@ -116,5 +183,30 @@ mod tests {
         *t.last_mut().unwrap() ^= 1;
         assert!(c.open(&ad, &t).is_none());
         assert!(c.open(&ad, &[0; 10]).is_none());
+    }
+
+    #[test]
+    fn a_ring_seals_with_its_first_key_and_opens_with_any() {
+        let k = |b: u8| zeroize::Zeroizing::new([b; 32]);
+        let old = KeyRing::new(&[k(1)]);
+        let rotated = KeyRing::new(&[k(2), k(1)]);
+        let ad = value_ad(&r("o", "p", "n"), 0);
+        let sealed_old = old.seal(&ad, b"value");
+        let (p, which) = rotated.open(&ad, &sealed_old.0).unwrap();
+        assert_eq!((p.as_slice(), which), (&b"value"[..], WhichKey::Older));
+        let sealed_new = rotated.seal(&ad, b"value");
+        assert_eq!(
+            rotated.open(&ad, &sealed_new.0).unwrap().1,
+            WhichKey::Current
+        );
+        assert!(
+            old.open(&ad, &sealed_new.0).is_none(),
+            "sealed under the new key"
+        );
+        assert_eq!(rotated.opens_check(&old.key_check()), Some(WhichKey::Older));
+        assert_eq!(old.opens_check(&old.key_check()), Some(WhichKey::Current));
+        assert_eq!(KeyRing::new(&[k(3)]).opens_check(&old.key_check()), None);
+        // A value sealed under the check's AD is not a key check, and vice versa.
+        assert_eq!(old.opens_check(&old.seal(KEY_CHECK_AD, b"other").0), None);
     }
 }

@@ -1,4 +1,7 @@
-//! The 32-byte key: from `FLYTE_SERVER_KEY` (base64) or a key file created on first start.
+//! The keys: 32 bytes each, base64, from `FLYTE_SERVER_KEY`, a key file the server is given,
+//! or a key file created in the data directory on first start. A variable or file may hold
+//! several keys (separated by whitespace or commas): the first encrypts, all decrypt, which is
+//! how a key is rotated (see [`KeyRing`](super::KeyRing)).
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -8,7 +11,8 @@ use base64::Engine as _;
 use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
 use zeroize::Zeroizing;
 
-/// Environment variable holding the key as base64 (32 bytes). Overrides the key file.
+/// Environment variable holding the key as base64 (32 bytes), or several keys separated by
+/// whitespace or commas, the current one first. Overrides the key file.
 pub const KEY_ENV: &str = "FLYTE_SERVER_KEY";
 /// Name of the key file in the data directory (base64 text, mode 0600).
 pub const KEY_FILE: &str = "server.key";
@@ -17,25 +21,39 @@ pub const KEY_FILE: &str = "server.key";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    /// The variable or file does not hold base64 of exactly 32 bytes. Never shows the content.
-    #[error("the key in {origin} must be base64 of exactly 32 bytes")]
+    /// The variable or file does not hold base64 of exactly 32 bytes (one or more keys,
+    /// separated by whitespace or commas). Never shows the content.
+    #[error(
+        "the key in {origin} must be base64 of exactly 32 bytes (several keys: separated by \
+         whitespace or commas, the current one first)"
+    )]
     Malformed {
         /// `FLYTE_SERVER_KEY` or the key file path.
         origin: String,
     },
+    /// A store shared by several servers needs the same key on each: it must be given, not
+    /// made up by one of them.
+    #[error(
+        "the {store} store needs its key given: set {KEY_ENV} or pass a key file \
+         (the same on every server of that store)"
+    )]
+    Required {
+        /// The kind of store, e.g. `postgres`.
+        store: &'static str,
+    },
     /// The key file is owned by another user or accessible to group or others.
     #[error(transparent)]
     Unsafe(#[from] crate::private::UnsafeFile),
-    /// The key does not decrypt this database (a different key file or variable).
+    /// No key given opens this store's key check (a different key file or variable).
     #[error(
-        "the key from {origin} does not match the database in {}: it was created with another key",
-        data_dir.display()
+        "the key from {origin} does not match {store}: its values were sealed with another key \
+         (during a key rotation, list the new key first and keep the old one after it)"
     )]
     Mismatch {
         /// `FLYTE_SERVER_KEY` or the key file path.
         origin: String,
-        /// The data directory.
-        data_dir: PathBuf,
+        /// The store, e.g. `the SQLite database /data/secrets.db`.
+        store: String,
     },
     /// A database exists but neither the variable nor the key file does: creating a new key
     /// would make every stored value unreadable.
@@ -60,9 +78,9 @@ pub enum KeyError {
     },
 }
 
-/// The key and where it came from (for messages).
+/// The keys (the current one first) and where they came from (for messages).
 pub(crate) struct LoadedKey {
-    pub(crate) bytes: Zeroizing<[u8; 32]>,
+    pub(crate) keys: Vec<Zeroizing<[u8; 32]>>,
     pub(crate) origin: String,
 }
 
@@ -76,35 +94,74 @@ impl std::fmt::Debug for LoadedKey {
     }
 }
 
-fn decode(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+fn decode(text: &str, origin: &str) -> Result<Vec<Zeroizing<[u8; 32]>>, KeyError> {
     let malformed = || KeyError::Malformed {
         origin: origin.to_owned(),
     };
-    let raw = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|_| malformed())?,
-    );
-    let mut key = Zeroizing::new([0u8; 32]);
-    if raw.len() != 32 {
+    let mut keys = Vec::new();
+    for word in text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
+        let raw = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD
+                .decode(word)
+                .map_err(|_| malformed())?,
+        );
+        if raw.len() != 32 {
+            return Err(malformed());
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        key.copy_from_slice(&raw);
+        keys.push(key);
+    }
+    if keys.is_empty() {
         return Err(malformed());
     }
-    key.copy_from_slice(&raw);
-    Ok(key)
+    Ok(keys)
 }
 
-/// Reads the key from `env(KEY_ENV)`, else from `<data_dir>/server.key`, creating that file
-/// (exclusively, mode 0600) with a random key when it does not exist.
+/// The keys given explicitly: `env(KEY_ENV)`, else the file `key_file` (which must exist and
+/// be private). `None` when neither is given.
+pub(crate) fn load_given_key(
+    key_file: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<LoadedKey>, KeyError> {
+    if let Some(text) = env(KEY_ENV).map(Zeroizing::new) {
+        return Ok(Some(LoadedKey {
+            keys: decode(&text, KEY_ENV)?,
+            origin: KEY_ENV.to_owned(),
+        }));
+    }
+    let Some(path) = key_file else {
+        return Ok(None);
+    };
+    check_permissions(path)?;
+    let mut text = Zeroizing::new(String::new());
+    fs::File::open(path)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .map_err(|source| KeyError::Io {
+            what: "read",
+            path: path.to_owned(),
+            source,
+        })?;
+    let origin = path.display().to_string();
+    Ok(Some(LoadedKey {
+        keys: decode(&text, &origin)?,
+        origin,
+    }))
+}
+
+/// Reads the keys given ([`load_given_key`]), else from `<data_dir>/server.key`, creating that
+/// file (exclusively, mode 0600) with a random key when it does not exist.
 pub(crate) fn load_or_create_key(
     data_dir: &Path,
     database: &Path,
+    key_file: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<LoadedKey, KeyError> {
-    if let Some(text) = env(KEY_ENV).map(Zeroizing::new) {
-        return Ok(LoadedKey {
-            bytes: decode(&text, KEY_ENV)?,
-            origin: KEY_ENV.to_owned(),
-        });
+    if let Some(given) = load_given_key(key_file, env)? {
+        return Ok(given);
     }
     let path = data_dir.join(KEY_FILE);
     let origin = path.display().to_string();
@@ -114,7 +171,12 @@ pub(crate) fn load_or_create_key(
         });
     }
     match create_new(&path) {
-        Ok(key) => return Ok(LoadedKey { bytes: key, origin }),
+        Ok(key) => {
+            return Ok(LoadedKey {
+                keys: vec![key],
+                origin,
+            });
+        }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(source) => {
             return Err(KeyError::Io {
@@ -137,7 +199,7 @@ pub(crate) fn load_or_create_key(
             })?;
         if !text.trim().is_empty() || attempt == 49 {
             return Ok(LoadedKey {
-                bytes: decode(&text, &origin)?,
+                keys: decode(&text, &origin)?,
                 origin,
             });
         }
@@ -191,9 +253,10 @@ mod tests {
     #[test]
     fn creates_once_then_reads_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
-        let a = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
-        let b = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
-        assert_eq!(*a.bytes, *b.bytes);
+        let a = load_or_create_key(dir.path(), &dir.path().join(DB), None, &no_env).unwrap();
+        let b = load_or_create_key(dir.path(), &dir.path().join(DB), None, &no_env).unwrap();
+        assert_eq!(a.keys.len(), 1);
+        assert_eq!(*a.keys[0], *b.keys[0]);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -211,17 +274,58 @@ mod tests {
         let k = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let env = move |n: &str| (n == KEY_ENV).then(|| k.clone());
         assert_eq!(
-            *load_or_create_key(dir.path(), &dir.path().join(DB), &env)
+            *load_or_create_key(dir.path(), &dir.path().join(DB), None, &env)
                 .unwrap()
-                .bytes,
+                .keys[0],
             [7u8; 32]
         );
         assert!(!dir.path().join(KEY_FILE).exists());
         let short = |n: &str| (n == KEY_ENV).then(|| "c2hvcnQ=".to_owned());
-        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &short).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), None, &short).unwrap_err();
         assert!(matches!(err, KeyError::Malformed { .. }));
         assert!(
             err.to_string().contains("FLYTE_SERVER_KEY") && !err.to_string().contains("c2hvcnQ")
+        );
+    }
+
+    #[test]
+    fn several_keys_the_current_one_first() {
+        let b64 = |b: u8| base64::engine::general_purpose::STANDARD.encode([b; 32]);
+        let text = format!("{}, {}\n{}\n", b64(3), b64(2), b64(1));
+        let env = move |n: &str| (n == KEY_ENV).then(|| text.clone());
+        let loaded = load_given_key(None, &env).unwrap().unwrap();
+        let firsts: Vec<u8> = loaded.keys.iter().map(|k| k[0]).collect();
+        assert_eq!(firsts, [3, 2, 1]);
+        // One bad word spoils the whole list, and is not echoed.
+        let bad = format!("{} zzzz", b64(3));
+        let env = move |n: &str| (n == KEY_ENV).then(|| bad.clone());
+        let err = load_given_key(None, &env).unwrap_err();
+        assert!(matches!(err, KeyError::Malformed { .. }) && !err.to_string().contains("zzzz"));
+        let env = |n: &str| (n == KEY_ENV).then(|| " , ".to_owned());
+        assert!(matches!(
+            load_given_key(None, &env).unwrap_err(),
+            KeyError::Malformed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_given_key_file_is_read_never_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.key");
+        let err = load_given_key(Some(&path), &no_env).unwrap_err();
+        assert!(matches!(err, KeyError::Io { .. }), "{err}");
+        assert!(!path.exists());
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+        opts.open(&path).unwrap().write_all(key.as_bytes()).unwrap();
+        let loaded = load_given_key(Some(&path), &no_env).unwrap().unwrap();
+        assert_eq!(*loaded.keys[0], [9u8; 32]);
+        assert_eq!(
+            load_given_key(None, &no_env).unwrap().map(|k| k.origin),
+            None
         );
     }
 
@@ -230,10 +334,10 @@ mod tests {
     fn refuses_a_world_readable_key_file() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap();
+        load_or_create_key(dir.path(), &dir.path().join(DB), None, &no_env).unwrap();
         let path = dir.path().join(KEY_FILE);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), None, &no_env).unwrap_err();
         assert!(err.to_string().contains("chmod 600"), "{err}");
         assert!(err.to_string().contains("mode 644"), "{err}");
     }
@@ -250,7 +354,7 @@ mod tests {
             .unwrap()
             .write_all(b"not-a-key-zzz\n")
             .unwrap();
-        let err = load_or_create_key(dir.path(), &dir.path().join(DB), &no_env).unwrap_err();
+        let err = load_or_create_key(dir.path(), &dir.path().join(DB), None, &no_env).unwrap_err();
         assert!(matches!(err, KeyError::Malformed { .. }), "{err}");
         assert!(!err.to_string().contains("not-a-key-zzz"));
     }

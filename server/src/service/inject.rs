@@ -18,7 +18,6 @@ use flyte_idl::{ReadSecretValueResponse, SecretIdentifier, SecretSpec, secret_sp
 use super::{storage, validate};
 use crate::app::App;
 use crate::auth::{Caller, Right};
-use crate::crypto::value_ad;
 use crate::rpc_error::RpcError;
 use crate::scope::{Scope, SecretRef};
 use crate::service::Rpc;
@@ -54,18 +53,13 @@ impl Rpc for method::ReadSecretValue {
         let Some((secret, secret_type, sealed)) = found else {
             return Err(RpcError::new(Code::NotFound, format!("{wanted} not found")));
         };
-        let plaintext = app
-            .cipher
-            .open(&value_ad(&secret, secret_type), &sealed)
-            .ok_or_else(|| {
-                tracing::error!(%secret, "stored value failed authentication");
-                RpcError::new(
-                    Code::DataLoss,
-                    format!(
-                        "the stored value of {secret} cannot be decrypted (tampered or corrupted)"
-                    ),
-                )
-            })?;
+        let plaintext = app.reveal(&secret, secret_type, &sealed).ok_or_else(|| {
+            tracing::error!(%secret, "stored value failed authentication");
+            RpcError::new(
+                Code::DataLoss,
+                format!("the stored value of {secret} cannot be decrypted (tampered or corrupted)"),
+            )
+        })?;
         let value = match plaintext.split_first() {
             Some((&validate::KIND_STRING, rest)) => match std::str::from_utf8(rest) {
                 Ok(s) => secret_spec::Value::StringValue(s.to_owned()),

@@ -20,6 +20,14 @@ pub const LOCAL_CLUSTER: &str = "local";
 use crate::rpc_error::RpcError;
 use crate::store::StoreError;
 
+/// `unavailable` with the store's message when it cannot be reached (clients may retry),
+/// else `internal` with the details only in the log.
 fn storage(e: StoreError) -> RpcError {
-    RpcError::internal("storage failure", &e)
+    match e {
+        StoreError::Unavailable(_) => {
+            tracing::warn!(error = %e, "secret store unavailable");
+            RpcError::new(flyte_idl::connect::Code::Unavailable, e.to_string())
+        }
+        e => RpcError::internal("storage failure", &e),
+    }
 }

@@ -8,11 +8,10 @@ use flyte_idl::*;
 use super::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE, page_token, storage, validate};
 use crate::app::App;
 use crate::auth::{Caller, Right};
-use crate::crypto::value_ad;
 use crate::rpc_error::RpcError;
 use crate::scope::SecretRef;
 use crate::service::Rpc;
-use crate::store::StoredMeta;
+use crate::store::{StoredMeta, StoredValue};
 use flyte_idl::method;
 
 fn not_found(secret: &SecretRef) -> RpcError {
@@ -50,17 +49,15 @@ fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
     }
 }
 
-/// Seals a spec's value for `secret` (wiping the plaintext) and returns the type and ciphertext.
+/// Protects a spec's value for `secret` (wiping the plaintext) and returns the type and what
+/// the store keeps.
 fn seal(
     app: &App,
     spec: Option<SecretSpec>,
     secret: &SecretRef,
-) -> Result<(i32, crate::crypto::SealedValue), RpcError> {
+) -> Result<(i32, StoredValue), RpcError> {
     let (secret_type, plaintext) = validate::take_spec(spec, secret)?;
-    Ok((
-        secret_type,
-        app.cipher.seal(&value_ad(secret, secret_type), &plaintext),
-    ))
+    Ok((secret_type, app.protect(secret, secret_type, &plaintext)))
 }
 
 /// What `CreateSecret` and `UpdateSecret` share: a valid id, the caller's write right on its
@@ -70,7 +67,7 @@ fn checked_write(
     caller: &Caller,
     id: Option<flyte_idl::SecretIdentifier>,
     spec: Option<flyte_idl::SecretSpec>,
-) -> Result<(SecretRef, i32, crate::crypto::SealedValue), RpcError> {
+) -> Result<(SecretRef, i32, StoredValue), RpcError> {
     let checked = validate::secret_ref(id)
         .and_then(|secret| caller.check(Right::Write, &secret.scope).map(|()| secret));
     let secret = match checked {
@@ -144,7 +141,12 @@ impl Rpc for method::GetSecret {
     ) -> Result<Self::Response, RpcError> {
         let secret = validate::secret_ref(req.id)?;
         caller.check(Right::Read, &secret.scope)?;
-        let meta = app.store.meta(&secret).ok_or_else(|| not_found(&secret))?;
+        let meta = app
+            .store
+            .meta(&secret)
+            .await
+            .map_err(storage)?
+            .ok_or_else(|| not_found(&secret))?;
         Ok(GetSecretResponse {
             secret: Some(to_secret(identifier(&secret), meta)),
         })
@@ -190,7 +192,11 @@ impl Rpc for method::ListSecrets {
         };
         let after = page_token::decode(&scope, &req.token)?;
         // One extra row tells whether another page follows, so the last page has no token.
-        let mut rows = app.store.page(&scope, &after, limit + 1);
+        let mut rows = app
+            .store
+            .page(&scope, &after, limit + 1)
+            .await
+            .map_err(storage)?;
         let token = if rows.len() > limit {
             rows.truncate(limit);
             page_token::encode(&scope, &rows[limit - 1].name)

@@ -1,30 +1,27 @@
-//! SQLite storage: one file `secrets.db` in the data directory, WAL journal with
-//! `synchronous=FULL` (an acknowledged write survives a crash or kill -9). Values are stored
-//! only as sealed ciphertext. Value reads run on tokio's blocking pool, never on executor
-//! threads; writes go through one writer thread that commits whatever is queued in one
-//! transaction ([`writer`], group commit); metadata reads are answered from an in-memory
-//! index ([`index`]).
+//! The storage seam: every store keeps secrets behind [`SecretStore`], so the RPC layer, auth
+//! and encryption are the same whichever engine holds them.
+//!
+//! - [`sqlite`]: one file in the data directory (the default; one server per file).
+//!
+//! A store is given values as [`StoredValue`] bytes: sealed ciphertext when the server
+//! encrypts them, the plaintext for an engine that encrypts itself (the builder decides which,
+//! per kind of store). It never sees a key.
 
-mod index;
-mod queries;
-mod schema;
-mod writer;
+mod config;
+pub(crate) mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+pub use config::{StoreConfig, StoreConfigError};
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 use flyte_idl::Timestamp;
-use rusqlite::{Connection, OpenFlags};
+use zeroize::Zeroizing;
 
-use crate::crypto::{Cipher, KeyError, SealedValue};
-use crate::error::StartError;
 use crate::scope::{Scope, SecretRef};
 
-/// Name of the database file in the data directory.
-pub const DATABASE_FILE: &str = "secrets.db";
-/// Most connections in use at once (and kept open for reuse). SQLite serialises writers
-/// anyway; more readers than this only queue on the CPU.
-const MAX_CONNECTIONS: usize = 8;
+pub use sqlite::DATABASE_FILE;
 
 /// Metadata of a stored secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +37,32 @@ pub(crate) struct ListedSecret {
     pub(crate) meta: StoredMeta,
 }
 
-/// A storage failure; details are logged, clients see `internal`.
+/// A value as the store keeps it: sealed bytes, or the plaintext for a store that encrypts
+/// itself. Wiped on drop; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct StoredValue(pub(crate) Zeroizing<Vec<u8>>);
+
+impl StoredValue {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        StoredValue(Zeroizing::new(bytes))
+    }
+}
+
+impl fmt::Debug for StoredValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoredValue(<{} bytes>)", self.0.len())
+    }
+}
+
+/// A storage failure. `Unavailable` reaches clients as `unavailable` with its message (they
+/// may retry); the rest as `internal`, with the details only in the server's log.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+#[allow(dead_code)] // Unavailable and Backend: for the network stores
 pub(crate) enum StoreError {
+    /// The engine cannot be reached or is not serving (down, sealed, restarting).
+    #[error("the secret store is unavailable: {0}")]
+    Unavailable(String),
     #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the database task panicked or was cancelled")]
@@ -53,179 +72,84 @@ pub(crate) enum StoreError {
     Commit(String),
     #[error("the writer thread has stopped")]
     WriterGone,
+    /// A reseal stopped at a value it could not re-encrypt; nothing was changed.
+    #[error("{0}")]
+    Reseal(String),
+    /// Any other failure of the engine or its client.
+    #[error("storage engine error")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// The database, a small pool of connections, and the metadata index.
-#[derive(Debug)]
-pub(crate) struct Store {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    permits: tokio::sync::Semaphore,
-    /// Every write goes through it (group commit), so the index sees writes in commit order.
-    writer: writer::Writer,
-    index: Arc<index::Index>,
+/// What a store call returns: boxed, so that stores can sit behind `dyn SecretStore`.
+pub(crate) type StoreFuture<'a, T> =
+    Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A secret's type and value, as read for injection.
+pub(crate) type Found = (SecretRef, i32, StoredValue);
+
+/// Re-encrypts one value: given the secret, its type and its stored bytes, the bytes to store
+/// instead (`None`: already under the current key, leave it).
+pub(crate) type Rewrite<'a> =
+    &'a (dyn Fn(&SecretRef, i32, &[u8]) -> Result<Option<Vec<u8>>, String> + Sync);
+
+/// What [`Server::reseal`](crate::Server::reseal) did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Resealed {
+    /// Values that were sealed under an older key and are now under the current one.
+    pub rewritten: u64,
+    /// Values already under the current key.
+    pub unchanged: u64,
 }
 
-impl Store {
-    /// Opens (creating if needed) the database in `data_dir`, checks that `cipher` holds
-    /// the key the database was created with, and loads the metadata index.
-    pub(crate) fn open(
-        data_dir: &Path,
-        cipher: &Cipher,
-        key_origin: &str,
-    ) -> Result<Store, StartError> {
-        let path = data_dir.join(DATABASE_FILE);
-        let db_err = |source| StartError::Database {
-            path: path.clone(),
-            source,
-        };
-        for suffix in ["", "-wal", "-shm"] {
-            let file = PathBuf::from(format!("{}{suffix}", path.display()));
-            crate::private::tighten(&file, "database file")?;
-        }
-        // SQLite creates `-wal` and `-shm` with the database file's mode: create it 0600
-        // first (changing the umask instead would affect every thread of the process).
-        crate::private::touch(&path).map_err(|source| StartError::Io {
-            what: "cannot create",
-            path: path.clone(),
-            source,
-        })?;
-        let conn = open_connection(&path).map_err(db_err)?;
-        schema::migrate(&conn, &path)?;
-        if !schema::check_key(&conn, cipher).map_err(db_err)? {
-            return Err(KeyError::Mismatch {
-                origin: key_origin.to_owned(),
-                data_dir: data_dir.to_owned(),
-            }
-            .into());
-        }
-        let index = Arc::new(index::Index::load(&conn).map_err(db_err)?);
-        let writer =
-            writer::Writer::start(conn, Arc::clone(&index)).map_err(|source| StartError::Io {
-                what: "cannot start the database writer for",
-                path: path.clone(),
-                source,
-            })?;
-        Ok(Store {
-            path,
-            idle: Mutex::new(Vec::new()),
-            permits: tokio::sync::Semaphore::new(MAX_CONNECTIONS),
-            writer,
-            index,
-        })
-    }
+/// A place to keep secrets. Every call is one atomic step: a write either happened and is
+/// durable when it returns `Ok`, or did not happen.
+pub(crate) trait SecretStore: Send + Sync + fmt::Debug + 'static {
+    /// Metadata of one secret.
+    fn meta<'a>(&'a self, secret: &'a SecretRef) -> StoreFuture<'a, Option<StoredMeta>>;
 
-    /// Runs `f` with a connection on the blocking pool, at most `MAX_CONNECTIONS` at once.
-    async fn call<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store, &Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
-        let this = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let conn = this.take()?;
-            let out = f(&this, &conn);
-            this.give_back(conn);
-            Ok(out?)
-        })
-        .await?
-    }
+    /// Up to `limit` secrets of `scope` whose name sorts after `after` (byte order), in name
+    /// order.
+    fn page<'a>(
+        &'a self,
+        scope: &'a Scope,
+        after: &'a str,
+        limit: usize,
+    ) -> StoreFuture<'a, Vec<ListedSecret>>;
 
-    /// Metadata of one secret (from the index).
-    pub(crate) fn meta(&self, secret: &SecretRef) -> Option<StoredMeta> {
-        self.index.get(secret)
-    }
-
-    /// Up to `limit` secrets of `scope` after `after` in name order (from the index).
-    pub(crate) fn page(&self, scope: &Scope, after: &str, limit: usize) -> Vec<ListedSecret> {
-        self.index.page(scope, after, limit)
-    }
-
-    /// Inserts a new secret; `false` when the name is taken in its scope.
-    pub(crate) async fn insert(
+    /// Inserts a new secret; `false` when the name is taken in its scope (also when another
+    /// server inserted it at the same moment: exactly one insert of a name wins).
+    fn insert(
         &self,
         secret: SecretRef,
         secret_type: i32,
-        sealed: SealedValue,
-    ) -> Result<bool, StoreError> {
-        self.writer
-            .write(writer::Write::Insert {
-                secret,
-                secret_type,
-                sealed,
-            })
-            .await
-    }
+        value: StoredValue,
+    ) -> StoreFuture<'_, bool>;
 
     /// Replaces the value and type of a secret; `false` when it does not exist.
-    pub(crate) async fn update(
+    fn update(
         &self,
         secret: SecretRef,
         secret_type: i32,
-        sealed: SealedValue,
-    ) -> Result<bool, StoreError> {
-        self.writer
-            .write(writer::Write::Update {
-                secret,
-                secret_type,
-                sealed,
-            })
-            .await
-    }
+        value: StoredValue,
+    ) -> StoreFuture<'_, bool>;
 
     /// Deletes a secret; `false` when it does not exist.
-    pub(crate) async fn delete(&self, secret: SecretRef) -> Result<bool, StoreError> {
-        self.writer.write(writer::Write::Delete { secret }).await
-    }
+    fn delete(&self, secret: SecretRef) -> StoreFuture<'_, bool>;
 
-    /// The first of `candidates` that exists, with its type and sealed value.
-    pub(crate) async fn read_first(
-        self: &Arc<Self>,
-        candidates: Vec<SecretRef>,
-    ) -> Result<Option<(SecretRef, i32, Vec<u8>)>, StoreError> {
-        self.call(move |_, conn| {
-            for r in candidates {
-                if let Some((secret_type, sealed)) = queries::read_sealed(conn, &r)? {
-                    return Ok(Some((r, secret_type, sealed)));
-                }
-            }
-            Ok(None)
-        })
-        .await
-    }
+    /// The first of `candidates` that exists, with its type and value.
+    fn read_first(&self, candidates: Vec<SecretRef>) -> StoreFuture<'_, Option<Found>>;
 
-    fn take(&self) -> rusqlite::Result<Connection> {
-        let pooled = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        match pooled {
-            Some(c) => Ok(c),
-            None => open_connection(&self.path),
-        }
-    }
+    /// The store for messages, e.g. `the SQLite database /data/secrets.db`; never a
+    /// password or token.
+    fn describe(&self) -> String;
 
-    fn give_back(&self, conn: Connection) {
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_CONNECTIONS {
-            idle.push(conn);
-        }
-    }
-}
+    /// Gets the store ready before the server listens (connect, migrate) and returns the key
+    /// check it holds, storing `proposed` first when it holds none (the first server to store
+    /// one wins). A store that encrypts itself keeps none and returns `proposed`.
+    fn prepare(&self, proposed: Vec<u8>) -> StoreFuture<'_, Vec<u8>>;
 
-fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    // WAL is persistent in the file; synchronous is per connection. FULL syncs the WAL on
-    // every commit, which is what makes an acknowledged write survive kill -9 and power loss.
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-    debug_assert_eq!(mode, "wal");
-    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;")?;
-    Ok(conn)
+    /// Passes every stored value through `rewrite` and stores what it returns, then stores
+    /// `key_check` as the new key check. Only for stores the server encrypts for.
+    fn reseal<'a>(&'a self, rewrite: Rewrite<'a>, key_check: Vec<u8>) -> StoreFuture<'a, Resealed>;
 }

@@ -12,9 +12,9 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::index::Index;
-use super::{StoreError, StoredMeta, queries};
-use crate::crypto::SealedValue;
+use super::queries;
 use crate::scope::SecretRef;
+use crate::store::{StoreError, StoredMeta, StoredValue};
 
 /// Most writes in one transaction: bounds the latency of the first write of a batch.
 const MAX_BATCH: usize = 512;
@@ -25,12 +25,12 @@ pub(super) enum Write {
     Insert {
         secret: SecretRef,
         secret_type: i32,
-        sealed: SealedValue,
+        sealed: StoredValue,
     },
     Update {
         secret: SecretRef,
         secret_type: i32,
-        sealed: SealedValue,
+        sealed: StoredValue,
     },
     Delete {
         secret: SecretRef,

@@ -2,14 +2,11 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use crate::crypto::Cipher;
 use crate::error::StartError;
 
 const VERSION: i64 = 1;
-const KEY_CHECK_AD: &[u8] = b"flyte-key-check-v1";
-const KEY_CHECK_TEXT: &[u8] = b"flyte-server key check";
 
 /// Creates the tables of a new database; refuses one from a newer version.
 pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StartError> {
@@ -50,29 +47,23 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StartError> 
     .map_err(db_err)
 }
 
-/// True when `cipher` opens the database's key check (writing one into a new database).
-pub(super) fn check_key(conn: &Connection, cipher: &Cipher) -> rusqlite::Result<bool> {
-    let stored: Option<Vec<u8>> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match stored {
-        Some(sealed) => Ok(cipher
-            .open(KEY_CHECK_AD, &sealed)
-            .is_some_and(|p| p[..] == *KEY_CHECK_TEXT)),
-        None => {
-            let sealed = cipher.seal(KEY_CHECK_AD, KEY_CHECK_TEXT);
-            // OR IGNORE: a concurrent first start may have written its own; check again.
-            conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?1)",
-                params![sealed.0],
-            )?;
-            let again: Vec<u8> =
-                conn.query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| {
-                    r.get(0)
-                })?;
-            Ok(cipher.open(KEY_CHECK_AD, &again).is_some())
-        }
-    }
+/// The database's key check, writing `proposed` first into a new database (OR IGNORE: a
+/// concurrent first start may have written its own, which then wins).
+pub(super) fn key_check(conn: &Connection, proposed: &[u8]) -> rusqlite::Result<Vec<u8>> {
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?1)",
+        params![proposed],
+    )?;
+    conn.query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| {
+        r.get(0)
+    })
+}
+
+/// Replaces the key check (after a reseal, inside its transaction).
+pub(super) fn set_key_check(conn: &Connection, check: &[u8]) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'key_check'",
+        params![check],
+    )?;
+    Ok(())
 }

@@ -4,15 +4,15 @@
 use flyte_idl::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
-use crate::crypto::SealedValue;
 use crate::scope::SecretRef;
+use crate::store::StoredValue;
 
 /// Inserts a new secret; `false` when the name is taken in its scope.
 pub(crate) fn insert(
     conn: &Connection,
     secret: &SecretRef,
     secret_type: i32,
-    sealed: &SealedValue,
+    sealed: &StoredValue,
     now: Timestamp,
 ) -> rusqlite::Result<bool> {
     let s = &secret.scope;
@@ -30,7 +30,7 @@ pub(crate) fn insert(
             secret_type,
             now.seconds,
             now.nanos,
-            sealed.0
+            &sealed.0[..]
         ]);
     match result {
         Ok(_) => Ok(true),
@@ -46,7 +46,7 @@ pub(crate) fn update(
     conn: &Connection,
     secret: &SecretRef,
     secret_type: i32,
-    sealed: &SealedValue,
+    sealed: &StoredValue,
     now: Timestamp,
 ) -> rusqlite::Result<bool> {
     let s = &secret.scope;
@@ -63,7 +63,7 @@ pub(crate) fn update(
             secret_type,
             now.seconds,
             now.nanos,
-            sealed.0
+            &sealed.0[..]
         ])?;
     Ok(n == 1)
 }
@@ -94,4 +94,46 @@ pub(crate) fn read_sealed(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()
+}
+
+/// Every row's key, type and sealed value (for a reseal).
+pub(crate) fn all_sealed(conn: &Connection) -> rusqlite::Result<Vec<(SecretRef, i32, Vec<u8>)>> {
+    let mut stmt = conn
+        .prepare("SELECT organization, project, domain, name, secret_type, sealed FROM secrets")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            SecretRef {
+                scope: crate::scope::Scope {
+                    organization: r.get(0)?,
+                    project: r.get(1)?,
+                    domain: r.get(2)?,
+                },
+                name: r.get(3)?,
+            },
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Replaces one row's sealed value, leaving its type and times.
+pub(crate) fn set_sealed(
+    conn: &Connection,
+    secret: &SecretRef,
+    sealed: &[u8],
+) -> rusqlite::Result<()> {
+    let s = &secret.scope;
+    conn.prepare_cached(
+        "UPDATE secrets SET sealed = ?5
+         WHERE organization = ?1 AND project = ?2 AND domain = ?3 AND name = ?4",
+    )?
+    .execute(params![
+        s.organization,
+        s.project,
+        s.domain,
+        secret.name,
+        sealed
+    ])?;
+    Ok(())
 }

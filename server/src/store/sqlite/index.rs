@@ -12,8 +12,8 @@ use std::sync::RwLock;
 use flyte_idl::Timestamp;
 use rusqlite::Connection;
 
-use super::{ListedSecret, StoredMeta};
 use crate::scope::{Scope, SecretRef};
+use crate::store::{ListedSecret, StoredMeta};
 
 #[derive(Debug, Default)]
 pub(super) struct Index {

@@ -1,0 +1,51 @@
+//! Which store a server keeps its secrets in: [`StoreConfig`], parsed from `--store`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Where the secrets are kept. Parsed from the `--store` forms below; the default is
+/// [`StoreConfig::Sqlite`].
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreConfig {
+    /// `sqlite`: the file `secrets.db` in the data directory, values encrypted by the server.
+    /// One server per file (the data directory is locked).
+    #[default]
+    Sqlite,
+}
+
+/// A `--store` value that is not one of the forms [`StoreConfig`] accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid store `{input}`: {reason}")]
+#[non_exhaustive]
+pub struct StoreConfigError {
+    /// The value, with any password replaced by `***`.
+    pub input: String,
+    /// What is wrong and what is accepted.
+    pub reason: String,
+}
+
+/// The forms `--store` accepts, for error messages.
+pub(crate) const STORE_FORMS: &str = "use `sqlite`";
+
+impl FromStr for StoreConfig {
+    type Err = StoreConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "sqlite" => Ok(StoreConfig::Sqlite),
+            _ => Err(StoreConfigError {
+                input: s.to_owned(),
+                reason: format!("unknown kind of store; {STORE_FORMS}"),
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreConfig::Sqlite => f.write_str("Sqlite"),
+        }
+    }
+}
