@@ -99,7 +99,10 @@ struct StoreArgs {
     /// directory + /flyte, e.g. ~/.local/share/flyte].
     #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory).
+    /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory), or
+    /// `openbao://HOST:PORT/MOUNT`, a KV v2 mount of OpenBao or Vault over HTTPS
+    /// (`openbao+http://` for plain HTTP to a loopback host), which encrypts the values
+    /// itself; its token comes from --store-token-file, BAO_TOKEN or VAULT_TOKEN.
     #[arg(
         long,
         value_name = "STORE",
@@ -111,6 +114,14 @@ struct StoreArgs {
     /// after it) instead of server.key in the data directory; FLYTE_SERVER_KEY overrides it.
     #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// For --store openbao://: read the token from this file (mode 0600, yours) instead of
+    /// BAO_TOKEN or VAULT_TOKEN.
+    #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_STORE_TOKEN_FILE")]
+    store_token_file: Option<PathBuf>,
+    /// For --store openbao://: also trust these CA certificates (PEM) for its HTTPS, beside
+    /// the public roots built in.
+    #[arg(long, value_name = "PEM", env = "FLYTE_SERVER_STORE_CA_FILE")]
+    store_ca_file: Option<PathBuf>,
 }
 
 impl StoreArgs {
@@ -120,6 +131,12 @@ impl StoreArgs {
         }
         if let Some(file) = self.key_file {
             builder = builder.key_file(file);
+        }
+        if let Some(file) = self.store_token_file {
+            builder = builder.store_token_file(file);
+        }
+        if let Some(file) = self.store_ca_file {
+            builder = builder.store_ca_file(file);
         }
         builder.store(self.store)
     }

@@ -84,7 +84,7 @@ pub(crate) enum Command {
     Delete(DeleteCommand),
     /// Run the local Flyte secret service (SQLite, encrypted at rest).
     #[command(after_help = help::SERVE)]
-    Serve(crate::serve::ServeArgs),
+    Serve(Box<crate::serve::ServeArgs>),
     /// Run one task of a task binary as its own process, with its declared secrets injected.
     #[command(after_help = help::RUN)]
     Run(RunArgs),

@@ -12,6 +12,12 @@ pub enum StoreConfig {
     /// One server per file (the data directory is locked).
     #[default]
     Sqlite,
+    /// `openbao://HOST:PORT/MOUNT` (HTTPS) or `openbao+http://HOST:PORT/MOUNT` (plain HTTP,
+    /// loopback only; also `vault://`, `vault+http://`): a KV v2 mount of OpenBao or Vault,
+    /// which encrypts the values itself (the server does not encrypt on top). The token comes
+    /// from [`store_token_file`](crate::ServerBuilder::store_token_file), `BAO_TOKEN` or
+    /// `VAULT_TOKEN`.
+    OpenBao(super::OpenBaoAddress),
 }
 
 /// A `--store` value that is not one of the forms [`StoreConfig`] accepts.
@@ -26,12 +32,16 @@ pub struct StoreConfigError {
 }
 
 /// The forms `--store` accepts, for error messages.
-pub(crate) const STORE_FORMS: &str = "use `sqlite`";
+pub(crate) const STORE_FORMS: &str =
+    "use `sqlite` or `openbao://HOST:PORT/MOUNT` (`openbao+http://` for plain HTTP to loopback)";
 
 impl FromStr for StoreConfig {
     type Err = StoreConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(parsed) = super::OpenBaoAddress::parse(s) {
+            return parsed.map(StoreConfig::OpenBao);
+        }
         match s {
             "sqlite" => Ok(StoreConfig::Sqlite),
             _ => Err(StoreConfigError {
@@ -46,6 +56,7 @@ impl fmt::Debug for StoreConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreConfig::Sqlite => f.write_str("Sqlite"),
+            StoreConfig::OpenBao(address) => write!(f, "OpenBao({address})"),
         }
     }
 }

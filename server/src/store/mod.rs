@@ -2,15 +2,18 @@
 //! and encryption are the same whichever engine holds them.
 //!
 //! - [`sqlite`]: one file in the data directory (the default; one server per file).
+//! - [`openbao`]: a KV v2 mount of OpenBao or Vault, which encrypts values itself.
 //!
 //! A store is given values as [`StoredValue`] bytes: sealed ciphertext when the server
 //! encrypts them, the plaintext for an engine that encrypts itself (the builder decides which,
 //! per kind of store). It never sees a key.
 
 mod config;
+pub(crate) mod openbao;
 pub(crate) mod sqlite;
 
 pub use config::{StoreConfig, StoreConfigError};
+pub use openbao::OpenBaoAddress;
 
 use std::fmt;
 use std::future::Future;
