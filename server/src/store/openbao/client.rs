@@ -42,6 +42,12 @@ pub(crate) enum Failure {
     },
     #[error("{server}: {reason}")]
     Mount { server: String, reason: String },
+    /// Not transient: retrying will not help until the certificate or the CA file changes.
+    #[error(
+        "TLS with {server} failed: {reason}; if its certificate is from a private CA, pass that \
+         CA with --store-ca-file PEM"
+    )]
+    Tls { server: String, reason: String },
     #[error("{server} sent an unexpected answer to {what}: {reason}")]
     Answer {
         server: String,
@@ -273,6 +279,13 @@ impl Client {
         while let Some(inner) = cause.source() {
             cause = inner;
         }
+        if let Some(tls) = tls_failure(e) {
+            return Failure::Tls {
+                server: self.server.clone(),
+                reason: tls.to_string(),
+            }
+            .into();
+        }
         let kind = if e.is_timeout() {
             "timed out".to_owned()
         } else {
@@ -280,4 +293,25 @@ impl Client {
         };
         StoreError::Unavailable(format!("cannot reach {}: {kind}", self.server))
     }
+}
+
+/// The rustls error in `e`'s causes, if the failure is the TLS handshake's (an untrusted or
+/// mismatched certificate). hyper nests it in `io::Error`s, whose `source` skips it.
+fn tls_failure(e: &reqwest::Error) -> Option<&rustls::Error> {
+    fn inside<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        e.downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inside(inner))
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(tls) = inside(c) {
+            return Some(tls);
+        }
+        cause = c.source();
+    }
+    None
 }
