@@ -1,0 +1,12 @@
+//! The secret stores: one conformance suite that every store passes (stores/conformance),
+//! then the tests particular to each store. Stores that need a server of their own
+//! (PostgreSQL, OpenBao) start it once per test binary and are marked `#[needs(..)]`.
+
+#[allow(dead_code)]
+mod common;
+#[path = "stores/conformance/mod.rs"]
+mod conformance;
+#[path = "stores/harness.rs"]
+mod harness;
+#[path = "stores/sqlite.rs"]
+mod sqlite;
