@@ -31,7 +31,7 @@ pub(crate) async fn every_rpc_round_trips(store: &StoreUnderTest) {
     assert_eq!(got.id.as_ref().unwrap(), &pid("api"));
     let md = got.secret_metadata.unwrap();
     assert_eq!(md.r#type(), SecretType::Generic);
-    let created = md.created_time.clone().expect("created_time");
+    let created = md.created_time.expect("created_time");
     assert!(created.seconds > 1_700_000_000, "{created:?}");
     assert_eq!(
         md.secret_status.unwrap().overall_status(),
