@@ -8,6 +8,9 @@ mod certs;
 mod oidc_harness;
 mod support;
 
+#[path = "login_commands/python_keyring.rs"]
+mod python_keyring;
+
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
