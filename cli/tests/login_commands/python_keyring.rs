@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use flyte::remote::keyring::KeyringStore;
+use flyte::remote::keyring::{Credentials, KeyringStore, Outcome};
 use flyte_test_backends::needs;
 
 use super::oidc_harness::{Browser, Choice, Idp, IdpOptions, USER};
@@ -22,6 +22,9 @@ use super::support::{self, Home, Serve, texts};
 use super::{certs, drive};
 
 const VALUE: &str = "keyring-interop-value-5813";
+/// An access token the server refuses, put in the keyring next to a good refresh token: what
+/// an expired one looks like to the clients, without waiting for it to expire.
+const SPOILED: &str = "spoiled-access-token-3391";
 
 /// `flyte serve` over TLS behind `idp`, advertising its public client (PKCE and device flow).
 fn serve_tls(idp: &Idp, certs: &certs::TestCerts) -> Serve {
@@ -147,7 +150,10 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
                 .trim_end_matches(|c: char| !c.is_alphanumeric())
                 .to_owned();
             logins.push(url.clone());
-            if approve {
+            if !approve {
+                // A login nobody approves would poll until the code expires.
+                let _ = child.kill();
+            } else {
                 // Approve while the SDK polls.
                 browsers.push(std::thread::spawn(move || {
                     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -171,11 +177,52 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
     }
 }
 
+/// Runs `cmd` (a `flyte` command that must not log in) to its end: success, stdout and
+/// stderr. A login prompt kills it (a login nobody finishes would wait for minutes).
+fn without_login(cmd: &mut Command) -> (bool, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.contains("To log in") || line.contains("Open this link") {
+            let _ = child.kill();
+        }
+        stderr.push_str(&line);
+        stderr.push('\n');
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    )
+}
+
 /// Panics when one of the cached tokens shows in `text`.
 fn assert_no_token(keyring_tokens: &[String], text: &str) {
     for token in keyring_tokens {
         assert!(!text.contains(token.as_str()), "a cached token was shown");
     }
+}
+
+/// Replaces the cached access token with [`SPOILED`], keeping the refresh token; returns the
+/// tokens as they were.
+fn spoil(endpoint: &str) -> Vec<String> {
+    let keyring = KeyringStore::new();
+    let creds = keyring.retrieve(endpoint).expect("a cached login");
+    let refresh = creds.refresh_token().expect("a cached refresh token");
+    let spoiled = Credentials::new(endpoint, SPOILED).with_refresh_token(refresh);
+    assert!(matches!(keyring.store(&spoiled), Outcome::Done));
+    cached_tokens(endpoint)
+        .into_iter()
+        .filter(|t| t != SPOILED)
+        .chain([creds.access_token().to_owned()])
+        .collect()
 }
 
 /// The access and refresh token cached for `endpoint`, to look for in output.
@@ -338,5 +385,83 @@ fn a_python_sdk_login_is_used_by_flyte() {
     run(&["logout"]);
     assert!(KeyringStore::new().retrieve(&endpoint).is_none());
     assert_no_token(&tokens, &shown);
+    assert!(!shown.contains(VALUE), "the value leaked");
+}
+
+/// The refresh token one SDK got is the one the other refreshes with (refresh tokens rotate:
+/// a stale one is refused), and the tokens the refresh stored are what the first one uses.
+#[needs(python, dbus, idp)]
+#[test]
+fn a_refresh_by_either_sdk_is_used_by_the_other() {
+    let mut idp = Idp::start(IdpOptions::default());
+    let certs = certs::generate();
+    let server = serve_tls(&idp, &certs);
+    let endpoint = format!("dns:///localhost:{}", server.port());
+    let _forget = Forget(&endpoint);
+    let home = Home::new();
+    let (ok, stdout, stderr) = drive(
+        flyte(&home, &endpoint, &certs.ca).args(["auth", "login"]),
+        Choice::Approve,
+    );
+    assert!(ok, "{stdout}{stderr}");
+    let mut shown = stdout + &stderr;
+    let mut seen = cached_tokens(&endpoint);
+
+    // The Python SDK is refused the spoiled token and refreshes with flyte's refresh token.
+    seen.extend(spoil(&endpoint));
+    let py = python_sdk(&endpoint, &certs.ca, "py-refreshed", "create", false);
+    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.logins.is_empty(), "a device login: {:?}", py.logins);
+    assert_eq!(py.cached_at_start()["refresh_token"], true);
+    shown.push_str(&py.stdout);
+    shown.push_str(&py.stderr);
+    let by_python = cached_tokens(&endpoint);
+    assert!(
+        !by_python.iter().any(|t| t == SPOILED || seen.contains(t)),
+        "the Python SDK did not store the tokens of its refresh"
+    );
+    seen.extend(by_python);
+
+    // flyte is refused the spoiled token and refreshes with the Python SDK's refresh token.
+    seen.extend(spoil(&endpoint));
+    let (ok, stdout, stderr) = without_login(flyte(&home, &endpoint, &certs.ca).args([
+        "get",
+        "secret",
+        "py-refreshed",
+        "-p",
+        "proj",
+        "-d",
+        "dev",
+    ]));
+    assert!(
+        !stderr.contains("To log in"),
+        "flyte started a login: {stderr}"
+    );
+    assert!(ok, "{stdout}{stderr}");
+    assert!(stdout.contains("py-refreshed"), "{stdout}");
+    shown.push_str(&stdout);
+    shown.push_str(&stderr);
+    let by_flyte = cached_tokens(&endpoint);
+    assert!(
+        !by_flyte.iter().any(|t| t == SPOILED || seen.contains(t)),
+        "flyte did not store the tokens of its refresh"
+    );
+    seen.extend(by_flyte.clone());
+
+    // What flyte's refresh stored is what the Python SDK sends: no provider needed.
+    idp.stop();
+    let py = python_sdk(&endpoint, &certs.ca, "after-refresh", "roundtrip", false);
+    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.logins.is_empty(), "a device login: {:?}", py.logins);
+    py.step("done");
+    assert_eq!(
+        cached_tokens(&endpoint),
+        by_flyte,
+        "the cached tokens changed"
+    );
+    shown.push_str(&py.stdout);
+    shown.push_str(&py.stderr);
+    seen.push(SPOILED.to_owned());
+    assert_no_token(&seen, &shown);
     assert!(!shown.contains(VALUE), "the value leaked");
 }
