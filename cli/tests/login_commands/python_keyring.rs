@@ -1,14 +1,15 @@
 //! One login for both SDKs, through the OS keyring: `flyte auth login` (device flow, driven
 //! over real HTTP) and then the stock Python SDK manages secrets on
 //! `flyte serve --tls-cert ... --oidc-issuer ...` without logging in; the Python SDK's
-//! device-flow login and then `flyte` uses it. Both meet on the Secret Service (gnome-keyring
-//! under `.ci/with-keyring.sh`; the Python `keyring` package has no other backend on Linux),
-//! item service = endpoint without scheme, username `tokens`.
+//! device-flow login and then `flyte` uses it; a refresh by either one and then the other uses
+//! its tokens. Both meet on the Secret Service (gnome-keyring under `.ci/with-keyring.sh`,
+//! which the Python `keyring` package picks there; the tests check it did), item service =
+//! endpoint without scheme, username `tokens`.
 //!
-//! Before the second SDK runs, the identity provider is stopped: no login, refresh or device
-//! code can succeed any more, so the second SDK's calls succeeding proves it sent the tokens
-//! the first one cached (the server checks them against the keys it fetched at start). No
-//! output shows a token or the secret value.
+//! Before the last SDK runs, the identity provider is stopped: no login, refresh or device
+//! code can succeed any more, so its calls succeeding proves it sent the tokens the other one
+//! cached (the server checks them against the keys it fetched at start). No output shows a
+//! token or the secret value.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -137,6 +138,11 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
+    });
     let mut stdout = String::new();
     let mut steps = Vec::new();
     let mut logins = Vec::new();
@@ -164,16 +170,16 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
             steps.push(serde_json::from_str(&line).unwrap());
         }
     }
-    let out = child.wait_with_output().unwrap();
+    let status = child.wait().unwrap();
     for b in browsers {
         b.join().unwrap();
     }
     PythonRun {
-        ok: out.status.success(),
+        ok: status.success(),
         steps,
         logins,
         stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stderr: stderr.join().unwrap().unwrap(),
     }
 }
 
