@@ -88,7 +88,7 @@ pub(crate) struct ServeArgs {
 enum ServeAction {
     /// Re-encrypt every stored value under the current key after a key rotation: put the new
     /// key first in FLYTE_SERVER_KEY or the key file, keep the old ones after it, run this,
-    /// then remove the old keys. Servers may keep running meanwhile.
+    /// then remove the old keys. The SQLite store must not be in use by a running server.
     Reseal(StoreArgs),
 }
 

@@ -1,7 +1,13 @@
-//! Store tests (temporary entry point until the shared conformance suite lands).
+//! The secret stores: one conformance suite that every store passes (stores/conformance),
+//! then the tests particular to each store. Stores that need a server of their own
+//! (PostgreSQL, OpenBao) start it once per test binary and are marked `#[needs(..)]`.
 
 mod common;
-
-mod stores {
-    pub(crate) mod openbao;
-}
+#[path = "stores/conformance/mod.rs"]
+mod conformance;
+#[path = "stores/harness.rs"]
+mod harness;
+#[path = "stores/openbao.rs"]
+mod openbao;
+#[path = "stores/sqlite.rs"]
+mod sqlite;

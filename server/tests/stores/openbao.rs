@@ -1,5 +1,6 @@
-//! OpenBao: the setup of the store tests, and the tests only OpenBao has (what other Vault
-//! users see, the path layout, the mount check, the token, a sealed server).
+//! OpenBao: the conformance suite on a fresh KV v2 mount per test, then the tests only
+//! OpenBao has (what other Vault users see, the path layout, the mount check, the token,
+//! HTTPS, a sealed server).
 //!
 //! One `bao server -dev` serves the whole test binary (a free loopback port, a root token
 //! made here); each test enables its own fresh KV v2 mount on it. Every `bao` runs under a
@@ -22,6 +23,26 @@ use flyte_test_backends::needs;
 use serde_json::{Value, json};
 
 use crate::common::*;
+use crate::conformance::conformance_suite;
+use crate::harness::StoreUnderTest;
+
+/// The store of one conformance test: a fresh KV v2 mount on the dev server, shared by every
+/// server the test starts (replicas included), the token in `BAO_TOKEN`.
+pub(crate) async fn setup() -> StoreUnderTest {
+    let bao = dev().await;
+    let mount = bao.mount("kv-v2").await;
+    let store = bao.store(&mount);
+    let token = bao.token.clone();
+    let configure = move |builder: ServerBuilder| {
+        let token = token.clone();
+        builder
+            .store(store.clone())
+            .env(move |k| (k == "BAO_TOKEN").then(|| token.clone()))
+    };
+    StoreUnderTest::new("openbao", true, configure, mount)
+}
+
+conformance_suite!(setup, #[needs(openbao)]);
 
 /// The `bao` binary: `FLYTE_TEST_BAO`, else the first on PATH.
 pub(crate) fn bao_binary() -> PathBuf {
