@@ -923,3 +923,51 @@ async fn https_with_the_ca_file_and_a_clear_refusal_without_it() {
     assert_eq!(c.list_all(PROJ, 0).await, ["over-tls"]);
     server.shutdown().await.unwrap();
 }
+
+#[needs(openbao)]
+#[tokio::test]
+async fn keys_that_are_not_names_are_skipped_across_list_batches() {
+    let (bao, mount, server, _dir) = start_on_fresh_mount().await;
+    let c = Client::new(server.addr());
+    // More keys that are not secret names (another tool's) than one LIST batch asks for,
+    // sorting before the real names, plus folders and a metadata-only key among them.
+    for i in 0..40 {
+        let (status, _) = bao
+            .api(
+                "POST",
+                &format!("{mount}/data/flyte/127/proj/dev/a.{i:02}"),
+                Some(json!({"data": {"value": "other-tool"}})),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = bao
+        .api(
+            "POST",
+            &format!("{mount}/data/flyte/127/proj/dev/b/nested"),
+            Some(json!({"data": {"value": "other-tool"}})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = bao
+        .api(
+            "POST",
+            &format!("{mount}/metadata/flyte/127/proj/dev/c-metadata-only"),
+            Some(json!({"custom_metadata": {"flyte_type": "0"}})),
+        )
+        .await;
+    assert!((200..300).contains(&status));
+    let names: Vec<String> = (0..5).map(|i| format!("k{i:02}")).collect();
+    for n in &names {
+        c.create_str(pid(n), "v").await.unwrap();
+    }
+    assert_eq!(c.list_all(PROJ, 2).await, names);
+    assert_eq!(c.list_all(PROJ, 0).await, names);
+    assert_eq!(
+        c.get(pid("c-metadata-only")).await.unwrap_err().code(),
+        Code::NotFound
+    );
+    // A create over metadata without a version takes the name.
+    c.create_str(pid("c-metadata-only"), "v").await.unwrap();
+    server.shutdown().await.unwrap();
+}

@@ -242,7 +242,8 @@ impl Client {
             .request(method, format!("{}/v1/{path}", self.base))
             .header("X-Vault-Token", token);
         if let Some((content_type, bytes)) = body {
-            // reqwest takes the buffer; the plaintext copy in `bytes` is wiped here.
+            // `bytes` is wiped when it drops; the copy handed to reqwest is, like hyper's
+            // buffers, outside our control.
             req = req.header(CONTENT_TYPE, content_type).body(bytes.to_vec());
         }
         let resp = req.send().await.map_err(|e| self.unreachable(&e))?;

@@ -11,7 +11,8 @@
 //! - update: a write with `cas` = the version just read, so an update never brings back a
 //!   secret deleted meanwhile (the write is refused, the update answers `not_found`);
 //! - delete: the metadata delete (every version);
-//! - list: a LIST of the scope's folder, sorted in byte order, cut after `after`, then the
+//! - list: a LIST of the scope's folder after `after` (OpenBao's paginated LIST, the keys
+//!   sorted and cut again here in byte order for servers that answer every key), then the
 //!   metadata of each name on the page.
 //!
 //! The value and our type are two writes (KV has no write of data and `custom_metadata` in
@@ -46,6 +47,8 @@ use client::Client;
 const MAX_CAS_TRIES: usize = 8;
 /// Metadata reads in flight at once while a page is filled.
 const PAGE_FETCHES: usize = 16;
+/// Most keys asked of one LIST.
+const MAX_LIST_BATCH: usize = 1000;
 
 /// A KV v2 mount of one OpenBao server.
 #[derive(Debug)]
@@ -276,66 +279,105 @@ async fn read_one(
     }
 }
 
+/// Up to `limit` keys of the folder `dir` after `after` (OpenBao's paginated LIST; a server
+/// that ignores `after` and `limit`, as Vault does, answers every key, which the caller
+/// filters the same way).
+async fn list_keys(
+    c: &Client,
+    dir: &str,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<String>, StoreError> {
+    let what = "a list";
+    let url = format!(
+        "{}?list=true&after={}&limit={limit}",
+        metadata_path(c, dir),
+        query_escape(after)
+    );
+    let reply = c.call(Method::GET, &url, None, what).await?;
+    match reply.status {
+        // No secret in the folder (or none after `after`).
+        StatusCode::NOT_FOUND => return Ok(Vec::new()),
+        s if s.is_success() => {}
+        _ => return Err(c.unexpected(what, &reply)),
+    }
+    let v = reply.json(c, what)?;
+    Ok(v["data"]["keys"]
+        .as_array()
+        .ok_or_else(|| c.answer(what, "no `keys`".into()))?
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Percent-encodes a query value.
+fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 async fn page(
     c: &Arc<Client>,
     scope: &Scope,
     after: &str,
     limit: usize,
 ) -> Result<Vec<ListedSecret>, StoreError> {
-    let what = "a list";
     let dir = paths::scope_dir(scope);
-    let reply = c
-        .call(
-            Method::GET,
-            &format!("{}?list=true", metadata_path(c, &dir)),
-            None,
-            what,
-        )
-        .await?;
-    match reply.status {
-        StatusCode::NOT_FOUND => return Ok(Vec::new()),
-        s if s.is_success() => {}
-        _ => return Err(c.unexpected(what, &reply)),
-    }
-    let v = reply.json(c, what)?;
-    let mut names: Vec<String> = v["data"]["keys"]
-        .as_array()
-        .ok_or_else(|| c.answer(what, "no `keys`".into()))?
-        .iter()
-        .filter_map(Value::as_str)
-        // Folders and keys other tools wrote that are not secret names are not ours.
-        .filter(|k| k.as_bytes() > after.as_bytes())
-        .filter(|k| crate::service::validate::check_name(k).is_ok())
-        .map(str::to_owned)
-        .collect();
-    names.sort_unstable();
-    let mut out = Vec::with_capacity(limit.min(names.len()));
-    let mut names = names.into_iter();
-    // Names whose metadata is gone or not live (deleted since the LIST) are skipped, so the
-    // page is filled from the names after them.
+    let mut out = Vec::with_capacity(limit.min(MAX_LIST_BATCH));
+    let mut cursor = after.to_owned();
     while out.len() < limit {
-        let batch: Vec<String> = names
-            .by_ref()
-            .take((limit - out.len()).min(PAGE_FETCHES))
+        let ask = (limit - out.len()).clamp(PAGE_FETCHES, MAX_LIST_BATCH);
+        let mut keys: Vec<String> = list_keys(c, &dir, &cursor, ask)
+            .await?
+            .into_iter()
+            .filter(|k| k.as_bytes() > cursor.as_bytes())
             .collect();
-        if batch.is_empty() {
+        keys.sort_unstable();
+        let Some(last) = keys.last().cloned() else {
             break;
-        }
-        let mut tasks = tokio::task::JoinSet::new();
-        for (i, name) in batch.iter().enumerate() {
-            let c = Arc::clone(c);
-            let path = format!("{dir}{name}");
-            tasks.spawn(async move { (i, kv_meta(&c, &path).await) });
-        }
-        let mut metas: Vec<Option<KvMeta>> = (0..batch.len()).map(|_| None).collect();
-        while let Some(joined) = tasks.join_next().await {
-            let (i, meta) = joined?;
-            metas[i] = meta?;
-        }
-        for (name, meta) in batch.into_iter().zip(metas) {
-            if let Some(m) = meta.filter(|m| m.live) {
-                out.push(ListedSecret { name, meta: m.meta });
+        };
+        let exhausted = keys.len() < ask;
+        cursor = last;
+        // Folders and keys other tools wrote that are not secret names are not ours.
+        let names: Vec<String> = keys
+            .into_iter()
+            .filter(|k| crate::service::validate::check_name(k).is_ok())
+            .collect();
+        let mut names = names.into_iter().peekable();
+        // Names whose metadata is gone or not live (deleted since the LIST) are skipped, and
+        // the page is filled from the names after them.
+        while out.len() < limit && names.peek().is_some() {
+            let batch: Vec<String> = names
+                .by_ref()
+                .take((limit - out.len()).min(PAGE_FETCHES))
+                .collect();
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, name) in batch.iter().enumerate() {
+                let c = Arc::clone(c);
+                let path = format!("{dir}{name}");
+                tasks.spawn(async move { (i, kv_meta(&c, &path).await) });
             }
+            let mut metas: Vec<Option<KvMeta>> = (0..batch.len()).map(|_| None).collect();
+            while let Some(joined) = tasks.join_next().await {
+                let (i, meta) = joined?;
+                metas[i] = meta?;
+            }
+            for (name, meta) in batch.into_iter().zip(metas) {
+                if let Some(m) = meta.filter(|m| m.live) {
+                    out.push(ListedSecret { name, meta: m.meta });
+                }
+            }
+        }
+        if exhausted {
+            break;
         }
     }
     Ok(out)
