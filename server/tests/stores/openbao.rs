@@ -739,6 +739,21 @@ async fn check_and_set_decides_races_and_deletes_stay_deleted() {
     }
     assert_eq!(won, 1);
 
+    // Concurrent updates of one name all get through (lost check-and-set races are retried),
+    // and one of them is the value.
+    let updates = (0..24).map(|i| {
+        let c = c.clone();
+        tokio::spawn(async move { c.update_str(pid("race"), &format!("update-{i}")).await })
+    });
+    for u in updates {
+        u.await.unwrap().unwrap_or_else(|e| panic!("{:?}", e.body));
+    }
+    let read = inject(&server).read_value(pid("race")).await.unwrap();
+    let Some(secret_spec::Value::StringValue(last)) = read.secret_spec.unwrap().value else {
+        panic!("a string value");
+    };
+    assert!(last.starts_with("update-"));
+
     // An update racing a delete never brings the secret back.
     for round in 0..8 {
         let name = format!("gone-{round}");

@@ -43,8 +43,16 @@ use crate::error::StartError;
 use crate::scope::{Scope, SecretRef};
 use client::Client;
 
-/// Tries of a write that lost a check-and-set race to another writer before giving up.
-const MAX_CAS_TRIES: usize = 8;
+/// Tries of a write that lost a check-and-set race to another writer before giving up: each
+/// round one of the racing writers wins, so this many writers of one secret at once all get
+/// through.
+const MAX_CAS_TRIES: usize = 32;
+
+/// A short pause before try `n` (from 1) of a lost check-and-set race, growing with `n`, so
+/// that racing writers spread out.
+async fn back_off(n: usize) {
+    tokio::time::sleep(std::time::Duration::from_millis(n.min(20) as u64)).await;
+}
 /// Metadata reads in flight at once while a page is filled.
 const PAGE_FETCHES: usize = 16;
 /// Most keys asked of one LIST.
@@ -184,7 +192,10 @@ async fn insert(
 ) -> Result<bool, StoreError> {
     let path = paths::secret_path(secret);
     let mut cas = 0;
-    for _ in 0..MAX_CAS_TRIES {
+    for n in 0..MAX_CAS_TRIES {
+        if n > 0 {
+            back_off(n).await;
+        }
         if write_data(c, &path, value, cas).await? {
             write_type(c, &path, secret_type).await?;
             return Ok(true);
@@ -206,7 +217,10 @@ async fn update(
     value: &StoredValue,
 ) -> Result<bool, StoreError> {
     let path = paths::secret_path(secret);
-    for _ in 0..MAX_CAS_TRIES {
+    for n in 0..MAX_CAS_TRIES {
+        if n > 0 {
+            back_off(n).await;
+        }
         let Some(m) = kv_meta(c, &path).await?.filter(|m| m.live) else {
             return Ok(false);
         };
