@@ -137,6 +137,7 @@ Examples:
   flyte serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem \\
       --oidc-issuer https://idp.example.com --oidc-audience https://flyte.example.com \\
       --policy ./policy.txt
+  flyte serve --store openbao://bao.internal:8200/secret --store-token-file ./bao-token
 
 It prints one line on stdout once it listens, e.g.
   flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)
