@@ -986,3 +986,56 @@ async fn keys_that_are_not_names_are_skipped_across_list_batches() {
     c.create_str(pid("c-metadata-only"), "v").await.unwrap();
     server.shutdown().await.unwrap();
 }
+
+#[needs(openbao)]
+#[tokio::test]
+async fn versions_deleted_later_or_by_other_tools() {
+    let (bao, mount, server, _dir) = start_on_fresh_mount().await;
+    // A mount that deletes versions an hour after they are written: they exist until then.
+    let (status, v) = bao
+        .api(
+            "POST",
+            &format!("{mount}/config"),
+            Some(json!({"delete_version_after": "1h"})),
+        )
+        .await;
+    assert!((200..300).contains(&status), "{v}");
+    let c = Client::new(server.addr());
+    c.create_str(pid("later"), "v").await.unwrap();
+    c.get(pid("later")).await.unwrap();
+    assert_eq!(c.list_all(PROJ, 0).await, ["later"]);
+    c.update_str(pid("later"), "v2").await.unwrap();
+
+    // Another tool soft-deletes the current version: the secret is absent, and can be made
+    // again.
+    let (status, _) = bao
+        .api(
+            "DELETE",
+            &format!("{mount}/data/flyte/127/proj/dev/later"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        c.get(pid("later")).await.unwrap_err().code(),
+        Code::NotFound
+    );
+    assert!(c.list_all(PROJ, 0).await.is_empty());
+    let e = c.update_str(pid("later"), "v3").await.unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+    assert_eq!(
+        inject(&server)
+            .read_value(pid("later"))
+            .await
+            .unwrap_err()
+            .code(),
+        Code::NotFound
+    );
+    c.create_str(pid("later"), "v4").await.unwrap();
+    let read = inject(&server).read_value(pid("later")).await.unwrap();
+    assert_eq!(
+        read.secret_spec.unwrap().value,
+        Some(secret_spec::Value::StringValue("v4".into()))
+    );
+    server.shutdown().await.unwrap();
+}

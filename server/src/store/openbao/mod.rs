@@ -69,8 +69,8 @@ pub(crate) struct OpenBaoStore {
 struct KvMeta {
     current_version: u64,
     /// A current version that is neither deleted nor destroyed: the secret exists. Metadata
-    /// without one (all versions deleted by another tool, or left by a type write that raced
-    /// a delete) is an absent secret.
+    /// without one (its versions deleted or destroyed by another tool, or metadata written
+    /// before any value) is an absent secret.
     live: bool,
     meta: StoredMeta,
 }
@@ -110,9 +110,14 @@ async fn kv_meta(c: &Client, path: &str) -> Result<Option<KvMeta>, StoreError> {
     let data = &v["data"];
     let current_version = data["current_version"].as_u64().unwrap_or(0);
     let current = &data["versions"][current_version.to_string()];
+    // A deletion time in the future (a mount's `delete_version_after`) is not a deletion yet.
+    let deleted = match current["deletion_time"].as_str().unwrap_or("") {
+        "" => false,
+        t => Timestamp::parse_rfc3339(t).map_or(true, |t| t <= Timestamp::now()),
+    };
     let live = current_version > 0
         && current.is_object()
-        && current["deletion_time"].as_str().unwrap_or("").is_empty()
+        && !deleted
         && !current["destroyed"].as_bool().unwrap_or(false);
     let created = data["created_time"]
         .as_str()
