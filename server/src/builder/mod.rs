@@ -340,6 +340,9 @@ impl ServerBuilder {
             }
             // OpenBao encrypts values itself: no key is loaded or created.
             StoreConfig::OpenBao(address) => {
+                if self.key_file.is_some() {
+                    tracing::warn!("the key file is not used: OpenBao encrypts values itself");
+                }
                 let token = resolve_token(self.store_token_file.as_deref(), &*self.env)?;
                 let store = OpenBaoStore::new(address, token, self.store_ca_file.as_deref())?;
                 (Arc::new(store), None)
