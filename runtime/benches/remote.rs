@@ -75,7 +75,10 @@ fn main() {
                 std::env::temp_dir()
             }
         });
-    let dir = tempfile::tempdir_in(&base).unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir_in(&base)
+        .unwrap();
     println!("server data dir under {}", base.display());
     let server = flyte_server::Server::builder()
         .data_dir(dir.path())
