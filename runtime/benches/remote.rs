@@ -75,7 +75,10 @@ fn main() {
                 std::env::temp_dir()
             }
         });
-    let dir = tempfile::tempdir_in(&base).unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir_in(&base)
+        .unwrap();
     println!("server data dir under {}", base.display());
     let server = flyte_server::Server::builder()
         .data_dir(dir.path())
@@ -197,9 +200,11 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
             .unwrap()
         })
     };
-    let bare_get = bare_hyper_gets(url, "bench-side", "side-warm");
+    let bare_get = bare_hyper_gets(url, "bench-side", "side-warm", false);
+    let reqwest_get = bare_hyper_gets(url, "bench-side", "side-warm", true);
     let (rust_cg, rust_get, rust_list) = (median(create_get), median(get_only), median(listall));
-    let (async_get, bare_get) = (median(async_get), median(bare_get));
+    let (async_get, bare_get, reqwest_get) =
+        (median(async_get), median(bare_get), median(reqwest_get));
     println!(
         "\nside by side, medians of {SAMPLES} samples (create+get and get: batches of {BATCH} in Rust, \
          {} in Python; listall: {LIST_N} secrets, page {PAGE}):",
@@ -210,6 +215,7 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
     );
     println!("  rust (blocking) {rust_cg:>24.0} {rust_get:>19.0} {rust_list:>19.0}");
     println!("  rust (async, on a worker) {:>33.0}", async_get);
+    println!("  bare reqwest              {:>33.0}", reqwest_get);
     println!("  bare hyper (limit)        {:>33.0}", bare_get);
     println!(
         "  blocking get costs {:.2}x a bare hyper round trip (goal <= 1.2x)",
@@ -276,8 +282,9 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
 }
 
 /// GetSecret rates over one kept hyper HTTP/1.1 connection, on a current-thread runtime
-/// driven by this thread: the least a client can spend on the same exchange.
-fn bare_hyper_gets(url: &str, project: &str, name: &str) -> Vec<f64> {
+/// driven by this thread: the least a client can spend on the same exchange. With `reqwest`,
+/// the same requests through a plain `reqwest::Client` instead (what the client is built on).
+fn bare_hyper_gets(url: &str, project: &str, name: &str, reqwest: bool) -> Vec<f64> {
     use http_body_util::{BodyExt as _, Full};
     use prost::Message as _;
 
@@ -298,6 +305,30 @@ fn bare_hyper_gets(url: &str, project: &str, name: &str) -> Vec<f64> {
     }
     .encode_to_vec();
     let body: &'static [u8] = Box::leak(body.into_boxed_slice());
+    if reqwest {
+        let http = reqwest::Client::new();
+        let target = format!("{url}{}", flyte_idl::paths::GET_SECRET);
+        return rt.block_on(async move {
+            let mut out = Vec::new();
+            for _ in 0..SAMPLES {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    let resp = http
+                        .post(&target)
+                        .header("content-type", "application/proto")
+                        .header("connect-protocol-version", "1")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(resp.status(), 200);
+                    assert!(!resp.bytes().await.unwrap().is_empty());
+                }
+                out.push(BATCH as f64 / start.elapsed().as_secs_f64());
+            }
+            out
+        });
+    }
     rt.block_on(async move {
         let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
         tcp.set_nodelay(true).unwrap();
