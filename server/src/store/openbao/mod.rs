@@ -558,3 +558,16 @@ impl SecretStore for OpenBaoStore {
         Box::pin(std::future::ready(Err(StoreError::Reseal(msg))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::query_escape;
+
+    #[test]
+    fn list_cursors_are_escaped_in_the_query() {
+        assert_eq!(query_escape("a-b_C.9~"), "a-b_C.9~");
+        assert_eq!(query_escape("a&limit=1 #/"), "a%26limit%3D1%20%23%2F");
+        assert_eq!(query_escape("é"), "%C3%A9");
+        assert_eq!(query_escape(""), "");
+    }
+}
