@@ -56,7 +56,7 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
 
 /// `#[flyte::main]`: the `tasks_from` crates loaded, then flyte's entry point, then the body.
 /// rustc links a crate only when the binary names it; `extern crate` names it, and then its
-/// tasks' `inventory` registrations are linked like any `#[used]` static of a linked crate.
+/// tasks' registrations are linked like any `#[used]` static of a linked crate.
 pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
     let links = tasks_from
         .iter()
@@ -82,7 +82,7 @@ fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
             secrets: &[#(#secrets),*],
             #io_fields
         };
-        ::flyte::__private::inventory::submit! { ::flyte::__private::TaskEntry(&__FLYTE_TASK) }
+        ::flyte::__private::register_task!(__FLYTE_TASK);
         #runner_fn
     }
 }

@@ -1,6 +1,8 @@
 //! Used by code that `#[task]` and `#[flyte::main]` generate. Not public API: names and
 //! signatures change without notice.
 
+/// Registers a task's `TaskDef` for `BIN list` (see `task::registry`).
+pub use crate::__flyte_register_task as register_task;
 pub use inventory;
 
 pub use crate::launch::entry::main_entry;

@@ -77,14 +77,9 @@ impl TaskDef {
 #[derive(Debug)]
 pub struct TaskEntry(pub &'static TaskDef);
 
-inventory::collect!(TaskEntry);
-
 /// Every task registered in this binary, sorted by name.
 pub fn registered() -> Vec<&'static TaskDef> {
-    let mut tasks: Vec<_> = inventory::iter::<TaskEntry>
-        .into_iter()
-        .map(|e| e.0)
-        .collect();
+    let mut tasks: Vec<_> = super::registry::entries().map(|e| e.0).collect();
     tasks.sort_by_key(|t| (t.name, t.module_path));
     tasks
 }

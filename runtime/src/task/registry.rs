@@ -1,0 +1,133 @@
+//! Where `#[task]` registers its tasks, for `BIN list` and `BIN run`: one [`TaskEntry`] per
+//! task, a `#[used]` static in the link section `flyte_tasks` that the linker gathers from
+//! every linked crate; [`entries`] reads the section between its start and stop symbols.
+//! This is the technique of the `linkme` crate, kept here because the macro emits one short
+//! `register_task!` line per task and no attribute macro, which keeps a crate of many tasks
+//! quick to check: rustc handles one static per task, not inventory's static, constructor
+//! and `.init_array` entry, and nothing runs per task at start. ELF and Mach-O targets use the
+//! section; other targets keep `inventory`.
+
+use super::def::TaskEntry;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_vendor = "apple",
+))]
+mod section {
+    use super::TaskEntry;
+
+    /// Puts `$task` (a `static TaskDef`) in the section.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __flyte_register_task {
+        ($task:ident) => {
+            #[used]
+            #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
+            #[cfg_attr(
+                target_vendor = "apple",
+                unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
+            )]
+            static __FLYTE_TASK_ENTRY: $crate::__private::TaskEntry =
+                $crate::__private::TaskEntry(&$task);
+        };
+    }
+
+    /// No entry at all, so that the section, and with it its start and stop symbols, exist
+    /// in a binary without tasks.
+    #[used]
+    #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
+    #[cfg_attr(
+        target_vendor = "apple",
+        unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
+    )]
+    #[allow(unsafe_code)] // the section attribute: every writer of the section is above
+    static NONE: [TaskEntry; 0] = [];
+
+    #[allow(unsafe_code)]
+    mod bounds {
+        use super::TaskEntry;
+
+        unsafe extern "Rust" {
+            #[cfg_attr(not(target_vendor = "apple"), link_name = "__start_flyte_tasks")]
+            #[cfg_attr(
+                target_vendor = "apple",
+                link_name = "\u{1}section$start$__DATA$__flytetasks"
+            )]
+            static START: TaskEntry;
+            #[cfg_attr(not(target_vendor = "apple"), link_name = "__stop_flyte_tasks")]
+            #[cfg_attr(
+                target_vendor = "apple",
+                link_name = "\u{1}section$end$__DATA$__flytetasks"
+            )]
+            static STOP: TaskEntry;
+        }
+
+        pub(in super::super) fn entries() -> &'static [TaskEntry] {
+            // SAFETY: the linker lays out the section `flyte_tasks` as the concatenation of
+            // its statics, and its start and stop symbols bound it. Its only statics are
+            // `TaskEntry`s (from `__flyte_register_task!`) and the empty `NONE`, all of one
+            // size and alignment, so there is no padding between them and the range holds
+            // `stop - start` initialised entries. They are immutable statics, alive for the
+            // whole program, so the slice may be `'static`.
+            unsafe {
+                let start = &raw const START;
+                let stop = &raw const STOP;
+                let len = stop.offset_from(start);
+                std::slice::from_raw_parts(start, usize::try_from(len).unwrap_or(0))
+            }
+        }
+    }
+
+    pub(super) use bounds::entries;
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_vendor = "apple",
+)))]
+mod section {
+    use super::TaskEntry;
+
+    /// Registers `$task` (a `static TaskDef`) with `inventory`.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __flyte_register_task {
+        ($task:ident) => {
+            $crate::__private::inventory::submit! { $crate::__private::TaskEntry(&$task) }
+        };
+    }
+
+    inventory::collect!(TaskEntry);
+
+    pub(super) fn entries() -> Vec<&'static TaskEntry> {
+        inventory::iter::<TaskEntry>.into_iter().collect()
+    }
+}
+
+/// Every task entry linked into this binary, in no particular order.
+pub(crate) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
+    section::entries().into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    /// This crate's own test binary declares no task: the section exists anyway (the link
+    /// succeeds) and holds nothing. Binaries with tasks are covered by `BIN list` tests.
+    #[test]
+    fn a_binary_without_tasks_has_an_empty_registry() {
+        assert_eq!(super::entries().count(), 0);
+        assert!(crate::task::registered().is_empty());
+    }
+}
