@@ -16,7 +16,8 @@
 //!   sorted and cut again here in byte order for servers that answer every key), then the
 //!   metadata of each name on the page ([`list`]).
 //!
-//! At start ([`SecretStore::prepare`]) the mount is checked ([`mount_check`]).
+//! At start ([`SecretStore::prepare`]) the mount is checked ([`mount_check`]), and a
+//! renewable token with a TTL is renewed from then on ([`renewal`]).
 //!
 //! The value and our type are two writes (KV has no write of data and `custom_metadata` in
 //! one request): the type follows the value at once, so until it lands a reader sees the
@@ -28,6 +29,7 @@ mod list;
 mod mount_check;
 mod paths;
 mod read;
+mod renewal;
 mod token;
 mod value;
 mod write;
@@ -36,7 +38,7 @@ pub use address::OpenBaoAddress;
 pub(crate) use token::resolve as resolve_token;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::{
     Found, ListedSecret, Rewrite, SecretStore, StoreError, StoreFuture, StoredMeta, StoredValue,
@@ -49,6 +51,8 @@ use client::Client;
 #[derive(Debug)]
 pub(crate) struct OpenBaoStore {
     client: Arc<Client>,
+    /// The token's renewal, from [`SecretStore::prepare`]; stopped when the store drops.
+    renewer: Mutex<Option<renewal::Renewer>>,
 }
 
 impl OpenBaoStore {
@@ -59,6 +63,7 @@ impl OpenBaoStore {
     ) -> Result<OpenBaoStore, StartError> {
         Ok(OpenBaoStore {
             client: Arc::new(Client::new(address, token, ca_file)?),
+            renewer: Mutex::new(None),
         })
     }
 }
@@ -124,6 +129,9 @@ impl SecretStore for OpenBaoStore {
     fn prepare(&self, proposed: Vec<u8>) -> StoreFuture<'_, Vec<u8>> {
         Box::pin(async move {
             mount_check::check_mount(&self.client).await?;
+            let renewer = renewal::start(&self.client).await;
+            // A renewal started by an earlier call stops here.
+            *self.renewer.lock().unwrap_or_else(|e| e.into_inner()) = renewer;
             Ok(proposed)
         })
     }

@@ -165,6 +165,14 @@ impl Bao {
         mount
     }
 
+    /// A child of the root token (with its policies) made with `settings` (`ttl`,
+    /// `renewable`, ...).
+    pub(crate) async fn child_token(&self, settings: Value) -> String {
+        let (status, v) = self.api("POST", "auth/token/create", Some(settings)).await;
+        assert_eq!(status, 200, "token create: {}", v["errors"]);
+        v["auth"]["client_token"].as_str().unwrap().to_owned()
+    }
+
     /// The `--store` value of `mount` on this server.
     pub(crate) fn store(&self, mount: &str) -> flyte_server::StoreConfig {
         format!("openbao+http://{}/{mount}", self.addr)
