@@ -191,3 +191,120 @@ fn plain_http_to_a_non_loopback_openbao_is_refused() {
         "{err}"
     );
 }
+
+/// A child of the root token `root` made with `settings` (`ttl`, `renewable`, ...).
+fn child_token(bao: &DevBao, root: &str, settings: serde_json::Value) -> String {
+    let r = reqwest::blocking::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{}/v1/auth/token/create",
+            bao.port
+        ))
+        .header("X-Vault-Token", root)
+        .json(&settings)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200, "token create");
+    let v: serde_json::Value = r.json().unwrap();
+    v["auth"]["client_token"].as_str().unwrap().to_owned()
+}
+
+/// The TTL of the short tokens.
+const TTL_SECS: u64 = 3;
+
+#[needs(openbao)]
+#[test]
+fn serve_on_openbao_renews_a_ttl_token_and_says_when_one_expired() {
+    let tmp = private_dir();
+    let root = format!("cli-bao-ttl-root-{}", std::process::id());
+    let bao = dev_bao(&root, &tmp.path().join("bao.log"));
+    let ttl = format!("{TTL_SECS}s");
+    let renewable = child_token(
+        &bao,
+        &root,
+        serde_json::json!({"ttl": ttl, "explicit_max_ttl": "10m", "renewable": true}),
+    );
+    let short = child_token(
+        &bao,
+        &root,
+        serde_json::json!({"ttl": ttl, "renewable": false}),
+    );
+    let store = format!("openbao+http://127.0.0.1:{}/secret", bao.port);
+    let serve = |data: &Path, token: &str| {
+        spawn(
+            data,
+            &["--listen", "127.0.0.1:0", "--store", &store],
+            &[("BAO_TOKEN", token), ("RUST_LOG", "trace")],
+        )
+    };
+    let (data_r, data_s) = (private_dir(), private_dir());
+    let mut kept = serve(data_r.path(), &renewable);
+    let mut expiring = serve(data_s.path(), &short);
+    let http = reqwest::blocking::Client::new();
+    assert_eq!(
+        create(&http, &kept.url, "a", "TTLCANARY-a-4e1d").unwrap(),
+        200
+    );
+    assert_eq!(
+        create(&http, &expiring.url, "b", "TTLCANARY-b-90c3").unwrap(),
+        200
+    );
+
+    std::thread::sleep(Duration::from_secs(4 * TTL_SECS));
+    assert_eq!(
+        create(&http, &kept.url, "c", "TTLCANARY-c-17f5").unwrap(),
+        200,
+        "the renewable token works after 4 TTLs"
+    );
+    assert_eq!(get_status(&http, &kept.url, "a"), 200);
+    let req = GetSecretRequest {
+        id: Some(sid("b")),
+        include_system_secrets: false,
+    };
+    let r = post(
+        &http,
+        &expiring.url,
+        paths::GET_SECRET,
+        req.encode_to_vec(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.status(), 503, "unavailable once the token expired");
+    let answer = r.text().unwrap();
+    assert!(
+        answer.contains("expired at") && answer.contains("--store-token-file"),
+        "{answer}"
+    );
+
+    // What each printed: its readiness line and its log.
+    let output = |s: &mut Serve| {
+        sigterm(&s.child);
+        assert!(wait_exit(&mut s.child).success());
+        let log = s.stderr.recv_timeout(Duration::from_secs(10)).unwrap();
+        format!("{}\n{log}", s.ready)
+    };
+    let (kept_out, expiring_out) = (output(&mut kept), output(&mut expiring));
+    assert!(kept_out.contains("TRACE"), "trace logging was on");
+    assert!(
+        !kept_out.contains("not renewable") && !kept_out.contains("expired"),
+        "no warning for a renewable token: {kept_out}"
+    );
+    assert!(
+        expiring_out.contains("the OpenBao token is not renewable and expires at"),
+        "the warning at start"
+    );
+    assert!(
+        expiring_out.contains("it expired at"),
+        "the expired token in the log"
+    );
+    for out in [&kept_out, &expiring_out] {
+        for secret in [&root, &renewable, &short] {
+            assert!(
+                !out.contains(secret.as_str()),
+                "an OpenBao token in the output"
+            );
+        }
+        for v in ["TTLCANARY-a-4e1d", "TTLCANARY-b-90c3", "TTLCANARY-c-17f5"] {
+            assert!(!out.contains(v), "value {v} in the output");
+        }
+    }
+}
