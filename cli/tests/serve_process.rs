@@ -1,5 +1,6 @@
 //! `flyte serve` as a real process: readiness line, kill -9 durability, SIGTERM, the
-//! non-loopback refusal, tokens, and no secret values in its output.
+//! non-loopback refusal, tokens, and no secret values in its output; the stores and key
+//! files ([`stores`]) and OpenBao ([`openbao`]) as a user gives them.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -16,17 +17,23 @@ struct Serve {
     stderr: mpsc::Receiver<String>,
 }
 
+#[path = "serve_process/openbao.rs"]
+mod openbao;
 #[path = "serve_process/stores.rs"]
 mod stores;
 
 /// The variables `flyte serve` reads, cleared so that the tests see only what they pass.
-const CLEARED_ENV: [&str; 7] = [
+const CLEARED_ENV: [&str; 11] = [
     "FLYTE_SERVER_TOKENS",
     "FLYTE_SERVER_KEY",
     "FLYTE_SERVER_KEY_FILE",
     "FLYTE_SERVER_STORE",
+    "FLYTE_SERVER_STORE_TOKEN_FILE",
+    "FLYTE_SERVER_STORE_CA_FILE",
     "FLYTE_SERVER_TOKENS_FILE",
     "FLYTE_SERVER_DATA_DIR",
+    "BAO_TOKEN",
+    "VAULT_TOKEN",
     "RUST_LOG",
 ];
 

@@ -7,7 +7,7 @@ mod common;
 mod conformance;
 #[path = "stores/harness.rs"]
 mod harness;
-#[path = "stores/openbao.rs"]
+#[path = "stores/openbao/mod.rs"]
 mod openbao;
 #[path = "stores/sqlite.rs"]
 mod sqlite;

@@ -1,10 +1,12 @@
 //! The HTTP side: one request to the OpenBao API, with the token in `X-Vault-Token` (marked
 //! sensitive), and every failure that is not an answer turned into a [`StoreError`] naming
 //! the address: unreachable, sealed or otherwise not serving is [`StoreError::Unavailable`]
-//! (clients may retry); a refused token is a [`Failure::Denied`].
+//! (clients may retry); a refused token is a [`Failure::Denied`], or `unavailable` saying it
+//! expired once its expiry time ([`Client::set_expiry`]) has passed.
 
 use std::path::Path;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -20,6 +22,8 @@ use crate::store::StoreError;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest wait for a whole request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How early before the expiry time known here a refusal counts as the token's expiry.
+const EXPIRY_SLACK: Duration = Duration::from_secs(1);
 
 /// What OpenBao answered that the store reports as a failure of its own (not `unavailable`).
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +127,8 @@ pub(crate) struct Client {
     token: Token,
     /// `OpenBao at https://host:8200`, for messages.
     server: String,
+    /// When the token expires, if it does and that is known ([`super::renewal`]).
+    expiry: Mutex<Option<SystemTime>>,
 }
 
 impl Client {
@@ -163,6 +169,7 @@ impl Client {
             mount: address.mount().to_owned(),
             token,
             server: format!("OpenBao at {}", address.base_url()),
+            expiry: Mutex::new(None),
         })
     }
 
@@ -216,8 +223,29 @@ impl Client {
         Ok(reply)
     }
 
-    /// The token refused.
+    /// When the token expires (`None`: it does not, or that is not known).
+    pub(crate) fn expiry(&self) -> Option<SystemTime> {
+        *self.expiry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn set_expiry(&self, at: Option<SystemTime>) {
+        *self.expiry.lock().unwrap_or_else(|e| e.into_inner()) = at;
+    }
+
+    /// The token refused: `unavailable` saying it expired once its expiry time has passed
+    /// (give the server a new one), else [`Failure::Denied`].
     pub(crate) fn denied(&self, what: &'static str) -> StoreError {
+        // A second early: the expiry is reckoned from when its answer arrived.
+        if let Some(at) = self.expiry()
+            && SystemTime::now() + EXPIRY_SLACK >= at
+        {
+            return StoreError::Unavailable(format!(
+                "{} refused the token ({what}): it expired at {}; give flyte serve a new token \
+                 (--store-token-file FILE, BAO_TOKEN or VAULT_TOKEN) and restart it",
+                self.server,
+                super::renewal::at(at)
+            ));
+        }
         Failure::Denied {
             server: self.server.clone(),
             mount: self.mount.clone(),
