@@ -12,6 +12,9 @@ pub enum StoreConfig {
     /// One server per file (the data directory is locked).
     #[default]
     Sqlite,
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`): a database
+    /// several servers share, values encrypted by the server with the key each is given.
+    Postgres(super::PostgresConfig),
 }
 
 /// A `--store` value that is not one of the forms [`StoreConfig`] accepts.
@@ -26,16 +29,23 @@ pub struct StoreConfigError {
 }
 
 /// The forms `--store` accepts, for error messages.
-pub(crate) const STORE_FORMS: &str = "use `sqlite`";
+pub(crate) const STORE_FORMS: &str =
+    "use `sqlite` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`";
 
 impl FromStr for StoreConfig {
     type Err = StoreConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(rest) = s
+            .strip_prefix("postgres://")
+            .or_else(|| s.strip_prefix("postgresql://"))
+        {
+            return super::PostgresConfig::parse(s, rest).map(StoreConfig::Postgres);
+        }
         match s {
             "sqlite" => Ok(StoreConfig::Sqlite),
             _ => Err(StoreConfigError {
-                input: s.to_owned(),
+                input: super::postgres::redact(s),
                 reason: format!("unknown kind of store; {STORE_FORMS}"),
             }),
         }
@@ -46,6 +56,17 @@ impl fmt::Debug for StoreConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreConfig::Sqlite => f.write_str("Sqlite"),
+            StoreConfig::Postgres(c) => write!(f, "Postgres({c})"),
+        }
+    }
+}
+
+/// The `--store` form, with any password shown as `***`.
+impl fmt::Display for StoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreConfig::Sqlite => f.write_str("sqlite"),
+            StoreConfig::Postgres(c) => c.fmt(f),
         }
     }
 }

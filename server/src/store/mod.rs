@@ -2,15 +2,18 @@
 //! and encryption are the same whichever engine holds them.
 //!
 //! - [`sqlite`]: one file in the data directory (the default; one server per file).
+//! - [`postgres`]: a PostgreSQL database shared by several servers (replicas).
 //!
 //! A store is given values as [`StoredValue`] bytes: sealed ciphertext when the server
 //! encrypts them, the plaintext for an engine that encrypts itself (the builder decides which,
 //! per kind of store). It never sees a key.
 
 mod config;
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub use config::{StoreConfig, StoreConfigError};
+pub use postgres::PostgresConfig;
 
 use std::fmt;
 use std::future::Future;
@@ -58,7 +61,6 @@ impl fmt::Debug for StoredValue {
 /// may retry); the rest as `internal`, with the details only in the server's log.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-#[allow(dead_code)] // Unavailable and Backend: for the network stores
 pub(crate) enum StoreError {
     /// The engine cannot be reached or is not serving (down, sealed, restarting).
     #[error("the secret store is unavailable: {0}")]
@@ -72,6 +74,9 @@ pub(crate) enum StoreError {
     Commit(String),
     #[error("the writer thread has stopped")]
     WriterGone,
+    /// The store's schema cannot be used by this server (e.g. newer than it).
+    #[error("{0}")]
+    Schema(String),
     /// A reseal stopped at a value it could not re-encrypt; nothing was changed.
     #[error("{0}")]
     Reseal(String),
