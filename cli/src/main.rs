@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     // `flyte serve` sets up its own logging.
     let args::Cli { global, command } = cli;
     if let Command::Serve(args) = command {
-        return serve::run(args);
+        return serve::run(*args);
     }
     init_logging(global.verbose);
     let result = match &command {

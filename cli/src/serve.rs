@@ -99,7 +99,11 @@ struct StoreArgs {
     /// directory + /flyte, e.g. ~/.local/share/flyte].
     #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory).
+    /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory), or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`; percent-encode
+    /// special characters) for a database several replicas share: each needs the same key,
+    /// given with FLYTE_SERVER_KEY or --key-file, and its own data directory. Prefer the
+    /// variable to the flag for a URL with a password (other users can see arguments).
     #[arg(
         long,
         value_name = "STORE",

@@ -82,9 +82,9 @@ pub(crate) enum Command {
     /// Remove a resource.
     #[command(subcommand)]
     Delete(DeleteCommand),
-    /// Run the local Flyte secret service (SQLite, encrypted at rest).
+    /// Run the local Flyte secret service (SQLite or Postgres, encrypted at rest).
     #[command(after_help = help::SERVE)]
-    Serve(crate::serve::ServeArgs),
+    Serve(Box<crate::serve::ServeArgs>),
     /// Run one task of a task binary as its own process, with its declared secrets injected.
     #[command(after_help = help::RUN)]
     Run(RunArgs),

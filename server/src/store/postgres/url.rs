@@ -2,6 +2,7 @@
 //! The password is kept out of every `Debug`, `Display` and error message.
 
 use std::fmt;
+use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
@@ -14,7 +15,11 @@ const DEFAULT_PORT: u16 = 5432;
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`). Shown with the
 /// password replaced by `***`.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PostgresConfig {
+pub struct PostgresConfig(Arc<Parts>);
+
+/// Behind an `Arc`: keeps [`StoreConfig`](crate::StoreConfig) (and the CLI's arguments) small.
+#[derive(PartialEq, Eq)]
+struct Parts {
     user: String,
     password: Option<Zeroizing<String>>,
     host: String,
@@ -25,45 +30,45 @@ pub struct PostgresConfig {
 impl PostgresConfig {
     /// The user the server connects as.
     pub fn user(&self) -> &str {
-        &self.user
+        &self.0.user
     }
 
     /// The host name or address (an IPv6 address without brackets).
     pub fn host(&self) -> &str {
-        &self.host
+        &self.0.host
     }
 
     /// The TCP port (5432 when the URL names none).
     pub fn port(&self) -> u16 {
-        self.port
+        self.0.port
     }
 
     /// The database name.
     pub fn database(&self) -> &str {
-        &self.database
+        &self.0.database
     }
 
     /// `HOST:PORT/DATABASE`, for messages.
     pub(crate) fn location(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}/{}", self.host, self.port, self.database)
+        if self.0.host.contains(':') {
+            format!("[{}]:{}/{}", self.0.host, self.0.port, self.0.database)
         } else {
-            format!("{}:{}/{}", self.host, self.port, self.database)
+            format!("{}:{}/{}", self.0.host, self.0.port, self.0.database)
         }
     }
 
     /// The client configuration (with the password).
     pub(crate) fn client_config(&self) -> tokio_postgres::Config {
         let mut c = tokio_postgres::Config::new();
-        c.user(&self.user)
-            .host(&self.host)
-            .port(self.port)
-            .dbname(&self.database)
+        c.user(&self.0.user)
+            .host(&self.0.host)
+            .port(self.0.port)
+            .dbname(&self.0.database)
             .application_name("flyte-server")
             .connect_timeout(std::time::Duration::from_secs(5))
             .keepalives(true)
             .keepalives_idle(std::time::Duration::from_secs(30));
-        if let Some(p) = &self.password {
+        if let Some(p) = &self.0.password {
             c.password(p.as_bytes());
         }
         c
@@ -140,20 +145,29 @@ impl PostgresConfig {
                 .ok_or_else(|| err("the port must be a number from 1 to 65535"))?,
             None => DEFAULT_PORT,
         };
-        Ok(PostgresConfig {
+        Ok(PostgresConfig(Arc::new(Parts {
             user,
             password,
             host: host.to_owned(),
             port,
             database,
-        })
+        })))
     }
 }
 
 impl fmt::Display for PostgresConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let password = if self.password.is_some() { ":***" } else { "" };
-        write!(f, "postgres://{}{password}@{}", self.user, self.location())
+        let password = if self.0.password.is_some() {
+            ":***"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "postgres://{}{password}@{}",
+            self.0.user,
+            self.location()
+        )
     }
 }
 
@@ -214,11 +228,11 @@ mod tests {
             (c.user(), c.host(), c.port(), c.database()),
             ("flyte", "db.internal", 6543, "secrets")
         );
-        assert_eq!(c.password.as_deref().map(String::as_str), Some("s@cr:t"));
+        assert_eq!(c.0.password.as_deref().map(String::as_str), Some("s@cr:t"));
         let c = parse("postgresql://me@[::1]/db").unwrap();
         assert_eq!((c.host(), c.port()), ("::1", 5432));
         assert_eq!(c.location(), "[::1]:5432/db");
-        assert!(c.password.is_none());
+        assert!(c.0.password.is_none());
         assert_eq!(c.to_string(), "postgres://me@[::1]:5432/db");
     }
 

@@ -25,6 +25,12 @@ fn pg_replica_child() {
     let Ok(url) = std::env::var(CHILD_ENV) else {
         return;
     };
+    // The server's log on stderr, as `flyte serve` writes it (debug: more to search for a
+    // leaked value).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .init();
     let dir = common::private_tempdir();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -51,7 +57,8 @@ fn pg_replica_child() {
 struct ChildReplica {
     child: Child,
     addr: SocketAddr,
-    stderr: Arc<Mutex<String>>,
+    /// Collects its stderr until it exits.
+    stderr: Option<std::thread::JoinHandle<String>>,
 }
 
 impl ChildReplica {
@@ -66,20 +73,17 @@ impl ChildReplica {
             .args(["--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, url)
             .env(flyte_server::KEY_ENV, keys)
-            .env("RUST_LOG", "info")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().unwrap();
-        let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let mut stderr = Some(std::thread::spawn(move || {
             let mut text = String::new();
             let _ = err.read_to_string(&mut text);
-            sink.lock().unwrap().push_str(&text);
-        });
+            text
+        }));
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let addr = loop {
             match lines.next() {
@@ -91,7 +95,7 @@ impl ChildReplica {
                 }
                 _ => panic!(
                     "the child replica did not start: {}",
-                    stderr.lock().unwrap()
+                    stderr.take().unwrap().join().unwrap()
                 ),
             }
         };
@@ -215,7 +219,8 @@ async fn kill_9_of_one_replica_loses_no_acknowledged_write() {
         assert!(listed.contains(name), "acknowledged {name} is lost");
         assert_eq!(&b.value(pid(name)).await.unwrap(), value);
     }
-    let stderr = a.stderr.lock().unwrap().clone();
+    let stderr = a.stderr.take().unwrap().join().unwrap();
+    assert!(stderr.contains("migrating the Postgres schema"), "{stderr}");
     let values: Vec<&str> = acked.iter().map(|(_, v)| v.as_str()).collect();
     assert_eq!(
         leaks(&stderr, &values),

@@ -194,3 +194,42 @@ async fn a_schema_newer_than_the_server_is_refused() {
     assert!(text.contains("127.0.0.1:"), "{text}");
     assert_eq!(super::leaks(&text, &[]), None, "{text}");
 }
+
+#[needs(postgres)]
+#[tokio::test]
+async fn a_wrong_password_or_no_database_server_stops_the_start_without_the_password() {
+    let url = database("pg_refused").await;
+    let wrong = "wrong-pw-9c2f";
+    let cases = [
+        (
+            url.replace(super::cluster::PASSWORD, wrong),
+            "password authentication failed",
+        ),
+        // Nothing listens there (the port of a socket just closed).
+        (
+            format!(
+                "postgres://flyte:{wrong}@127.0.0.1:{}/pg_refused",
+                std::net::TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port()
+            ),
+            "cannot reach the Postgres database 127.0.0.1:",
+        ),
+    ];
+    for (url, expected) in cases {
+        let dir = crate::common::private_tempdir();
+        let err = super::builder(&url, &key(1), dir.path())
+            .build()
+            .unwrap()
+            .start()
+            .await
+            .unwrap_err();
+        let text = super::chain(&err);
+        assert!(text.contains(expected), "{text}");
+        assert!(text.contains("/pg_refused"), "{text}");
+        assert_eq!(super::leaks(&text, &[wrong]), None, "{text}");
+        assert_eq!(super::leaks(&format!("{err:?}"), &[wrong]), None);
+    }
+}
