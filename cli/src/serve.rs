@@ -108,13 +108,39 @@ struct StoreArgs {
         long,
         value_name = "STORE",
         env = "FLYTE_SERVER_STORE",
-        default_value = "sqlite"
+        hide_env_values = true,
+        default_value = "sqlite",
+        value_parser = StoreParser
     )]
     store: flyte_server::StoreConfig,
     /// Read the encryption keys from this file (base64, the current key first, older keys
     /// after it) instead of server.key in the data directory; FLYTE_SERVER_KEY overrides it.
     #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_KEY_FILE")]
     key_file: Option<PathBuf>,
+}
+
+/// Parses `--store` without clap's echo of the value in its errors: it may hold a password
+/// (the error shows it as `***`).
+#[derive(Debug, Clone, Copy)]
+struct StoreParser;
+
+impl clap::builder::TypedValueParser for StoreParser {
+    type Value = flyte_server::StoreConfig;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        use clap::error::ErrorKind;
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(ErrorKind::InvalidUtf8, "--store is not valid UTF-8\n").with_cmd(cmd)
+        })?;
+        text.parse().map_err(|e: flyte_server::StoreConfigError| {
+            clap::Error::raw(ErrorKind::ValueValidation, format!("--store: {e}\n")).with_cmd(cmd)
+        })
+    }
 }
 
 impl StoreArgs {
