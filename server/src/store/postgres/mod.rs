@@ -140,9 +140,7 @@ impl SecretStore for PostgresStore {
         Box::pin(async move {
             let c = self.client().await?;
             for r in candidates {
-                if let Some((ty, sealed)) =
-                    queries::read_sealed(&**c, &r).await.map_err(self.db())?
-                {
+                if let Some((ty, sealed)) = queries::read_value(&c, &r).await.map_err(self.db())? {
                     return Ok(Some((r, ty, StoredValue::new(sealed))));
                 }
             }
@@ -174,7 +172,7 @@ impl SecretStore for PostgresStore {
             let mut done = Resealed::default();
             for secret in queries::all_refs(&tx).await.map_err(self.db())? {
                 // Gone (deleted meanwhile): nothing to do.
-                while let Some((ty, sealed)) = queries::read_sealed(&*tx, &secret)
+                while let Some((ty, sealed)) = queries::read_sealed(&tx, &secret)
                     .await
                     .map_err(self.db())?
                 {

@@ -131,9 +131,23 @@ pub(super) async fn delete(c: &Client, s: &SecretRef) -> Result<bool> {
     Ok(n == 1)
 }
 
-/// The type and sealed value of one secret.
+/// The type and sealed value of one secret (a prepared statement: the inject path).
+pub(super) async fn read_value(c: &Client, s: &SecretRef) -> Result<Option<(i32, Vec<u8>)>> {
+    let stmt = c
+        .prepare_cached(&format!(
+            "SELECT secret_type, sealed FROM flyte_secrets WHERE {KEY}"
+        ))
+        .await?;
+    let sc = &s.scope;
+    let row = c
+        .query_opt(&stmt, &[&sc.organization, &sc.project, &sc.domain, &s.name])
+        .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
+/// The type and sealed value of one secret, inside a transaction.
 pub(super) async fn read_sealed(
-    c: &impl tokio_postgres::GenericClient,
+    c: &tokio_postgres::Transaction<'_>,
     s: &SecretRef,
 ) -> Result<Option<(i32, Vec<u8>)>> {
     let sc = &s.scope;

@@ -310,6 +310,11 @@ async fn a_database_restart_under_load_gives_unavailable_then_retries_succeed() 
     let e = once.get("s1").await.unwrap_err();
     assert!(matches!(e, flyte::remote::Error::Unavailable { .. }), "{e}");
     assert_eq!(leaks(&chain(&e), &[]), None);
+    // Creates are never retried after reaching the server, whatever the client's retries.
+    let retrying = rust_client(r.server.addr(), Some(&token), 40);
+    let e = retrying.create("new", "x").await.unwrap_err();
+    assert!(matches!(e, flyte::remote::Error::Unavailable { .. }), "{e}");
+    assert!(e.to_string().contains("after 1 attempt"), "{e}");
     let up = Instant::now();
     cluster.restart_stopped();
 
