@@ -88,7 +88,7 @@ pub(crate) struct ServeArgs {
 enum ServeAction {
     /// Re-encrypt every stored value under the current key after a key rotation: put the new
     /// key first in FLYTE_SERVER_KEY or the key file, keep the old ones after it, run this,
-    /// then remove the old keys. Servers may keep running meanwhile.
+    /// then remove the old keys. The SQLite store must not be in use by a running server.
     Reseal(StoreArgs),
 }
 
@@ -102,8 +102,11 @@ struct StoreArgs {
     /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory), or
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`; percent-encode
     /// special characters) for a database several replicas share: each needs the same key,
-    /// given with FLYTE_SERVER_KEY or --key-file, and its own data directory. Prefer the
-    /// variable to the flag for a URL with a password (other users can see arguments).
+    /// given with FLYTE_SERVER_KEY or --key-file, and its own data directory (prefer the
+    /// variable to the flag for a URL with a password: other users can see arguments), or
+    /// `openbao://HOST:PORT/MOUNT`, a KV v2 mount of OpenBao or Vault over HTTPS
+    /// (`openbao+http://` for plain HTTP to a loopback host), which encrypts the values
+    /// itself; its token comes from --store-token-file, BAO_TOKEN or VAULT_TOKEN.
     #[arg(
         long,
         value_name = "STORE",
@@ -117,6 +120,14 @@ struct StoreArgs {
     /// after it) instead of server.key in the data directory; FLYTE_SERVER_KEY overrides it.
     #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// For --store openbao://: read the token from this file (mode 0600, yours) instead of
+    /// BAO_TOKEN or VAULT_TOKEN.
+    #[arg(long, value_name = "FILE", env = "FLYTE_SERVER_STORE_TOKEN_FILE")]
+    store_token_file: Option<PathBuf>,
+    /// For --store openbao://: also trust these CA certificates (PEM) for its HTTPS, beside
+    /// the public roots built in.
+    #[arg(long, value_name = "PEM", env = "FLYTE_SERVER_STORE_CA_FILE")]
+    store_ca_file: Option<PathBuf>,
 }
 
 /// Parses `--store` without clap's echo of the value in its errors: it may hold a password
@@ -150,6 +161,12 @@ impl StoreArgs {
         }
         if let Some(file) = self.key_file {
             builder = builder.key_file(file);
+        }
+        if let Some(file) = self.store_token_file {
+            builder = builder.store_token_file(file);
+        }
+        if let Some(file) = self.store_ca_file {
+            builder = builder.store_ca_file(file);
         }
         builder.store(self.store)
     }

@@ -1,6 +1,6 @@
 //! `flyte auth login`, the login on a first `unauthenticated` answer, and `flyte auth status`
 //! against a real `flyte serve --oidc-issuer` and identity provider (oidc-provider, see
-//! tests/oidc). Tests named `needs_idp_*` need node. No output ever shows a token or secret.
+//! tests/oidc). Tests marked `#[needs(idp)]` need node. No output ever shows a token or secret.
 
 #[path = "../../tests/oidc/certs.rs"]
 mod certs;
@@ -8,11 +8,15 @@ mod certs;
 mod oidc_harness;
 mod support;
 
+#[path = "login_commands/python_keyring.rs"]
+mod python_keyring;
+
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use flyte::remote::keyring::KeyringStore;
+use flyte_test_backends::needs;
 use oidc_harness::{Browser, Choice, Idp, IdpOptions, USER};
 use support::{Home, Serve, assert_not_shown, texts};
 
@@ -50,11 +54,10 @@ fn with_keyring(home: &Home) -> assert_cmd::Command {
     cmd
 }
 
+#[needs(idp)]
 #[test]
-fn needs_idp_client_secret_login_status_and_calls() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+fn client_secret_login_status_and_calls() {
+    let idp = Idp::start(IdpOptions::default());
     let server = serve(&idp);
     let home = Home::new();
     let ci = |cmd: &mut assert_cmd::Command| {
@@ -125,11 +128,19 @@ fn interactive(
     args: &[&str],
     choice: Choice,
 ) -> (bool, String, String) {
-    let mut child = home
-        .command(support::flyte_exe())
-        .env("FLYTE_ADMIN_ENDPOINT", &server.url)
-        .env("BROWSER", "false")
-        .args(args)
+    drive(
+        home.command(support::flyte_exe())
+            .env("FLYTE_ADMIN_ENDPOINT", &server.url)
+            .env("BROWSER", "false")
+            .args(args),
+        choice,
+    )
+}
+
+/// Runs `cmd` (a `flyte` command that may log in) and drives the provider's pages from the
+/// first URL it prints on stderr: whether it succeeded, its stdout and its stderr.
+fn drive(cmd: &mut std::process::Command, choice: Choice) -> (bool, String, String) {
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -162,11 +173,10 @@ fn interactive(
     )
 }
 
+#[needs(idp)]
 #[test]
-fn needs_idp_the_first_unauthenticated_answer_logs_in() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+fn the_first_unauthenticated_answer_logs_in() {
+    let idp = Idp::start(IdpOptions::default());
     let server = serve(&idp);
     let home = Home::new();
     // The device flow (`headless`, the Python CLI's spelling): code printed, then the call.
@@ -200,11 +210,10 @@ fn needs_idp_the_first_unauthenticated_answer_logs_in() {
     );
 }
 
+#[needs(idp)]
 #[test]
-fn needs_idp_browser_env_opens_the_login_page() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+fn browser_env_opens_the_login_page() {
+    let idp = Idp::start(IdpOptions::default());
     let server = serve(&idp);
     let home = Home::new();
     let seen = home.path().join("opened-url");
@@ -253,11 +262,10 @@ fn needs_idp_browser_env_opens_the_login_page() {
     assert!(!stderr.contains("Open this link"), "{stderr}");
 }
 
+#[needs(idp)]
 #[test]
-fn needs_idp_a_refused_login_is_a_clear_error() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+fn a_refused_login_is_a_clear_error() {
+    let idp = Idp::start(IdpOptions::default());
     let server = serve(&idp);
     let home = Home::new();
     let (ok, stdout, stderr) = interactive(
@@ -348,11 +356,10 @@ fn status_names_the_flow() {
     );
 }
 
+#[needs(idp)]
 #[test]
-fn needs_idp_serve_over_tls_with_an_identity_provider() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+fn serve_over_tls_with_an_identity_provider() {
+    let idp = Idp::start(IdpOptions::default());
     let certs = certs::generate();
     let data = tempfile::Builder::new()
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))

@@ -16,16 +16,24 @@ struct Serve {
     stderr: mpsc::Receiver<String>,
 }
 
+#[path = "serve_process/stores.rs"]
+mod stores;
+
+/// The variables `flyte serve` reads, cleared so that the tests see only what they pass.
+const CLEARED_ENV: [&str; 7] = [
+    "FLYTE_SERVER_TOKENS",
+    "FLYTE_SERVER_KEY",
+    "FLYTE_SERVER_KEY_FILE",
+    "FLYTE_SERVER_STORE",
+    "FLYTE_SERVER_TOKENS_FILE",
+    "FLYTE_SERVER_DATA_DIR",
+    "RUST_LOG",
+];
+
 fn flyte_serve(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_flyte"));
     cmd.arg("serve").arg("--data-dir").arg(data_dir).args(extra);
-    for var in [
-        "FLYTE_SERVER_TOKENS",
-        "FLYTE_SERVER_KEY",
-        "FLYTE_SERVER_TOKENS_FILE",
-        "FLYTE_SERVER_DATA_DIR",
-        "RUST_LOG",
-    ] {
+    for var in CLEARED_ENV {
         cmd.env_remove(var);
     }
     for (k, v) in env {

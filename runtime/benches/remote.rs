@@ -3,7 +3,11 @@
 //! - criterion: create+get round trips (both codecs) and listall throughput;
 //! - side by side in the same run, same server, same workload: the stock Python SDK
 //!   (`tests/python/client_bench.py`, interpreter from `$FLYTE_TEST_PYTHON`; skipped with a
-//!   message when unset), medians and the Rust/Python ratio;
+//!   message when unset), medians and the Rust/Python ratio. Python's calls are synchronous,
+//!   so the Rust figure compared is the blocking facade called from `main`, as a user writes
+//!   it; the async client, spawned on a runtime worker, is shown beside it;
+//! - the limit: a bare hyper HTTP/1.1 round trip of the same GetSecret request on one kept
+//!   connection, on a current-thread runtime, and the blocking facade's cost relative to it;
 //! - peak RSS of a child process (this binary again, client only) listing 100,000 secrets.
 //!
 //! `cargo bench -p flyte --bench remote` (env: `FLYTE_BENCH_RSS_N` to change the 100,000;
@@ -71,7 +75,10 @@ fn main() {
                 std::env::temp_dir()
             }
         });
-    let dir = tempfile::tempdir_in(&base).unwrap();
+    let dir = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir_in(&base)
+        .unwrap();
     println!("server data dir under {}", base.display());
     let server = flyte_server::Server::builder()
         .data_dir(dir.path())
@@ -136,44 +143,84 @@ fn main() {
     drop(server);
 }
 
-/// The same batches on both sides: SAMPLES x BATCH create+get, SAMPLES x listall.
-fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
-    let c = client(url, "bench-side", Codec::Proto);
-    let mut create_get = Vec::new();
-    let mut get_only = Vec::new();
-    let mut listall = Vec::new();
-    rt.block_on(async {
-        for s in 0..SAMPLES {
+/// Rates (per second) of `SAMPLES` batches of `BATCH` calls of `op`.
+fn rates(mut op: impl FnMut(usize, usize)) -> Vec<f64> {
+    (0..SAMPLES)
+        .map(|s| {
             let start = Instant::now();
             for i in 0..BATCH {
-                let name = format!("side-{s}-{i}");
-                c.create(&name, "bench-value").await.unwrap();
-                c.get(&name).await.unwrap();
+                op(s, i);
             }
-            create_get.push(BATCH as f64 / start.elapsed().as_secs_f64());
-        }
-        for _ in 0..SAMPLES {
-            let start = Instant::now();
-            for _ in 0..BATCH {
-                c.get("side-0-0").await.unwrap();
-            }
-            get_only.push(BATCH as f64 / start.elapsed().as_secs_f64());
-        }
-        let lc = client(url, LIST_PROJECT, Codec::Proto);
-        for _ in 0..SAMPLES {
-            let start = Instant::now();
-            assert_eq!(lc.listall(PAGE).count().await, LIST_N);
-            listall.push(LIST_N as f64 / start.elapsed().as_secs_f64());
-        }
+            BATCH as f64 / start.elapsed().as_secs_f64()
+        })
+        .collect()
+}
+
+/// The same batches on both sides: SAMPLES x BATCH create+get, SAMPLES x BATCH get,
+/// SAMPLES x listall.
+fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
+    // The user's synchronous path: the blocking facade, called from this (non-runtime) thread.
+    let blocking = flyte::remote::blocking::Client::new(client(url, "bench-side", Codec::Proto));
+    blocking.create("side-warm", "bench-value").unwrap();
+    let create_get = rates(|s, i| {
+        let name = format!("side-{s}-{i}");
+        blocking.create(&name, "bench-value").unwrap();
+        blocking.get(&name).unwrap();
     });
+    let get_only = rates(|_, _| {
+        blocking.get("side-warm").unwrap();
+    });
+    let listall = {
+        let lc = flyte::remote::blocking::Client::new(client(url, LIST_PROJECT, Codec::Proto));
+        (0..SAMPLES)
+            .map(|_| {
+                let start = Instant::now();
+                assert_eq!(lc.listall(PAGE).count(), LIST_N);
+                LIST_N as f64 / start.elapsed().as_secs_f64()
+            })
+            .collect::<Vec<_>>()
+    };
+    // The async client with its loop on a runtime worker (what a task spawned by a user's
+    // async code does).
+    let async_get = {
+        let c = client(url, "bench-side", Codec::Proto);
+        rt.block_on(async move {
+            tokio::spawn(async move {
+                let mut out = Vec::new();
+                for _ in 0..SAMPLES {
+                    let start = Instant::now();
+                    for _ in 0..BATCH {
+                        c.get("side-warm").await.unwrap();
+                    }
+                    out.push(BATCH as f64 / start.elapsed().as_secs_f64());
+                }
+                out
+            })
+            .await
+            .unwrap()
+        })
+    };
+    let bare_get = bare_hyper_gets(url, "bench-side", "side-warm", false);
+    let reqwest_get = bare_hyper_gets(url, "bench-side", "side-warm", true);
     let (rust_cg, rust_get, rust_list) = (median(create_get), median(get_only), median(listall));
+    let (async_get, bare_get, reqwest_get) =
+        (median(async_get), median(bare_get), median(reqwest_get));
     println!(
         "\nside by side, medians of {SAMPLES} samples (create+get and get: batches of {BATCH} in Rust, \
          {} in Python; listall: {LIST_N} secrets, page {PAGE}):",
         BATCH / 4
     );
-    println!("           create+get round trips/s   get round trips/s   listall secrets/s");
-    println!("  rust   {rust_cg:>24.0} {rust_get:>19.0} {rust_list:>19.0}");
+    println!(
+        "                    create+get round trips/s   get round trips/s   listall secrets/s"
+    );
+    println!("  rust (blocking) {rust_cg:>24.0} {rust_get:>19.0} {rust_list:>19.0}");
+    println!("  rust (async, on a worker) {:>33.0}", async_get);
+    println!("  bare reqwest              {:>33.0}", reqwest_get);
+    println!("  bare hyper (limit)        {:>33.0}", bare_get);
+    println!(
+        "  blocking get costs {:.2}x a bare hyper round trip (goal <= 1.2x)",
+        bare_get / rust_get
+    );
     let Some(python) = std::env::var_os("FLYTE_TEST_PYTHON") else {
         println!(
             "  python: skipped (FLYTE_TEST_PYTHON is not set; point it at a python with flyte==2.12.1)"
@@ -225,13 +272,90 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
         Some(LIST_N as u64),
         "python listed every secret"
     );
-    println!("  python {py_cg:>24.0} {py_get:>19.0} {py_list:>19.0}");
+    println!("  python          {py_cg:>24.0} {py_get:>19.0} {py_list:>19.0}");
     println!(
-        "  ratio  {:>23.1}x {:>18.1}x {:>18.1}x   (goal >= 10x)",
+        "  ratio           {:>23.1}x {:>18.1}x {:>18.1}x   (goal >= 10x)",
         rust_cg / py_cg,
         rust_get / py_get,
         rust_list / py_list
     );
+}
+
+/// GetSecret rates over one kept hyper HTTP/1.1 connection, on a current-thread runtime
+/// driven by this thread: the least a client can spend on the same exchange. With `reqwest`,
+/// the same requests through a plain `reqwest::Client` instead (what the client is built on).
+fn bare_hyper_gets(url: &str, project: &str, name: &str, reqwest: bool) -> Vec<f64> {
+    use http_body_util::{BodyExt as _, Full};
+    use prost::Message as _;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = url.trim_start_matches("http://").to_owned();
+    let body = flyte_idl::GetSecretRequest {
+        id: Some(flyte_idl::SecretIdentifier {
+            name: name.into(),
+            // As both SDKs derive it from a local endpoint: the host's first label.
+            organization: "127".into(),
+            project: project.into(),
+            domain: "development".into(),
+        }),
+        include_system_secrets: false,
+    }
+    .encode_to_vec();
+    let body: &'static [u8] = Box::leak(body.into_boxed_slice());
+    if reqwest {
+        let http = reqwest::Client::new();
+        let target = format!("{url}{}", flyte_idl::paths::GET_SECRET);
+        return rt.block_on(async move {
+            let mut out = Vec::new();
+            for _ in 0..SAMPLES {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    let resp = http
+                        .post(&target)
+                        .header("content-type", "application/proto")
+                        .header("connect-protocol-version", "1")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(resp.status(), 200);
+                    assert!(!resp.bytes().await.unwrap().is_empty());
+                }
+                out.push(BATCH as f64 / start.elapsed().as_secs_f64());
+            }
+            out
+        });
+    }
+    rt.block_on(async move {
+        let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        tcp.set_nodelay(true).unwrap();
+        let (mut send, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
+                .await
+                .unwrap();
+        tokio::spawn(conn);
+        let mut out = Vec::new();
+        for _ in 0..SAMPLES {
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                let req = hyper::Request::post(flyte_idl::paths::GET_SECRET)
+                    .header("host", &addr)
+                    .header("content-type", "application/proto")
+                    .header("connect-protocol-version", "1")
+                    .body(Full::new(body))
+                    .unwrap();
+                let resp = send.send_request(req).await.unwrap();
+                assert_eq!(resp.status(), 200);
+                let got = resp.into_body().collect().await.unwrap().to_bytes();
+                assert!(!got.is_empty());
+            }
+            out.push(BATCH as f64 / start.elapsed().as_secs_f64());
+        }
+        out
+    })
 }
 
 /// Fills a project with N secrets, then lists them from a child process that reports its

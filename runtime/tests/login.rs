@@ -1,6 +1,6 @@
 //! Logging in from Rust against a real identity provider (oidc-provider, tests/oidc) behind
 //! the real `flyte serve` (in-process, `--oidc-issuer`): every `admin.authType` flow, the
-//! refresh, discovery, and what goes wrong. Tests named `needs_idp_*` need node (see the
+//! refresh, discovery, and what goes wrong. Tests marked `#[needs(idp)]` need node (see the
 //! harness); tokens go to an in-memory store here (the keyring layout is tested elsewhere).
 
 #[path = "../../tests/oidc/certs.rs"]

@@ -77,6 +77,24 @@ fn blocking_facade_end_to_end() {
     assert!(it.next().is_none());
     assert_eq!(it.pages_fetched(), 1);
 
+    // Several threads at once share the one runtime: each call is answered, none waits for
+    // another thread to call again.
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|i| {
+                let client = client.clone();
+                scope.spawn(move || {
+                    for _ in 0..20 {
+                        assert_eq!(client.get("k").unwrap().name(), "k", "thread {i}");
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+    });
+
     // From inside a runtime (current-thread, the hardest case): no panic, same answers.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

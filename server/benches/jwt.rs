@@ -4,7 +4,8 @@
 //! the target is at most 20 µs more per call than the static token.
 //!
 //! `cargo bench -p flyte-server --bench jwt` (`-- --quick` for a short run). Needs node and
-//! tests/oidc/node_modules (`bash .ci/setup-node.sh`); says "skipped" otherwise.
+//! tests/oidc/node_modules (`bash .ci/setup-node.sh`); prints "skipped" and ends otherwise
+//! (the tests that need them say `#[needs(idp)]` instead).
 
 #[path = "../../tests/oidc/harness.rs"]
 mod oidc_harness;
@@ -63,9 +64,12 @@ async fn calls(send: &mut SendRequest<Full<Bytes>>, token: &str, body: &Bytes, n
 }
 
 fn main() {
-    let Some(idp) = oidc_harness::Idp::start(Default::default()) else {
+    // A bench is no test: without the provider it says so and ends (CI or not).
+    if let Some(why) = oidc_harness::missing() {
+        println!("skipped: {why} (run `bash .ci/setup-node.sh` to run this bench)");
         return;
-    };
+    }
+    let idp = oidc_harness::Idp::start(Default::default());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -19,83 +19,9 @@ fn assert_fails(r: Result<impl std::fmt::Debug, Failure>, code: Code, status: u1
     );
 }
 
-#[tokio::test]
-async fn not_found_and_already_exists() {
-    let dir = private_tempdir();
-    let server = start(dir.path()).await;
-    let c = Client::new(server.addr());
-    assert_fails(
-        c.get(pid("ghost")).await,
-        Code::NotFound,
-        404,
-        "secret `ghost`",
-    );
-    assert_fails(
-        c.update_str(pid("ghost"), "v").await,
-        Code::NotFound,
-        404,
-        "not found",
-    );
-    assert_fails(
-        c.delete(pid("ghost")).await,
-        Code::NotFound,
-        404,
-        "not found",
-    );
-    c.create_str(pid("dup"), "first").await.unwrap();
-    assert_fails(
-        c.create_str(pid("dup"), "second").await,
-        Code::AlreadyExists,
-        409,
-        "already exists",
-    );
-    // The failed create changed nothing; a delete then works once.
-    c.delete(pid("dup")).await.unwrap();
-    assert_fails(c.delete(pid("dup")).await, Code::NotFound, 404, "dup");
-    server.shutdown().await.unwrap();
-}
-
 /// Writes are committed in batches (group commit): creates of one name arriving together,
 /// likely in one batch, still give exactly one success; the others are `already_exists`, and
 /// the stored value is the winner's.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_creates_of_one_name_exactly_one_wins() {
-    let dir = private_tempdir();
-    let server = start(dir.path()).await;
-    let addr = server.addr();
-    let attempts: Vec<_> = (0..32)
-        .map(|i| {
-            tokio::spawn(async move {
-                let c = Client::new(addr);
-                (
-                    i,
-                    c.create_str(pid("contested"), &format!("value-{i}")).await,
-                )
-            })
-        })
-        .collect();
-    let mut winners = Vec::new();
-    for a in attempts {
-        let (i, r) = a.await.unwrap();
-        match r {
-            Ok(()) => winners.push(i),
-            Err(f) => assert_eq!(f.code(), Code::AlreadyExists, "{f:?}"),
-        }
-    }
-    assert_eq!(winners.len(), 1, "winners: {winners:?}");
-    let c = Client::new(addr);
-    let token = server.inject_token().unwrap().expose().to_owned();
-    let read = c.token(&token).read_value(pid("contested")).await.unwrap();
-    assert_eq!(
-        read.secret_spec.unwrap().value,
-        Some(secret_spec::Value::StringValue(format!(
-            "value-{}",
-            winners[0]
-        )))
-    );
-    server.shutdown().await.unwrap();
-}
-
 #[tokio::test]
 async fn invalid_arguments_name_the_input_and_rule() {
     let dir = private_tempdir();

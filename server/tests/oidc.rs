@@ -1,6 +1,6 @@
 //! The server behind an identity provider: AuthMetadataService, bearer JWTs validated against
-//! the issuer's keys, policies, TLS. Tests named `needs_idp_*` run the real oidc-provider
-//! (tests/oidc); see the harness for when they skip.
+//! the issuer's keys, policies, TLS. Tests that run the real oidc-provider (tests/oidc) say
+//! `#[needs(idp)]`: ignored, with the reason, where node or its packages are missing.
 
 #[path = "../../tests/oidc/certs.rs"]
 mod certs;

@@ -1,6 +1,15 @@
-//! The store tests (one binary): the conformance suite every store runs, and each store's
-//! own tests.
+//! The secret stores: one conformance suite that every store passes (stores/conformance),
+//! then the tests particular to each store. Stores that need a server of their own
+//! (PostgreSQL, OpenBao) start it once per test binary and are marked `#[needs(..)]`.
 
 mod common;
-#[path = "stores/mod.rs"]
-mod stores;
+#[path = "stores/conformance/mod.rs"]
+mod conformance;
+#[path = "stores/harness.rs"]
+mod harness;
+#[path = "stores/openbao.rs"]
+mod openbao;
+#[path = "stores/postgres.rs"]
+mod postgres;
+#[path = "stores/sqlite.rs"]
+mod sqlite;

@@ -3,9 +3,10 @@
 //! device pages over real HTTP. Included by each crate's OIDC tests with
 //! `#[path = "../../tests/oidc/harness.rs"] mod oidc_harness;`.
 //!
-//! Tests that need it are named `needs_idp_*`. Without node or `tests/oidc/node_modules`
-//! (`bash .ci/setup-node.sh`) they print "skipped" and pass, except under `CI=true`, where
-//! they fail: CI must run them. `FLYTE_TEST_IDP_LOG=FILE` keeps the provider's stderr.
+//! Tests that need it say `#[needs(idp)]` (flyte_test_backends): without node or
+//! `tests/oidc/node_modules` (`bash .ci/setup-node.sh`) they are ignored with that reason,
+//! and under `CI=true` they run and fail. `FLYTE_TEST_IDP_LOG=FILE` keeps the provider's
+//! stderr.
 
 #![allow(dead_code)]
 
@@ -61,27 +62,42 @@ fn dir() -> PathBuf {
     }
 }
 
-/// Prints why a `needs_idp_*` test does not run; under `CI=true` that is a failure.
-pub(crate) fn skip(why: &str) {
-    assert_ne!(
-        std::env::var("CI").as_deref(),
-        Ok("true"),
-        "{why}: CI must run the identity-provider tests (bash .ci/setup-node.sh)"
-    );
-    println!("skipped: {why} (run `bash .ci/setup-node.sh` to run this test)");
+fn node() -> std::ffi::OsString {
+    std::env::var_os("FLYTE_TEST_NODE")
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "node".into())
+}
+
+/// Why the provider cannot start here (node or its packages missing), `None` when it can.
+/// Tests do not call this: `#[needs(idp)]` checks the same before they run.
+pub(crate) fn missing() -> Option<String> {
+    if !dir().join("node_modules/oidc-provider").is_dir() {
+        return Some("tests/oidc/node_modules is not installed".into());
+    }
+    match Command::new(node())
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+    {
+        Ok(s) if s.success() => None,
+        Ok(s) => Some(format!("`node --version` failed ({s})")),
+        Err(e) => Some(format!("cannot run node ({e})")),
+    }
 }
 
 impl Idp {
-    /// Starts the provider, or returns `None` (after [`skip`]) when node or its packages are
-    /// missing.
-    pub(crate) fn start(opts: IdpOptions) -> Option<Idp> {
-        let node = std::env::var_os("FLYTE_TEST_NODE").unwrap_or_else(|| "node".into());
+    /// Starts the provider. Panics when it cannot (the test says `#[needs(idp)]`, which
+    /// checked node and its packages first).
+    pub(crate) fn start(opts: IdpOptions) -> Idp {
         let dir = dir();
-        if !dir.join("node_modules/oidc-provider").is_dir() {
-            skip("tests/oidc/node_modules is not installed");
-            return None;
-        }
-        let mut cmd = Command::new(&node);
+        assert!(
+            dir.join("node_modules/oidc-provider").is_dir(),
+            "tests/oidc/node_modules is not installed (bash .ci/setup-node.sh); the test \
+             should say #[needs(idp)]"
+        );
+        let mut cmd = Command::new(node());
         cmd.arg(dir.join("provider.mjs"))
             .current_dir(&dir)
             .stdin(Stdio::piped())
@@ -124,13 +140,12 @@ impl Idp {
             "OIDC_SLOW_DOWN_POLLS",
             &opts.slow_down_polls.map(|v| v.to_string()),
         );
-        let mut child = match cmd.spawn() {
-            Ok(c) => c,
-            Err(e) => {
-                skip(&format!("cannot run node ({e})"));
-                return None;
-            }
-        };
+        let mut child = cmd.spawn().unwrap_or_else(|e| {
+            panic!(
+                "cannot run node ({e}); the test should say #[needs(idp)] \
+                 (bash .ci/setup-node.sh installs it)"
+            )
+        });
         let stdin = child.stdin.take().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
@@ -139,7 +154,7 @@ impl Idp {
         let ready: serde_json::Value = serde_json::from_str(&line)
             .unwrap_or_else(|e| panic!("provider.mjs did not start ({e}): {line:?}"));
         let s = |k: &str| ready[k].as_str().unwrap().to_owned();
-        Some(Idp {
+        Idp {
             issuer: s("issuer"),
             audience: s("audience"),
             client_secret: s("client_secret"),
@@ -148,7 +163,7 @@ impl Idp {
             ci_client: ready["clients"]["ci"].as_str().unwrap().to_owned(),
             child,
             _stdin: stdin,
-        })
+        }
     }
 
     /// The provider's token endpoint.

@@ -141,6 +141,7 @@ Examples:
   FLYTE_SERVER_STORE=postgres://flyte:PASSWORD@db.internal:5432/flyte \
       flyte serve --key-file /etc/flyte/shared.key --data-dir /var/lib/flyte
   flyte serve reseal --store ... --key-file ...  # after a key rotation (see reseal --help)
+  flyte serve --store openbao://bao.internal:8200/secret --store-token-file ./bao-token
 
 It prints one line on stdout once it listens, e.g.
   flyte serve: listening on http://127.0.0.1:8090 (loopback only, no auth)

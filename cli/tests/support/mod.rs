@@ -129,10 +129,10 @@ impl Serve {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        // `flyte serve: listening on http://127.0.0.1:PORT (...)`
+        // `flyte serve: listening on http://127.0.0.1:PORT (...)`, https with --tls-cert.
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("no address in the readiness line {line:?}"))
             .to_owned();
         Serve {
@@ -140,6 +140,15 @@ impl Serve {
             url,
             data_dir,
         }
+    }
+
+    /// The port it listens on.
+    pub(crate) fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.trim_end_matches('/').parse().ok())
+            .unwrap_or_else(|| panic!("no port in {}", self.url))
     }
 
     /// Reads a stored value back through the server's inject extension, with the inject token

@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use flyte::config::Codec;
 use flyte::remote::{Error, MemoryTokenStore};
+use flyte_test_backends::needs;
 
 use super::oidc_harness::{Idp, IdpOptions};
 use super::*;
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_the_header_the_service_names_in_both_codecs() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn the_header_the_service_names_in_both_codecs() {
+    let idp = Idp::start(IdpOptions::default());
     // The service reads only `flyte-authorization`, and says so.
     let service = serve(&idp, |c| c.header("flyte-authorization")).await;
     for codec in [Codec::Proto, Codec::Json] {
@@ -40,11 +40,10 @@ async fn needs_idp_the_header_the_service_names_in_both_codecs() {
     }
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_login_over_tls_with_the_configured_ca() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn login_over_tls_with_the_configured_ca() {
+    let idp = Idp::start(IdpOptions::default());
     let certs = super::certs::generate();
     let dir = private_dir();
     let server = flyte_server::Server::builder()

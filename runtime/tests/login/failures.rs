@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use flyte::remote::{AuthType, Error, MemoryTokenStore, TokenError};
+use flyte_test_backends::needs;
 
 use super::oidc_harness::{Choice, Idp, IdpOptions};
 use super::*;
@@ -16,11 +17,10 @@ fn token_error(e: &Error) -> &TokenError {
     }
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_consent_denied_and_device_aborted() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn consent_denied_and_device_aborted() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     for flow in [AuthType::Pkce, AuthType::DeviceFlow] {
         let store = Arc::new(MemoryTokenStore::default());
@@ -41,14 +41,13 @@ async fn needs_idp_consent_denied_and_device_aborted() {
     }
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_an_expired_device_code_and_a_login_nobody_finishes() {
-    let Some(idp) = Idp::start(IdpOptions {
+async fn an_expired_device_code_and_a_login_nobody_finishes() {
+    let idp = Idp::start(IdpOptions {
         device_code_ttl: Some(3),
         ..Default::default()
-    }) else {
-        return;
-    };
+    });
     let service = serve(&idp, |c| c).await;
     let store = Arc::new(MemoryTokenStore::default());
     let c = client(&service, AuthType::DeviceFlow, &Person::new(None), &store)
@@ -94,11 +93,10 @@ impl flyte::remote::LoginPrompt for Forger {
     fn device_code(&self, _: &flyte::remote::DeviceCode) {}
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_a_callback_with_the_wrong_state_is_refused() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn a_callback_with_the_wrong_state_is_refused() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let store = Arc::new(MemoryTokenStore::default());
     let c = client(&service, AuthType::Pkce, &Person::new(None), &store)
@@ -114,14 +112,13 @@ async fn needs_idp_a_callback_with_the_wrong_state_is_refused() {
     assert!(!stored(&store));
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_slow_down_adds_five_seconds_to_the_interval() {
-    let Some(idp) = Idp::start(IdpOptions {
+async fn slow_down_adds_five_seconds_to_the_interval() {
+    let idp = Idp::start(IdpOptions {
         slow_down_polls: Some(1),
         ..Default::default()
-    }) else {
-        return;
-    };
+    });
     let service = serve(&idp, |c| c).await;
     let store = Arc::new(MemoryTokenStore::default());
     // Nobody approves at first: the first poll is told to slow down.
@@ -145,11 +142,10 @@ async fn needs_idp_slow_down_adds_five_seconds_to_the_interval() {
     assert!(started.elapsed() < Duration::from_secs(12));
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_a_wrong_client_secret_and_the_provider_down() {
-    let Some(mut idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn a_wrong_client_secret_and_the_provider_down() {
+    let mut idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let wrong = "wrong-secret-value-42";
     let cfg = |secret: &str| {

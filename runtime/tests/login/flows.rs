@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use flyte::remote::{AuthType, MemoryTokenStore, TokenInfo, TokenStore};
+use flyte_test_backends::needs;
 
 use super::oidc_harness::{Choice, Idp, IdpOptions, USER};
 use super::*;
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_pkce_logs_in_on_the_first_unauthenticated_answer() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn pkce_logs_in_on_the_first_unauthenticated_answer() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let person = Person::new(Some(Choice::Approve));
     let store = Arc::new(MemoryTokenStore::default());
@@ -42,11 +42,10 @@ async fn needs_idp_pkce_logs_in_on_the_first_unauthenticated_answer() {
     assert_eq!(person.shown.lock().unwrap().len(), 1);
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_device_flow_explicit_login() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn device_flow_explicit_login() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let person = Person::new(Some(Choice::Approve));
     let store = Arc::new(MemoryTokenStore::default());
@@ -72,11 +71,10 @@ async fn needs_idp_device_flow_explicit_login() {
     );
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_client_secret_from_an_env_var_or_a_file() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn client_secret_from_an_env_var_or_a_file() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let dir = private_dir();
     let secret_file = dir.path().join("secret");
@@ -135,11 +133,10 @@ async fn needs_idp_client_secret_from_an_env_var_or_a_file() {
     }
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_external_command_prints_the_token() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn external_command_prints_the_token() {
+    let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let token = idp.client_credentials_token().await;
     let store = Arc::new(MemoryTokenStore::default());

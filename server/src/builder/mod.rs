@@ -10,6 +10,7 @@ use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, OidcConfig, Policy, TokenSet, load_or_create_inject_token};
 use crate::crypto::{KeyError, KeyRing, load_given_key, load_or_create_key};
 use crate::error::StartError;
+use crate::store::openbao::{OpenBaoStore, resolve_token};
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DATABASE_FILE, SecretStore, StoreConfig};
@@ -65,6 +66,8 @@ pub struct ServerBuilder {
     allow_plaintext: bool,
     store: StoreConfig,
     key_file: Option<PathBuf>,
+    store_token_file: Option<PathBuf>,
+    store_ca_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -83,6 +86,8 @@ impl fmt::Debug for ServerBuilder {
             .field("allow_plaintext", &self.allow_plaintext)
             .field("store", &self.store)
             .field("key_file", &self.key_file)
+            .field("store_token_file", &self.store_token_file)
+            .field("store_ca_file", &self.store_ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +118,8 @@ impl Default for ServerBuilder {
             allow_plaintext: false,
             store: StoreConfig::default(),
             key_file: None,
+            store_token_file: None,
+            store_ca_file: None,
         }
     }
 }
@@ -145,6 +152,20 @@ impl ServerBuilder {
     /// still takes precedence.
     pub fn key_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.key_file = Some(path.into());
+        self
+    }
+
+    /// Read the store's token from this file (private to the server's user) instead of
+    /// `BAO_TOKEN` or `VAULT_TOKEN`: for [`StoreConfig::OpenBao`].
+    pub fn store_token_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.store_token_file = Some(path.into());
+        self
+    }
+
+    /// Also trust the CA certificates of this PEM file for the store's HTTPS (beside the
+    /// public roots built in): for [`StoreConfig::OpenBao`].
+    pub fn store_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.store_ca_file = Some(path.into());
         self
     }
 
@@ -324,6 +345,15 @@ impl ServerBuilder {
                     .ok_or(KeyError::Required { store: "postgres" })?;
                 let store = PostgresStore::new(config)?;
                 (Arc::new(store), Some((KeyRing::new(&key.keys), key.origin)))
+            }
+            // OpenBao encrypts values itself: no key is loaded or created.
+            StoreConfig::OpenBao(address) => {
+                if self.key_file.is_some() {
+                    tracing::warn!("the key file is not used: OpenBao encrypts values itself");
+                }
+                let token = resolve_token(self.store_token_file.as_deref(), &*self.env)?;
+                let store = OpenBaoStore::new(address, token, self.store_ca_file.as_deref())?;
+                (Arc::new(store), None)
             }
         };
         let (keys, key_origin) = keys.unzip();

@@ -15,6 +15,12 @@ pub enum StoreConfig {
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`): a database
     /// several servers share, values encrypted by the server with the key each is given.
     Postgres(super::PostgresConfig),
+    /// `openbao://HOST:PORT/MOUNT` (HTTPS) or `openbao+http://HOST:PORT/MOUNT` (plain HTTP,
+    /// loopback only; also `vault://`, `vault+http://`): a KV v2 mount of OpenBao or Vault,
+    /// which encrypts the values itself (the server does not encrypt on top). The token comes
+    /// from [`store_token_file`](crate::ServerBuilder::store_token_file), `BAO_TOKEN` or
+    /// `VAULT_TOKEN`.
+    OpenBao(super::OpenBaoAddress),
 }
 
 /// A `--store` value that is not one of the forms [`StoreConfig`] accepts.
@@ -29,8 +35,8 @@ pub struct StoreConfigError {
 }
 
 /// The forms `--store` accepts, for error messages.
-pub(crate) const STORE_FORMS: &str =
-    "use `sqlite` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`";
+pub(crate) const STORE_FORMS: &str = "use `sqlite`, `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` or \
+     `openbao://HOST:PORT/MOUNT` (`openbao+http://` for plain HTTP to loopback)";
 
 impl FromStr for StoreConfig {
     type Err = StoreConfigError;
@@ -41,6 +47,9 @@ impl FromStr for StoreConfig {
             .or_else(|| s.strip_prefix("postgresql://"))
         {
             return super::PostgresConfig::parse(s, rest).map(StoreConfig::Postgres);
+        }
+        if let Some(parsed) = super::OpenBaoAddress::parse(s) {
+            return parsed.map(StoreConfig::OpenBao);
         }
         match s {
             "sqlite" => Ok(StoreConfig::Sqlite),
@@ -57,6 +66,7 @@ impl fmt::Debug for StoreConfig {
         match self {
             StoreConfig::Sqlite => f.write_str("Sqlite"),
             StoreConfig::Postgres(c) => write!(f, "Postgres({c})"),
+            StoreConfig::OpenBao(address) => write!(f, "OpenBao({address})"),
         }
     }
 }
@@ -67,6 +77,7 @@ impl fmt::Display for StoreConfig {
         match self {
             StoreConfig::Sqlite => f.write_str("sqlite"),
             StoreConfig::Postgres(c) => c.fmt(f),
+            StoreConfig::OpenBao(address) => address.fmt(f),
         }
     }
 }

@@ -3,16 +3,19 @@
 //!
 //! - [`sqlite`]: one file in the data directory (the default; one server per file).
 //! - [`postgres`]: a PostgreSQL database shared by several servers (replicas).
+//! - [`openbao`]: a KV v2 mount of OpenBao or Vault, which encrypts values itself.
 //!
 //! A store is given values as [`StoredValue`] bytes: sealed ciphertext when the server
 //! encrypts them, the plaintext for an engine that encrypts itself (the builder decides which,
 //! per kind of store). It never sees a key.
 
 mod config;
+pub(crate) mod openbao;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub use config::{StoreConfig, StoreConfigError};
+pub use openbao::OpenBaoAddress;
 pub use postgres::PostgresConfig;
 
 use std::fmt;

@@ -3,6 +3,7 @@
 use flyte_idl::SecretIdentifier;
 use flyte_idl::connect::Code;
 use flyte_server::{OidcConfig, Policy, TokenSet};
+use flyte_test_backends::needs;
 
 use super::common::*;
 use super::oidc_harness::{Idp, IdpOptions};
@@ -17,11 +18,10 @@ fn id(project: &str, name: &str) -> SecretIdentifier {
     }
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_the_policy_grants_by_sub_client_and_group() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn the_policy_grants_by_sub_client_and_group() {
+    let idp = Idp::start(IdpOptions::default());
     let policy = Policy::parse(&format!(
         "client_id={} 127/billing/* read,write\ngroup=admins */*/* all\nsub=bob 127/*/* read\n",
         idp.ci_client

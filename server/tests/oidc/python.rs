@@ -1,30 +1,23 @@
 //! The stock Python SDK against `flyte serve --tls-cert ... --oidc-issuer ...`: it discovers
 //! the identity provider through AuthMetadataService, logs in (client secret, device flow),
-//! and manages secrets. Runs when FLYTE_TEST_PYTHON names an interpreter with `flyte` (under
-//! CI=true it must) and node is there (`needs_idp_*`).
+//! and manages secrets. Needs FLYTE_TEST_PYTHON naming an interpreter with `flyte` and the
+//! identity provider (`#[needs(python, idp)]`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use flyte_test_backends::needs;
+
 use super::certs;
 use super::oidc_harness::{Browser, Choice, Idp, IdpOptions};
 use super::private_dir;
 
-fn python() -> Option<std::ffi::OsString> {
-    let found = std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty());
-    if found.is_none() {
-        super::oidc_harness::skip("FLYTE_TEST_PYTHON is not set");
-    }
-    found
-}
-
+#[needs(python, idp)]
 #[tokio::test(flavor = "multi_thread")]
-async fn needs_idp_python_sdk_logs_in_over_tls_and_manages_secrets() {
-    let Some(python) = python() else { return };
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn python_sdk_logs_in_over_tls_and_manages_secrets() {
+    let python = std::env::var_os("FLYTE_TEST_PYTHON").expect("checked by #[needs(python)]");
+    let idp = Idp::start(IdpOptions::default());
     let certs = certs::generate();
     let dir = private_dir();
     let server = super::oidc_builder(dir.path(), &idp)

@@ -3,6 +3,7 @@
 
 use flyte_idl::connect::Code;
 use flyte_server::StartError;
+use flyte_test_backends::needs;
 use serde_json::json;
 
 use super::common::*;
@@ -51,11 +52,10 @@ fn hs256(claims: &serde_json::Value) -> String {
     )
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_real_tokens_pass_and_bad_ones_say_why() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn real_tokens_pass_and_bad_ones_say_why() {
+    let idp = Idp::start(IdpOptions::default());
     let dir = private_dir();
     let server = oidc_builder(dir.path(), &idp)
         .build()
@@ -131,11 +131,10 @@ async fn needs_idp_real_tokens_pass_and_bad_ones_say_why() {
     server.shutdown().await.unwrap();
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_a_rotated_key_is_fetched_when_a_token_names_it() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn a_rotated_key_is_fetched_when_a_token_names_it() {
+    let idp = Idp::start(IdpOptions::default());
     let dir = private_dir();
     let server = oidc_builder(dir.path(), &idp)
         .build()
@@ -169,11 +168,10 @@ async fn needs_idp_a_rotated_key_is_fetched_when_a_token_names_it() {
     server.shutdown().await.unwrap();
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_the_provider_going_down_keeps_known_keys_working() {
-    let Some(mut idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn the_provider_going_down_keeps_known_keys_working() {
+    let mut idp = Idp::start(IdpOptions::default());
     let dir = private_dir();
     let server = oidc_builder(dir.path(), &idp)
         .build()
@@ -236,11 +234,10 @@ async fn needs_idp_the_provider_going_down_keeps_known_keys_working() {
     server.shutdown().await.unwrap();
 }
 
+#[needs(idp)]
 #[tokio::test]
-async fn needs_idp_an_issuer_whose_metadata_names_another_refuses_to_start() {
-    let Some(idp) = Idp::start(IdpOptions::default()) else {
-        return;
-    };
+async fn an_issuer_whose_metadata_names_another_refuses_to_start() {
+    let idp = Idp::start(IdpOptions::default());
     // The same provider under another name: its metadata names 127.0.0.1.
     let alias = idp.issuer.replace("127.0.0.1", "localhost");
     let dir = private_dir();

@@ -1,20 +1,47 @@
-//! The Postgres store: a private cluster ([`cluster`]), one database per test, and what only
-//! a store shared by several servers must do: replicas ([`replicas`]), the shared key and its
+//! The Postgres store: a private cluster ([`cluster`]), one database per test; the
+//! conformance suite, and what only a store shared by several servers must do: replicas ([`replicas`]), the shared key and its
 //! rotation ([`keys`]), a replica or the database failing under load ([`faults`]).
 
+// Loaded with #[path] from stores.rs, so this file's modules are named by path too.
+#[path = "postgres/cluster.rs"]
 mod cluster;
+#[path = "postgres/faults.rs"]
 mod faults;
+#[path = "postgres/keys.rs"]
 mod keys;
+#[path = "postgres/replicas.rs"]
 mod replicas;
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
-use flyte_server::{KEY_ENV, RunningServer, ServerBuilder};
+use flyte_server::{KEY_ENV, RunningServer, ServerBuilder, StoreConfig};
+use flyte_test_backends::needs;
 
 use crate::common;
+use crate::conformance::conformance_suite;
+use crate::harness::StoreUnderTest;
 pub(crate) use cluster::Cluster;
+
+/// The store of one conformance test: a new database of the shared cluster, and one key
+/// given to every server the test starts (replicas included).
+pub(crate) async fn setup() -> StoreUnderTest {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let url = database(&format!("conformance_{}", N.fetch_add(1, Ordering::SeqCst))).await;
+    let store: StoreConfig = url.parse().unwrap();
+    let keys = key(1);
+    let configure = move |builder: ServerBuilder| {
+        let keys = keys.clone();
+        builder
+            .store(store.clone())
+            .env(move |k| (k == KEY_ENV).then(|| keys.clone()))
+    };
+    StoreUnderTest::new("postgres", true, configure, ())
+}
+
+conformance_suite!(setup, #[needs(postgres)]);
 
 /// The cluster this test binary shares (started on first use, stopped when it ends).
 pub(crate) fn cluster() -> &'static Cluster {

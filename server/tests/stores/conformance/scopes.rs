@@ -1,15 +1,14 @@
-//! Scope isolation, image-pull rules, and the organization taken from the client.
+//! Scope isolation on every store, image-pull rules, and the organization taken from the
+//! client.
 
-mod common;
-
-use common::*;
 use flyte_idl::connect::Code;
 use flyte_idl::*;
 
-#[tokio::test]
-async fn scopes_are_isolated() {
-    let dir = private_tempdir();
-    let server = start(dir.path()).await;
+use crate::common::*;
+use crate::harness::StoreUnderTest;
+
+pub(crate) async fn scopes_are_isolated(store: &StoreUnderTest) {
+    let server = store.start().await;
     let c = Client::new(server.addr());
     let scopes = [
         id("api", "proj", "dev"),
@@ -54,10 +53,8 @@ async fn scopes_are_isolated() {
     server.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn the_organization_is_whatever_the_client_sends() {
-    let dir = private_tempdir();
-    let server = start(dir.path()).await;
+pub(crate) async fn the_organization_is_whatever_the_client_sends(store: &StoreUnderTest) {
+    let server = store.start().await;
     let c = Client::new(server.addr());
     for org in ["127", "localhost", "my-org", ""] {
         let s = SecretIdentifier {
@@ -72,10 +69,8 @@ async fn the_organization_is_whatever_the_client_sends() {
     server.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn image_pull_secrets_are_organization_wide_only() {
-    let dir = private_tempdir();
-    let server = start(dir.path()).await;
+pub(crate) async fn image_pull_secrets_are_organization_wide_only(store: &StoreUnderTest) {
+    let server = store.start().await;
     for c in [
         Client::new(server.addr()),
         Client::new(server.addr()).json(),

@@ -1,3 +1,0 @@
-//! The stores.
-
-mod postgres;
