@@ -228,3 +228,100 @@ async fn a_reseal_never_overwrites_a_concurrent_update() {
         assert_eq!(&only_new.value(pid(&format!("u{i}"))).await.unwrap(), value);
     }
 }
+
+/// The compare-and-swap itself, made to matter: the reseal has read a value under the old
+/// key and waits on the row (our transaction locks it) while another write replaces it; the
+/// reseal must then keep that write, not store its re-encryption of the older value.
+#[needs(postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reseal_keeps_a_write_made_between_its_read_and_its_swap() {
+    let db = "pg_reseal_cas";
+    let url = database(db).await;
+    let (old, new) = (key(30), key(31));
+    let both = format!("{new},{old}");
+    let admin = super::cluster().admin(db).await;
+    // `cas` sealed under the old key (S1), then its update under the new key (S2).
+    let s1 = {
+        let r = replica(&url, &old).await;
+        r.client
+            .create_str(pid("cas"), "cas-value-one")
+            .await
+            .unwrap();
+        sealed_of(&admin, "cas").await
+    };
+    let s2 = {
+        let r = replica(&url, &both).await;
+        r.client
+            .update_str(pid("cas"), "cas-value-two")
+            .await
+            .unwrap();
+        sealed_of(&admin, "cas").await
+    };
+    // Back to S1, and the row locked by a transaction of ours.
+    admin
+        .execute(
+            "UPDATE flyte_secrets SET sealed = $1 WHERE name = 'cas'",
+            &[&s1],
+        )
+        .await
+        .unwrap();
+    let mut locker = super::cluster().admin(db).await;
+    let tx = locker.transaction().await.unwrap();
+    tx.execute(
+        "SELECT 1 FROM flyte_secrets WHERE name = 'cas' FOR UPDATE",
+        &[],
+    )
+    .await
+    .unwrap();
+
+    let dir = common::private_tempdir();
+    let server = builder(&url, &both, dir.path()).build().unwrap();
+    let reseal = tokio::spawn(server.reseal());
+    // Until the reseal has read S1 and waits for the row lock to swap it.
+    loop {
+        let waiting: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'UPDATE flyte_secrets%'",
+                &[&db],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(!reseal.is_finished(), "the reseal did not wait for the row");
+        if waiting > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // The concurrent write: S2, committed while the reseal waits.
+    tx.execute(
+        "UPDATE flyte_secrets SET sealed = $1 WHERE name = 'cas'",
+        &[&s2],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let done = reseal.await.unwrap().unwrap();
+    assert_eq!(
+        (done.rewritten, done.unchanged),
+        (0, 1),
+        "S2 is under the new key already"
+    );
+    assert_eq!(
+        sealed_of(&admin, "cas").await,
+        s2,
+        "the concurrent write was overwritten"
+    );
+    let only_new = replica(&url, &new).await;
+    assert_eq!(only_new.value(pid("cas")).await.unwrap(), "cas-value-two");
+}
+
+/// The sealed bytes of the secret `name` as the database holds them.
+async fn sealed_of(admin: &tokio_postgres::Client, name: &str) -> Vec<u8> {
+    admin
+        .query_one("SELECT sealed FROM flyte_secrets WHERE name = $1", &[&name])
+        .await
+        .unwrap()
+        .get(0)
+}
