@@ -45,8 +45,10 @@ pub(super) enum SchemaError {
 pub(super) async fn prepare(tx: &Transaction<'_>, proposed: &[u8]) -> Result<Vec<u8>, SchemaError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
+    // (Without the NOTICE "relation already exists, skipping" in every start's log.)
     tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS flyte_schema (
+        "SET LOCAL client_min_messages = warning;
+         CREATE TABLE IF NOT EXISTS flyte_schema (
              singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
              version   integer NOT NULL
          );
