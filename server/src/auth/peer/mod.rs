@@ -1,7 +1,12 @@
-//! Who is at the other end of a loopback TCP connection, from the kernel's socket table
-//! (`/proc/net/tcp` and `/proc/net/tcp6`): each line lists a socket's local and remote
-//! address and its owner's uid; the peer's socket is the one whose local address is the
-//! connection's remote address and whose remote address is the server's.
+//! Who is at the other end of a loopback TCP connection: the owner of the peer's socket, the
+//! one whose local address is the connection's remote address and whose remote address is
+//! the server's. Asked of the kernel by netlink socket diagnostics ([`diag`], one exact
+//! query); where that is not possible, read from the socket table (`/proc/net/tcp` and
+//! `/proc/net/tcp6`), where each line lists a socket's local and remote address and its
+//! owner's uid.
+
+#[cfg(target_os = "linux")]
+mod diag;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -18,6 +23,12 @@ pub(crate) enum Peer {
 
 /// Looks the peer of the connection `server` <- `remote` up. Blocking (reads `/proc`).
 pub(crate) fn identify(server: SocketAddr, remote: SocketAddr) -> Peer {
+    #[cfg(target_os = "linux")]
+    if let Some(diag::Found::Uid(uid)) = diag::lookup(remote, server) {
+        return Peer::Uid(uid);
+    }
+    // Netlink unavailable, or no socket by that exact pair (e.g. a v4-mapped address on a v6
+    // socket): the whole table.
     let mut readable = false;
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else {
