@@ -100,6 +100,10 @@ struct StoreArgs {
     #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory), or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`; percent-encode
+    /// special characters) for a database several replicas share: each needs the same key,
+    /// given with FLYTE_SERVER_KEY or --key-file, and its own data directory (prefer the
+    /// variable to the flag for a URL with a password: other users can see arguments), or
     /// `openbao://HOST:PORT/MOUNT`, a KV v2 mount of OpenBao or Vault over HTTPS
     /// (`openbao+http://` for plain HTTP to a loopback host), which encrypts the values
     /// itself; its token comes from --store-token-file, BAO_TOKEN or VAULT_TOKEN.
@@ -107,7 +111,9 @@ struct StoreArgs {
         long,
         value_name = "STORE",
         env = "FLYTE_SERVER_STORE",
-        default_value = "sqlite"
+        hide_env_values = true,
+        default_value = "sqlite",
+        value_parser = StoreParser
     )]
     store: flyte_server::StoreConfig,
     /// Read the encryption keys from this file (base64, the current key first, older keys
@@ -122,6 +128,30 @@ struct StoreArgs {
     /// the public roots built in.
     #[arg(long, value_name = "PEM", env = "FLYTE_SERVER_STORE_CA_FILE")]
     store_ca_file: Option<PathBuf>,
+}
+
+/// Parses `--store` without clap's echo of the value in its errors: it may hold a password
+/// (the error shows it as `***`).
+#[derive(Debug, Clone, Copy)]
+struct StoreParser;
+
+impl clap::builder::TypedValueParser for StoreParser {
+    type Value = flyte_server::StoreConfig;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        use clap::error::ErrorKind;
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(ErrorKind::InvalidUtf8, "--store is not valid UTF-8\n").with_cmd(cmd)
+        })?;
+        text.parse().map_err(|e: flyte_server::StoreConfigError| {
+            clap::Error::raw(ErrorKind::ValueValidation, format!("--store: {e}\n")).with_cmd(cmd)
+        })
+    }
 }
 
 impl StoreArgs {

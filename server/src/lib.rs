@@ -51,5 +51,7 @@ pub use private::UnsafeFile;
 pub use running::{BackgroundServer, RunningServer, SHUTDOWN_GRACE};
 pub use service::validate::{MAX_NAME_LEN, NAME_RULE};
 pub use service::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE};
-pub use store::{DATABASE_FILE, OpenBaoAddress, Resealed, StoreConfig, StoreConfigError};
+pub use store::{
+    DATABASE_FILE, OpenBaoAddress, PostgresConfig, Resealed, StoreConfig, StoreConfigError,
+};
 pub use tls::TlsFiles;

@@ -9,5 +9,7 @@ mod conformance;
 mod harness;
 #[path = "stores/openbao/mod.rs"]
 mod openbao;
+#[path = "stores/postgres.rs"]
+mod postgres;
 #[path = "stores/sqlite.rs"]
 mod sqlite;

@@ -137,6 +137,10 @@ Examples:
   flyte serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem \\
       --oidc-issuer https://idp.example.com --oidc-audience https://flyte.example.com \\
       --policy ./policy.txt
+  # A replica of several on one Postgres database, all with the same key:
+  FLYTE_SERVER_STORE=postgres://flyte:PASSWORD@db.internal:5432/flyte \
+      flyte serve --key-file /etc/flyte/shared.key --data-dir /var/lib/flyte
+  flyte serve reseal --store ... --key-file ...  # after a key rotation (see reseal --help)
   flyte serve --store openbao://bao.internal:8200/secret --store-token-file ./bao-token
 
 It prints one line on stdout once it listens, e.g.

@@ -82,7 +82,8 @@ pub(crate) enum Command {
     /// Remove a resource.
     #[command(subcommand)]
     Delete(DeleteCommand),
-    /// Run the local Flyte secret service (SQLite, encrypted at rest; or OpenBao / Vault).
+    /// Run the local Flyte secret service (SQLite or Postgres, encrypted at rest; or OpenBao /
+    /// Vault).
     #[command(after_help = help::SERVE)]
     Serve(Box<crate::serve::ServeArgs>),
     /// Run one task of a task binary as its own process, with its declared secrets injected.

@@ -126,3 +126,50 @@ fn a_bad_store_or_key_file_is_refused_naming_it() {
     let key = base64::engine::general_purpose::STANDARD.encode([3u8; 32]);
     assert!(!err.contains(&key), "{err}");
 }
+
+#[test]
+fn a_postgres_store_password_is_never_shown() {
+    let dir = private_dir();
+    let pw = "pg-cli-pw-58d1";
+    let check = |out: std::process::Output, expected: &str| {
+        assert!(!out.status.success());
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(expected), "{text}");
+        assert!(!text.contains(pw), "{text}");
+    };
+    // Malformed, as a flag and from the variable.
+    let bad = format!("postgres://flyte:{pw}@db.internal:notaport/flyte");
+    check(
+        flyte_serve(dir.path(), &["--store", &bad], &[])
+            .output()
+            .unwrap(),
+        "flyte:***@db.internal:notaport/flyte",
+    );
+    check(
+        flyte_serve(dir.path(), &[], &[("FLYTE_SERVER_STORE", &bad)])
+            .output()
+            .unwrap(),
+        "the port must be a number",
+    );
+    // Well formed, but no key given: refused before connecting.
+    let good = format!("postgres://flyte:{pw}@127.0.0.1:1/flyte");
+    check(
+        flyte_serve(dir.path(), &["--store", &good], &[])
+            .output()
+            .unwrap(),
+        "postgres store needs its key given",
+    );
+    // --help shows the variable, not its value.
+    let out = flyte_serve(dir.path(), &["--help"], &[("FLYTE_SERVER_STORE", &good)])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("FLYTE_SERVER_STORE") && !help.contains(pw),
+        "{help}"
+    );
+}

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use crate::app::{App, Limits, Routing};
 use crate::auth::{Auth, InjectToken, OidcConfig, Policy, TokenSet, load_or_create_inject_token};
-use crate::crypto::{KeyRing, load_or_create_key};
+use crate::crypto::{KeyError, KeyRing, load_given_key, load_or_create_key};
 use crate::error::StartError;
 use crate::store::openbao::{OpenBaoStore, resolve_token};
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DATABASE_FILE, SecretStore, StoreConfig};
 use crate::tls::TlsFiles;
@@ -336,6 +337,13 @@ impl ServerBuilder {
                     &*self.env,
                 )?;
                 let store = SqliteStore::open(&data_dir)?;
+                (Arc::new(store), Some((KeyRing::new(&key.keys), key.origin)))
+            }
+            StoreConfig::Postgres(config) => {
+                // Every replica must seal with the same key: it is given, never made up here.
+                let key = load_given_key(self.key_file.as_deref(), &*self.env)?
+                    .ok_or(KeyError::Required { store: "postgres" })?;
+                let store = PostgresStore::new(config)?;
                 (Arc::new(store), Some((KeyRing::new(&key.keys), key.origin)))
             }
             // OpenBao encrypts values itself: no key is loaded or created.

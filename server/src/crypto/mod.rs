@@ -4,7 +4,6 @@ mod cipher;
 mod key;
 
 pub(crate) use cipher::{KeyRing, WhichKey, value_ad};
-#[allow(unused_imports)] // for the stores shared by several servers
 pub(crate) use key::load_given_key;
 pub use key::{KEY_ENV, KEY_FILE, KeyError};
 pub(crate) use key::{load_or_create_key, sync_dir};

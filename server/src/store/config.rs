@@ -12,6 +12,9 @@ pub enum StoreConfig {
     /// One server per file (the data directory is locked).
     #[default]
     Sqlite,
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`): a database
+    /// several servers share, values encrypted by the server with the key each is given.
+    Postgres(super::PostgresConfig),
     /// `openbao://HOST:PORT/MOUNT` (HTTPS) or `openbao+http://HOST:PORT/MOUNT` (plain HTTP,
     /// loopback only; also `vault://`, `vault+http://`): a KV v2 mount of OpenBao or Vault,
     /// which encrypts the values itself (the server does not encrypt on top). The token comes
@@ -32,20 +35,26 @@ pub struct StoreConfigError {
 }
 
 /// The forms `--store` accepts, for error messages.
-pub(crate) const STORE_FORMS: &str =
-    "use `sqlite` or `openbao://HOST:PORT/MOUNT` (`openbao+http://` for plain HTTP to loopback)";
+pub(crate) const STORE_FORMS: &str = "use `sqlite`, `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` or \
+     `openbao://HOST:PORT/MOUNT` (`openbao+http://` for plain HTTP to loopback)";
 
 impl FromStr for StoreConfig {
     type Err = StoreConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(rest) = s
+            .strip_prefix("postgres://")
+            .or_else(|| s.strip_prefix("postgresql://"))
+        {
+            return super::PostgresConfig::parse(s, rest).map(StoreConfig::Postgres);
+        }
         if let Some(parsed) = super::OpenBaoAddress::parse(s) {
             return parsed.map(StoreConfig::OpenBao);
         }
         match s {
             "sqlite" => Ok(StoreConfig::Sqlite),
             _ => Err(StoreConfigError {
-                input: s.to_owned(),
+                input: super::postgres::redact(s),
                 reason: format!("unknown kind of store; {STORE_FORMS}"),
             }),
         }
@@ -56,7 +65,19 @@ impl fmt::Debug for StoreConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreConfig::Sqlite => f.write_str("Sqlite"),
+            StoreConfig::Postgres(c) => write!(f, "Postgres({c})"),
             StoreConfig::OpenBao(address) => write!(f, "OpenBao({address})"),
+        }
+    }
+}
+
+/// The `--store` form, with any password shown as `***`.
+impl fmt::Display for StoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreConfig::Sqlite => f.write_str("sqlite"),
+            StoreConfig::Postgres(c) => c.fmt(f),
+            StoreConfig::OpenBao(address) => address.fmt(f),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and encryption are the same whichever engine holds them.
 //!
 //! - [`sqlite`]: one file in the data directory (the default; one server per file).
+//! - [`postgres`]: a PostgreSQL database shared by several servers (replicas).
 //! - [`openbao`]: a KV v2 mount of OpenBao or Vault, which encrypts values itself.
 //!
 //! A store is given values as [`StoredValue`] bytes: sealed ciphertext when the server
@@ -10,10 +11,12 @@
 
 mod config;
 pub(crate) mod openbao;
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub use config::{StoreConfig, StoreConfigError};
 pub use openbao::OpenBaoAddress;
+pub use postgres::PostgresConfig;
 
 use std::fmt;
 use std::future::Future;
@@ -61,7 +64,6 @@ impl fmt::Debug for StoredValue {
 /// may retry); the rest as `internal`, with the details only in the server's log.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-#[allow(dead_code)] // Unavailable and Backend: for the network stores
 pub(crate) enum StoreError {
     /// The engine cannot be reached or is not serving (down, sealed, restarting).
     #[error("the secret store is unavailable: {0}")]
@@ -75,6 +77,9 @@ pub(crate) enum StoreError {
     Commit(String),
     #[error("the writer thread has stopped")]
     WriterGone,
+    /// The store's schema cannot be used by this server (e.g. newer than it).
+    #[error("{0}")]
+    Schema(String),
     /// A reseal stopped at a value it could not re-encrypt; nothing was changed.
     #[error("{0}")]
     Reseal(String),
