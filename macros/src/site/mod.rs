@@ -86,7 +86,7 @@ enum Group {
 }
 
 /// Every `fn NAME` with the block it is directly in; `None` when brackets do not match.
-fn scan(tokens: &[Token]) -> Option<Functions> {
+fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
     let mut found = Functions::new();
     // Open groups, and where the current item's tokens began in each.
     let mut stack: Vec<Group> = Vec::new();
@@ -112,9 +112,7 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
                 }
             }
             Kind::Punct(';') => *item_start.last_mut()? = i + 1,
-            Kind::Ident(name)
-                if i > 0 && matches!(&tokens[i - 1].kind, Kind::Ident(w) if w == "fn") =>
-            {
+            Kind::Ident(name) if i > 0 && matches!(tokens[i - 1].kind, Kind::Ident("fn")) => {
                 let block = match stack.last() {
                     Some(Group::Impl) => Some(Block::Impl),
                     Some(Group::Trait) => Some(Block::Trait),
@@ -122,7 +120,7 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
                 };
                 let opaque = stack.contains(&Group::Opaque);
                 if !opaque {
-                    found.insert((token.line, token.column), (name.clone(), block));
+                    found.insert((token.line, token.column), ((*name).to_owned(), block));
                 }
             }
             _ => {}
@@ -132,8 +130,8 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
 }
 
 /// The group opened at `open`, from the tokens of its item before it (`start..open`).
-fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Group {
-    let is = |i: usize, kind: Kind| tokens.get(i).is_some_and(|t| t.kind == kind);
+fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) -> Group {
+    let is = |i: usize, kind: Kind<'_>| tokens.get(i).is_some_and(|t| t.kind == kind);
     // `m! {`, `m!(`, `macro_rules! m {`; also `-> ! {` and `if !x {`, which only makes a
     // function inside them unknown.
     let before = |back: usize| open.checked_sub(back).filter(|&i| i >= start);
@@ -159,7 +157,7 @@ fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Gro
                 }
                 i = skip_group(tokens, i);
             }
-            Kind::Ident(word) => match word.as_str() {
+            Kind::Ident(word) => match *word {
                 "pub" => {
                     i += 1;
                     if is(i, Kind::Open('(')) {
@@ -178,7 +176,7 @@ fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Gro
 }
 
 /// The index after the group opened at `open`.
-fn skip_group(tokens: &[Token], open: usize) -> usize {
+fn skip_group(tokens: &[Token<'_>], open: usize) -> usize {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token.kind {

@@ -84,10 +84,7 @@ fn literals_comments_and_lifetimes_are_stepped_over() {
 #[test]
 fn positions_are_lines_and_characters() {
     let tokens = lex::tokens("#!/usr/bin/env run\n/* é */ fn f() {}").unwrap();
-    let f = tokens
-        .iter()
-        .find(|t| t.kind == Kind::Ident("f".into()))
-        .unwrap();
+    let f = tokens.iter().find(|t| t.kind == Kind::Ident("f")).unwrap();
     assert_eq!((f.line, f.column), (2, 12));
 }
 

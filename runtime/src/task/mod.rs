@@ -6,5 +6,6 @@ pub(crate) mod context;
 pub(crate) mod def;
 pub(crate) mod io;
 pub(crate) mod outcome;
+pub(crate) mod runner;
 
 pub(crate) use def::{TaskDef, registered};
