@@ -6,6 +6,7 @@ use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::item::{ItemFn, has_ident};
+use crate::site::Site;
 
 /// serde reads tuples of up to 16 elements.
 const MAX_INPUTS: usize = 16;
@@ -76,11 +77,21 @@ fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
             return Some(format!("parameter `{name}` is `impl Trait`"));
         }
     }
-    // The runner calls it as a free function: an associated one would not be found.
-    if !params.is_empty() && crate::site::associated(&sig.ident).is_some() {
-        return Some("it is inside an `impl` or trait block".into());
+    // The runner calls it as a free function: an associated one would not be found. So a
+    // runner only where the source file shows a free function (a task that takes nothing
+    // keeps its runner, and `in_impl` when it needs one: see `task::in_impl_needed`).
+    if params.is_empty() {
+        return None;
     }
-    None
+    match crate::site::site(&sig.ident) {
+        Site::Free => None,
+        Site::In(_) => Some("it is inside an `impl` or trait block".into()),
+        Site::Unknown => Some(
+            "another macro wrote it, and its source file does not show whether it is \
+             inside an `impl` block, from where `BIN run` could not call it"
+                .into(),
+        ),
+    }
 }
 
 /// The runner, a closure in the task's static: the task, its parameter tuple and the ways
