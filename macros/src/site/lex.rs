@@ -72,29 +72,37 @@ impl<'s> Cursor<'s> {
 
     fn eat_ident(&mut self) -> &'s str {
         let start = self.i;
-        while self
-            .peek(0)
-            .is_some_and(|c| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80)
-        {
-            if self.peek(0).is_some_and(|c| c >= 0x80) && !self.at_ident_char() {
-                break;
+        let mut j = self.i;
+        // ASCII in a tight loop; a non-ASCII character only when it continues the name.
+        loop {
+            while j < self.bytes.len()
+                && (self.bytes[j] == b'_' || self.bytes[j].is_ascii_alphanumeric())
+            {
+                j += 1;
             }
-            self.bump();
+            match self.source[j..].chars().next() {
+                Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
+                    j += c.len_utf8();
+                    self.extra_bytes += c.len_utf8() - 1;
+                }
+                _ => break,
+            }
         }
-        &self.source[start..self.i]
-    }
-
-    /// A non-ASCII character that continues an identifier.
-    fn at_ident_char(&self) -> bool {
-        self.source[self.i..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric())
+        self.i = j;
+        &self.source[start..j]
     }
 
     /// After an opening `"`: up to and including the closing one.
     fn string(&mut self) -> Option<()> {
         loop {
+            // Plain ASCII other than the ends in a tight loop; the rest through `bump`.
+            while self.i < self.bytes.len() {
+                let b = self.bytes[self.i];
+                if b == b'"' || b == b'\\' || b == b'\n' || b >= 0x80 {
+                    break;
+                }
+                self.i += 1;
+            }
             match self.bump()? {
                 b'\\' => {
                     self.bump()?;
