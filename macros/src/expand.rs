@@ -69,12 +69,12 @@ pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
     })
 }
 
-/// The task's static description, its registration for `BIN list`, and, when it can be run
-/// as the whole process, its runner (see `io`).
+/// The task's static description (with, when it can be run as the whole process, its runner:
+/// see `io`) and its registration for `BIN list`.
 fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
     let name = item.sig.ident.unraw().to_string();
     let secrets = task.secrets.iter().map(secret_def);
-    let (io_fields, runner_fn) = crate::io::task_io(item, task.in_impl);
+    let io_fields = crate::io::task_io(item, task.in_impl);
     quote! {
         static __FLYTE_TASK: ::flyte::__private::TaskDef = ::flyte::__private::TaskDef {
             name: #name,
@@ -83,7 +83,6 @@ fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
             #io_fields
         };
         ::flyte::__private::register_task!(__FLYTE_TASK);
-        #runner_fn
     }
 }
 

@@ -6,6 +6,7 @@ use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::item::{ItemFn, has_ident};
+use crate::site::Site;
 
 /// serde reads tuples of up to 16 elements.
 const MAX_INPUTS: usize = 16;
@@ -17,9 +18,9 @@ pub(crate) struct Param {
     shown: String,
 }
 
-/// The static description of the parameters and return type, and the runner (or why the
-/// task has none).
-pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> (TokenStream, TokenStream) {
+/// The fields of the task's static that describe the parameters and return type, and the
+/// runner (or why the task has none).
+pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
     let params = params(&item.sig.inputs);
     let inputs = params.iter().filter_map(|p| {
         let name = p.name.as_ref()?;
@@ -33,22 +34,17 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> (TokenStream, TokenStream
         .map_or_else(|| "()".into(), type_text);
     let (runner, why) = match why_not(item, in_impl, &params) {
         Some(why) => (quote!(::core::option::Option::None), why),
-        None => (
-            quote!(::core::option::Option::Some(__flyte_run)),
-            String::new(),
-        ),
+        None => {
+            let runner = runner(item, &params);
+            (quote!(::core::option::Option::Some(#runner)), String::new())
+        }
     };
-    let fields = quote! {
+    quote! {
         inputs: &[#(#inputs),*],
         output: #output,
         runner: #runner,
         why_not: #why,
-    };
-    let runner_fn = match why.is_empty() {
-        true => runner_fn(item, &params),
-        false => TokenStream::new(),
-    };
-    (fields, runner_fn)
+    }
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.
@@ -81,57 +77,63 @@ fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
             return Some(format!("parameter `{name}` is `impl Trait`"));
         }
     }
-    // The runner calls it as a free function: an associated one would not be found.
-    if !params.is_empty() && crate::site::associated(&sig.ident).is_some() {
-        return Some("it is inside an `impl` or trait block".into());
+    // The runner calls it as a free function: an associated one would not be found. So a
+    // runner only where the source file shows a free function (a task that takes nothing
+    // keeps its runner, and `in_impl` when it needs one: see `task::in_impl_needed`).
+    if params.is_empty() {
+        return None;
     }
-    None
+    match crate::site::site(&sig.ident) {
+        Site::Free => None,
+        Site::In(_) => Some("it is inside an `impl` or trait block".into()),
+        Site::Unknown => Some(
+            "another macro wrote it, and its source file does not show whether it is \
+             inside an `impl` block, from where `BIN run` could not call it"
+                .into(),
+        ),
+    }
 }
 
-/// `fn __flyte_run`: the parameters as one tuple from the call, the task called, its result
-/// shown. Every choice by type is the runtime's, through the traits of `__private::run`.
-fn runner_fn(item: &ItemFn, params: &[Param]) -> TokenStream {
+/// The runner, a closure in the task's static: the task, its parameter tuple and the ways
+/// its types are read and shown (chosen by the runtime's inherent methods on markers, see
+/// `flyte::__private::Pick`), given to the one generic runner, `__private::run`. Only these
+/// few method calls are compiled per task.
+fn runner(item: &ItemFn, params: &[Param]) -> TokenStream {
     let callee = &item.sig.ident;
-    let names: Vec<Ident> = (0..params.len())
-        .map(|i| Ident::new(&format!("__flyte_{i}"), Span::mixed_site()))
-        .collect();
-    let types = params.iter().map(|p| &p.ty);
-    let mut call = quote!(#callee(#(#names),*));
-    if item.sig.asyncness.is_some() {
-        call = quote!(::flyte::__private::block_on(#call));
-    }
-    // `!`: nothing comes back to show (and `Outcome` of it could not be inferred).
-    let never = matches!(
-        item.sig.output.as_ref().map(|o| o.to_string()).as_deref(),
-        Some("!")
-    );
-    if never {
-        return quote! {
-            fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {
-                #[allow(unused_imports)]
-                use ::flyte::__private::run::*;
-                let (#(#names,)*) = (&&::flyte::__private::In::<(#(#types,)*)>::new()).take(__c)?;
-                #call
-            }
-        };
-    }
+    let types: Vec<_> = params.iter().map(|p| &p.ty).collect();
+    // An `extern "C" fn` item implements no `Fn` trait: a closure calls it.
+    let callee = match is_extern(&item.head) {
+        false => quote!(#callee),
+        true => {
+            let names: Vec<Ident> = (0..params.len())
+                .map(|i| Ident::new(&format!("__flyte_{i}"), Span::mixed_site()))
+                .collect();
+            quote!(|#(#names: #types),*| #callee(#(#names),*))
+        }
+    };
+    let marker = match item.sig.asyncness {
+        Some(_) => format!("task{}_async", params.len()),
+        None => format!("task{}", params.len()),
+    };
+    let marker = Ident::new(&marker, Span::call_site());
     quote! {
-        #[allow(unreachable_code)]
-        fn __flyte_run(__c: &mut ::flyte::__private::Call) -> ::core::option::Option<i32> {
-            #[allow(unused_imports)]
-            use ::flyte::__private::run::*;
-            let (#(#names,)*) = (&&::flyte::__private::In::<(#(#types,)*)>::new()).take(__c)?;
-            let __o = ::flyte::__private::Outcome(#call);
-            ::core::option::Option::Some(__c.finish(match (&&__o).split() {
-                ::core::result::Result::Ok(__v) => {
-                    ::core::result::Result::Ok((&&&&::flyte::__private::Show(__v)).shown())
-                }
-                ::core::result::Result::Err(__e) => {
-                    ::core::result::Result::Err((&&&::flyte::__private::Show(__e)).error())
-                }
-            }))
+        |__c| {
+            let __t = ::flyte::__private::#marker(#callee);
+            let __p = __t.parts();
+            ::flyte::__private::run(__c, __t.read(), __p.show(), __p.error(), __p, __t)
         }
     }
+}
+
+/// `extern "ABI" fn`: the head has `extern` before `fn`.
+fn is_extern(head: &TokenStream) -> bool {
+    head.clone()
+        .into_iter()
+        .map_while(|t| match t {
+            TokenTree::Ident(id) if id == "fn" => None,
+            t => Some(t),
+        })
+        .any(|t| matches!(t, TokenTree::Ident(id) if id == "extern"))
 }
 
 /// The parameters, split at top-level commas (a `,` inside `<...>` is not in a group).

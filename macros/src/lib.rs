@@ -91,12 +91,15 @@ use proc_macro::TokenStream;
 ///
 /// - a method (with `self`), a function with generics, or one whose signature mentions
 ///   `Self` is a task for in-process calls only, with no `impl` handling needed; so is one
-///   with parameters that the macro finds inside a block in its source file;
+///   with parameters that the macro finds inside a block in its source file, or that another
+///   macro writes (a `macro_rules!` body or input), where the file does not show what
+///   encloses it;
 /// - an associated function with none of these must say where it is:
 ///   `#[task(in_impl, secrets = ...)]`. Without `in_impl` the build fails with an error that
 ///   names the fix; the macro finds the block in the function's source file, and where it
 ///   cannot (code another macro writes), the error is rustc's "cannot find function `NAME` in
-///   this scope", from the runner that calls it as a free function.
+///   this scope", from the runner that calls it as a free function. (A task that takes
+///   nothing keeps its runner there, as a free function another macro writes is runnable.)
 ///
 #[proc_macro_attribute]
 pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {

@@ -9,17 +9,9 @@ pub use crate::launch::entry::main_entry;
 pub use crate::secret::SecretDef;
 pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
 pub use crate::task::def::{TaskDef, TaskEntry, registered};
-pub use crate::task::io::{Call, In, InputDef, Show, Shown};
-pub use crate::task::outcome::{Fail, Outcome, ViaErr, ViaPanic, fail_panic};
-
-/// The traits a task's runner dispatches through, glob-imported by it.
-pub mod run {
-    pub use crate::task::io::{
-        ErrDebug, ErrDisplay, ErrOpaque, NoInputs, ShowDebug, ShowJson, ShowNothing, ShowUnit,
-        TakeInputs,
-    };
-    pub use crate::task::outcome::{ViaResult, ViaValue};
-}
+pub use crate::task::io::{Call, InputDef, Shown};
+pub use crate::task::outcome::{Fail, ViaErr, ViaPanic, fail_panic};
+pub use crate::task::runner::*;
 
 /// A parameter of a task; `optional` for an `Option<...>`.
 pub const fn input(name: &'static str, ty: &'static str, optional: bool) -> InputDef {

@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{Request, header};
@@ -28,71 +28,9 @@ fn sid(name: &str) -> SecretIdentifier {
     }
 }
 
-/// One measured run: total wall time and every request's latency.
-struct Run {
-    requests: usize,
-    wall: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Run {
-    fn rps(&self) -> f64 {
-        self.requests as f64 / self.wall.as_secs_f64()
-    }
-    fn pct(&self, p: f64) -> Duration {
-        let mut l = self.latencies.clone();
-        l.sort();
-        l[((l.len() as f64 * p).ceil() as usize).clamp(1, l.len()) - 1]
-    }
-}
-
-/// Sends `per_conn` requests on each of `conns` keep-alive connections; `body(conn, i)` makes
-/// each request body.
-async fn load(
-    addr: SocketAddr,
-    path: &'static str,
-    conns: usize,
-    per_conn: usize,
-    body: Arc<dyn Fn(usize, usize) -> Bytes + Send + Sync>,
-) -> Run {
-    let mut tasks = Vec::new();
-    let start = Instant::now();
-    for c in 0..conns {
-        let body = body.clone();
-        tasks.push(tokio::spawn(async move {
-            let stream = TcpStream::connect(addr).await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            let mut lat = Vec::with_capacity(per_conn);
-            for i in 0..per_conn {
-                let req = Request::post(path)
-                    .header(header::HOST, "127.0.0.1")
-                    .header(header::CONTENT_TYPE, "application/proto")
-                    .body(Full::new(body(c, i)))
-                    .unwrap();
-                let t = Instant::now();
-                let resp = send.send_request(req).await.unwrap();
-                let status = resp.status();
-                let _ = resp.into_body().collect().await.unwrap();
-                lat.push(t.elapsed());
-                assert_eq!(status, 200, "{path}");
-            }
-            lat
-        }));
-    }
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.unwrap());
-    }
-    Run {
-        requests: conns * per_conn,
-        wall: start.elapsed(),
-        latencies,
-    }
-}
+#[path = "support/load.rs"]
+mod load;
+use load::load;
 
 fn bare_axum(
     response: Bytes,

@@ -77,6 +77,38 @@ fn inputs_by_json_file_stdin_and_flags() {
     }
 }
 
+/// A flag whose text is JSON of another type than its parameter's (`--label 5` for a
+/// `String`) is that text; a parameter that takes the JSON keeps it (`--n 5`, `--scale 3`,
+/// a list for a `Vec<String>`).
+#[test]
+fn a_flag_is_its_text_when_its_json_does_not_fit() {
+    for (args, expected) in [
+        (
+            &["add", "--n", "5", "--label", "5"][..],
+            r#"{"total":5,"label":"5"}"#,
+        ),
+        (
+            &["add", "--label", "true", "--n", "2", "--scale", "3"][..],
+            r#"{"total":6,"label":"true"}"#,
+        ),
+        (
+            &["add", "--n=1", "--label=[1, 2]"][..],
+            r#"{"total":1,"label":"[1, 2]"}"#,
+        ),
+        (
+            &["add", "--n", "1", "--label", "null"][..],
+            r#"{"total":1,"label":"null"}"#,
+        ),
+    ] {
+        let (code, out, err) = run(args, "", true);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(out, format!("{expected}\n"), "{args:?}");
+    }
+    let (code, _, err) = run(&["unit_out", "--words", r#"["5", "6"]"#], "", false);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("body ran with 5+6"), "{err}");
+}
+
 #[test]
 fn outputs_json_result_debug_unit_and_file() {
     let (code, out, _) = run(&["checked", "--n", "4"], "", false);
@@ -99,31 +131,33 @@ fn outputs_json_result_debug_unit_and_file() {
     assert_eq!(written, "{\"total\":2,\"label\":\"o\"}\n");
 }
 
-/// Relaunched with the secret from the dotenv file: the child gets the inputs and prints
-/// the output, once.
+/// Relaunched with the secret from the dotenv file: the child gets the inputs as the
+/// parent read them (`--label 5` is the string "5") and prints the output, once.
 #[test]
 fn a_relaunched_task_gets_its_inputs_and_prints_once() {
     let root = tempfile::tempdir().unwrap();
     let dotenv = root.path().join("secrets.env");
     std::fs::write(&dotenv, format!("fixture-secret={VALUE}\n")).unwrap();
-    let out = Command::new(fixtures())
-        .args(["run", "add", "--n", "7", "--label", "r"])
-        .env_remove("FIXTURE_SECRET")
-        .env("FLYTE_SECRETS_FILE", &dotenv)
-        .env("FLYTE_SECRETS_ROOT", root.path().join("mounts"))
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(stdout, "{\"total\":7,\"label\":\"r\"}\n");
-    assert_eq!(
-        stderr.matches("body ran, secret true").count(),
-        1,
-        "{stderr}"
-    );
+    for (label, shown) in [("r", "\"r\""), ("5", "\"5\"")] {
+        let out = Command::new(fixtures())
+            .args(["run", "add", "--n", "7", "--label", label])
+            .env_remove("FIXTURE_SECRET")
+            .env("FLYTE_SECRETS_FILE", &dotenv)
+            .env("FLYTE_SECRETS_ROOT", root.path().join("mounts"))
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_eq!(stdout, format!("{{\"total\":7,\"label\":{shown}}}\n"));
+        assert_eq!(
+            stderr.matches("body ran, secret true").count(),
+            1,
+            "{stderr}"
+        );
+    }
 }
 
 /// No source holds the secret: a task that resolved it would exit 3, not 2.
@@ -157,6 +191,12 @@ fn bad_inputs_stop_before_the_body_and_the_secrets() {
             &["--n", "x", "--label", "a"][..],
             "",
             &["input `n`", "expected `u32`"][..],
+        ),
+        // Neither the JSON nor its text is a `u32`: the JSON's error.
+        (
+            &["--n", "5.5", "--label", "a"][..],
+            "",
+            &["input `n`", "expected `u32`", "floating point `5.5`"][..],
         ),
         (
             &["--inputs", r#"{"n": 1, "label": 2}"#][..],
@@ -200,6 +240,14 @@ fn bad_inputs_stop_before_the_body_and_the_secrets() {
             assert!(err.contains(needle), "{args:?}: no {needle:?} in {err}");
         }
     }
+    // A per-input flag only: `--inputs` JSON is read as it is.
+    let (code, _, err) = run(&["unit_out", "--words", "5"], "", false);
+    assert_eq!(code, EXIT_USAGE, "{err}");
+    assert!(
+        err.contains("input `words`: expected `Vec<String>`") && err.contains("integer `5`"),
+        "{err}"
+    );
+    assert!(!err.contains("body ran"), "{err}");
     let (code, _, err) = run(&["takes_args"], "", false);
     assert_eq!(code, EXIT_USAGE);
     assert!(

@@ -27,6 +27,16 @@ fn inputs_reach_the_task_and_its_output_is_printed_once() {
         texts(&out)
     );
 
+    // The binary's check reads `--label 5` as the string "5" (the JSON 5 is not a `String`),
+    // and the task is given that.
+    let out = run(&home, &serve, "add", &["--n", "4", "--label", "5"]);
+    assert_eq!(
+        texts(&out).0,
+        "{\"n\":5,\"label\":\"5\"}\n",
+        "{:?}",
+        texts(&out)
+    );
+
     // `Err`: its `Display` on stderr, exit 1.
     let out = run(&home, &serve, "add", &["--n", "0", "--label", "z"]);
     let (stdout, stderr) = texts(&out);

@@ -4,16 +4,16 @@
 
 /// One token, at its 1-based line and column (in characters, as `proc_macro::Span` counts).
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Token {
-    pub kind: Kind,
+pub(crate) struct Token<'s> {
+    pub kind: Kind<'s>,
     pub line: usize,
     pub column: usize,
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub(crate) enum Kind<'s> {
     /// An identifier or keyword; a raw identifier without its `r#`.
-    Ident(String),
+    Ident(&'s str),
     Open(char),
     Close(char),
     Punct(char),
@@ -21,47 +21,93 @@ pub(crate) enum Kind {
     Other,
 }
 
-struct Cursor {
-    chars: Vec<char>,
+/// Over the bytes: this runs in an unoptimised proc-macro, on every file with a task, so it
+/// allocates nothing per token and leaves the search for ends of comments to `std`.
+struct Cursor<'s> {
+    source: &'s str,
+    bytes: &'s [u8],
     i: usize,
     line: usize,
-    column: usize,
+    /// Where the current line starts, and how many characters before `i` on it are not
+    /// one byte each (counted when a multi-byte character is stepped over).
+    line_start: usize,
+    extra_bytes: usize,
 }
 
-impl Cursor {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).copied()
+impl<'s> Cursor<'s> {
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.i + ahead).copied()
     }
 
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
+    fn column(&self) -> usize {
+        self.i - self.line_start - self.extra_bytes + 1
+    }
+
+    /// One character (of any width).
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek(0)?;
         self.i += 1;
-        if c == '\n' {
+        if b == b'\n' {
             self.line += 1;
-            self.column = 1;
-        } else {
-            self.column += 1;
+            self.line_start = self.i;
+            self.extra_bytes = 0;
+        } else if b >= 0x80 {
+            // A multi-byte character: its continuation bytes count for no column.
+            while self.peek(0).is_some_and(|c| (0x80..0xc0).contains(&c)) {
+                self.i += 1;
+                self.extra_bytes += 1;
+            }
         }
-        Some(c)
+        Some(b)
     }
 
-    fn eat_while(&mut self, keep: impl Fn(char) -> bool) -> String {
-        let mut out = String::new();
-        while let Some(c) = self.peek(0).filter(|&c| keep(c)) {
-            out.push(c);
-            self.bump();
+    /// Up to (not including) the next `\n`, or the end.
+    fn skip_line(&mut self) {
+        let rest = &self.source[self.i..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        let skipped = &rest[..end];
+        self.extra_bytes += skipped.len() - skipped.chars().count();
+        self.i += end;
+    }
+
+    fn eat_ident(&mut self) -> &'s str {
+        let start = self.i;
+        let mut j = self.i;
+        // ASCII in a tight loop; a non-ASCII character only when it continues the name.
+        loop {
+            while j < self.bytes.len()
+                && (self.bytes[j] == b'_' || self.bytes[j].is_ascii_alphanumeric())
+            {
+                j += 1;
+            }
+            match self.source[j..].chars().next() {
+                Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
+                    j += c.len_utf8();
+                    self.extra_bytes += c.len_utf8() - 1;
+                }
+                _ => break,
+            }
         }
-        out
+        self.i = j;
+        &self.source[start..j]
     }
 
     /// After an opening `"`: up to and including the closing one.
     fn string(&mut self) -> Option<()> {
         loop {
+            // Plain ASCII other than the ends in a tight loop; the rest through `bump`.
+            while self.i < self.bytes.len() {
+                let b = self.bytes[self.i];
+                if b == b'"' || b == b'\\' || b == b'\n' || b >= 0x80 {
+                    break;
+                }
+                self.i += 1;
+            }
             match self.bump()? {
-                '\\' => {
+                b'\\' => {
                     self.bump()?;
                 }
-                '"' => return Some(()),
+                b'"' => return Some(()),
                 _ => {}
             }
         }
@@ -69,12 +115,16 @@ impl Cursor {
 
     /// At the `#`s or `"` after `r`: up to the closing `"` and as many `#`s.
     fn raw_string(&mut self) -> Option<()> {
-        let hashes = self.eat_while(|c| c == '#').len();
-        if self.bump()? != '"' {
+        let mut hashes = 0;
+        while self.peek(0) == Some(b'#') {
+            self.bump();
+            hashes += 1;
+        }
+        if self.bump()? != b'"' {
             return None;
         }
         loop {
-            if self.bump()? == '"' && (0..hashes).all(|k| self.peek(k) == Some('#')) {
+            if self.bump()? == b'"' && (0..hashes).all(|k| self.peek(k) == Some(b'#')) {
                 for _ in 0..hashes {
                     self.bump();
                 }
@@ -85,11 +135,11 @@ impl Cursor {
 
     /// After an opening `'` of a character literal: up to and including the closing one.
     fn char_literal(&mut self) -> Option<()> {
-        if self.bump()? == '\\' {
+        if self.bump()? == b'\\' {
             self.bump()?;
         }
         loop {
-            if self.bump()? == '\'' {
+            if self.bump()? == b'\'' {
                 return Some(());
             }
         }
@@ -100,11 +150,11 @@ impl Cursor {
         let mut depth = 1;
         while depth > 0 {
             match (self.bump()?, self.peek(0)) {
-                ('/', Some('*')) => {
+                (b'/', Some(b'*')) => {
                     self.bump();
                     depth += 1;
                 }
-                ('*', Some('/')) => {
+                (b'*', Some(b'/')) => {
                     self.bump();
                     depth -= 1;
                 }
@@ -119,99 +169,112 @@ fn ident_start(c: char) -> bool {
     c == '_' || c.is_alphabetic()
 }
 
-fn ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
-}
-
 /// The tokens of `source`, or `None` for anything unterminated.
-pub(crate) fn tokens(source: &str) -> Option<Vec<Token>> {
+pub(crate) fn tokens(source: &str) -> Option<Vec<Token<'_>>> {
     let mut cur = Cursor {
-        chars: source.chars().collect(),
+        source,
+        bytes: source.as_bytes(),
         i: 0,
         line: 1,
-        column: 1,
+        line_start: 0,
+        extra_bytes: 0,
     };
     // A `#!` first line that is not `#![...]` is a shebang.
     if source.starts_with("#!") && !source.starts_with("#![") {
-        cur.eat_while(|c| c != '\n');
+        cur.skip_line();
     }
     let mut out = Vec::new();
-    while let Some(c) = cur.peek(0) {
-        let (line, column) = (cur.line, cur.column);
-        let kind = match c {
-            c if c.is_whitespace() => {
+    while let Some(b) = cur.peek(0) {
+        let (line, column) = (cur.line, cur.column());
+        let kind = match b {
+            b' ' | b'\n' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => {
                 cur.bump();
                 continue;
             }
-            '/' if cur.peek(1) == Some('/') => {
-                cur.eat_while(|c| c != '\n');
+            b'/' if cur.peek(1) == Some(b'/') => {
+                cur.skip_line();
                 continue;
             }
-            '/' if cur.peek(1) == Some('*') => {
+            b'/' if cur.peek(1) == Some(b'*') => {
                 cur.bump();
                 cur.bump();
                 cur.block_comment()?;
                 continue;
             }
-            '"' => {
+            b'"' => {
                 cur.bump();
                 cur.string()?;
                 Kind::Other
             }
-            '\'' => {
+            b'\'' => {
                 cur.bump();
-                if cur.peek(0) == Some('\\') || cur.peek(1) == Some('\'') {
+                if cur.peek(0) == Some(b'\\') || cur.peek(1) == Some(b'\'') {
                     cur.char_literal()?;
                 } else {
-                    cur.eat_while(ident_continue);
+                    cur.eat_ident();
                 }
                 Kind::Other
             }
-            c if c.is_ascii_digit() => {
-                cur.eat_while(ident_continue);
+            b'0'..=b'9' => {
+                cur.eat_ident();
                 // `1.5`, but not `1..2` or `1.max(2)`.
-                if cur.peek(0) == Some('.') && cur.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+                if cur.peek(0) == Some(b'.') && cur.peek(1).is_some_and(|c| c.is_ascii_digit()) {
                     cur.bump();
-                    cur.eat_while(ident_continue);
+                    cur.eat_ident();
                 }
                 Kind::Other
             }
-            c if ident_start(c) => {
-                let word = cur.eat_while(ident_continue);
-                match (word.as_str(), cur.peek(0), cur.peek(1)) {
-                    ("r" | "br" | "cr", Some('"'), _)
-                    | ("r" | "br" | "cr", Some('#'), Some('#' | '"')) => {
+            b'(' | b'[' | b'{' => {
+                cur.bump();
+                Kind::Open(b as char)
+            }
+            b')' | b']' | b'}' => {
+                cur.bump();
+                Kind::Close(b as char)
+            }
+            b if b.is_ascii() && !(b == b'_' || b.is_ascii_alphabetic()) => {
+                cur.bump();
+                Kind::Punct(b as char)
+            }
+            _ => {
+                let c = source[cur.i..].chars().next()?;
+                if !ident_start(c) {
+                    // Other whitespace, or a character no token starts with.
+                    let white = c.is_whitespace();
+                    cur.bump();
+                    if white {
+                        continue;
+                    }
+                    out.push(Token {
+                        kind: Kind::Punct(c),
+                        line,
+                        column,
+                    });
+                    continue;
+                }
+                let word = cur.eat_ident();
+                match (word, cur.peek(0), cur.peek(1)) {
+                    ("r" | "br" | "cr", Some(b'"'), _)
+                    | ("r" | "br" | "cr", Some(b'#'), Some(b'#' | b'"')) => {
                         cur.raw_string()?;
                         Kind::Other
                     }
-                    ("r", Some('#'), Some(c)) if ident_start(c) => {
+                    ("r", Some(b'#'), Some(c)) if ident_start(c as char) || c >= 0x80 => {
                         cur.bump();
-                        Kind::Ident(cur.eat_while(ident_continue))
+                        Kind::Ident(cur.eat_ident())
                     }
-                    ("b" | "c", Some('"'), _) => {
+                    ("b" | "c", Some(b'"'), _) => {
                         cur.bump();
                         cur.string()?;
                         Kind::Other
                     }
-                    ("b", Some('\''), _) => {
+                    ("b", Some(b'\''), _) => {
                         cur.bump();
                         cur.char_literal()?;
                         Kind::Other
                     }
                     _ => Kind::Ident(word),
                 }
-            }
-            '(' | '[' | '{' => {
-                cur.bump();
-                Kind::Open(c)
-            }
-            ')' | ']' | '}' => {
-                cur.bump();
-                Kind::Close(c)
-            }
-            c => {
-                cur.bump();
-                Kind::Punct(c)
             }
         };
         out.push(Token { kind, line, column });

@@ -1,10 +1,12 @@
 //! Whether a function sits directly inside an `impl` or trait block, read from its source
 //! file. An attribute macro is given only the function, but its name's span says where the
-//! function is written; the file shows what encloses it. Used for one error only: a function
-//! the runner would call as a free function, when it is in fact associated (the generated
-//! call then fails with rustc's "cannot find function"). Anything unclear (no file, a macro
-//! body around it, a file this lexer does not follow) answers `None`, and the expansion goes
-//! on as before, so a wrong answer can only be a missed hint, never a broken build.
+//! function is written; the file shows what encloses it. The runner calls a task as a free
+//! function, which fails with rustc's "cannot find function" when it is in fact associated;
+//! so a task that takes nothing gets an error naming `in_impl` when it is inside a block, and
+//! a task with parameters gets a runner only where the file shows a free function. Anything
+//! unclear (no file, a macro body around it, a file this lexer does not follow) is
+//! [`Site::Unknown`]: no hint for the first, no runner for the second, so a wrong answer can
+//! only be a missed hint or a task left in-process only, never a broken build.
 
 mod lex;
 #[cfg(test)]
@@ -28,8 +30,32 @@ pub(crate) enum Block {
     Trait,
 }
 
+/// Where a function is written, as far as its source file shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Site {
+    /// Directly in a module or a function body: a free function.
+    Free,
+    /// Directly inside an `impl` or trait block.
+    In(Block),
+    /// The file does not show it: another macro wrote the function (its name is in that
+    /// macro's input or body), or there is no file to read, or one this lexer does not follow.
+    Unknown,
+}
+
 /// The block around the function named `name` (its span), when the source shows one.
 pub(crate) fn associated(name: &Ident) -> Option<Block> {
+    match site(name) {
+        Site::In(block) => Some(block),
+        Site::Free | Site::Unknown => None,
+    }
+}
+
+/// Where the function named `name` (its span) is written.
+pub(crate) fn site(name: &Ident) -> Site {
+    site_of(name).unwrap_or(Site::Unknown)
+}
+
+fn site_of(name: &Ident) -> Option<Site> {
     // Outside a macro expansion (unit tests) there is no compiler to ask.
     if !proc_macro::is_available() {
         return None;
@@ -39,7 +65,8 @@ pub(crate) fn associated(name: &Ident) -> Option<Block> {
     let start = span.start();
     let found = functions(&file)?;
     match found.get(&(start.line(), start.column()))? {
-        (written, block) if name.unraw() == written => *block,
+        (written, Some(block)) if name.unraw() == written => Some(Site::In(*block)),
+        (written, None) if name.unraw() == written => Some(Site::Free),
         _ => None,
     }
 }
@@ -86,7 +113,7 @@ enum Group {
 }
 
 /// Every `fn NAME` with the block it is directly in; `None` when brackets do not match.
-fn scan(tokens: &[Token]) -> Option<Functions> {
+fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
     let mut found = Functions::new();
     // Open groups, and where the current item's tokens began in each.
     let mut stack: Vec<Group> = Vec::new();
@@ -112,9 +139,7 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
                 }
             }
             Kind::Punct(';') => *item_start.last_mut()? = i + 1,
-            Kind::Ident(name)
-                if i > 0 && matches!(&tokens[i - 1].kind, Kind::Ident(w) if w == "fn") =>
-            {
+            Kind::Ident(name) if i > 0 && matches!(tokens[i - 1].kind, Kind::Ident("fn")) => {
                 let block = match stack.last() {
                     Some(Group::Impl) => Some(Block::Impl),
                     Some(Group::Trait) => Some(Block::Trait),
@@ -122,7 +147,7 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
                 };
                 let opaque = stack.contains(&Group::Opaque);
                 if !opaque {
-                    found.insert((token.line, token.column), (name.clone(), block));
+                    found.insert((token.line, token.column), ((*name).to_owned(), block));
                 }
             }
             _ => {}
@@ -132,8 +157,8 @@ fn scan(tokens: &[Token]) -> Option<Functions> {
 }
 
 /// The group opened at `open`, from the tokens of its item before it (`start..open`).
-fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Group {
-    let is = |i: usize, kind: Kind| tokens.get(i).is_some_and(|t| t.kind == kind);
+fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) -> Group {
+    let is = |i: usize, kind: Kind<'_>| tokens.get(i).is_some_and(|t| t.kind == kind);
     // `m! {`, `m!(`, `macro_rules! m {`; also `-> ! {` and `if !x {`, which only makes a
     // function inside them unknown.
     let before = |back: usize| open.checked_sub(back).filter(|&i| i >= start);
@@ -159,7 +184,7 @@ fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Gro
                 }
                 i = skip_group(tokens, i);
             }
-            Kind::Ident(word) => match word.as_str() {
+            Kind::Ident(word) => match *word {
                 "pub" => {
                     i += 1;
                     if is(i, Kind::Open('(')) {
@@ -178,7 +203,7 @@ fn classify(tokens: &[Token], start: usize, open: usize, delimiter: char) -> Gro
 }
 
 /// The index after the group opened at `open`.
-fn skip_group(tokens: &[Token], open: usize) -> usize {
+fn skip_group(tokens: &[Token<'_>], open: usize) -> usize {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token.kind {

@@ -84,11 +84,13 @@ fn literals_comments_and_lifetimes_are_stepped_over() {
 #[test]
 fn positions_are_lines_and_characters() {
     let tokens = lex::tokens("#!/usr/bin/env run\n/* é */ fn f() {}").unwrap();
-    let f = tokens
-        .iter()
-        .find(|t| t.kind == Kind::Ident("f".into()))
-        .unwrap();
+    let f = tokens.iter().find(|t| t.kind == Kind::Ident("f")).unwrap();
     assert_eq!((f.line, f.column), (2, 12));
+    // Characters of more than one byte, in a name and in a string, count once.
+    let tokens = lex::tokens("let aé = \"ü\\\"\"; fn g() {}").unwrap();
+    let g = tokens.iter().find(|t| t.kind == Kind::Ident("g")).unwrap();
+    assert_eq!((g.line, g.column), (1, 20));
+    assert!(tokens.iter().any(|t| t.kind == Kind::Ident("aé")));
 }
 
 #[test]

@@ -117,13 +117,16 @@ fn checked_inputs(
         ));
     }
     let runner = task.runner.expect("runnable");
-    let args = inputs::parse(task.inputs, args).map_err(|e| e.to_string())?;
-    let mut check = Call::check(task.inputs, args.inputs.clone());
+    let mut args = inputs::parse(task.inputs, args).map_err(|e| e.to_string())?;
+    let texts = std::mem::take(&mut args.flag_texts);
+    let mut check = Call::check(task.inputs, std::mem::take(&mut args.inputs), texts);
     runner(&mut check);
-    match check.take_error() {
-        Some(e) => Err(e.to_string()),
-        None => Ok((runner, args)),
+    if let Some(e) = check.take_error() {
+        return Err(e.to_string());
     }
+    // As read: a flag's text where its JSON did not fit (`--label 5` for a `String`).
+    args.inputs = check.into_inputs();
+    Ok((runner, args))
 }
 
 /// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's

@@ -1,6 +1,7 @@
 //! The arguments of `BIN run TASK` after the task: its inputs and where its output goes.
 //! See the [module docs](super#inputs-and-outputs).
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,9 @@ impl std::error::Error for InputError {}
 #[derive(Debug, Default)]
 pub(crate) struct RunArgs {
     pub inputs: Map<String, Value>,
+    /// The text of each per-input flag that parsed as JSON other than a string (`--label 5`):
+    /// read as that string instead when the JSON does not fit the parameter's type.
+    pub flag_texts: BTreeMap<String, String>,
     pub outputs_file: Option<PathBuf>,
     /// `--check-inputs`: print the checked inputs as JSON and stop (for launchers).
     pub check_only: bool,
@@ -141,7 +145,7 @@ pub(crate) fn check_with(
     let parsed = RunArgs {
         inputs,
         outputs_file: outputs_file(args),
-        check_only: false,
+        ..RunArgs::default()
     };
     Ok(parsed.for_child())
 }
@@ -208,8 +212,16 @@ pub(crate) fn parse(
             _ => {
                 let def = find(defs, &flag.replace('-', "_"))?;
                 let text = value()?;
-                // `--label a` needs no quotes: what is not JSON is a string.
-                let parsed = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                // `--label a` needs no quotes: what is not JSON is a string. What is JSON of
+                // another kind (`--label 5`) keeps its text, for a parameter that takes it.
+                let parsed = match serde_json::from_str(&text) {
+                    Ok(Value::String(s)) => Value::String(s),
+                    Ok(json) => {
+                        out.flag_texts.insert(def.name.to_owned(), text);
+                        json
+                    }
+                    Err(_) => Value::String(text),
+                };
                 if flags.insert(def.name.to_owned(), parsed).is_some() {
                     return Err(InputError::Conflict(format!("--{flag} given twice")));
                 }
@@ -299,6 +311,15 @@ mod tests {
             Value::Object(got.inputs),
             serde_json::json!({"n": 5, "my_label": "a b"})
         );
+        // The text of a flag that is JSON but not a string is kept for the runner's retry.
+        let got = parse_args(&["--n", "5", "--my-label", "\"q\""]).unwrap();
+        assert_eq!(got.inputs["my_label"], "q");
+        assert_eq!(
+            got.flag_texts.into_iter().collect::<Vec<_>>(),
+            [("n".into(), "5".into())]
+        );
+        let got = parse_args(&["--inputs", r#"{"n": 5}"#]).unwrap();
+        assert!(got.flag_texts.is_empty());
         let got = parse_args(&["--inputs", r#"{"n": 1}"#, "--outputs-file", "o"]).unwrap();
         assert_eq!(got.inputs["n"], 1);
         assert_eq!(got.outputs_file, Some(PathBuf::from("o")));

@@ -36,7 +36,10 @@
 //!
 //! - `BIN run TASK --inputs '{"n": 5, "label": "a"}'`, or `--inputs-file PATH` (`-`: stdin);
 //! - or one flag per parameter, `--n 5 --label a` (`--my-name` for `my_name` works too): a
-//!   value is JSON when it parses as JSON, else a string, so `--label a` needs no quotes.
+//!   value is JSON when it parses as JSON, else a string, so `--label a` needs no quotes;
+//!   JSON the parameter's type does not take is read as the flag's text when the type takes
+//!   that string (`--label 5` for a `String` is `"5"`; `--n 5` for a `u32` stays 5). Only
+//!   flags: `--inputs` JSON is read as it is.
 //!
 //! An `Option<...>` parameter may be left out. A missing, unknown or mistyped input,
 //! malformed JSON, or `--inputs` together with per-input flags, is a usage error (exit code

@@ -1,13 +1,11 @@
 //! A task's inputs and output when it runs as its own process (`BIN run TASK --inputs ...`).
 //!
-//! Generated code takes every parameter at once as one tuple, and dispatches on the types
-//! with autoref specialisation, so the macro does not have to understand them: a tuple of
-//! `DeserializeOwned` types is read from the inputs, any other makes the task in-process
-//! only (found by a probe call of the runner, which never reaches the body).
+//! The runner (see `runner`) takes every parameter at once as one tuple: a tuple of
+//! `DeserializeOwned` types is read from the inputs by name, any other makes the task
+//! in-process only (found by a probe call of the runner, which never reaches the body).
 
 use std::cell::Cell;
-use std::fmt::{Debug, Display};
-use std::marker::PhantomData;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
@@ -44,6 +42,8 @@ pub struct Call {
     mode: Mode,
     defs: &'static [InputDef],
     inputs: Map<String, Value>,
+    /// Per-input flags whose text parsed as JSON other than a string, by input name.
+    flag_texts: BTreeMap<String, String>,
     outputs_file: Option<PathBuf>,
     /// The parameter types are not all `DeserializeOwned`.
     not_readable: bool,
@@ -56,6 +56,7 @@ impl Call {
             mode,
             defs,
             inputs,
+            flag_texts: BTreeMap::new(),
             outputs_file: None,
             not_readable: false,
             error: None,
@@ -66,8 +67,17 @@ impl Call {
         Call::new(Mode::Probe, defs, Map::new())
     }
 
-    pub(crate) fn check(defs: &'static [InputDef], inputs: Map<String, Value>) -> Self {
-        Call::new(Mode::Check, defs, inputs)
+    /// `flag_texts`: the text of each per-input flag whose JSON is not a string, tried as
+    /// that string when the JSON does not fit (see [`Call::into_inputs`]).
+    pub(crate) fn check(
+        defs: &'static [InputDef],
+        inputs: Map<String, Value>,
+        flag_texts: BTreeMap<String, String>,
+    ) -> Self {
+        Call {
+            flag_texts,
+            ..Call::new(Mode::Check, defs, inputs)
+        }
     }
 
     pub(crate) fn run(
@@ -89,8 +99,51 @@ impl Call {
         self.error.take()
     }
 
-    /// The parameters, in order, from the inputs by name; the error names the input.
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, InputError> {
+    /// The inputs as the parameters read them: a flag whose JSON did not fit its parameter's
+    /// type but whose text does (`--label 5` for a `String`) holds that text.
+    pub(crate) fn into_inputs(self) -> Map<String, Value> {
+        self.inputs
+    }
+
+    /// The parameters, in order, from the inputs by name; the error names the input. A
+    /// per-input flag whose JSON does not fit is tried once more as its text, a JSON string;
+    /// when that does not fit either, the error is the JSON's.
+    fn decode<T: DeserializeOwned>(&mut self) -> Result<T, InputError> {
+        let mut retried: Option<(usize, serde_json::Error)> = None;
+        loop {
+            let (at, e) = match self.decode_once::<T>() {
+                Ok(value) => return Ok(value),
+                Err(failed) => failed,
+            };
+            let (at, e) = match retried.take() {
+                Some((before, first)) if before == at => (at, first),
+                _ => match self.flag_texts.remove(self.defs[at].name) {
+                    Some(text) => {
+                        let name = self.defs[at].name.to_owned();
+                        self.inputs.insert(name, Value::String(text));
+                        retried = Some((at, e));
+                        continue;
+                    }
+                    None => (at, e),
+                },
+            };
+            let def = &self.defs[at];
+            return Err(match self.inputs.contains_key(def.name) {
+                false => InputError::Missing {
+                    name: def.name.into(),
+                    ty: def.ty.into(),
+                },
+                true => InputError::WrongType {
+                    name: def.name.into(),
+                    ty: def.ty.into(),
+                    message: e.to_string(),
+                },
+            });
+        }
+    }
+
+    /// One try of [`Call::decode`]; the error comes with the index of the input it is about.
+    fn decode_once<T: DeserializeOwned>(&self) -> Result<T, (usize, serde_json::Error)> {
         let at = Cell::new(0);
         let values: Vec<Value> = self
             .defs
@@ -102,20 +155,7 @@ impl Call {
             values: values.into_iter(),
             at: &at,
         })
-        .map_err(|e| {
-            let def = &self.defs[at.get().min(count.saturating_sub(1))];
-            match self.inputs.contains_key(def.name) {
-                false => InputError::Missing {
-                    name: def.name.into(),
-                    ty: def.ty.into(),
-                },
-                true => InputError::WrongType {
-                    name: def.name.into(),
-                    ty: def.ty.into(),
-                    message: e.to_string(),
-                },
-            }
-        })
+        .map_err(|e| (at.get().min(count.saturating_sub(1)), e))
     }
 
     /// Prints (or writes) the task's result and gives the exit code: 0 for a value or `Ok`,
@@ -155,50 +195,26 @@ impl Call {
     }
 }
 
-/// Stands for the parameter tuple `T` in [`TakeInputs`] / [`NoInputs`].
-#[derive(Debug)]
-pub struct In<T>(PhantomData<fn() -> T>);
-
-impl<T> In<T> {
-    /// The marker (generated code builds one per call).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        In(PhantomData)
+/// Reads the parameters `T` (every one `DeserializeOwned`) from the call; `None` stops it
+/// before the body (a probe, a check, or inputs that do not fit).
+pub(crate) fn read<T: DeserializeOwned>(call: &mut Call) -> Option<T> {
+    if call.mode == Mode::Probe {
+        return None;
     }
-}
-
-/// Chosen when every parameter is `DeserializeOwned`: `None` stops the call before the body.
-pub trait TakeInputs<T> {
-    /// The decoded parameters, or `None` when the call stops before the body.
-    fn take(&self, call: &mut Call) -> Option<T>;
-}
-
-impl<T: DeserializeOwned> TakeInputs<T> for &In<T> {
-    fn take(&self, call: &mut Call) -> Option<T> {
-        if call.mode == Mode::Probe {
-            return None;
-        }
-        match call.decode::<T>() {
-            Ok(value) => (call.mode == Mode::Run).then_some(value),
-            Err(e) => {
-                call.error = Some(e);
-                None
-            }
+    match call.decode::<T>() {
+        Ok(value) => (call.mode == Mode::Run).then_some(value),
+        Err(e) => {
+            call.error = Some(e);
+            None
         }
     }
 }
 
-/// Chosen for any other parameters: the task cannot be given them from the command line.
-pub trait NoInputs<T> {
-    /// Always `None`, marking the task as not readable from the command line.
-    fn take(&self, call: &mut Call) -> Option<T>;
-}
-
-impl<T> NoInputs<T> for In<T> {
-    fn take(&self, call: &mut Call) -> Option<T> {
-        call.not_readable = true;
-        None
-    }
+/// For parameters that are not all `DeserializeOwned`: the task cannot be given them from
+/// the command line.
+pub(crate) fn unreadable<T>(call: &mut Call) -> Option<T> {
+    call.not_readable = true;
+    None
 }
 
 /// A task's `Ok` value (or plain return value) as it is shown.
@@ -210,87 +226,6 @@ pub enum Shown {
     Json(serde_json::Result<String>),
     /// Any other value, through `Debug`.
     Debug(String),
-}
-
-/// Wraps a reference to a finished task's value (or error) to pick how it is shown.
-#[derive(Debug)]
-pub struct Show<'a, T: ?Sized>(pub &'a T);
-
-/// `()`: nothing to show.
-pub trait ShowUnit {
-    /// How the value is printed.
-    fn shown(&self) -> Shown;
-}
-impl ShowUnit for &&&Show<'_, ()> {
-    fn shown(&self) -> Shown {
-        Shown::Nothing
-    }
-}
-
-/// `Serialize`: JSON.
-pub trait ShowJson {
-    /// How the value is printed.
-    fn shown(&self) -> Shown;
-}
-impl<T: Serialize + ?Sized> ShowJson for &&Show<'_, T> {
-    fn shown(&self) -> Shown {
-        Shown::Json(serde_json::to_string(self.0))
-    }
-}
-
-/// `Debug`: its `{:?}`.
-pub trait ShowDebug {
-    /// How the value is printed.
-    fn shown(&self) -> Shown;
-}
-impl<T: Debug + ?Sized> ShowDebug for &Show<'_, T> {
-    fn shown(&self) -> Shown {
-        Shown::Debug(format!("{:?}", self.0))
-    }
-}
-
-/// Anything else: nothing to show.
-pub trait ShowNothing {
-    /// How the value is printed.
-    fn shown(&self) -> Shown;
-}
-impl<T: ?Sized> ShowNothing for Show<'_, T> {
-    fn shown(&self) -> Shown {
-        Shown::Nothing
-    }
-}
-
-/// An error through `Display`.
-pub trait ErrDisplay {
-    /// The error as printed on stderr.
-    fn error(&self) -> String;
-}
-impl<E: Display + ?Sized> ErrDisplay for &&Show<'_, E> {
-    fn error(&self) -> String {
-        self.0.to_string()
-    }
-}
-
-/// An error through `Debug`, when it has no `Display`.
-pub trait ErrDebug {
-    /// The error as printed on stderr.
-    fn error(&self) -> String;
-}
-impl<E: Debug + ?Sized> ErrDebug for &Show<'_, E> {
-    fn error(&self) -> String {
-        format!("{:?}", self.0)
-    }
-}
-
-/// An error that can show neither.
-pub trait ErrOpaque {
-    /// The error as printed on stderr.
-    fn error(&self) -> String;
-}
-impl<E: ?Sized> ErrOpaque for Show<'_, E> {
-    fn error(&self) -> String {
-        "the task returned an error".into()
-    }
 }
 
 /// The parameter values as a sequence for the tuple's `Deserialize`, counting how many were
@@ -336,8 +271,6 @@ impl<'de> SeqAccess<'de> for Args<'_> {
 }
 
 #[cfg(test)]
-// The borrows select the impl, as in generated code.
-#[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
 
@@ -361,17 +294,17 @@ mod tests {
     #[test]
     fn reads_by_name_and_names_the_bad_input() {
         let mut call = Call::run(&DEFS, inputs(r#"{"n": 5}"#), None);
-        let got = (&&In::<(u32, Option<String>)>::new()).take(&mut call);
+        let got = read::<(u32, Option<String>)>(&mut call);
         assert_eq!(got, Some((5, None)));
         let mut call = Call::run(&DEFS, inputs(r#"{"n": 5, "label": 3}"#), None);
-        assert_eq!((&&In::<(u32, Option<String>)>::new()).take(&mut call), None);
+        assert_eq!(read::<(u32, Option<String>)>(&mut call), None);
         let e = call.take_error().unwrap().to_string();
         assert!(
             e.contains("`label`") && e.contains("`Option<String>`"),
             "{e}"
         );
-        let mut call = Call::check(&DEFS, inputs("{}"));
-        assert_eq!((&&In::<(u32, Option<String>)>::new()).take(&mut call), None);
+        let mut call = Call::check(&DEFS, inputs("{}"), BTreeMap::new());
+        assert_eq!(read::<(u32, Option<String>)>(&mut call), None);
         assert!(matches!(
             call.take_error(),
             Some(InputError::Missing { name, .. }) if name == "n"
@@ -379,28 +312,40 @@ mod tests {
     }
 
     #[test]
-    fn other_parameter_types_are_not_readable() {
-        struct Opaque;
-        let mut call = Call::probe(&DEFS);
-        assert!((&&In::<(Opaque,)>::new()).take(&mut call).is_none());
-        assert!(call.not_readable());
-        let mut call = Call::probe(&DEFS);
-        assert!((&&In::<(u32,)>::new()).take(&mut call).is_none());
-        assert!(!call.not_readable());
+    fn a_flag_whose_json_does_not_fit_is_read_as_its_text() {
+        let texts = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let both = texts(&[("n", "5"), ("label", "5")]);
+        let mut call = Call::check(&DEFS, inputs(r#"{"n": 5, "label": 5}"#), both);
+        assert_eq!(read::<(u32, Option<String>)>(&mut call), None);
+        assert!(call.take_error().is_none());
+        assert_eq!(
+            Value::Object(call.into_inputs()),
+            serde_json::json!({"n": 5, "label": "5"})
+        );
+        // Neither the JSON nor the text fits: the JSON's error.
+        let mut call = Call::check(&DEFS, inputs(r#"{"n": 5.5}"#), texts(&[("n", "5.5")]));
+        assert_eq!(read::<(u32, Option<String>)>(&mut call), None);
+        let e = call.take_error().unwrap().to_string();
+        assert!(e.contains("`n`") && e.contains("floating point"), "{e}");
+        // `--inputs` JSON has no texts: a number is not a string.
+        let mut call = Call::check(&DEFS, inputs(r#"{"n": 5, "label": 5}"#), BTreeMap::new());
+        assert_eq!(read::<(u32, Option<String>)>(&mut call), None);
+        let e = call.take_error().unwrap().to_string();
+        assert!(e.contains("`label`"), "{e}");
     }
 
     #[test]
-    fn values_are_shown_by_their_traits() {
-        struct Opaque;
-        assert!(matches!((&&&&Show(&())).shown(), Shown::Nothing));
-        assert!(matches!((&&&&Show(&5u8)).shown(), Shown::Json(Ok(j)) if j == "5"));
-        assert!(matches!(
-            (&&&&Show(&std::time::Instant::now())).shown(),
-            Shown::Debug(_)
-        ));
-        assert!(matches!((&&&&Show(&Opaque)).shown(), Shown::Nothing));
-        assert_eq!((&&&Show(&"bad")).error(), "bad");
-        assert_eq!((&&&Show(&Some(1))).error(), "Some(1)");
-        assert_eq!((&&&Show(&Opaque)).error(), "the task returned an error");
+    fn a_probe_reads_nothing() {
+        let mut call = Call::probe(&DEFS);
+        assert!(read::<(u32, Option<String>)>(&mut call).is_none());
+        assert!(!call.not_readable() && call.take_error().is_none());
+        let mut call = Call::probe(&DEFS);
+        assert!(unreadable::<(u32,)>(&mut call).is_none());
+        assert!(call.not_readable());
     }
 }

@@ -7,5 +7,6 @@ pub(crate) mod def;
 pub(crate) mod io;
 pub(crate) mod outcome;
 pub(crate) mod registry;
+pub(crate) mod runner;
 
 pub(crate) use def::{TaskDef, registered};

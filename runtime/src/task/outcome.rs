@@ -1,7 +1,7 @@
-//! What generated code does with a task's result: turn a resolution failure into the task's
-//! own error type where it can, and split a finished run's output into value and error.
+//! What generated code does when a task's secrets cannot be resolved: turn the failure into
+//! the task's own error type where it can.
 //!
-//! Both use autoref specialisation, so the choice is made at compile time from the task's
+//! It uses autoref specialisation, so the choice is made at compile time from the task's
 //! return type without the macro having to understand the type.
 
 use std::marker::PhantomData;
@@ -59,34 +59,6 @@ pub fn fail_panic(err: Error) -> ! {
     panic!("{err}")
 }
 
-/// Wraps a finished task's output, to split it into the value and the error to show.
-#[derive(Debug)]
-pub struct Outcome<T>(pub T);
-
-/// A `Result`: `Ok` is the value, `Err` the error (exit code 1).
-pub trait ViaResult<T, E> {
-    /// The value or the error.
-    fn split(&self) -> Result<&T, &E>;
-}
-
-impl<T, E> ViaResult<T, E> for &Outcome<Result<T, E>> {
-    fn split(&self) -> Result<&T, &E> {
-        self.0.as_ref()
-    }
-}
-
-/// Any other output is the value.
-pub trait ViaValue<T> {
-    /// The value (never an error).
-    fn split(&self) -> Result<&T, &std::convert::Infallible>;
-}
-
-impl<T> ViaValue<T> for Outcome<T> {
-    fn split(&self) -> Result<&T, &std::convert::Infallible> {
-        Ok(&self.0)
-    }
-}
-
 #[cfg(test)]
 // The borrows select the impl, as in generated code; they are the point of these tests.
 #[allow(clippy::needless_borrow)]
@@ -115,12 +87,5 @@ mod tests {
     #[should_panic(expected = "not inside a running task")]
     fn other_types_panic() {
         let _: u32 = (&&Fail::<u32>::new()).fail(err());
-    }
-
-    #[test]
-    fn results_split_into_value_and_error() {
-        assert_eq!((&&Outcome(Ok::<u8, String>(1))).split(), Ok(&1));
-        assert_eq!((&&Outcome(Err::<u8, u8>(2))).split(), Err(&2));
-        assert_eq!((&&Outcome(7u64)).split(), Ok(&7));
     }
 }

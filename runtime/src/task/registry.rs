@@ -84,7 +84,9 @@ mod section {
         }
     }
 
-    pub(super) use bounds::entries;
+    pub(super) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
+        bounds::entries().iter()
+    }
 }
 
 #[cfg(not(any(
@@ -111,14 +113,14 @@ mod section {
 
     inventory::collect!(TaskEntry);
 
-    pub(super) fn entries() -> Vec<&'static TaskEntry> {
-        inventory::iter::<TaskEntry>.into_iter().collect()
+    pub(super) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
+        inventory::iter::<TaskEntry>.into_iter()
     }
 }
 
 /// Every task entry linked into this binary, in no particular order.
 pub(crate) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
-    section::entries().into_iter()
+    section::entries()
 }
 
 #[cfg(test)]
