@@ -93,3 +93,35 @@ pub(crate) async fn load(
         latencies,
     }
 }
+
+/// `n` times, on one kept connection to `addr`: each of `calls(i)` (path and body) in turn;
+/// the rate of whole rounds per second.
+#[allow(dead_code)] // not every bench uses it
+pub(crate) async fn rounds(
+    addr: SocketAddr,
+    n: usize,
+    calls: impl Fn(usize) -> Vec<(&'static str, Bytes)>,
+) -> f64 {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let start = Instant::now();
+    for i in 0..n {
+        for (path, body) in calls(i) {
+            let req = Request::post(path)
+                .header(header::HOST, "127.0.0.1")
+                .header(header::CONTENT_TYPE, "application/proto")
+                .body(Full::new(body))
+                .unwrap();
+            send.ready().await.unwrap();
+            let resp = send.send_request(req).await.unwrap();
+            let status = resp.status();
+            let _ = resp.into_body().collect().await.unwrap();
+            assert_eq!(status, 200, "{path}");
+        }
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
