@@ -17,7 +17,6 @@ mod bao;
 #[allow(dead_code)]
 #[path = "../tests/stores/postgres/cluster.rs"]
 mod cluster;
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "support/load.rs"]
