@@ -5,20 +5,11 @@
 //! `register_task!` line per task and no attribute macro, which keeps a crate of many tasks
 //! quick to check: rustc handles one static per task, not inventory's static, constructor
 //! and `.init_array` entry, and nothing runs per task at start. ELF and Mach-O targets use the
-//! section; other targets keep `inventory`.
+//! section (`flyte_link_section`, set by build.rs); other targets keep `inventory`.
 
 use super::def::TaskEntry;
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "illumos",
-    target_vendor = "apple",
-))]
+#[cfg(flyte_link_section)]
 mod section {
     use super::TaskEntry;
 
@@ -89,16 +80,7 @@ mod section {
     }
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "illumos",
-    target_vendor = "apple",
-)))]
+#[cfg(not(flyte_link_section))]
 mod section {
     use super::TaskEntry;
 
