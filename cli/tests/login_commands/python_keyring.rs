@@ -421,10 +421,13 @@ fn a_refresh_by_either_sdk_is_used_by_the_other() {
     assert_eq!(py.cached_at_start()["refresh_token"], true);
     shown.push_str(&py.stdout);
     shown.push_str(&py.stderr);
+    // The access token it stored is new. Its refresh token is not checked here: whether
+    // the provider rotated it is the provider's choice, and the next step (flyte refreshing
+    // with whatever Python left) fails if Python left a stale one.
     let by_python = cached_tokens(&endpoint);
     assert!(
-        !by_python.iter().any(|t| t == SPOILED || seen.contains(t)),
-        "the Python SDK did not store the tokens of its refresh"
+        by_python[0] != SPOILED && !seen.contains(&by_python[0]),
+        "the Python SDK did not store the access token of its refresh"
     );
     seen.extend(by_python);
 
