@@ -4,6 +4,7 @@
 use deadpool_postgres::Client;
 use flyte_idl::Timestamp;
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 
 use crate::scope::{Scope, SecretRef};
 use crate::store::{ListedSecret, StoredMeta};
@@ -14,6 +15,12 @@ type Result<T> = std::result::Result<T, tokio_postgres::Error>;
 const NOW_US: &str = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
 
 const KEY: &str = "organization = $1 AND project = $2 AND domain = $3 AND name = $4";
+
+/// The parameters `$1` to `$4` of [`KEY`].
+fn key_args(s: &SecretRef) -> [&(dyn ToSql + Sync); 4] {
+    let sc = &s.scope;
+    [&sc.organization, &sc.project, &sc.domain, &s.name]
+}
 
 fn meta(row: &Row, type_col: usize) -> StoredMeta {
     let us: i64 = row.get(type_col + 1);
@@ -32,10 +39,7 @@ pub(super) async fn meta_of(c: &Client, s: &SecretRef) -> Result<Option<StoredMe
             "SELECT secret_type, created_us FROM flyte_secrets WHERE {KEY}"
         ))
         .await?;
-    let sc = &s.scope;
-    let row = c
-        .query_opt(&stmt, &[&sc.organization, &sc.project, &sc.domain, &s.name])
-        .await?;
+    let row = c.query_opt(&stmt, &key_args(s)).await?;
     Ok(row.map(|r| meta(&r, 0)))
 }
 
@@ -71,63 +75,36 @@ pub(super) async fn page(
 
 /// `false` when the name is taken: of concurrent inserts of one name, exactly one inserts.
 pub(super) async fn insert(c: &Client, s: &SecretRef, ty: i32, sealed: &[u8]) -> Result<bool> {
-    let stmt = c
-        .prepare_cached(&format!(
-            "INSERT INTO flyte_secrets
-                 (organization, project, domain, name, secret_type, created_us, updated_us, sealed)
-             VALUES ($1, $2, $3, $4, $5, {NOW_US}, {NOW_US}, $6)
-             ON CONFLICT DO NOTHING"
-        ))
-        .await?;
-    let sc = &s.scope;
-    let n = c
-        .execute(
-            &stmt,
-            &[
-                &sc.organization,
-                &sc.project,
-                &sc.domain,
-                &s.name,
-                &ty,
-                &sealed,
-            ],
-        )
-        .await?;
-    Ok(n == 1)
+    let sql = format!(
+        "INSERT INTO flyte_secrets
+             (organization, project, domain, name, secret_type, created_us, updated_us, sealed)
+         VALUES ($1, $2, $3, $4, $5, {NOW_US}, {NOW_US}, $6)
+         ON CONFLICT DO NOTHING"
+    );
+    write(c, &sql, s, ty, sealed).await
 }
 
 pub(super) async fn update(c: &Client, s: &SecretRef, ty: i32, sealed: &[u8]) -> Result<bool> {
-    let stmt = c
-        .prepare_cached(&format!(
-            "UPDATE flyte_secrets SET secret_type = $5, sealed = $6, updated_us = {NOW_US}
-             WHERE {KEY}"
-        ))
-        .await?;
-    let sc = &s.scope;
-    let n = c
-        .execute(
-            &stmt,
-            &[
-                &sc.organization,
-                &sc.project,
-                &sc.domain,
-                &s.name,
-                &ty,
-                &sealed,
-            ],
-        )
-        .await?;
-    Ok(n == 1)
+    let sql = format!(
+        "UPDATE flyte_secrets SET secret_type = $5, sealed = $6, updated_us = {NOW_US}
+         WHERE {KEY}"
+    );
+    write(c, &sql, s, ty, sealed).await
+}
+
+/// Runs an insert or update of one row (`$1`..`$4` the key, `$5` the type, `$6` the value);
+/// whether it wrote the row.
+async fn write(c: &Client, sql: &str, s: &SecretRef, ty: i32, sealed: &[u8]) -> Result<bool> {
+    let stmt = c.prepare_cached(sql).await?;
+    let [o, p, d, n] = key_args(s);
+    Ok(c.execute(&stmt, &[o, p, d, n, &ty, &sealed]).await? == 1)
 }
 
 pub(super) async fn delete(c: &Client, s: &SecretRef) -> Result<bool> {
     let stmt = c
         .prepare_cached(&format!("DELETE FROM flyte_secrets WHERE {KEY}"))
         .await?;
-    let sc = &s.scope;
-    let n = c
-        .execute(&stmt, &[&sc.organization, &sc.project, &sc.domain, &s.name])
-        .await?;
+    let n = c.execute(&stmt, &key_args(s)).await?;
     Ok(n == 1)
 }
 
@@ -138,10 +115,7 @@ pub(super) async fn read_value(c: &Client, s: &SecretRef) -> Result<Option<(i32,
             "SELECT secret_type, sealed FROM flyte_secrets WHERE {KEY}"
         ))
         .await?;
-    let sc = &s.scope;
-    let row = c
-        .query_opt(&stmt, &[&sc.organization, &sc.project, &sc.domain, &s.name])
-        .await?;
+    let row = c.query_opt(&stmt, &key_args(s)).await?;
     Ok(row.map(|r| (r.get(0), r.get(1))))
 }
 
@@ -150,11 +124,10 @@ pub(super) async fn read_sealed(
     c: &tokio_postgres::Transaction<'_>,
     s: &SecretRef,
 ) -> Result<Option<(i32, Vec<u8>)>> {
-    let sc = &s.scope;
     let row = c
         .query_opt(
             &format!("SELECT secret_type, sealed FROM flyte_secrets WHERE {KEY}"),
-            &[&sc.organization, &sc.project, &sc.domain, &s.name],
+            &key_args(s),
         )
         .await?;
     Ok(row.map(|r| (r.get(0), r.get(1))))
@@ -191,22 +164,14 @@ pub(super) async fn swap_sealed(
     old: &[u8],
     new: &[u8],
 ) -> Result<bool> {
-    let sc = &s.scope;
+    let [o, p, d, n] = key_args(s);
     let n = tx
         .execute(
             &format!(
                 "UPDATE flyte_secrets SET sealed = $7
                  WHERE {KEY} AND secret_type = $5 AND sealed = $6"
             ),
-            &[
-                &sc.organization,
-                &sc.project,
-                &sc.domain,
-                &s.name,
-                &ty,
-                &old,
-                &new,
-            ],
+            &[o, p, d, n, &ty, &old, &new],
         )
         .await?;
     Ok(n == 1)
