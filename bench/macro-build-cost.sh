@@ -9,6 +9,10 @@
 #   bash bench/macro-build-cost.sh                    # N=500 RUNS=7 CMD=check BODY=small
 #   BODY=tiny N=200 RUNS=5 bash bench/macro-build-cost.sh
 #
+# EDIT=top or EDIT=middle: instead of a `touch`, each run edits the body of one function
+# (the first, or the one in the middle) in both crates, as a user does between two checks.
+# Goal for an edit: annotated / plain <= 2.2 (an identity attribute alone costs 1.97x).
+#
 # OPT_MACROS=1 builds proc-macros optimised ([profile.dev.build-override] opt-level = 3), as
 # a user can choose to; by default they are built as cargo does in dev, unoptimised.
 # BODY=small: a dozen lines of ordinary code per function; BODY=tiny: two lines (the
@@ -22,6 +26,13 @@ RUNS=${RUNS:-7}
 CMD=${CMD:-check}
 BODY=${BODY:-small}
 OPT_MACROS=${OPT_MACROS:-0}
+EDIT=${EDIT:-}
+case "$EDIT" in
+'') ;;
+top) EDIT_FN=0 ;;
+middle) EDIT_FN=$((N / 2)) ;;
+*) echo "EDIT must be top or middle, not '$EDIT'" >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/flyte-macro-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # Shared by both crates so the dependencies are built once; reusable across invocations.
@@ -97,8 +108,20 @@ for kind in annotated plain; do
     (cd "$WORK/$kind" && cargo "$CMD" -q 2>&1 | tail -5 >&2)
 done
 
+# One statement of function EDIT_FN's body, flipped between two forms that both compile.
+edit_one() { # FILE
+    awk -v k="$EDIT_FN" '
+        $0 ~ ("^pub fn task_" k "[(]") { inside = 1 }
+        inside && sub(/out[.]sort[(][)];/, "out.sort_unstable();") { inside = 0 }
+        inside && sub(/out[.]sort_unstable[(][)];/, "out.sort();") { inside = 0 }
+        inside && sub(/x[.]wrapping_mul[(]/, "x.wrapping_add(") { inside = 0 }
+        inside && sub(/x[.]wrapping_add[(]/, "x.wrapping_mul(") { inside = 0 }
+        { print }
+    ' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 time_one() { # DIR -> "wall cpu"
-    touch "$1/src/lib.rs"
+    if [ -n "$EDIT" ]; then edit_one "$1/src/lib.rs"; else touch "$1/src/lib.rs"; fi
     local TIMEFORMAT='%R %U %S'
     local t
     t=$( { time cargo "$CMD" -q --manifest-path "$1/Cargo.toml" >/dev/null 2>&1; } 2>&1 )
@@ -115,8 +138,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) 
 ratio() { awk -v a="$1" -v p="$2" 'BEGIN { printf "%.2f", a / p }'; }
 aw=$(median "${a_wall[@]}"); pw=$(median "${p_wall[@]}")
 ac=$(median "${a_cpu[@]}"); pc=$(median "${p_cpu[@]}")
-echo "cargo $CMD of a crate with $N functions (BODY=$BODY OPT_MACROS=$OPT_MACROS), $RUNS runs each, medians:"
+echo "cargo $CMD of a crate with $N functions (BODY=$BODY OPT_MACROS=$OPT_MACROS EDIT=${EDIT:-touch}), $RUNS runs each, medians:"
 echo "  annotated (#[task], 3 secrets each): wall ${aw}s  cpu ${ac}s   wall runs: ${a_wall[*]}"
 echo "  plain:                               wall ${pw}s  cpu ${pc}s   wall runs: ${p_wall[*]}"
-echo "  ratio annotated / plain: wall $(ratio "$aw" "$pw")x, cpu $(ratio "$ac" "$pc")x (goal <= 1.30x)"
+echo "  ratio annotated / plain: wall $(ratio "$aw" "$pw")x, cpu $(ratio "$ac" "$pc")x (goal <= $([ -n "$EDIT" ] && echo 2.20 || echo 1.30)x)"
 echo "  per annotated function: $(awk -v a="$aw" -v p="$pw" -v n="$N" 'BEGIN { printf "%.2f", (a - p) * 1000 / n }') ms wall"

@@ -11,7 +11,7 @@
 //! A literal bound to a variable first, or built with `format!`, is not seen.
 
 use flyte_spec::{MOUNT_PATH, Target};
-use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenTree};
 use syn::LitStr;
 
 use crate::diag::{Errors, error};
@@ -41,62 +41,51 @@ pub(crate) struct Scan {
 }
 
 /// Every `...secret!("key" [, group = "g"])` and every literal call argument in `body`.
-pub(crate) fn scan(body: &TokenStream) -> Scan {
+pub(crate) fn scan(body: &[TokenTree]) -> Scan {
     let mut found = Scan::default();
     scan_into(body, &mut found);
     found
 }
 
-fn scan_into(tokens: &TokenStream, found: &mut Scan) {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+/// Each group's tokens are taken from the compiler once (every call crosses the proc-macro
+/// bridge, and this walks every token of every task's body on every build).
+fn scan_into(trees: &[TokenTree], found: &mut Scan) {
     for (i, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Ident(ident) if ident == "secret" => {
-                if let [TokenTree::Punct(bang), TokenTree::Group(args), ..] = &trees[i + 1..]
-                    && bang.as_char() == '!'
-                    && args.delimiter() != Delimiter::None
-                {
-                    found.uses.extend(arguments(&args.stream()));
-                }
-            }
-            TokenTree::Group(group) => {
-                if group.delimiter() == Delimiter::Parenthesis
-                    && let Some(TokenTree::Ident(callee)) = i.checked_sub(1).map(|j| &trees[j])
-                {
-                    call_args(callee, &group.stream(), &mut found.call_args);
-                }
-                scan_into(&group.stream(), found);
-            }
-            _ => {}
+        let TokenTree::Group(group) = tree else {
+            continue;
+        };
+        let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+        // `secret!(..)`: the name is compared only where a `!` comes before a group.
+        if let Some([TokenTree::Ident(name), TokenTree::Punct(bang)]) =
+            i.checked_sub(2).map(|j| &trees[j..i])
+            && bang.as_char() == '!'
+            && group.delimiter() != Delimiter::None
+            && name == "secret"
+        {
+            found.uses.extend(arguments(&inner));
         }
+        if group.delimiter() == Delimiter::Parenthesis
+            && let Some(TokenTree::Ident(callee)) = i.checked_sub(1).map(|j| &trees[j])
+        {
+            call_args(callee, &inner, &mut found.call_args);
+        }
+        scan_into(&inner, found);
     }
 }
 
 /// The arguments of `callee(...)` that are one string literal each.
-fn call_args(callee: &Ident, args: &TokenStream, found: &mut Vec<CallArg>) {
-    let mut index = 0;
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut flush = |current: &mut Vec<TokenTree>, index: usize| {
-        if let Ok(lit) = string_literal(current) {
+fn call_args(callee: &Ident, args: &[TokenTree], found: &mut Vec<CallArg>) {
+    for (index, arg) in args
+        .split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+        .enumerate()
+    {
+        if let Ok(lit) = string_literal(arg) {
             found.push(CallArg {
                 callee: callee.clone(),
                 index,
                 lit,
             });
         }
-        current.clear();
-    };
-    for tree in args.clone() {
-        match &tree {
-            TokenTree::Punct(p) if p.as_char() == ',' => {
-                flush(&mut current, index);
-                index += 1;
-            }
-            _ => current.push(tree),
-        }
-    }
-    if !current.is_empty() {
-        flush(&mut current, index);
     }
 }
 
@@ -143,8 +132,7 @@ pub(crate) fn process_only_reads(task: &ValidTask, args: &[CallArg]) -> Vec<Proc
 }
 
 /// `"key"` or `"key", group = "g"` (trailing comma allowed); anything else is not checked.
-fn arguments(args: &TokenStream) -> Option<Use> {
-    let trees: Vec<TokenTree> = args.clone().into_iter().collect();
+fn arguments(trees: &[TokenTree]) -> Option<Use> {
     let (first, rest) = trees.split_first()?;
     let key = string_literal(std::slice::from_ref(first)).ok()?;
     let rest = match rest {
@@ -205,12 +193,13 @@ pub(crate) fn check(task_name: &str, task: &ValidTask, uses: &[Use], errors: &mu
 
 #[cfg(test)]
 mod tests {
+    use proc_macro2::TokenStream;
     use quote::quote;
 
     use super::*;
 
     fn keys(body: TokenStream) -> Vec<(String, Option<String>)> {
-        scan(&body)
+        scan(&body.into_iter().collect::<Vec<_>>())
             .uses
             .iter()
             .map(|u| (u.key.value(), u.group.as_ref().map(LitStr::value)))
@@ -258,10 +247,13 @@ mod tests {
     fn reads(attr: TokenStream, body: TokenStream) -> Vec<(String, String)> {
         let args: crate::parse::TaskArgs = syn::parse2(attr).unwrap();
         let task = crate::validate::task(&args).unwrap();
-        process_only_reads(&task, &scan(&body).call_args)
-            .into_iter()
-            .map(|r| (r.key, r.via))
-            .collect()
+        process_only_reads(
+            &task,
+            &scan(&body.into_iter().collect::<Vec<_>>()).call_args,
+        )
+        .into_iter()
+        .map(|r| (r.key, r.via))
+        .collect()
     }
 
     #[test]

@@ -8,38 +8,28 @@ use syn::ext::IdentExt;
 
 use crate::accessor::ProcessOnlyRead;
 use crate::item::ItemFn;
+use crate::site::SecretImport;
 use crate::validate::{ValidSecret, ValidTask};
 
-/// The function, with its signature unchanged and its body wrapped: register the task,
-/// resolve its secrets, then run the original statements.
+/// The function, with its signature unchanged and its body wrapped: one `task!` call
+/// (`flyte::__private::task!`, which writes the task's static, its registration and the
+/// resolution of its secrets), then the original statements.
 pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -> TokenStream {
     let sig = &item.sig;
-    let mut out = statics(item, task);
-
-    out.extend(secret_paths(&task.secret_paths));
+    let mut out = secret_paths(&task.secret_paths, &item.sig.ident);
     out.extend(reads.iter().map(process_only_warning));
 
-    // Hygienic: the body cannot see or shadow these.
+    // Hygienic: the body cannot see or shadow it; the async wrapper below can.
     let guard = Ident::new("__flyte_guard", Span::mixed_site());
-    let err = Ident::new("__flyte_err", Span::mixed_site());
-    let on_error = if item.return_type_nameable() {
-        let ret = item.return_type();
-        quote! {
-            return {
-                #[allow(unused_imports)]
-                use ::flyte::__private::{ViaErr as _, ViaPanic as _};
-                (&&::flyte::__private::Fail::<#ret>::new()).fail(#err)
-            }
-        }
-    } else {
-        // `!`: no `return`, which would be unreachable code.
-        quote!(::flyte::__private::fail_panic(#err))
+    let name = item.sig.ident.unraw().to_string();
+    let secrets = task.secrets.iter().map(secret_def);
+    let io = crate::io::task_io(item, task.in_impl);
+    let ret = match item.return_type_nameable() {
+        true => item.return_type(),
+        false => quote!(::flyte::__private::Never),
     };
     out.extend(quote! {
-        let #guard = match ::flyte::__private::enter(&__FLYTE_TASK) {
-            ::core::result::Result::Ok(#guard) => #guard,
-            ::core::result::Result::Err(#err) => #on_error,
-        };
+        ::flyte::__private::task!(#guard #name [#(#secrets)*] #io -> #ret);
     });
 
     let body = &item.body;
@@ -69,43 +59,45 @@ pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
     })
 }
 
-/// The task's static description (with, when it can be run as the whole process, its runner:
-/// see `io`) and its registration for `BIN list`.
-fn statics(item: &ItemFn, task: &ValidTask) -> TokenStream {
-    let name = item.sig.ident.unraw().to_string();
-    let secrets = task.secrets.iter().map(secret_def);
-    let io_fields = crate::io::task_io(item, task.in_impl);
-    quote! {
-        static __FLYTE_TASK: ::flyte::__private::TaskDef = ::flyte::__private::TaskDef {
-            name: #name,
-            module_path: ::core::module_path!(),
-            secrets: &[#(#secrets),*],
-            #io_fields
-        };
-        ::flyte::__private::register_task!(__FLYTE_TASK);
-    }
-}
-
 /// `Secret(...)` in the attribute is read by the macro and needs no import, but an import of
-/// `flyte::Secret` that only the attribute uses must count as used. So a bare `Secret` is named
-/// in a module that sees the user's names through `pub(super) use super::*` and flyte's through
-/// a private glob: when both hold it, the more visible binding (the user's) wins whatever the
-/// order, and its import is used; alone, flyte's fills in. It is the macro namespace that is
-/// named (the hidden `flyte::Secret!`), which a user's own `Secret` type stays out of. A path
-/// (`flyte::Secret(...)`) must name flyte's `Secret`.
-pub(crate) fn secret_paths(paths: &[TokenStream]) -> TokenStream {
+/// `flyte::Secret` that only the attribute uses must count as used. It is the macro namespace
+/// that is named (the hidden `flyte::Secret!`), which a user's own `Secret` type stays out of.
+/// A bare `Secret` is named as the `use` items around the task (`function`, as the source
+/// file shows them) bind it:
+/// - to `flyte::Secret`, in the task's module: `self::Secret! {}`, which uses that import
+///   (a path, which rustc resolves in the module; a bare name it looks up through every
+///   macro call before it, which costs a crate of many tasks a lot);
+/// - to `flyte::Secret`, in the body of a function around the task: `Secret! {}`, which
+///   finds that import through the blocks around (where `self::` does not look);
+/// - not at all: nothing, there is no import to use;
+/// - otherwise, or when the file does not show it: in a module that sees the user's names
+///   through `pub(super) use super::*` and flyte's through a private glob. When both hold it,
+///   the more visible binding (the user's) wins whatever the order, and its import is used;
+///   alone, flyte's fills in. This always works, but costs rustc a glob of the whole module
+///   per task, so it is the last resort.
+///
+/// A path (`flyte::Secret(...)`) must name flyte's `Secret`.
+pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident) -> TokenStream {
     let mut out = TokenStream::new();
+    let mut import = None;
     for path in paths {
         let mut tokens = path.clone().into_iter();
         match (tokens.next(), tokens.next()) {
-            (Some(TokenTree::Ident(name)), None) => out.extend(quote! {
-                #[allow(unused_imports)]
-                mod __flyte_secret_name {
-                    use ::flyte::__private::secret_name::*;
-                    pub(super) use super::*;
-                    #name! {}
+            (Some(TokenTree::Ident(name)), None) => {
+                match *import.get_or_insert_with(|| crate::site::secret_import(function)) {
+                    SecretImport::Flyte => out.extend(quote!(self::#name! {})),
+                    SecretImport::FlyteInBlock => out.extend(quote!(#name! {})),
+                    SecretImport::Absent => {}
+                    SecretImport::Unknown => out.extend(quote! {
+                        #[allow(unused_imports)]
+                        mod __flyte_secret_name {
+                            use ::flyte::__private::secret_name::*;
+                            pub(super) use super::*;
+                            #name! {}
+                        }
+                    }),
                 }
-            }),
+            }
             _ => out.extend(quote! {
                 let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
             }),
@@ -171,15 +163,13 @@ fn async_return_hint(item: &ItemFn) -> TokenStream {
     }
 }
 
-/// One `SecretDef`, through the short constructors of `__private`.
+/// One secret of the `task!` call: the `__private` constructor and its arguments.
 fn secret_def(secret: &ValidSecret) -> TokenStream {
     let key = &secret.key;
     match (&secret.target, &secret.group) {
-        (Target::Env(name), None) => quote!(::flyte::__private::env(#key, #name)),
-        (Target::Env(name), Some(group)) => quote!(::flyte::__private::env_in(#group, #key, #name)),
-        (Target::File { relative }, None) => quote!(::flyte::__private::file(#key, #relative)),
-        (Target::File { relative }, Some(group)) => {
-            quote!(::flyte::__private::file_in(#group, #key, #relative))
-        }
+        (Target::Env(name), None) => quote!(env(#key, #name)),
+        (Target::Env(name), Some(group)) => quote!(env_in(#group, #key, #name)),
+        (Target::File { relative }, None) => quote!(file(#key, #relative)),
+        (Target::File { relative }, Some(group)) => quote!(file_in(#group, #key, #relative)),
     }
 }

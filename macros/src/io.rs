@@ -18,14 +18,14 @@ pub(crate) struct Param {
     shown: String,
 }
 
-/// The fields of the task's static that describe the parameters and return type, and the
-/// runner (or why the task has none).
+/// The parts of the `task!` call that describe the parameters and return type, and the
+/// runner (or why the task has none): `[INPUT..] OUTPUT [RUNNER] WHY_NOT`.
 pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
     let params = params(&item.sig.inputs);
     let inputs = params.iter().filter_map(|p| {
         let name = p.name.as_ref()?;
         let (ty, optional) = (&p.shown, is_option(&p.ty));
-        Some(quote!(::flyte::__private::input(#name, #ty, #optional)))
+        Some(quote!(#name #ty #optional))
     });
     let output = item
         .sig
@@ -39,12 +39,7 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
             (quote!(::core::option::Option::Some(#runner)), String::new())
         }
     };
-    quote! {
-        inputs: &[#(#inputs),*],
-        output: #output,
-        runner: #runner,
-        why_not: #why,
-    }
+    quote!([#(#inputs)*] #output (#runner) #why)
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.

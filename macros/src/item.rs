@@ -32,6 +32,8 @@ pub(crate) struct ItemFn {
     pub inner_attrs: TokenStream,
     /// The rest of the body.
     pub body: TokenStream,
+    /// Its top-level tokens, taken from the compiler once for every pass that reads them.
+    pub body_trees: Vec<TokenTree>,
     /// The span of the body's braces.
     pub body_span: Span,
 }
@@ -48,12 +50,13 @@ impl ItemFn {
             Some(sig) => sig,
             None => from_syn(head_parser.parse2(head.iter().cloned().collect())?),
         };
-        let (inner_attrs, body_rest) = split_inner_attrs(body.stream());
+        let (inner_attrs, body_rest, body_trees) = split_inner_attrs(body.stream());
         Ok(ItemFn {
             head: head.into_iter().collect(),
             sig,
             inner_attrs,
             body: body_rest,
+            body_trees,
             body_span: body.span(),
         })
     }
@@ -254,34 +257,31 @@ fn full_parse_error(item: TokenStream) -> syn::Error {
 
 /// `#![...]` attributes at the start of a body, and the rest. The usual body has none and is
 /// passed on untouched.
-fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
-    let mut trees = body.clone().into_iter();
-    let mut inner = Vec::new();
-    loop {
-        let mut lookahead = trees.clone();
-        match (lookahead.next(), lookahead.next(), lookahead.next()) {
-            (
-                Some(TokenTree::Punct(pound)),
-                Some(TokenTree::Punct(bang)),
-                Some(TokenTree::Group(g)),
-            ) if pound.as_char() == '#'
-                && bang.as_char() == '!'
-                && g.delimiter() == Delimiter::Bracket =>
-            {
-                inner.extend([
-                    TokenTree::Punct(pound),
-                    TokenTree::Punct(bang),
-                    TokenTree::Group(g),
-                ]);
-                trees = lookahead;
-            }
-            _ => break,
-        }
+fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream, Vec<TokenTree>) {
+    let trees: Vec<TokenTree> = body.clone().into_iter().collect();
+    let mut n = 0;
+    while let [
+        TokenTree::Punct(pound),
+        TokenTree::Punct(bang),
+        TokenTree::Group(g),
+        ..,
+    ] = &trees[n..]
+        && pound.as_char() == '#'
+        && bang.as_char() == '!'
+        && g.delimiter() == Delimiter::Bracket
+    {
+        n += 3;
     }
-    if inner.is_empty() {
-        return (TokenStream::new(), body);
+    if n == 0 {
+        // The compiler's own stream is passed on as it is.
+        return (TokenStream::new(), body, trees);
     }
-    (inner.into_iter().collect(), trees.collect())
+    let rest = trees[n..].to_vec();
+    (
+        trees[..n].iter().cloned().collect(),
+        rest.iter().cloned().collect(),
+        rest,
+    )
 }
 
 /// Whether `name` occurs as an identifier anywhere in `tokens`, groups included.

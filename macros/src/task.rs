@@ -26,14 +26,15 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
             "remove `const`: a task resolves its secrets when it runs",
         ));
     }
-    let shown_attr = shown(&attr.clone().into_iter().collect::<Vec<_>>());
-    let args = parse::task_args(attr, &mut errors);
+    // Only for the error below: showing the attribute costs every task otherwise.
+    let shown_attr = || shown(&attr.clone().into_iter().collect::<Vec<_>>());
+    let args = parse::task_args(attr.clone(), &mut errors);
     // The runner calls a runnable-looking task as a free function; inside an `impl` or trait
     // that call would fail with rustc's "cannot find function", so say what to write instead.
     if expand::runnable(&function, args.in_impl)
         && let Some(block) = site::associated(&function.sig.ident)
     {
-        errors.push(in_impl_needed(&function.sig.ident, &shown_attr, block));
+        errors.push(in_impl_needed(&function.sig.ident, &shown_attr(), block));
     }
     let valid = match validate::task(&args) {
         Ok(valid) => Some(valid),
@@ -47,7 +48,7 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut reads = Vec::new();
     if let (Some(valid), true) = (&valid, errors.is_empty()) {
         let name = function.sig.ident.unraw().to_string();
-        let scan = accessor::scan(&function.body);
+        let scan = accessor::scan(&function.body_trees);
         accessor::check(&name, valid, &scan.uses, &mut errors);
         reads = accessor::process_only_reads(valid, &scan.call_args);
     }
@@ -57,7 +58,7 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
         // The function as written, only naming `Secret` as the expansion would, so that its
         // import does not show up as unused next to the real error.
         (Some(e), _) => {
-            let mut body = expand::secret_paths(&args.secret_paths);
+            let mut body = expand::secret_paths(&args.secret_paths, &function.sig.ident);
             body.extend(function.body.clone());
             original_with(function.with_body(body), e)
         }

@@ -1,16 +1,21 @@
 //! Used by code that `#[task]` and `#[flyte::main]` generate. Not public API: names and
 //! signatures change without notice.
 
-/// Registers a task's `TaskDef` for `BIN list` (see `task::registry`).
-pub use crate::__flyte_register_task as register_task;
+/// What `#[task]` expands to (see `task::expansion`).
+pub use crate::__flyte_task as task;
+/// A task's `TaskDef` static, registered for `BIN list` (see `task::registry`).
+pub use crate::__flyte_task_static as task_static;
 pub use inventory;
 
 pub use crate::launch::entry::main_entry;
 pub use crate::secret::SecretDef;
 pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
-pub use crate::task::def::{TaskDef, TaskEntry, registered};
+pub use crate::task::def::{TaskDef, registered};
+pub use crate::task::expansion::{HasOutput, Never};
 pub use crate::task::io::{Call, InputDef, Shown};
-pub use crate::task::outcome::{Fail, ViaErr, ViaPanic, fail_panic};
+pub use crate::task::outcome::Fail;
+#[cfg(not(flyte_link_section))]
+pub use crate::task::registry::TaskEntry;
 pub use crate::task::runner::*;
 
 /// A parameter of a task; `optional` for an `Option<...>`.
@@ -19,7 +24,7 @@ pub const fn input(name: &'static str, ty: &'static str, optional: bool) -> Inpu
 }
 
 /// Glob-imported by the code `#[task]` generates for `Secret(...)`, below the user's own names
-/// (see `secret_name` in the macro crate's `expand.rs`).
+/// (see `secret_paths` in the macro crate's `expand.rs`).
 pub mod secret_name {
     pub use crate::Secret;
 }

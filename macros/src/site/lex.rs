@@ -187,7 +187,16 @@ pub(crate) fn tokens(source: &str) -> Option<Vec<Token<'_>>> {
     while let Some(b) = cur.peek(0) {
         let (line, column) = (cur.line, cur.column());
         let kind = match b {
-            b' ' | b'\n' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => {
+            // A run of indentation at once: most of a source file's bytes.
+            b' ' | b'\t' | b'\r' => {
+                let rest = &cur.bytes[cur.i..];
+                cur.i += rest
+                    .iter()
+                    .position(|&c| !matches!(c, b' ' | b'\t' | b'\r'))
+                    .unwrap_or(rest.len());
+                continue;
+            }
+            b'\n' | b'\x0b' | b'\x0c' => {
                 cur.bump();
                 continue;
             }

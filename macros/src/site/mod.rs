@@ -8,6 +8,7 @@
 //! [`Site::Unknown`]: no hint for the first, no runner for the second, so a wrong answer can
 //! only be a missed hint or a task left in-process only, never a broken build.
 
+mod imports;
 mod lex;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ use std::time::SystemTime;
 use proc_macro2::Ident;
 use syn::ext::IdentExt;
 
+pub(crate) use imports::SecretImport;
 use lex::{Kind, Token};
 
 /// The block a function is directly inside.
@@ -56,6 +58,18 @@ pub(crate) fn site(name: &Ident) -> Site {
 }
 
 fn site_of(name: &Ident) -> Option<Site> {
+    match &found(name)?.block {
+        Some(block) => Some(Site::In(*block)),
+        None => Some(Site::Free),
+    }
+}
+
+/// What the `use` items around the function named `name` (its span) bind to `Secret`.
+pub(crate) fn secret_import(name: &Ident) -> SecretImport {
+    found(name).map_or(SecretImport::Unknown, |f| f.secret)
+}
+
+fn found(name: &Ident) -> Option<Function> {
     // Outside a macro expansion (unit tests) there is no compiler to ask.
     if !proc_macro::is_available() {
         return None;
@@ -64,15 +78,23 @@ fn site_of(name: &Ident) -> Option<Site> {
     let file = span.local_file()?;
     let start = span.start();
     let found = functions(&file)?;
-    match found.get(&(start.line(), start.column()))? {
-        (written, Some(block)) if name.unraw() == written => Some(Site::In(*block)),
-        (written, None) if name.unraw() == written => Some(Site::Free),
-        _ => None,
-    }
+    found
+        .get(&(start.line(), start.column()))
+        .filter(|f| name.unraw() == f.name)
+        .cloned()
 }
 
-/// Per file: every `fn NAME` by the position of `NAME`, with the block around it.
-type Functions = HashMap<(usize, usize), (String, Option<Block>)>;
+/// A function the file shows.
+#[derive(Clone, Debug)]
+struct Function {
+    name: String,
+    /// The block it is directly in.
+    block: Option<Block>,
+    secret: SecretImport,
+}
+
+/// Per file: every `fn NAME` by the position of `NAME`.
+type Functions = HashMap<(usize, usize), Function>;
 
 /// A file's size and mtime when it was read, and its functions.
 type Read = (u64, Option<SystemTime>, Rc<Functions>);
@@ -107,27 +129,36 @@ fn functions(file: &Path) -> Option<Rc<Functions>> {
 enum Group {
     Impl,
     Trait,
+    /// `mod name { .. }`, whose items `self::` names.
+    Module,
     /// A macro's input (`m! { .. }`, `macro_rules! m { .. }`): not Rust yet, so unknown.
     Opaque,
     Other,
 }
 
-/// Every `fn NAME` with the block it is directly in; `None` when brackets do not match.
+/// Every `fn NAME` with the block it is directly in and what the `use` items around it
+/// bind to `Secret`; `None` when brackets do not match.
 fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
-    let mut found = Functions::new();
-    // Open groups, and where the current item's tokens began in each.
-    let mut stack: Vec<Group> = Vec::new();
+    // Open groups (and their number among all groups, the file being 0), and where the
+    // current item's tokens began in each.
+    let mut stack: Vec<(Group, usize)> = Vec::new();
     let mut item_start = vec![0usize];
+    // Per group, the binding of `Secret` its `use` items make; per function, its groups.
+    let mut secret: Vec<Option<SecretImport>> = vec![None];
+    let mut module = vec![true];
+    let mut functions: Vec<((usize, usize), Function, Vec<usize>)> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         match &token.kind {
             Kind::Open(delimiter) => {
-                let outer = stack.last().copied();
+                let outer = stack.last().map(|(g, _)| *g);
                 let group = if outer == Some(Group::Opaque) {
                     Group::Opaque
                 } else {
                     classify(tokens, *item_start.last()?, i, *delimiter)
                 };
-                stack.push(group);
+                stack.push((group, secret.len()));
+                secret.push(None);
+                module.push(group == Group::Module);
                 item_start.push(i + 1);
             }
             Kind::Close(delimiter) => {
@@ -139,21 +170,88 @@ fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
                 }
             }
             Kind::Punct(';') => *item_start.last_mut()? = i + 1,
+            Kind::Ident("use") => {
+                let Some(attributes) = item_head(tokens, *item_start.last()?, i) else {
+                    continue;
+                };
+                let end = (i..tokens.len()).find(|&j| tokens[j].kind == Kind::Punct(';'))?;
+                if let Some(mut binding) = imports::secret_binding(&tokens[i + 1..end]) {
+                    // `#[cfg(..)] use ..`: the import may not be there.
+                    if attributes {
+                        binding = SecretImport::Unknown;
+                    }
+                    let group = stack.last().map_or(0, |(_, id)| *id);
+                    let slot = &mut secret[group];
+                    // Two bindings in one block: only both from flyte is certain.
+                    *slot = match (*slot, binding) {
+                        (None, b) => Some(b),
+                        (Some(SecretImport::Flyte), SecretImport::Flyte) => *slot,
+                        _ => Some(SecretImport::Unknown),
+                    };
+                }
+            }
             Kind::Ident(name) if i > 0 && matches!(tokens[i - 1].kind, Kind::Ident("fn")) => {
                 let block = match stack.last() {
-                    Some(Group::Impl) => Some(Block::Impl),
-                    Some(Group::Trait) => Some(Block::Trait),
+                    Some((Group::Impl, _)) => Some(Block::Impl),
+                    Some((Group::Trait, _)) => Some(Block::Trait),
                     _ => None,
                 };
-                let opaque = stack.contains(&Group::Opaque);
-                if !opaque {
-                    found.insert((token.line, token.column), ((*name).to_owned(), block));
+                if !stack.iter().any(|(g, _)| *g == Group::Opaque) {
+                    let mut groups = vec![0];
+                    groups.extend(stack.iter().map(|(_, id)| *id));
+                    let function = Function {
+                        name: (*name).to_owned(),
+                        block,
+                        secret: SecretImport::Unknown,
+                    };
+                    functions.push(((token.line, token.column), function, groups));
                 }
             }
             _ => {}
         }
     }
-    stack.is_empty().then_some(found)
+    if !stack.is_empty() {
+        return None;
+    }
+    let found = functions
+        .into_iter()
+        .map(|(at, function, groups)| {
+            let secret = SecretImport::of(&secret, &module, &groups);
+            (at, Function { secret, ..function })
+        })
+        .collect();
+    Some(found)
+}
+
+/// When the token at `at` begins its item after attributes and visibility: whether there
+/// are attributes.
+fn item_head(tokens: &[Token<'_>], start: usize, at: usize) -> Option<bool> {
+    let (mut i, mut attributes) = (start, false);
+    while i < at {
+        match &tokens[i].kind {
+            // `#[..]`, and `#![..]` before the file's first item (which is not the item's).
+            Kind::Punct('#') => {
+                i += 1;
+                let inner = tokens.get(i).is_some_and(|t| t.kind == Kind::Punct('!'));
+                if inner {
+                    i += 1;
+                }
+                if !tokens.get(i).is_some_and(|t| t.kind == Kind::Open('[')) {
+                    return None;
+                }
+                attributes |= !inner;
+                i = skip_group(tokens, i);
+            }
+            Kind::Ident("pub") => {
+                i += 1;
+                if tokens.get(i).is_some_and(|t| t.kind == Kind::Open('(')) {
+                    i = skip_group(tokens, i);
+                }
+            }
+            _ => return None,
+        }
+    }
+    (i == at).then_some(attributes)
 }
 
 /// The group opened at `open`, from the tokens of its item before it (`start..open`).
@@ -194,6 +292,7 @@ fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) ->
                 "unsafe" | "default" | "auto" | "safe" => i += 1,
                 "impl" => return Group::Impl,
                 "trait" => return Group::Trait,
+                "mod" => return Group::Module,
                 _ => return Group::Other,
             },
             _ => return Group::Other,
@@ -203,7 +302,7 @@ fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) ->
 }
 
 /// The index after the group opened at `open`.
-fn skip_group(tokens: &[Token<'_>], open: usize) -> usize {
+pub(super) fn skip_group(tokens: &[Token<'_>], open: usize) -> usize {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token.kind {

@@ -6,8 +6,8 @@ use super::*;
 /// The block of the one function called `name`; `None` when the scan does not list it.
 fn block_of(source: &str, name: &str) -> Option<Option<Block>> {
     let found = scan(&lex::tokens(source).expect("lexes")).expect("balanced");
-    let mut hits = found.values().filter(|(n, _)| n == name);
-    let hit = hits.next().map(|(_, block)| *block);
+    let mut hits = found.values().filter(|f| f.name == name);
+    let hit = hits.next().map(|f| f.block);
     assert!(hits.next().is_none(), "{name} twice");
     hit
 }
@@ -99,4 +99,60 @@ fn broken_sources_are_unknown() {
     assert!(lex::tokens("/* open").is_none());
     assert!(scan(&lex::tokens("impl S { fn f() {}").unwrap()).is_none());
     assert!(scan(&lex::tokens("fn f() {} }").unwrap()).is_none());
+}
+
+/// What the `use` items around the one function called `name` bind to `Secret`.
+fn import_of(source: &str, name: &str) -> SecretImport {
+    let found = scan(&lex::tokens(source).expect("lexes")).expect("balanced");
+    let mut hits = found.values().filter(|f| f.name == name);
+    let hit = hits.next().expect("listed").secret;
+    assert!(hits.next().is_none(), "{name} twice");
+    hit
+}
+
+#[test]
+fn a_flyte_import_of_secret_is_seen_in_its_own_module_only() {
+    let source = r#"
+        #![allow(dead_code)]
+        use flyte::{task, Secret};
+        fn at_root() {}
+        mod inner { fn in_mod() {} }
+        mod own { pub use ::flyte::Secret; fn in_own() { fn nested() {} } }
+        fn outer() { use flyte::Secret; fn in_body() {} }
+        mod globbed { use flyte::*; fn in_globbed() {} }
+    "#;
+    assert_eq!(import_of(source, "at_root"), SecretImport::Flyte);
+    // A module does not see its parent's imports: nothing to mark there.
+    assert_eq!(import_of(source, "in_mod"), SecretImport::Absent);
+    assert_eq!(import_of(source, "in_own"), SecretImport::Flyte);
+    assert_eq!(import_of(source, "nested"), SecretImport::Flyte);
+    // `self::` does not reach a function body's import.
+    assert_eq!(import_of(source, "in_body"), SecretImport::FlyteInBlock);
+    assert_eq!(import_of(source, "in_globbed"), SecretImport::Absent);
+}
+
+#[test]
+fn any_other_binding_of_secret_is_unknown() {
+    for source in [
+        "use other::Secret; fn f() {}",
+        "use flyte::remote::Secret; fn f() {}",
+        "use x::Y as Secret; fn f() {}",
+        "use flyte::{Secret, other::{Secret}}; fn f() {}",
+        "use flyte::Secret; use other::Secret; fn f() {}",
+        "#[cfg(test)] use flyte::Secret; fn f() {}",
+        "use crate::prelude::Secret; fn f() {}",
+    ] {
+        assert_eq!(import_of(source, "f"), SecretImport::Unknown, "{source}");
+    }
+    for source in [
+        "use flyte::Secret as S; fn f() {}",
+        "use flyte::{self, task}; fn f() {}",
+        "fn f() {}",
+    ] {
+        assert_eq!(import_of(source, "f"), SecretImport::Absent, "{source}");
+    }
+    assert_eq!(
+        import_of("pub(crate) use flyte::Secret; fn f() {}", "f"),
+        SecretImport::Flyte
+    );
 }

@@ -73,13 +73,9 @@ impl TaskDef {
     }
 }
 
-/// Registration of a task in the binary, collected by the entry point.
-#[derive(Debug)]
-pub struct TaskEntry(pub &'static TaskDef);
-
 /// Every task registered in this binary, sorted by name.
 pub fn registered() -> Vec<&'static TaskDef> {
-    let mut tasks: Vec<_> = super::registry::entries().map(|e| e.0).collect();
+    let mut tasks: Vec<_> = super::registry::entries().collect();
     tasks.sort_by_key(|t| (t.name, t.module_path));
     tasks
 }

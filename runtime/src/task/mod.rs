@@ -4,6 +4,7 @@
 pub(crate) mod access;
 pub(crate) mod context;
 pub(crate) mod def;
+pub(crate) mod expansion;
 pub(crate) mod io;
 pub(crate) mod outcome;
 pub(crate) mod registry;

@@ -1,67 +1,48 @@
 //! What generated code does when a task's secrets cannot be resolved: turn the failure into
 //! the task's own error type where it can.
 //!
-//! It uses autoref specialisation, so the choice is made at compile time from the task's
-//! return type without the macro having to understand the type.
+//! The choice is made at compile time from the task's return type, by the same inherent
+//! methods on markers as the runner's (see [`Pick`]), so the macro understands no type and
+//! no trait needs to be in scope at the task.
 
 use std::marker::PhantomData;
 
+use super::runner::Pick;
 use crate::Error;
 
-/// Stands for the task's return type `R` in [`ViaErr`] / [`ViaPanic`].
+/// Stands for the task's return type `R`: `Fail::<R>::pick().fail(err)` is an `Err` for a
+/// `Result<T, E>` with `E: From<flyte::Error>`, and a panic for any other `R`.
 #[derive(Debug)]
 pub struct Fail<R>(PhantomData<fn() -> R>);
 
 impl<R> Fail<R> {
-    /// The marker generated code calls `fail` on; the impl in scope picks the way.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Fail(PhantomData)
+    /// The marker generated code calls `fail` on.
+    pub fn pick() -> Pick<Fail<R>> {
+        Pick::new(Fail(PhantomData))
     }
-}
 
-impl<R> Default for Fail<R> {
-    fn default() -> Self {
-        Fail::new()
-    }
-}
-
-/// Chosen when the task returns `Result<T, E>` with `E: From<flyte::Error>`.
-pub trait ViaErr<R> {
-    /// `Err(E::from(err))`.
-    fn fail(&self, err: Error) -> R;
-}
-
-impl<T, E: From<Error>> ViaErr<Result<T, E>> for &Fail<Result<T, E>> {
-    fn fail(&self, err: Error) -> Result<T, E> {
-        Err(E::from(err))
-    }
-}
-
-/// Chosen for every other return type: the task cannot start, and cannot say so in its own
-/// type, so it panics with the full message (which names no value).
-pub trait ViaPanic<R> {
-    /// Panics with `err`'s message, at the task.
-    fn fail(&self, err: Error) -> R;
-}
-
-impl<R> ViaPanic<R> for Fail<R> {
-    // The panic points at the task, not here.
+    /// Chosen for every other return type: the task cannot start, and cannot say so in its
+    /// own type, so it panics with the full message (which names no value), at the task.
     #[track_caller]
-    fn fail(&self, err: Error) -> R {
+    pub fn fail(&self, err: Error) -> R {
         fail_panic(err)
     }
 }
 
-/// The panic used where the return type cannot be named (`impl Trait`).
+impl<T, E: From<Error>> Pick<Fail<Result<T, E>>> {
+    /// Chosen when the task returns `Result<T, E>` with `E: From<flyte::Error>`.
+    pub fn fail(&self, err: Error) -> Result<T, E> {
+        Err(E::from(err))
+    }
+}
+
+/// The panic used where the return type cannot be named (`impl Trait`, `!`).
 #[track_caller]
-pub fn fail_panic(err: Error) -> ! {
+pub(crate) fn fail_panic(err: Error) -> ! {
     panic!("{err}")
 }
 
 #[cfg(test)]
-// The borrows select the impl, as in generated code; they are the point of these tests.
-#[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
 
@@ -79,13 +60,19 @@ mod tests {
 
     #[test]
     fn result_with_from_gets_err() {
-        let r: Result<u32, MyError> = (&&Fail::<Result<u32, MyError>>::new()).fail(err());
+        let r: Result<u32, MyError> = Fail::<Result<u32, MyError>>::pick().fail(err());
         assert!(r.is_err());
     }
 
     #[test]
     #[should_panic(expected = "not inside a running task")]
+    fn result_without_from_panics() {
+        let _: Result<u32, String> = Fail::<Result<u32, String>>::pick().fail(err());
+    }
+
+    #[test]
+    #[should_panic(expected = "not inside a running task")]
     fn other_types_panic() {
-        let _: u32 = (&&Fail::<u32>::new()).fail(err());
+        let _: u32 = Fail::<u32>::pick().fail(err());
     }
 }

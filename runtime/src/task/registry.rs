@@ -1,31 +1,29 @@
-//! Where `#[task]` registers its tasks, for `BIN list` and `BIN run`: one [`TaskEntry`] per
-//! task, a `#[used]` static in the link section `flyte_tasks` that the linker gathers from
-//! every linked crate; [`entries`] reads the section between its start and stop symbols.
-//! This is the technique of the `linkme` crate, kept here because the macro emits one short
-//! `register_task!` line per task and no attribute macro, which keeps a crate of many tasks
-//! quick to check: rustc handles one static per task, not inventory's static, constructor
-//! and `.init_array` entry, and nothing runs per task at start. ELF and Mach-O targets use the
-//! section (`flyte_link_section`, set by build.rs); other targets keep `inventory`.
+//! Where `#[task]` registers its tasks, for `BIN list` and `BIN run`: each task's
+//! [`TaskDef`] is itself a `#[used]` static in the link section `flyte_tasks`, which the
+//! linker gathers from every linked crate; [`entries`] reads the section between its start
+//! and stop symbols. This is the technique of the `linkme` crate, kept here because a task
+//! then costs rustc one static and no attribute macro (a crate of many tasks stays quick to
+//! check), and nothing runs per task at start. ELF and Mach-O targets use the section
+//! (`flyte_link_section`, set by build.rs); other targets keep `inventory`.
 
-use super::def::TaskEntry;
+use super::def::TaskDef;
 
 #[cfg(flyte_link_section)]
 mod section {
-    use super::TaskEntry;
+    use super::TaskDef;
 
-    /// Puts `$task` (a `static TaskDef`) in the section.
+    /// The task's `static __FLYTE_TASK: TaskDef`, placed in the section.
     #[doc(hidden)]
     #[macro_export]
-    macro_rules! __flyte_register_task {
-        ($task:ident) => {
+    macro_rules! __flyte_task_static {
+        ($($def:tt)*) => {
             #[used]
             #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
             #[cfg_attr(
                 target_vendor = "apple",
                 unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
             )]
-            static __FLYTE_TASK_ENTRY: $crate::__private::TaskEntry =
-                $crate::__private::TaskEntry(&$task);
+            static __FLYTE_TASK: $crate::__private::TaskDef = $($def)*;
         };
     }
 
@@ -38,11 +36,11 @@ mod section {
         unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
     )]
     #[allow(unsafe_code)] // the section attribute: every writer of the section is above
-    static NONE: [TaskEntry; 0] = [];
+    static NONE: [TaskDef; 0] = [];
 
     #[allow(unsafe_code)]
     mod bounds {
-        use super::TaskEntry;
+        use super::TaskDef;
 
         unsafe extern "Rust" {
             #[cfg_attr(not(target_vendor = "apple"), link_name = "__start_flyte_tasks")]
@@ -50,19 +48,19 @@ mod section {
                 target_vendor = "apple",
                 link_name = "\u{1}section$start$__DATA$__flytetasks"
             )]
-            static START: TaskEntry;
+            static START: TaskDef;
             #[cfg_attr(not(target_vendor = "apple"), link_name = "__stop_flyte_tasks")]
             #[cfg_attr(
                 target_vendor = "apple",
                 link_name = "\u{1}section$end$__DATA$__flytetasks"
             )]
-            static STOP: TaskEntry;
+            static STOP: TaskDef;
         }
 
-        pub(in super::super) fn entries() -> &'static [TaskEntry] {
+        pub(in super::super) fn entries() -> &'static [TaskDef] {
             // SAFETY: the linker lays out the section `flyte_tasks` as the concatenation of
             // its statics, and its start and stop symbols bound it. Its only statics are
-            // `TaskEntry`s (from `__flyte_register_task!`) and the empty `NONE`, all of one
+            // `TaskDef`s (from `__flyte_task_static!`) and the empty `NONE`, all of one
             // size and alignment, so there is no padding between them and the range holds
             // `stop - start` initialised entries. They are immutable statics, alive for the
             // whole program, so the slice may be `'static`.
@@ -75,33 +73,42 @@ mod section {
         }
     }
 
-    pub(super) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
+    pub(super) fn entries() -> impl Iterator<Item = &'static TaskDef> {
         bounds::entries().iter()
     }
 }
 
 #[cfg(not(flyte_link_section))]
 mod section {
-    use super::TaskEntry;
+    use super::TaskDef;
 
-    /// Registers `$task` (a `static TaskDef`) with `inventory`.
+    /// The task's `static __FLYTE_TASK: TaskDef`, registered with `inventory`.
     #[doc(hidden)]
     #[macro_export]
-    macro_rules! __flyte_register_task {
-        ($task:ident) => {
-            $crate::__private::inventory::submit! { $crate::__private::TaskEntry(&$task) }
+    macro_rules! __flyte_task_static {
+        ($($def:tt)*) => {
+            static __FLYTE_TASK: $crate::__private::TaskDef = $($def)*;
+            $crate::__private::inventory::submit! { $crate::__private::TaskEntry(&__FLYTE_TASK) }
         };
     }
 
+    /// A task's entry in `inventory`.
+    #[doc(hidden)]
+    #[derive(Debug)]
+    pub struct TaskEntry(pub &'static TaskDef);
+
     inventory::collect!(TaskEntry);
 
-    pub(super) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
-        inventory::iter::<TaskEntry>.into_iter()
+    pub(super) fn entries() -> impl Iterator<Item = &'static TaskDef> {
+        inventory::iter::<TaskEntry>.into_iter().map(|e| e.0)
     }
 }
 
-/// Every task entry linked into this binary, in no particular order.
-pub(crate) fn entries() -> impl Iterator<Item = &'static TaskEntry> {
+#[cfg(not(flyte_link_section))]
+pub use section::TaskEntry;
+
+/// Every task linked into this binary, in no particular order.
+pub(crate) fn entries() -> impl Iterator<Item = &'static TaskDef> {
     section::entries()
 }
 

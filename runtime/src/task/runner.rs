@@ -27,6 +27,12 @@ use super::io::{Call, Shown, read, unreadable};
 #[derive(Debug)]
 pub struct Pick<X>(X);
 
+impl<X> Pick<X> {
+    pub(crate) fn new(x: X) -> Self {
+        Pick(x)
+    }
+}
+
 impl<X> Deref for Pick<X> {
     type Target = X;
     fn deref(&self) -> &X {

@@ -1,6 +1,7 @@
 //! `Secret(...)` in the attribute needs no import: as a newcomer writes it (no `use`), in an
 //! `impl`, in a function body, next to a `Secret` type of the user's own. An import of
-//! `flyte::Secret` (in the module, or through `use super::*`) still counts as used.
+//! `flyte::Secret` (in the module, behind a `cfg`, in a function body, or through
+//! `use super::*`) still counts as used.
 #![deny(warnings)]
 
 use flyte::sources::{MapSource, Resolver};
@@ -48,6 +49,24 @@ mod with_import {
     }
 }
 
+mod cfg_import {
+    #[cfg(all())]
+    use flyte::Secret;
+    use flyte::task;
+
+    #[task(secrets = Secret(key = "k"))]
+    pub fn behind_cfg() {}
+}
+
+fn body_import() {
+    use flyte::Secret;
+
+    #[task(secrets = Secret(key = "k"))]
+    fn imported_in_body() {}
+
+    imported_in_body();
+}
+
 fn main() {
     #[task(secrets = Secret(key = "k"))]
     fn in_body() {}
@@ -60,10 +79,21 @@ fn main() {
         assert!(with_import::imported());
         with_import::child::through_glob();
         in_body();
+        cfg_import::behind_cfg();
+        body_import();
     });
     let names: Vec<_> = flyte::__private::registered().iter().map(|t| t.name).collect();
     assert_eq!(
         names,
-        ["imported", "in_body", "method", "no_import", "task_next_to_it", "through_glob"]
+        [
+            "behind_cfg",
+            "imported",
+            "imported_in_body",
+            "in_body",
+            "method",
+            "no_import",
+            "task_next_to_it",
+            "through_glob"
+        ]
     );
 }

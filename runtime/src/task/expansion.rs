@@ -1,0 +1,59 @@
+//! What `#[task]` expands to. The attribute writes one short `task!` call at the top of the
+//! function's body and this `macro_rules!` writes the rest: rustc expands a `macro_rules!`
+//! far more cheaply than it takes tokens from a proc macro, so most of a task's code is
+//! written here, once, and a crate of many tasks stays quick to check. One arm and one
+//! nested call (the static, whose attributes depend on the target): each further macro call
+//! per task costs a build of many tasks measurably.
+//!
+//! `task!(GUARD NAME [SECRET..] [INPUT..] OUTPUT (RUNNER) WHY_NOT -> RETURN)`:
+//! - `GUARD`: the name of the running task's guard, which the attribute gives a hygienic
+//!   span (the body cannot see it; an `async fn`'s wrapper can);
+//! - `SECRET`: `env("key", "VAR")`, `env_in("group", "key", "VAR")`, `file(..)`, `file_in(..)`,
+//!   the constructors of `__private`;
+//! - `INPUT`: `"name" "type" optional`;
+//! - `RUNNER`: the runner for `BIN run`, an `Option` (`None` when `WHY_NOT` says why not);
+//! - `RETURN`: the return type, or [`Never`] when it cannot be named (`impl Trait`, `!`).
+
+/// `!` as a type that can be named on stable Rust, for a task whose return type cannot be
+/// (`impl Trait`, `!`): its failure to start is a panic, whose type is `!`.
+pub type Never = <fn() -> ! as HasOutput>::Output;
+
+/// The return type of a function pointer type; only for [`Never`].
+pub trait HasOutput {
+    /// The return type.
+    type Output;
+}
+
+impl<T> HasOutput for fn() -> T {
+    type Output = T;
+}
+
+/// See the module documentation.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __flyte_task {
+    (
+        $guard:ident $name:literal
+        [$($kind:ident($($secret:literal),+))*]
+        [$($input:literal $ty:literal $optional:literal)*]
+        $output:literal ($runner:expr) $why_not:literal -> $ret:ty
+    ) => {
+        $crate::__private::task_static!($crate::__private::TaskDef {
+            name: $name,
+            module_path: ::core::module_path!(),
+            secrets: &[$($crate::__private::$kind($($secret),+)),*],
+            inputs: &[$($crate::__private::input($input, $ty, $optional)),*],
+            output: $output,
+            runner: $runner,
+            why_not: $why_not,
+        });
+        let $guard = match $crate::__private::enter(&__FLYTE_TASK) {
+            ::core::result::Result::Ok(guard) => guard,
+            // `Never`: the failure is a panic, and the `return` after it unreachable.
+            #[allow(unreachable_code, clippy::diverging_sub_expression)]
+            ::core::result::Result::Err(err) => {
+                return $crate::__private::Fail::<$ret>::pick().fail(err);
+            }
+        };
+    };
+}
