@@ -115,10 +115,7 @@ impl Transport {
             http,
             // Errors say where the endpoint came from: it is in no configuration.
             endpoint: format!("{base_url} (cluster endpoint from SelectCluster)"),
-            template: RequestTemplate {
-                base_url,
-                ..self.template.clone()
-            },
+            template: self.template.rebased(base_url),
             timeout: self.timeout,
             call_timeout: self.call_timeout,
             retry: self.retry,

@@ -288,12 +288,12 @@ impl ClientBuilder {
             .transpose()?;
         let auth_header = Arc::new(HeaderChoice::new(configured_header));
         let http = http_client(cfg, endpoint)?;
-        let template = RequestTemplate {
-            base_url: base_url.clone(),
-            codec: cfg.codec,
-            gzip_threshold: self.gzip_threshold,
-            timeout: Some(cfg.timeout),
-        };
+        let template = RequestTemplate::new(
+            base_url.clone(),
+            cfg.codec,
+            self.gzip_threshold,
+            Some(cfg.timeout),
+        );
         let retry = RetryPolicy {
             max_retries: cfg.max_retries,
             base: self.base_backoff,
@@ -343,6 +343,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 router: Arc::new(Router::new(transport.clone(), self.config.clone())),
+                route: std::sync::OnceLock::new(),
                 transport,
                 scope,
                 codec: cfg.codec,
