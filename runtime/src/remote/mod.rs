@@ -68,6 +68,7 @@ mod client;
 mod codec;
 mod error;
 mod global;
+mod exchange;
 pub mod keyring;
 mod list;
 mod login;

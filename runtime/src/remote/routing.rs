@@ -21,6 +21,7 @@ use tokio::sync::OnceCell;
 
 use super::client::{Scope, http_client};
 use super::error::{Code, Error, Op};
+use super::exchange::Http;
 use super::transport::Transport;
 use crate::config::{Config, Endpoint};
 
@@ -192,7 +193,7 @@ impl Router {
         if base_url == self.session.template.base_url {
             return Ok(self.session.clone());
         }
-        let http = http_client(&self.config, &endpoint)?;
+        let http = Http::new(http_client(&self.config, &endpoint)?, &self.config, &endpoint);
         tracing::debug!(
             "secrets of {resource}: SelectCluster at {} answered {base_url} (cluster `{}`)",
             self.session.endpoint,

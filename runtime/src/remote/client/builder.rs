@@ -9,6 +9,7 @@ use http::header::HeaderName;
 
 use super::credentials;
 use super::http_client::http_client;
+use crate::remote::exchange::Http;
 use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
@@ -287,7 +288,7 @@ impl ClientBuilder {
             })
             .transpose()?;
         let auth_header = Arc::new(HeaderChoice::new(configured_header));
-        let http = http_client(cfg, endpoint)?;
+        let http = Http::new(http_client(cfg, endpoint)?, cfg, endpoint);
         let template = RequestTemplate::new(
             base_url.clone(),
             cfg.codec,
