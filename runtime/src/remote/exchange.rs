@@ -1,35 +1,28 @@
 //! The HTTP exchange of one RPC attempt. A plaintext endpoint that no proxy applies to is
-//! spoken to with hyper's pooled client directly: reqwest's own per-request work (URL parsing
+//! spoken to with hyper directly ([`Pool`]): reqwest's own per-request work (URL parsing
 //! and conversions, clones of its client and connector) costs about as much CPU as the whole
 //! round trip on a kept local connection. TLS and proxied endpoints, and the OAuth flows,
 //! go through reqwest.
-
-use std::time::Duration;
 
 use http::HeaderMap;
 use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::codec::MAX_RESPONSE_BYTES;
 use super::error::DecodeError;
+use super::pool::Pool;
 use super::retry::FailureKind;
 use super::transport::Failure;
 use crate::config::{Config, Endpoint};
-
-/// hyper's pooled HTTP/1.1 client, without TLS.
-pub(crate) type Direct = HyperClient<HttpConnector, Full<Bytes>>;
 
 /// The connections one endpoint's RPCs use.
 #[derive(Debug, Clone)]
 pub(crate) struct Http {
     /// Every request when `direct` is `None`; the OAuth flows always.
     pub reqwest: reqwest::Client,
-    pub direct: Option<Direct>,
+    pub direct: Option<Pool>,
 }
 
 impl Http {
@@ -40,21 +33,9 @@ impl Http {
         let direct = uri
             .filter(|u| u.scheme_str() == Some("http"))
             .filter(|u| endpoint.is_loopback() || Matcher::from_system().intercept(u).is_none())
-            .map(|_| direct_client(cfg.connect_timeout));
+            .and_then(|u| Pool::new(&u, cfg.connect_timeout));
         Http { reqwest, direct }
     }
-}
-
-/// The settings of [`super::client::http_client`]: connect timeout, no Nagle, idle
-/// connections closed after 60 s; hyper follows no redirects.
-fn direct_client(connect_timeout: Duration) -> Direct {
-    let mut conn = HttpConnector::new();
-    conn.set_connect_timeout(Some(connect_timeout));
-    conn.set_nodelay(true);
-    HyperClient::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .pool_timer(TokioTimer::new())
-        .build(conn)
 }
 
 /// A complete answer, body inflated when it came gzipped.
@@ -67,18 +48,11 @@ pub(super) struct Answer {
 /// Sends `req` and reads the whole answer, refusing more than [`MAX_RESPONSE_BYTES`].
 pub(super) async fn send(http: &Http, req: http::Request<Vec<u8>>) -> Result<Answer, Failure> {
     let (status, headers, body) = match &http.direct {
-        Some(direct) => {
-            let resp = direct
-                .request(req.map(|b| Full::new(Bytes::from(b))))
+        Some(pool) => {
+            let (resp, conn) = pool
+                .send(req.map(|b| Full::new(Bytes::from(b))))
                 .await
-                .map_err(|e| {
-                    let kind = if e.is_connect() {
-                        FailureKind::Connect
-                    } else {
-                        FailureKind::Broken
-                    };
-                    failure(kind, e)
-                })?;
+                .map_err(|(kind, source)| Failure::Http { kind, source })?;
             let (parts, mut body) = resp.into_parts();
             let mut buf = start(&parts.headers)?;
             while let Some(frame) = body.frame().await {
@@ -87,6 +61,7 @@ pub(super) async fn send(http: &Http, req: http::Request<Vec<u8>>) -> Result<Ans
                     append(&mut buf, &chunk)?;
                 }
             }
+            conn.release();
             (parts.status, parts.headers, buf)
         }
         None => {
@@ -174,6 +149,10 @@ mod tests {
         assert!(http_for("http://127.0.0.1:8090", false).direct.is_some());
         assert!(http_for("dns:///localhost:8090", true).direct.is_some());
         assert!(http_for("https://127.0.0.1:8090", false).direct.is_none());
-        assert!(http_for("dns:///flyte.example.com:443", false).direct.is_none());
+        assert!(
+            http_for("dns:///flyte.example.com:443", false)
+                .direct
+                .is_none()
+        );
     }
 }

@@ -89,7 +89,10 @@ impl RequestTemplate {
         }
         let origin = base_url.parse::<Uri>().ok().and_then(|u| {
             let p = u.into_parts();
-            let bare = p.path_and_query.as_ref().is_none_or(|pq| pq.as_str() == "/");
+            let bare = p
+                .path_and_query
+                .as_ref()
+                .is_none_or(|pq| pq.as_str() == "/");
             Some((p.scheme?, p.authority?)).filter(|_| bare)
         });
         RequestTemplate {

@@ -193,7 +193,11 @@ impl Router {
         if base_url == self.session.template.base_url {
             return Ok(self.session.clone());
         }
-        let http = Http::new(http_client(&self.config, &endpoint)?, &self.config, &endpoint);
+        let http = Http::new(
+            http_client(&self.config, &endpoint)?,
+            &self.config,
+            &endpoint,
+        );
         tracing::debug!(
             "secrets of {resource}: SelectCluster at {} answered {base_url} (cluster `{}`)",
             self.session.endpoint,

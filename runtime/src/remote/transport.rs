@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use http::header::HeaderName;
 
 use super::codec;
-use super::exchange::{self, Http};
 use super::error::{Call, Code, DecodeError, Error, TokenError};
+use super::exchange::{self, Http};
 use super::request::{self, AuthHeader, RequestTemplate, Response, Rpc};
 use super::retry::{FailureKind, RetryPolicy};
 use super::token::{AccessToken, TokenSource};
@@ -153,14 +153,16 @@ impl Transport {
             Some(t) => t.token().await.map_err(token_err)?,
             None => None,
         };
-        let deadline = Instant::now() + self.call_timeout;
+        // One clock read per attempt: the VM's clock is slow enough to show in a round trip.
+        let mut now = Instant::now();
+        let deadline = now + self.call_timeout;
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.saturating_duration_since(now);
             let limit = self.timeout.min(left);
-            let failure = match self.attempt(msg, token.as_ref(), limit).await {
+            let failure = match self.attempt(msg, token.as_ref(), now + limit).await {
                 Ok(resp) => return Ok(resp),
                 Err(f) => f,
             };
@@ -185,13 +187,15 @@ impl Transport {
                     Some(fresh) => {
                         token = Some(fresh);
                         attempt -= 1;
+                        now = Instant::now();
                         continue;
                     }
                     None => return Err(failure.into_error(call(), attempt, spent)),
                 }
             }
             let wait = self.retry.backoff(attempt);
-            let in_time = Instant::now() + wait < deadline;
+            now = Instant::now();
+            let in_time = now + wait < deadline;
             if in_time && self.retry.should_retry(R::OP, failure.kind(), attempt) {
                 tracing::debug!(
                     "{}: attempt {attempt} failed ({:?}); retrying in {wait:?}",
@@ -199,6 +203,7 @@ impl Transport {
                     failure.kind()
                 );
                 tokio::time::sleep(wait).await;
+                now = Instant::now();
                 continue;
             }
             return Err(failure.into_error(call(), attempt, spent));
@@ -209,14 +214,14 @@ impl Transport {
         &self,
         msg: &R,
         token: Option<&AccessToken>,
-        limit: Duration,
+        until: Instant,
     ) -> Result<Response<R>, Failure> {
         let auth = self.auth(token);
         // The template was validated when the client was built, so this cannot fail; map it
         // anyway rather than panic.
         let req = request::build(&self.template, msg, auth.as_ref())
             .map_err(|_| Failure::Decode(DecodeError::Missing("a valid request URL")))?;
-        let answer = match tokio::time::timeout(limit, exchange::send(&self.http, req)).await {
+        let answer = match tokio::time::timeout_at(until, exchange::send(&self.http, req)).await {
             Ok(answer) => answer?,
             Err(_) => return Err(Failure::Timeout),
         };

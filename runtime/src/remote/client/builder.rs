@@ -9,11 +9,11 @@ use http::header::HeaderName;
 
 use super::credentials;
 use super::http_client::http_client;
-use crate::remote::exchange::Http;
 use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
 use crate::remote::error::Error;
+use crate::remote::exchange::Http;
 use crate::remote::login::{DEFAULT_LOGIN_TIMEOUT, Discovery, LoginPrompt, Settings};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
