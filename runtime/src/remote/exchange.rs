@@ -41,13 +41,13 @@ impl Http {
 /// A complete answer, body inflated when it came gzipped.
 pub(super) struct Answer {
     pub status: u16,
-    pub content_type: Option<String>,
+    pub content_type: Option<http::HeaderValue>,
     pub body: Vec<u8>,
 }
 
 /// Sends `req` and reads the whole answer, refusing more than [`MAX_RESPONSE_BYTES`].
 pub(super) async fn send(http: &Http, req: http::Request<Vec<u8>>) -> Result<Answer, Failure> {
-    let (status, headers, body) = match &http.direct {
+    let (status, mut headers, body) = match &http.direct {
         Some(pool) => {
             let (resp, conn) = pool
                 .send(req.map(|b| Full::new(Bytes::from(b))))
@@ -75,8 +75,10 @@ pub(super) async fn send(http: &Http, req: http::Request<Vec<u8>>) -> Result<Ans
             (resp.status(), std::mem::take(resp.headers_mut()), buf)
         }
     };
-    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let gzipped = text(CONTENT_ENCODING).is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
+    let gzipped = headers
+        .get(CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
     let body = if gzipped {
         super::codec::gunzip(&body).map_err(Failure::Decode)?
     } else {
@@ -84,7 +86,7 @@ pub(super) async fn send(http: &Http, req: http::Request<Vec<u8>>) -> Result<Ans
     };
     Ok(Answer {
         status: status.as_u16(),
-        content_type: text(CONTENT_TYPE).map(str::to_owned),
+        content_type: headers.remove(CONTENT_TYPE),
         body,
     })
 }

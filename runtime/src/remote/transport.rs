@@ -225,7 +225,7 @@ impl Transport {
             Ok(answer) => answer?,
             Err(_) => return Err(Failure::Timeout),
         };
-        let content_type = answer.content_type.as_deref();
+        let content_type = answer.content_type.as_ref().and_then(|v| v.to_str().ok());
         if (200..300).contains(&answer.status) {
             return codec::decode(content_type, &answer.body).map_err(Failure::Decode);
         }
