@@ -19,6 +19,10 @@ use super::retry::FailureKind;
 
 /// Connections unused this long are closed, as reqwest's pool does.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A connection idle this long may have been closed by the server while nothing drove its
+/// runtime (the blocking facade's, between calls): the close is only seen once the reactor
+/// runs, and a request written first would fail after it was sent.
+const STALE_AFTER: Duration = Duration::from_millis(100);
 /// Idle connections kept at most; more (after a burst of concurrent calls) are closed.
 const MAX_IDLE: usize = 64;
 
@@ -111,12 +115,18 @@ impl Pool {
         let runtime = tokio::runtime::Handle::current().id();
         loop {
             let (mut send, kept) = match self.checkout(runtime) {
-                Some(send) => (send, true),
+                Some((send, idle)) => {
+                    if idle >= STALE_AFTER {
+                        // Lets the reactor report a close, and the connection's task act on it.
+                        tokio::task::yield_now().await;
+                    }
+                    (send, true)
+                }
                 None => (self.connect().await?, false),
             };
             // A kept connection takes the next request once hyper has finished the last
             // answer; an error means the server closed it meanwhile.
-            if kept && send.ready().await.is_err() {
+            if kept && (send.is_closed() || send.ready().await.is_err()) {
                 continue;
             }
             match send.try_send_request(req).await {
@@ -136,13 +146,15 @@ impl Pool {
         }
     }
 
-    /// The most recently used idle connection of `runtime`, closing closed and expired ones.
-    fn checkout(&self, runtime: RuntimeId) -> Option<SendRequest<Full<Bytes>>> {
+    /// The most recently used idle connection of `runtime` and how long it was idle, closing
+    /// closed and expired ones.
+    fn checkout(&self, runtime: RuntimeId) -> Option<(SendRequest<Full<Bytes>>, Duration)> {
         let now = Instant::now();
         let mut idle = self.0.idle.lock().unwrap_or_else(|e| e.into_inner());
         idle.retain(|c| !c.send.is_closed() && now.duration_since(c.since) < IDLE_TIMEOUT);
         let i = idle.iter().rposition(|c| c.runtime == runtime)?;
-        Some(idle.remove(i).send)
+        let c = idle.remove(i);
+        Some((c.send, now.duration_since(c.since)))
     }
 
     async fn connect(
