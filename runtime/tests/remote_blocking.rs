@@ -104,5 +104,32 @@ fn blocking_facade_end_to_end() {
         assert_eq!(blocking::Secret::get("k").unwrap().name(), "k");
         assert_eq!(blocking::Secret::listall(10).count(), 1);
     });
+
+    // One client, used blocking and then from another runtime that the facade's does not
+    // drive: the connection kept by the blocking call must not be reused there (its task and
+    // socket belong to the facade's runtime; the call would wait for the timeout).
+    let shared = flyte::remote::Client::builder()
+        .endpoint(&server.url())
+        .project("p")
+        .domain("d")
+        .disable_keyring(true)
+        .timeout(Duration::from_secs(5))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    assert_eq!(
+        blocking::Client::new(shared.clone())
+            .get("k")
+            .unwrap()
+            .name(),
+        "k"
+    );
+    let other = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let got = other.block_on(async { shared.get("k").await });
+    assert_eq!(got.unwrap().name(), "k");
     drop(server);
 }

@@ -2,6 +2,9 @@
 //! and oversized bodies, gateway pages, stalls, gzip answers, repeated page tokens, and
 //! SelectCluster answering `unimplemented` or failing.
 
+#[path = "remote_faults/idle_close.rs"]
+mod idle_close;
+
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 

@@ -43,9 +43,7 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
 
 /// Runs `fut` on the facade's runtime, driven by this thread (or, inside another runtime, by
 /// a helper thread this one waits for). A panic in `fut` reaches the caller.
-fn run<T: Send + 'static>(
-    fut: impl Future<Output = Result<T, Error>> + Send + 'static,
-) -> Result<T, Error> {
+fn run<T: Send>(fut: impl Future<Output = Result<T, Error>> + Send) -> Result<T, Error> {
     let rt = runtime()?;
     if tokio::runtime::Handle::try_current().is_err() {
         return rt.block_on(fut);
@@ -82,8 +80,7 @@ impl Client {
         value: impl Into<SecretData>,
         ty: SecretType,
     ) -> Result<(), Error> {
-        let (c, name, value) = (self.0.clone(), name.to_owned(), value.into());
-        run(async move { c.create_with(&name, value, ty).await })
+        run(self.0.create_with(name, value.into(), ty))
     }
 
     /// Replaces the value of an existing `regular` secret, as [`super::Client::update`].
@@ -99,20 +96,17 @@ impl Client {
         value: impl Into<SecretData>,
         ty: SecretType,
     ) -> Result<(), Error> {
-        let (c, name, value) = (self.0.clone(), name.to_owned(), value.into());
-        run(async move { c.update_with(&name, value, ty).await })
+        run(self.0.update_with(name, value.into(), ty))
     }
 
     /// The secret's metadata (never its value), as [`super::Client::get`].
     pub fn get(&self, name: &str) -> Result<StoredSecret, Error> {
-        let (c, name) = (self.0.clone(), name.to_owned());
-        run(async move { c.get(&name).await })
+        run(self.0.get(name))
     }
 
     /// Deletes a secret, as [`super::Client::delete`].
     pub fn delete(&self, name: &str) -> Result<(), Error> {
-        let (c, name) = (self.0.clone(), name.to_owned());
-        run(async move { c.delete(&name).await })
+        run(self.0.delete(name))
     }
 
     /// Every secret of the scope, fetched a page at a time as the iterator advances.
@@ -122,14 +116,12 @@ impl Client {
 
     /// See [`super::Client::login`].
     pub fn login(&self) -> Result<super::LoginInfo, Error> {
-        let c = self.0.clone();
-        run(async move { c.login().await })
+        run(self.0.login())
     }
 
     /// See [`super::Client::read_value`]: local service only.
     pub fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
-        let (c, name) = (self.0.clone(), name.to_owned());
-        run(async move { c.read_value(&name).await })
+        run(self.0.read_value(name))
     }
 }
 

@@ -206,9 +206,10 @@ pub enum Error {
         call: Call,
         /// How many attempts were made, the first included.
         attempts: u32,
-        /// The last attempt's connection error.
+        /// The last attempt's connection error (from hyper, or from reqwest for TLS and
+        /// proxied endpoints).
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// The server's answer could not be read.

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use flyte_idl::method::{self, Method};
 use flyte_idl::paths;
+use http::HeaderMap;
 use http::header::{
     ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
 };
+use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 
 use super::codec::{self, WireMessage};
 use super::error::Op;
@@ -47,7 +49,8 @@ rpc! {
 
 const USER_AGENT_VALUE: &str = concat!("flyte-rs/", env!("CARGO_PKG_VERSION"));
 
-/// Everything about a request that does not change from call to call.
+/// Everything about a request that does not change from call to call, with the constant
+/// headers and the URI parts built once rather than per call.
 #[derive(Debug, Clone)]
 pub(crate) struct RequestTemplate {
     /// `http(s)://host[:port][/prefix]`, no trailing slash.
@@ -57,6 +60,66 @@ pub(crate) struct RequestTemplate {
     pub gzip_threshold: usize,
     /// Sent as `connect-timeout-ms` so the server can give up when the client has.
     pub timeout: Option<Duration>,
+    headers: HeaderMap,
+    /// Scheme and authority of `base_url` when it has no path prefix; else URIs are formed
+    /// from the whole string.
+    origin: Option<(Scheme, Authority)>,
+}
+
+impl RequestTemplate {
+    pub(crate) fn new(
+        base_url: String,
+        codec: Codec,
+        gzip_threshold: usize,
+        timeout: Option<Duration>,
+    ) -> Self {
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(codec.content_type()));
+        headers.insert(
+            HeaderName::from_static(paths::CONNECT_PROTOCOL_VERSION_HEADER),
+            HeaderValue::from_static(paths::CONNECT_PROTOCOL_VERSION),
+        );
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if let Some(timeout) = timeout {
+            headers.insert(
+                HeaderName::from_static("connect-timeout-ms"),
+                HeaderValue::from(timeout.as_millis().clamp(1, 9_999_999_999) as u64),
+            );
+        }
+        let origin = base_url.parse::<Uri>().ok().and_then(|u| {
+            let p = u.into_parts();
+            let bare = p
+                .path_and_query
+                .as_ref()
+                .is_none_or(|pq| pq.as_str() == "/");
+            Some((p.scheme?, p.authority?)).filter(|_| bare)
+        });
+        RequestTemplate {
+            base_url,
+            codec,
+            gzip_threshold,
+            timeout,
+            headers,
+            origin,
+        }
+    }
+
+    /// The same settings against another base URL.
+    pub(crate) fn rebased(&self, base_url: String) -> Self {
+        Self::new(base_url, self.codec, self.gzip_threshold, self.timeout)
+    }
+
+    fn uri(&self, path: &'static str) -> Result<Uri, http::Error> {
+        match &self.origin {
+            Some((scheme, authority)) => Uri::builder()
+                .scheme(scheme.clone())
+                .authority(authority.clone())
+                .path_and_query(PathAndQuery::from_static(path))
+                .build(),
+            None => Ok(Uri::try_from(format!("{}{path}", self.base_url))?),
+        }
+    }
 }
 
 /// The credential header of one request, e.g. `authorization: Bearer ...`.
@@ -99,27 +162,18 @@ pub(super) fn build<R: Rpc>(
     } else {
         (body, false)
     };
-    let mut req = http::Request::post(format!("{}{}", t.base_url, <R::Method as Method>::PATH))
-        .header(CONTENT_TYPE, t.codec.content_type())
-        .header(
-            paths::CONNECT_PROTOCOL_VERSION_HEADER,
-            paths::CONNECT_PROTOCOL_VERSION,
-        )
-        .header(ACCEPT_ENCODING, "gzip")
-        .header(USER_AGENT, USER_AGENT_VALUE);
+    let mut req = http::Request::new(body);
+    *req.method_mut() = http::Method::POST;
+    *req.uri_mut() = t.uri(<R::Method as Method>::PATH)?;
+    let headers = req.headers_mut();
+    *headers = t.headers.clone();
     if gzipped {
-        req = req.header(CONTENT_ENCODING, "gzip");
-    }
-    if let Some(timeout) = t.timeout {
-        req = req.header(
-            "connect-timeout-ms",
-            timeout.as_millis().clamp(1, 9_999_999_999).to_string(),
-        );
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     if let Some(auth) = auth {
-        req = req.header(auth.name.clone(), auth.value.clone());
+        headers.insert(auth.name.clone(), auth.value.clone());
     }
-    req.body(body)
+    Ok(req)
 }
 
 #[cfg(test)]
@@ -130,12 +184,12 @@ mod tests {
     };
 
     fn template(codec: Codec, gzip_threshold: usize) -> RequestTemplate {
-        RequestTemplate {
-            base_url: "http://127.0.0.1:8090".into(),
+        RequestTemplate::new(
+            "http://127.0.0.1:8090".into(),
             codec,
             gzip_threshold,
-            timeout: Some(Duration::from_secs(30)),
-        }
+            Some(Duration::from_secs(30)),
+        )
     }
 
     fn create(value: &str) -> CreateSecretRequest {

@@ -21,6 +21,7 @@ use tokio::sync::OnceCell;
 
 use super::client::{Scope, http_client};
 use super::error::{Code, Error, Op};
+use super::exchange::Http;
 use super::transport::Transport;
 use crate::config::{Config, Endpoint};
 
@@ -103,6 +104,13 @@ impl fmt::Display for Resource {
     }
 }
 
+/// One scope's resource and the cell its SelectCluster answer is cached in.
+#[derive(Debug)]
+pub(crate) struct Route {
+    resource: Resource,
+    cell: Arc<OnceCell<Arc<Transport>>>,
+}
+
 /// The routing state of a session, shared by every client [`super::Client::with_scope`]
 /// derives from it, so one SelectCluster answer serves them all.
 pub(crate) struct Router {
@@ -130,22 +138,32 @@ impl Router {
         }
     }
 
-    /// The transport for a call of `op` on `secret` in `scope`.
+    /// The route of `scope`: the cell its answer is cached in, shared with every client of the
+    /// same scope. A client looks it up once and keeps it.
+    pub(crate) fn route(&self, scope: &Scope) -> Route {
+        let resource = Resource::of(scope);
+        // A poisoned lock only means another call panicked while holding it; the map itself
+        // is always consistent (one insert per statement).
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        let cell = routes.entry(resource.clone()).or_default().clone();
+        Route { resource, cell }
+    }
+
+    /// The transport for a call of `op` on `secret` on `route`.
     pub(crate) async fn transport(
         &self,
-        scope: &Scope,
+        route: &Route,
         op: Op,
         secret: Option<&str>,
     ) -> Result<Arc<Transport>, Error> {
-        let resource = Resource::of(scope);
-        let cell = {
-            // A poisoned lock only means another call panicked while holding it; the map
-            // itself is always consistent (one insert per statement).
-            let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-            routes.entry(resource.clone()).or_default().clone()
-        };
+        if let Some(t) = route.cell.get() {
+            return Ok(t.clone());
+        }
+        let resource = &route.resource;
         // A failed init leaves the cell empty, so the next call asks again.
-        cell.get_or_try_init(|| self.select(&resource))
+        route
+            .cell
+            .get_or_try_init(|| self.select(resource))
             .await
             .cloned()
             .map_err(|source| Error::SelectCluster {
@@ -175,7 +193,11 @@ impl Router {
         if base_url == self.session.template.base_url {
             return Ok(self.session.clone());
         }
-        let http = http_client(&self.config, &endpoint)?;
+        let http = Http::new(
+            http_client(&self.config, &endpoint)?,
+            &self.config,
+            &endpoint,
+        );
         tracing::debug!(
             "secrets of {resource}: SelectCluster at {} answered {base_url} (cluster `{}`)",
             self.session.endpoint,

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use http::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderName};
+use http::header::HeaderName;
 
-use super::codec::{self, MAX_RESPONSE_BYTES};
+use super::codec;
 use super::error::{Call, Code, DecodeError, Error, TokenError};
+use super::exchange::{self, Http};
 use super::request::{self, AuthHeader, RequestTemplate, Response, Rpc};
 use super::retry::{FailureKind, RetryPolicy};
 use super::token::{AccessToken, TokenSource};
@@ -17,7 +18,7 @@ use super::token::{AccessToken, TokenSource};
 /// What every call of one client shares.
 #[derive(Debug)]
 pub(crate) struct Transport {
-    pub http: reqwest::Client,
+    pub http: Http,
     pub template: RequestTemplate,
     /// How the endpoint is named in errors: the base URL.
     pub endpoint: String,
@@ -63,7 +64,7 @@ impl HeaderChoice {
 }
 
 /// One failed attempt.
-enum Failure {
+pub(super) enum Failure {
     Status {
         code: Code,
         message: String,
@@ -71,7 +72,7 @@ enum Failure {
     Timeout,
     Http {
         kind: FailureKind,
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     Decode(DecodeError),
 }
@@ -110,15 +111,12 @@ impl Failure {
 impl Transport {
     /// The same credentials, auth header, timeouts, retries and codec against another base
     /// URL (a cluster endpoint from SelectCluster), with its own HTTP client.
-    pub(crate) fn rebased(&self, http: reqwest::Client, base_url: String) -> Transport {
+    pub(crate) fn rebased(&self, http: Http, base_url: String) -> Transport {
         Transport {
             http,
             // Errors say where the endpoint came from: it is in no configuration.
             endpoint: format!("{base_url} (cluster endpoint from SelectCluster)"),
-            template: RequestTemplate {
-                base_url,
-                ..self.template.clone()
-            },
+            template: self.template.rebased(base_url),
             timeout: self.timeout,
             call_timeout: self.call_timeout,
             retry: self.retry,
@@ -155,14 +153,16 @@ impl Transport {
             Some(t) => t.token().await.map_err(token_err)?,
             None => None,
         };
-        let deadline = Instant::now() + self.call_timeout;
+        // One clock read per attempt: the VM's clock is slow enough to show in a round trip.
+        let mut now = Instant::now();
+        let deadline = now + self.call_timeout;
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.saturating_duration_since(now);
             let limit = self.timeout.min(left);
-            let failure = match self.attempt(msg, token.as_ref(), limit).await {
+            let failure = match self.attempt(msg, token.as_ref(), now + limit).await {
                 Ok(resp) => return Ok(resp),
                 Err(f) => f,
             };
@@ -187,13 +187,15 @@ impl Transport {
                     Some(fresh) => {
                         token = Some(fresh);
                         attempt -= 1;
+                        now = Instant::now();
                         continue;
                     }
                     None => return Err(failure.into_error(call(), attempt, spent)),
                 }
             }
             let wait = self.retry.backoff(attempt);
-            let in_time = Instant::now() + wait < deadline;
+            now = Instant::now();
+            let in_time = now + wait < deadline;
             if in_time && self.retry.should_retry(R::OP, failure.kind(), attempt) {
                 tracing::debug!(
                     "{}: attempt {attempt} failed ({:?}); retrying in {wait:?}",
@@ -201,6 +203,7 @@ impl Transport {
                     failure.kind()
                 );
                 tokio::time::sleep(wait).await;
+                now = Instant::now();
                 continue;
             }
             return Err(failure.into_error(call(), attempt, spent));
@@ -211,76 +214,23 @@ impl Transport {
         &self,
         msg: &R,
         token: Option<&AccessToken>,
-        limit: Duration,
+        until: Instant,
     ) -> Result<Response<R>, Failure> {
         let auth = self.auth(token);
         // The template was validated when the client was built, so this cannot fail; map it
         // anyway rather than panic.
         let req = request::build(&self.template, msg, auth.as_ref())
-            .ok()
-            .and_then(|r| reqwest::Request::try_from(r).ok())
-            .ok_or(Failure::Decode(DecodeError::Missing("a valid request URL")))?;
-        match tokio::time::timeout(limit, self.exchange::<Response<R>>(req)).await {
-            Ok(result) => result,
-            Err(_) => Err(Failure::Timeout),
-        }
-    }
-
-    async fn exchange<M: codec::WireMessage>(&self, req: reqwest::Request) -> Result<M, Failure> {
-        let resp = self.http.execute(req).await.map_err(http_failure)?;
-        let status = resp.status();
-        let content_type = resp
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let gzipped = resp
-            .headers()
-            .get(CONTENT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
-        let body = read_body(resp).await?;
-        let body = if gzipped {
-            codec::gunzip(&body).map_err(Failure::Decode)?
-        } else {
-            body
+            .map_err(|_| Failure::Decode(DecodeError::Missing("a valid request URL")))?;
+        let answer = match tokio::time::timeout_at(until, exchange::send(&self.http, req)).await {
+            Ok(answer) => answer?,
+            Err(_) => return Err(Failure::Timeout),
         };
-        if status.is_success() {
-            return codec::decode(content_type.as_deref(), &body).map_err(Failure::Decode);
+        let content_type = answer.content_type.as_ref().and_then(|v| v.to_str().ok());
+        if (200..300).contains(&answer.status) {
+            return codec::decode(content_type, &answer.body).map_err(Failure::Decode);
         }
-        Err(error_from(status.as_u16(), content_type.as_deref(), &body))
+        Err(error_from(answer.status, content_type, &answer.body))
     }
-}
-
-/// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`].
-async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(Failure::Decode(DecodeError::TooLarge {
-            limit: MAX_RESPONSE_BYTES,
-        }));
-    }
-    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
-    while let Some(chunk) = resp.chunk().await.map_err(http_failure)? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(Failure::Decode(DecodeError::TooLarge {
-                limit: MAX_RESPONSE_BYTES,
-            }));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn http_failure(source: reqwest::Error) -> Failure {
-    let kind = if source.is_connect() {
-        FailureKind::Connect
-    } else {
-        FailureKind::Broken
-    };
-    Failure::Http { kind, source }
 }
 
 /// A Connect error: the JSON body's code and message, else the code the HTTP status implies.

@@ -13,6 +13,7 @@ use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
 use crate::remote::error::Error;
+use crate::remote::exchange::Http;
 use crate::remote::login::{DEFAULT_LOGIN_TIMEOUT, Discovery, LoginPrompt, Settings};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
@@ -287,13 +288,13 @@ impl ClientBuilder {
             })
             .transpose()?;
         let auth_header = Arc::new(HeaderChoice::new(configured_header));
-        let http = http_client(cfg, endpoint)?;
-        let template = RequestTemplate {
-            base_url: base_url.clone(),
-            codec: cfg.codec,
-            gzip_threshold: self.gzip_threshold,
-            timeout: Some(cfg.timeout),
-        };
+        let http = Http::new(http_client(cfg, endpoint)?, cfg, endpoint);
+        let template = RequestTemplate::new(
+            base_url.clone(),
+            cfg.codec,
+            self.gzip_threshold,
+            Some(cfg.timeout),
+        );
         let retry = RetryPolicy {
             max_retries: cfg.max_retries,
             base: self.base_backoff,
@@ -343,6 +344,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 router: Arc::new(Router::new(transport.clone(), self.config.clone())),
+                route: std::sync::OnceLock::new(),
                 transport,
                 scope,
                 codec: cfg.codec,

@@ -6,7 +6,7 @@ mod http_client;
 mod messages;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use builder::ClientBuilder;
 pub(crate) use http_client::http_client;
@@ -16,7 +16,7 @@ pub(crate) use messages::list as list_message;
 use super::error::{DecodeError, Error, Op};
 use super::list::SecretList;
 use super::request::AuthHeader;
-use super::routing::Router;
+use super::routing::{Route, Router};
 use super::secret::{SecretData, SecretType, StoredSecret};
 use super::transport::Transport;
 use crate::config::{Codec, Config};
@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     pub transport: Arc<Transport>,
     /// Shared the same way, so one SelectCluster answer serves every derived client.
     pub router: Arc<Router>,
+    /// This scope's route, looked up in `router` on first use.
+    pub route: OnceLock<Route>,
     pub scope: Scope,
     pub codec: Codec,
     /// The local service behind the endpoint when none was configured; kept alive (an
@@ -126,6 +128,7 @@ impl Client {
             inner: Arc::new(Inner {
                 transport: self.inner.transport.clone(),
                 router: self.inner.router.clone(),
+                route: OnceLock::new(),
                 scope: Scope {
                     org: self.inner.scope.org.clone(),
                     project: project.unwrap_or_default().to_owned(),
@@ -220,10 +223,9 @@ impl Client {
         op: Op,
         secret: Option<&str>,
     ) -> Result<Arc<Transport>, Error> {
-        self.inner
-            .router
-            .transport(&self.inner.scope, op, secret)
-            .await
+        let inner = &self.inner;
+        let route = inner.route.get_or_init(|| inner.router.route(&inner.scope));
+        inner.router.transport(route, op, secret).await
     }
 
     /// The secret's metadata (never its value).

@@ -114,7 +114,7 @@ impl Discovery {
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.service.http
+        &self.service.http.reqwest
     }
 
     pub(crate) fn local(&self) -> &Settings {
@@ -184,6 +184,7 @@ impl Discovery {
         let resp = self
             .service
             .http
+            .reqwest
             .get(&url)
             .timeout(self.service.timeout)
             .send()
