@@ -1,5 +1,7 @@
-//! Every accepted form of `secrets = ...`, and what the task registers for `BIN list`.
+//! Every accepted form of `secrets = ...`, and what the task registers for `BIN list`. A
+//! crate that forbids `unsafe` can use tasks (their link-section attribute is flyte's).
 #![deny(warnings)]
+#![forbid(unsafe_code)]
 
 use flyte::sources::{MapSource, Resolver};
 use flyte::{__private::registered, secret::SecretDef};
