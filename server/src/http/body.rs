@@ -114,7 +114,9 @@ impl Held {
             return Err(too_large(self.limit, self.what));
         }
         if need > self.data.capacity() {
-            let cap = need.max(self.data.capacity() * 2).max(4096).min(self.limit);
+            // Exactly the first frame's size at first: most bodies are one small frame, and
+            // a large allocation would make glibc consolidate its free lists every request.
+            let cap = need.max(self.data.capacity() * 2).min(self.limit);
             let charged = |c: usize| c.saturating_sub(UNCHARGED);
             let more = charged(cap) - charged(self.data.capacity());
             let more = u32::try_from(more).unwrap_or(u32::MAX);
