@@ -100,7 +100,9 @@ impl Auth {
                 if let Some(grant) = tokens.as_ref().and_then(|t| t.lookup(token)) {
                     return Ok(Caller::Token(grant));
                 }
-                let principal = oidc.validate(token).await?;
+                // Boxed: the validation future (a key fetch inside) is over a kilobyte, and
+                // inline it would make every request's future, in every mode, that large.
+                let principal = Box::pin(oidc.validate(token)).await?;
                 Ok(Caller::Principal {
                     who: principal.describe(),
                     grants: policy.as_ref().map(|p| p.grants(&principal)),
