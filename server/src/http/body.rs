@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::http::{HeaderMap, header};
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
@@ -56,7 +56,13 @@ pub(super) async fn read(
     // 1 MiB and sends nothing holds nothing.
     let mut raw = Held::new(budget, limit, "the request body");
     let mut body = body;
-    while let Some(frame) = body.frame().await {
+    // Done once the declared length is in (hyper delivers no more): waiting for the end of
+    // the stream instead would cost every request another wake-up, with its body timer
+    // registered meanwhile.
+    while !body.is_end_stream() {
+        let Some(frame) = body.frame().await else {
+            break;
+        };
         let frame =
             frame.map_err(|_| RpcError::new(Code::Canceled, "reading the request body failed"))?;
         if let Ok(data) = frame.into_data() {
