@@ -44,6 +44,7 @@ fn bare_axum(
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
+            .thread_name(BARE_THREADS)
             .enable_all()
             .build()
             .unwrap();
@@ -71,6 +72,38 @@ fn bare_axum(
         });
     });
     (addr_rx.recv().unwrap(), thread, stop_tx)
+}
+
+/// Thread names of the two servers' runtimes, for [`cpu`].
+const BARE_THREADS: &str = "bare-axum";
+const FLYTE_THREADS: &str = "flyte-server";
+
+/// CPU time so far of this process's threads whose name starts with `prefix`: what each
+/// server spends, apart from the load generator (Linux; zero elsewhere).
+fn cpu(prefix: &str) -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let mut ns = 0;
+    for task in tasks.flatten() {
+        let read = |f: &str| std::fs::read_to_string(task.path().join(f)).unwrap_or_default();
+        if read("comm").starts_with(prefix) {
+            ns += read("schedstat")
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    Duration::from_nanos(ns)
+}
+
+/// Runs `f` and returns its run with the CPU time per request of the `prefix` threads.
+fn measured(prefix: &str, f: impl FnOnce() -> load::Run) -> (load::Run, Duration) {
+    let before = cpu(prefix);
+    let run = f();
+    let per = (cpu(prefix) - before) / run.requests as u32;
+    (run, per)
 }
 
 fn ms(d: Duration) -> String {
@@ -159,10 +192,13 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(0)
     );
+    println!(
+        "server cpu: CPU time of that server's threads per request (schedstat), the load generator's excluded"
+    );
     println!();
     println!(
-        "{:<22} {:>5} {:>8} {:>11} {:>9} {:>9} {:>10}",
-        "scenario", "conns", "requests", "req/s", "p50 ms", "p99 ms", "vs bare"
+        "{:<22} {:>5} {:>8} {:>11} {:>9} {:>9} {:>10} {:>12}",
+        "scenario", "conns", "requests", "req/s", "p50 ms", "p99 ms", "vs bare", "server cpu"
     );
 
     let rounds = 3;
@@ -181,23 +217,27 @@ fn main() {
         let mut bare_runs = Vec::new();
         let mut get_runs = Vec::new();
         for _ in 0..rounds {
-            bare_runs.push(rt.block_on(load(
-                bare,
-                paths::GET_SECRET,
-                conns,
-                per_conn,
-                get_fn.clone(),
-            )));
-            get_runs.push(rt.block_on(load(
-                flyte,
-                paths::GET_SECRET,
-                conns,
-                per_conn,
-                get_fn.clone(),
-            )));
+            bare_runs.push(measured(BARE_THREADS, || {
+                rt.block_on(load(
+                    bare,
+                    paths::GET_SECRET,
+                    conns,
+                    per_conn,
+                    get_fn.clone(),
+                ))
+            }));
+            get_runs.push(measured(FLYTE_THREADS, || {
+                rt.block_on(load(
+                    flyte,
+                    paths::GET_SECRET,
+                    conns,
+                    per_conn,
+                    get_fn.clone(),
+                ))
+            }));
         }
-        bare_runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
-        get_runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+        bare_runs.sort_by(|a, b| a.0.rps().total_cmp(&b.0.rps()));
+        get_runs.sort_by(|a, b| a.0.rps().total_cmp(&b.0.rps()));
         let (b, g) = (&bare_runs[rounds / 2], &get_runs[rounds / 2]);
 
         let create_per_conn = if conns == 1 {
@@ -215,28 +255,32 @@ fn main() {
             };
             Bytes::from(req.encode_to_vec())
         });
-        let cr = rt.block_on(load(
-            flyte,
-            paths::CREATE_SECRET,
-            conns,
-            create_per_conn,
-            create_fn,
-        ));
+        let cr = measured(FLYTE_THREADS, || {
+            rt.block_on(load(
+                flyte,
+                paths::CREATE_SECRET,
+                conns,
+                create_per_conn,
+                create_fn,
+            ))
+        });
 
         for (name, r) in [
             ("bare axum handler", b),
             ("GetSecret", g),
             ("CreateSecret", &cr),
         ] {
+            let (r, cpu) = (&r.0, r.1);
             println!(
-                "{:<22} {:>5} {:>8} {:>11.0} {:>9} {:>9} {:>9.2}x",
+                "{:<22} {:>5} {:>8} {:>11.0} {:>9} {:>9} {:>9.2}x {:>7.2} µs/req",
                 name,
                 conns,
                 r.requests,
                 r.rps(),
                 ms(r.pct(0.50)),
                 ms(r.pct(0.99)),
-                r.rps() / b.rps()
+                r.rps() / b.0.rps(),
+                cpu.as_secs_f64() * 1e6
             );
         }
     }

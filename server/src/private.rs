@@ -45,10 +45,12 @@ impl From<UnsafeFile> for PrivateError {
     }
 }
 
-/// The effective uid of the server process.
+/// The effective uid of the server process. Read once: the server never changes it, and the
+/// open mode asks on every request (a system call each time otherwise).
 #[cfg(unix)]
 pub(crate) fn server_uid() -> u32 {
-    rustix::process::geteuid().as_raw()
+    static UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UID.get_or_init(|| rustix::process::geteuid().as_raw())
 }
 
 /// Checks that `path` (followed through symlinks) belongs to the server's user and has no

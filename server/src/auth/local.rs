@@ -52,6 +52,18 @@ fn refused(header: &str, value: &str) -> RpcError {
 
 /// `localhost`, `127.x.y.z` or `[::1]`, each with an optional port.
 fn is_loopback_authority(text: &str) -> bool {
+    // What clients send, checked without the allocation of a parsed `Authority`; anything
+    // else takes the full parse below.
+    let (host, port) = text.rsplit_once(':').unwrap_or((text, ""));
+    let port_ok = !text.ends_with(':')
+        && (port.is_empty()
+            || (port.len() <= 5
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()));
+    if port_ok && (host == "127.0.0.1" || host == "[::1]" || host.eq_ignore_ascii_case("localhost"))
+    {
+        return true;
+    }
     let Ok(authority) = text.parse::<axum::http::uri::Authority>() else {
         return false;
     };
@@ -118,6 +130,7 @@ mod tests {
             "127.1.2.3:1",
             "[::1]:8090",
             "[::1]",
+            "127.0.0.1:65535",
         ] {
             assert!(is_loopback_authority(ok), "{ok}");
         }
@@ -130,6 +143,7 @@ mod tests {
             "[::2]:1",
             "user@127.0.0.1",
             "",
+            "127.0.0.1:80:80",
         ] {
             assert!(!is_loopback_authority(bad), "{bad}");
         }

@@ -27,6 +27,14 @@ use crate::scope::Scope;
 use tokens::Grant;
 pub(crate) use tokens::digest;
 
+/// A caller with a valid identity-provider token: who, and the policy entries it matched
+/// (`None`: no policy, so everything).
+#[derive(Debug, Clone)]
+pub(crate) struct Verified {
+    who: String,
+    grants: Option<Vec<Arc<Grant>>>,
+}
+
 /// How requests are authenticated.
 #[derive(Debug)]
 pub(crate) enum Auth {
@@ -52,12 +60,9 @@ pub(crate) enum Caller {
     Local { inject: bool, write: bool },
     /// A configured token.
     Token(Arc<Grant>),
-    /// A valid identity-provider token: who, and the policy entries it matched (`None`: no
-    /// policy, so everything).
-    Principal {
-        who: String,
-        grants: Option<Vec<Arc<Grant>>>,
-    },
+    /// A valid identity-provider token. Boxed: the largest variant, and every request's
+    /// future holds a caller.
+    Principal(Box<Verified>),
     /// No one in particular: the caller of a public method (AuthMetadataService), which
     /// checks nothing. Has no right.
     Anonymous,
@@ -100,11 +105,13 @@ impl Auth {
                 if let Some(grant) = tokens.as_ref().and_then(|t| t.lookup(token)) {
                     return Ok(Caller::Token(grant));
                 }
-                let principal = oidc.validate(token).await?;
-                Ok(Caller::Principal {
+                // Boxed: the validation future (a key fetch inside) is over a kilobyte, and
+                // inline it would make every request's future, in every mode, that large.
+                let principal = Box::pin(oidc.validate(token)).await?;
+                Ok(Caller::Principal(Box::new(Verified {
                     who: principal.describe(),
                     grants: policy.as_ref().map(|p| p.grants(&principal)),
-                })
+                })))
             }
             Auth::Open { inject_digest } => {
                 local::check_addressed_to_loopback(parts)?;
@@ -160,11 +167,11 @@ impl Caller {
                 }
                 Ok(())
             }
-            Caller::Principal { grants: None, .. } => Ok(()),
-            Caller::Principal {
-                who,
-                grants: Some(grants),
-            } => {
+            Caller::Principal(verified) => {
+                let Verified { who, grants } = &**verified;
+                let Some(grants) = grants else {
+                    return Ok(());
+                };
                 if grants.iter().any(|g| g.has(right) && g.covers(scope)) {
                     return Ok(());
                 }

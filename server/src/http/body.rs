@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::http::{HeaderMap, header};
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
@@ -56,7 +56,13 @@ pub(super) async fn read(
     // 1 MiB and sends nothing holds nothing.
     let mut raw = Held::new(budget, limit, "the request body");
     let mut body = body;
-    while let Some(frame) = body.frame().await {
+    // Done once the declared length is in (hyper delivers no more): waiting for the end of
+    // the stream instead would cost every request another wake-up, with its body timer
+    // registered meanwhile.
+    while !body.is_end_stream() {
+        let Some(frame) = body.frame().await else {
+            break;
+        };
         let frame =
             frame.map_err(|_| RpcError::new(Code::Canceled, "reading the request body failed"))?;
         if let Ok(data) = frame.into_data() {
@@ -114,7 +120,9 @@ impl Held {
             return Err(too_large(self.limit, self.what));
         }
         if need > self.data.capacity() {
-            let cap = need.max(self.data.capacity() * 2).max(4096).min(self.limit);
+            // Exactly the first frame's size at first: most bodies are one small frame, and
+            // a large allocation would make glibc consolidate its free lists every request.
+            let cap = need.max(self.data.capacity() * 2).min(self.limit);
             let charged = |c: usize| c.saturating_sub(UNCHARGED);
             let more = charged(cap) - charged(self.data.capacity());
             let more = u32::try_from(more).unwrap_or(u32::MAX);

@@ -57,7 +57,10 @@ pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request
     let result = match timeout(&parts.headers) {
         Ok(None) => serve::<R>(app, &parts, body, codec, &mut body_read).await,
         Ok(Some(limit)) => {
-            tokio::time::timeout(limit, serve::<R>(app, &parts, body, codec, &mut body_read))
+            // Boxed: inline, this rarer variant adds a timer to every request's future (which
+            // axum boxes once per request; over 1 KiB, glibc leaves its fast path).
+            let serving = Box::pin(serve::<R>(app, &parts, body, codec, &mut body_read));
+            tokio::time::timeout(limit, serving)
                 .await
                 .unwrap_or_else(|_| {
                     Err(RpcError::new(

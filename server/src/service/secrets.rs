@@ -18,12 +18,13 @@ fn not_found(secret: &SecretRef) -> RpcError {
     RpcError::new(Code::NotFound, format!("{secret} not found"))
 }
 
-fn identifier(secret: &SecretRef) -> SecretIdentifier {
+/// The wire identifier of `secret`, reusing its strings.
+fn identifier(secret: SecretRef) -> SecretIdentifier {
     SecretIdentifier {
-        name: secret.name.clone(),
-        organization: secret.scope.organization.clone(),
-        domain: secret.scope.domain.clone(),
-        project: secret.scope.project.clone(),
+        name: secret.name,
+        organization: secret.scope.organization,
+        domain: secret.scope.domain,
+        project: secret.scope.project,
     }
 }
 
@@ -148,7 +149,7 @@ impl Rpc for method::GetSecret {
             .map_err(storage)?
             .ok_or_else(|| not_found(&secret))?;
         Ok(GetSecretResponse {
-            secret: Some(to_secret(identifier(&secret), meta)),
+            secret: Some(to_secret(identifier(secret), meta)),
         })
     }
 }
