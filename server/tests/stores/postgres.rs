@@ -68,6 +68,33 @@ pub(crate) fn builder(url: &str, keys: &str, dir: &Path) -> ServerBuilder {
         .env(move |k| (k == KEY_ENV).then(|| keys.clone()))
 }
 
+/// A reseal of the database at `url` with `keys`, by a server that is not started.
+pub(crate) async fn reseal(url: &str, keys: &str) -> flyte_server::Resealed {
+    let dir = common::private_tempdir();
+    builder(url, keys, dir.path())
+        .build()
+        .unwrap()
+        .reseal()
+        .await
+        .unwrap()
+}
+
+/// Checks that a server on `url` with `keys` refuses to start for its key.
+pub(crate) async fn refused_for_its_key(url: &str, keys: &str) {
+    let dir = common::private_tempdir();
+    let err = builder(url, keys, dir.path())
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, flyte_server::StartError::Key(_)),
+        "{}",
+        chain(&err)
+    );
+}
+
 /// A running replica, a client of its Flyte API and one of its inject extension.
 #[derive(Debug)]
 pub(crate) struct Replica {

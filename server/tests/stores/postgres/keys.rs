@@ -4,7 +4,7 @@
 use flyte_idl::connect::Code;
 use flyte_test_backends::needs;
 
-use super::{builder, chain, database, key, leaks, replica};
+use super::{builder, chain, database, key, leaks, refused_for_its_key, replica, reseal};
 use crate::common::{self, PROJ, org_id, pid};
 
 #[needs(postgres)]
@@ -110,35 +110,12 @@ async fn key_rotation_with_reseal_keeps_every_value() {
         .await
         .unwrap();
     // The new key alone does not open the older values yet: refused.
-    let dir = common::private_tempdir();
-    let err = builder(&url, &new, dir.path())
-        .build()
-        .unwrap()
-        .start()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, flyte_server::StartError::Key(_)),
-        "{}",
-        chain(&err)
-    );
+    refused_for_its_key(&url, &new).await;
 
     // The reseal, while the replica with both keys keeps serving.
-    let dir = common::private_tempdir();
-    let done = builder(&url, &both, dir.path())
-        .build()
-        .unwrap()
-        .reseal()
-        .await
-        .unwrap();
+    let done = reseal(&url, &both).await;
     assert_eq!((done.rewritten, done.unchanged), (7, 1));
-    let dir = common::private_tempdir();
-    let again = builder(&url, &both, dir.path())
-        .build()
-        .unwrap()
-        .reseal()
-        .await
-        .unwrap();
+    let again = reseal(&url, &both).await;
     assert_eq!((again.rewritten, again.unchanged), (0, 8));
 
     // Now the new key alone reads everything, on the running replica and a new one.
@@ -152,18 +129,7 @@ async fn key_rotation_with_reseal_keeps_every_value() {
     }
     assert_eq!(only_new.client.list_all(PROJ, 3).await.len(), 7);
     // And the old key alone is refused.
-    let dir = common::private_tempdir();
-    let err = builder(&url, &old, dir.path())
-        .build()
-        .unwrap()
-        .start()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, flyte_server::StartError::Key(_)),
-        "{}",
-        chain(&err)
-    );
+    refused_for_its_key(&url, &old).await;
     drop(r);
     assert_eq!(
         only_new.client.get(pid("absent")).await.unwrap_err().code(),
@@ -204,24 +170,12 @@ async fn a_reseal_never_overwrites_a_concurrent_update() {
         }
         last
     });
-    let dir = common::private_tempdir();
-    let done = builder(&url, &both, dir.path())
-        .build()
-        .unwrap()
-        .reseal()
-        .await
-        .unwrap();
+    let done = reseal(&url, &both).await;
     assert_eq!(done.rewritten + done.unchanged, 40);
     let last = updates.await.unwrap();
     // Values written by the live replica were under the new key already; any left under the
     // old one were rewritten. The new key alone reads the last update of each.
-    let dir = common::private_tempdir();
-    let done = builder(&url, &both, dir.path())
-        .build()
-        .unwrap()
-        .reseal()
-        .await
-        .unwrap();
+    let done = reseal(&url, &both).await;
     assert_eq!(done.rewritten, 0);
     let only_new = replica(&url, &new).await;
     for (i, value) in last.iter().enumerate() {
