@@ -12,16 +12,15 @@
 
 use flyte_spec::{MOUNT_PATH, Target};
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenTree};
-use syn::LitStr;
 
 use crate::diag::{Errors, error};
-use crate::parse::tokens::string_literal;
+use crate::parse::tokens::{Str, string_literal};
 use crate::validate::ValidTask;
 
 /// One `secret!(...)` with a literal key.
 pub(crate) struct Use {
-    pub key: LitStr,
-    pub group: Option<LitStr>,
+    pub key: Str,
+    pub group: Option<Str>,
 }
 
 /// A string literal passed directly as an argument of a call: `callee(.., "lit", ..)`.
@@ -30,7 +29,7 @@ pub(crate) struct CallArg {
     pub callee: Ident,
     /// Its position among the arguments, from 0.
     pub index: usize,
-    pub lit: LitStr,
+    pub lit: Str,
 }
 
 /// What the walk over a body finds.
@@ -162,11 +161,11 @@ fn arguments(trees: &[TokenTree]) -> Option<Use> {
 pub(crate) fn check(task_name: &str, task: &ValidTask, uses: &[Use], errors: &mut Errors) {
     for used in uses {
         let key = used.key.value();
-        let group = used.group.as_ref().map(LitStr::value);
+        let group = used.group.as_ref().map(Str::value);
         let declared = task
             .secrets
             .iter()
-            .any(|s| s.key == key && (group.is_none() || s.group.as_deref() == group.as_deref()));
+            .any(|s| s.key == key && (group.is_none() || s.group.as_deref() == group));
         if declared {
             continue;
         }
@@ -176,7 +175,7 @@ pub(crate) fn check(task_name: &str, task: &ValidTask, uses: &[Use], errors: &mu
             Some(group) if key_declared => group,
             _ => &used.key,
         };
-        let name = flyte_spec::display_name(&key, group.as_deref());
+        let name = flyte_spec::display_name(key, group);
         let names: Vec<String> = task.secrets.iter().map(|s| s.display_name()).collect();
         let declared = if names.is_empty() {
             "none".to_owned()
@@ -202,7 +201,12 @@ mod tests {
         scan(&body.into_iter().collect::<Vec<_>>())
             .uses
             .iter()
-            .map(|u| (u.key.value(), u.group.as_ref().map(LitStr::value)))
+            .map(|u| {
+                (
+                    u.key.value().to_owned(),
+                    u.group.as_ref().map(|g| g.value().to_owned()),
+                )
+            })
             .collect()
     }
 

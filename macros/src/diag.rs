@@ -51,7 +51,7 @@ impl Errors {
 /// mistake and not follow-on errors from a half-expanded item.
 pub(crate) fn original_with(item: TokenStream, error: syn::Error) -> TokenStream {
     let mut out = item;
-    out.extend(error.to_compile_error());
+    out.extend([error.to_compile_error()]);
     out
 }
 

@@ -22,24 +22,24 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
     // Hygienic: the body cannot see or shadow it; the async wrapper below can.
     let guard = Ident::new("__flyte_guard", Span::mixed_site());
     let name = item.sig.ident.unraw().to_string();
-    let secrets = task.secrets.iter().map(secret_def);
+    let secrets = packed_secrets(&task.secrets);
     let io = crate::io::task_io(item, task.in_impl);
     let ret = match item.return_type_nameable() {
         true => item.return_type(),
         false => quote!(::flyte::__private::Never),
     };
-    out.extend(quote! {
-        ::flyte::__private::task!(#guard #name [#(#secrets)*] #io -> #ret);
-    });
+    out.extend([quote! {
+        ::flyte::__private::task!(#guard #name #secrets #io -> #ret);
+    }]);
 
     let body = &item.body;
     if sig.asyncness.is_some() {
         let hint = async_return_hint(item);
-        out.extend(quote! {
+        out.extend([quote! {
             ::flyte::__private::scoped(#guard, async move { #hint #body }).await
-        });
+        }]);
     } else {
-        out.extend(body.clone());
+        out.extend([body.clone()]);
     }
     item.with_body(out)
 }
@@ -85,22 +85,22 @@ pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident) -> TokenStre
         match (tokens.next(), tokens.next()) {
             (Some(TokenTree::Ident(name)), None) => {
                 match *import.get_or_insert_with(|| crate::site::secret_import(function)) {
-                    SecretImport::Flyte => out.extend(quote!(self::#name! {})),
-                    SecretImport::FlyteInBlock => out.extend(quote!(#name! {})),
+                    SecretImport::Flyte => out.extend([quote!(self::#name! {})]),
+                    SecretImport::FlyteInBlock => out.extend([quote!(#name! {})]),
                     SecretImport::Absent => {}
-                    SecretImport::Unknown => out.extend(quote! {
+                    SecretImport::Unknown => out.extend([quote! {
                         #[allow(unused_imports)]
                         mod __flyte_secret_name {
                             use ::flyte::__private::secret_name::*;
                             pub(super) use super::*;
                             #name! {}
                         }
-                    }),
+                    }]),
                 }
             }
-            _ => out.extend(quote! {
+            _ => out.extend([quote! {
                 let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
-            }),
+            }]),
         }
     }
     out
@@ -163,13 +163,21 @@ fn async_return_hint(item: &ItemFn) -> TokenStream {
     }
 }
 
-/// One secret of the `task!` call: the `__private` constructor and its arguments.
-fn secret_def(secret: &ValidSecret) -> TokenStream {
-    let key = &secret.key;
-    match (&secret.target, &secret.group) {
-        (Target::Env(name), None) => quote!(env(#key, #name)),
-        (Target::Env(name), Some(group)) => quote!(env_in(#group, #key, #name)),
-        (Target::File { relative }, None) => quote!(file(#key, #relative)),
-        (Target::File { relative }, Some(group)) => quote!(file_in(#group, #key, #relative)),
-    }
+/// The secrets of the `task!` call, packed (the layout `flyte::__private::TaskDef`
+/// documents): key, group or nothing, `e` + env var or `f` + file.
+fn packed_secrets(secrets: &[ValidSecret]) -> String {
+    let targets: Vec<String> = secrets
+        .iter()
+        .map(|s| match &s.target {
+            Target::Env(name) => format!("e{name}"),
+            Target::File { relative } => format!("f{relative}"),
+        })
+        .collect();
+    flyte_spec::packed::pack(secrets.iter().zip(&targets).flat_map(|(s, target)| {
+        [
+            s.key.as_str(),
+            s.group.as_deref().unwrap_or(""),
+            target.as_str(),
+        ]
+    }))
 }

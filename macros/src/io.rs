@@ -22,11 +22,19 @@ pub(crate) struct Param {
 /// runner (or why the task has none): `[INPUT..] OUTPUT [RUNNER] WHY_NOT`.
 pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
     let params = params(&item.sig.inputs);
-    let inputs = params.iter().filter_map(|p| {
-        let name = p.name.as_ref()?;
-        let (ty, optional) = (&p.shown, is_option(&p.ty));
-        Some(quote!(#name #ty #optional))
-    });
+    // Packed (the layout `flyte::__private::TaskDef` documents): name, type, `o` or `r`.
+    let inputs = flyte_spec::packed::pack(
+        params
+            .iter()
+            .filter_map(|p| p.name.as_ref().map(|name| (name, p)))
+            .flat_map(|(name, p)| {
+                [
+                    name.as_str(),
+                    p.shown.as_str(),
+                    if is_option(&p.ty) { "o" } else { "r" },
+                ]
+            }),
+    );
     let output = item
         .sig
         .output
@@ -39,7 +47,7 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
             (quote!(::core::option::Option::Some(#runner)), String::new())
         }
     };
-    quote!([#(#inputs)*] #output (#runner) #why)
+    quote!(#inputs #output (#runner) #why)
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.

@@ -63,8 +63,9 @@ impl ItemFn {
 
     /// The item again, with `new_body` as the body (inner attributes first).
     pub(crate) fn with_body(&self, new_body: TokenStream) -> TokenStream {
+        // Whole streams, not tree by tree: each tree would cross the proc-macro bridge.
         let mut stream = self.inner_attrs.clone();
-        stream.extend(new_body);
+        stream.extend([new_body]);
         let mut group = Group::new(Delimiter::Brace, stream);
         group.set_span(self.body_span);
         let mut out = self.head.clone();

@@ -59,7 +59,7 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
         // import does not show up as unused next to the real error.
         (Some(e), _) => {
             let mut body = expand::secret_paths(&args.secret_paths, &function.sig.ident);
-            body.extend(function.body.clone());
+            body.extend([function.body.clone()]);
             original_with(function.with_body(body), e)
         }
         (None, None) => unreachable!("validation failed without an error"),

@@ -18,11 +18,6 @@ pub use crate::task::outcome::Fail;
 pub use crate::task::registry::TaskEntry;
 pub use crate::task::runner::*;
 
-/// A parameter of a task; `optional` for an `Option<...>`.
-pub const fn input(name: &'static str, ty: &'static str, optional: bool) -> InputDef {
-    InputDef { name, ty, optional }
-}
-
 /// Glob-imported by the code `#[task]` generates for `Secret(...)`, below the user's own names
 /// (see `secret_paths` in the macro crate's `expand.rs`).
 pub mod secret_name {
@@ -37,35 +32,4 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
         .build()
         .expect("cannot start the tokio runtime for an async task")
         .block_on(fut)
-}
-
-// Short forms of `SecretDef` for generated code: a call is fewer tokens than the struct
-// literal with `::core::option::Option::...` paths, and that is paid per secret per build.
-
-/// An env-var secret without a group.
-pub const fn env(key: &'static str, env_var: &'static str) -> SecretDef<'static> {
-    SecretDef::env(key, None, env_var)
-}
-
-/// An env-var secret in a group.
-pub const fn env_in(
-    group: &'static str,
-    key: &'static str,
-    env_var: &'static str,
-) -> SecretDef<'static> {
-    SecretDef::env(key, Some(group), env_var)
-}
-
-/// A file secret without a group; `file` is the path below the mount dir.
-pub const fn file(key: &'static str, file: &'static str) -> SecretDef<'static> {
-    SecretDef::file(key, None, file)
-}
-
-/// A file secret in a group.
-pub const fn file_in(
-    group: &'static str,
-    key: &'static str,
-    file: &'static str,
-) -> SecretDef<'static> {
-    SecretDef::file(key, Some(group), file)
 }

@@ -5,6 +5,7 @@
 //! [`SpecError`]. This crate has no dependencies so that it costs the proc-macro nothing.
 
 mod error;
+pub mod packed;
 mod request;
 mod rules;
 

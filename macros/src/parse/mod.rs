@@ -16,11 +16,10 @@ mod tests;
 pub(crate) mod tokens;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
-use syn::LitStr;
 use syn::parse::{Parse, ParseStream};
 
 use crate::diag::{Errors, did_you_mean, error, error_spanned, list};
-use tokens::{Chunk, after_eq, is_list, shown, split_commas, string_literal};
+use tokens::{Chunk, Str, after_eq, is_list, shown, split_commas, string_literal};
 
 /// The arguments `#[task]` accepts.
 pub(crate) const ARGUMENTS: &[&str] = &["secrets", "in_impl"];
@@ -40,14 +39,14 @@ pub(crate) struct TaskArgs {
 
 /// One secret as written; the literals keep their spans for error messages.
 pub(crate) struct RawSecret {
-    pub key: LitStr,
-    pub group: Option<LitStr>,
-    pub mount: Option<LitStr>,
-    pub as_env_var: Option<LitStr>,
+    pub key: Str,
+    pub group: Option<Str>,
+    pub mount: Option<Str>,
+    pub as_env_var: Option<Str>,
 }
 
 impl RawSecret {
-    fn shorthand(key: LitStr) -> Self {
+    fn shorthand(key: Str) -> Self {
         RawSecret {
             key,
             group: None,
@@ -221,7 +220,7 @@ fn secret_fields(
     fields: &proc_macro2::Group,
     errors: &mut Errors,
 ) -> Option<RawSecret> {
-    let mut values: [Option<LitStr>; 4] = Default::default();
+    let mut values: [Option<Str>; 4] = Default::default();
     let mut broken = false;
     for chunk in split_commas(fields.stream()) {
         match field(&chunk, &values) {
@@ -253,7 +252,7 @@ fn secret_fields(
 }
 
 /// `name = "value"`, as its index in [`FIELDS`] and the literal.
-fn field(chunk: &Chunk, seen: &[Option<LitStr>; 4]) -> syn::Result<(usize, LitStr)> {
+fn field(chunk: &Chunk, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
     let Some((first, rest)) = chunk.tokens.split_first() else {
         return Err(empty_chunk(chunk, "a field"));
     };

@@ -10,10 +10,17 @@ use super::*;
 type Flat = (String, Option<String>, Option<String>, Option<String>);
 
 fn flat(args: &TaskArgs) -> Vec<Flat> {
-    let v = |l: &Option<LitStr>| l.as_ref().map(LitStr::value);
+    let v = |l: &Option<Str>| l.as_ref().map(|s| s.value().to_owned());
     args.secrets
         .iter()
-        .map(|s| (s.key.value(), v(&s.group), v(&s.mount), v(&s.as_env_var)))
+        .map(|s| {
+            (
+                s.key.value().to_owned(),
+                v(&s.group),
+                v(&s.mount),
+                v(&s.as_env_var),
+            )
+        })
         .collect()
 }
 
@@ -235,4 +242,25 @@ fn parse_impl_fails_with_all_errors() {
         .err()
         .unwrap();
     assert_eq!(err.into_iter().count(), 2);
+}
+
+#[test]
+fn literal_values_with_and_without_escapes() {
+    let cases = [
+        (quote!("plain-key"), "plain-key"),
+        (quote!("a\x2db"), "a-b"),
+        (quote!("tab\tend"), "tab\tend"),
+        (quote!(r"raw\n"), "raw\\n"),
+        (quote!(r#"say "hi""#), "say \"hi\""),
+    ];
+    for (tokens, value) in cases {
+        let trees: Vec<_> = tokens.clone().into_iter().collect();
+        let lit = tokens::string_literal(&trees).unwrap_or_else(|_| panic!("{tokens}"));
+        assert_eq!(lit.value(), value, "{tokens}");
+    }
+    let suffixed: Vec<_> = quote!("a"x).into_iter().collect();
+    assert!(matches!(
+        tokens::string_literal(&suffixed),
+        Err(tokens::NotAString::Suffixed)
+    ));
 }

@@ -2,7 +2,7 @@
 //! mistake in one argument or one secret does not stop the others from being checked.
 
 use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
-use syn::{Lit, LitStr};
+use syn::Lit;
 
 /// One comma-separated piece of a list, and the comma after it (for pointing at `a,,b`).
 pub(crate) struct Chunk {
@@ -61,13 +61,45 @@ pub(crate) enum NotAString {
     Other,
 }
 
+/// A string literal's value and where it is written. Kept instead of `syn::LitStr`, which
+/// asks the compiler for the literal's text again on every `value()`.
+#[derive(Clone, Debug)]
+pub(crate) struct Str {
+    value: String,
+    span: Span,
+}
+
+impl Str {
+    pub(crate) fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub(crate) fn span(&self) -> Span {
+        self.span
+    }
+}
+
 /// The string literal `tokens` consist of, or what they are instead.
-pub(crate) fn string_literal(tokens: &[TokenTree]) -> Result<LitStr, NotAString> {
+pub(crate) fn string_literal(tokens: &[TokenTree]) -> Result<Str, NotAString> {
     let [TokenTree::Literal(literal)] = tokens else {
         return Err(NotAString::Other);
     };
+    let text = literal.to_string();
+    // `"..."` without escapes, by far the usual literal, is its own value; the rest goes
+    // through syn's reading of literals.
+    if let Some(value) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+        && !value.contains(['\\', '"'])
+    {
+        return Ok(Str {
+            value: value.to_owned(),
+            span: literal.span(),
+        });
+    }
     match Lit::new(literal.clone()) {
-        Lit::Str(s) if s.suffix().is_empty() => Ok(s),
+        Lit::Str(s) if s.suffix().is_empty() => Ok(Str {
+            value: s.value(),
+            span: s.span(),
+        }),
         Lit::Str(_) => Err(NotAString::Suffixed),
         Lit::ByteStr(_) => Err(NotAString::Literal("a byte string literal")),
         Lit::CStr(_) => Err(NotAString::Literal("a C string literal")),

@@ -13,7 +13,6 @@ use flyte_spec::{
     is_valid_env_name,
 };
 use proc_macro2::Span;
-use syn::LitStr;
 
 use crate::diag::{Errors, error};
 use crate::parse::{RawSecret, TaskArgs};
@@ -97,10 +96,10 @@ struct Values {
 impl Values {
     fn of(raw: &RawSecret) -> Self {
         Values {
-            key: raw.key.value(),
-            group: raw.group.as_ref().map(LitStr::value),
-            mount: raw.mount.as_ref().map(LitStr::value),
-            as_env_var: raw.as_env_var.as_ref().map(LitStr::value),
+            key: raw.key.value().to_owned(),
+            group: raw.group.as_ref().map(|s| s.value().to_owned()),
+            mount: raw.mount.as_ref().map(|s| s.value().to_owned()),
+            as_env_var: raw.as_env_var.as_ref().map(|s| s.value().to_owned()),
         }
     }
 

@@ -2,13 +2,13 @@
 //! plausible mistakes: no panic, well-formed secrets come out as written, and what passes
 //! obeys `flyte_spec` exactly as `Request::resolve` does. `PROPTEST_CASES` overrides 10^5.
 
+use crate::parse::tokens::Str;
 use flyte_spec::{
     Declared, MOUNT_PATH, Request, Target, check_task, is_valid_env_name, normalize_mount,
 };
 use proc_macro2::{Literal, TokenStream};
 use proptest::prelude::*;
 use proptest::sample::select;
-use syn::LitStr;
 
 use crate::diag::Errors;
 use crate::parse::task_args;
@@ -235,10 +235,17 @@ fn render_item(item: &Item) -> (String, Option<Flat>) {
 }
 
 fn flat(args: &crate::parse::TaskArgs) -> Vec<Flat> {
-    let v = |l: &Option<LitStr>| l.as_ref().map(LitStr::value);
+    let v = |l: &Option<Str>| l.as_ref().map(|s| s.value().to_owned());
     args.secrets
         .iter()
-        .map(|s| (s.key.value(), v(&s.group), v(&s.mount), v(&s.as_env_var)))
+        .map(|s| {
+            (
+                s.key.value().to_owned(),
+                v(&s.group),
+                v(&s.mount),
+                v(&s.as_env_var),
+            )
+        })
         .collect()
 }
 

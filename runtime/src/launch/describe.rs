@@ -81,7 +81,7 @@ pub struct SecretInfo {
 
 impl TaskInfo {
     /// Describes a registered task, with its security context.
-    pub fn from_def(def: &TaskDef) -> Self {
+    pub fn from_def(def: &'static TaskDef) -> Self {
         let why_not = def.why_not_runnable();
         TaskInfo {
             name: def.name.to_owned(),
@@ -90,7 +90,7 @@ impl TaskInfo {
             runnable: why_not.is_none(),
             why_not_runnable: why_not,
             inputs: def
-                .inputs
+                .inputs()
                 .iter()
                 .map(|i| InputInfo {
                     name: i.name.to_owned(),
@@ -99,7 +99,7 @@ impl TaskInfo {
                 })
                 .collect(),
             output: def.output.to_owned(),
-            secrets: def.secrets.iter().map(SecretInfo::from_def).collect(),
+            secrets: def.secrets().iter().map(SecretInfo::from_def).collect(),
             security_context: def.security_context(),
         }
     }

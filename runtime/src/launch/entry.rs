@@ -71,7 +71,7 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     if launched || all_in_process(task) {
         // Everything is where the task expects it (or we were launched, and the task will
         // report what is still missing).
-        let mut call = Call::run(task.inputs, args.inputs, args.outputs_file);
+        let mut call = Call::run(task.inputs(), args.inputs, args.outputs_file);
         return runner(&mut call).unwrap_or(EXIT_USAGE);
     }
     // Secrets are missing from this process's environment. Rather than writing the
@@ -108,7 +108,7 @@ type Runner = fn(&mut Call) -> Option<i32>;
 /// The task's runner and its parsed inputs, checked against the parameter types by a call
 /// that stops before the body; the message says why the task cannot run with them.
 fn checked_inputs(
-    task: &TaskDef,
+    task: &'static TaskDef,
     args: impl Iterator<Item = OsString>,
 ) -> Result<(Runner, RunArgs), String> {
     if let Some(why) = task.why_not_runnable() {
@@ -117,9 +117,9 @@ fn checked_inputs(
         ));
     }
     let runner = task.runner.expect("runnable");
-    let mut args = inputs::parse(task.inputs, args).map_err(|e| e.to_string())?;
+    let mut args = inputs::parse(task.inputs(), args).map_err(|e| e.to_string())?;
     let texts = std::mem::take(&mut args.flag_texts);
-    let mut check = Call::check(task.inputs, std::mem::take(&mut args.inputs), texts);
+    let mut check = Call::check(task.inputs(), std::mem::take(&mut args.inputs), texts);
     runner(&mut check);
     if let Some(e) = check.take_error() {
         return Err(e.to_string());
@@ -151,8 +151,8 @@ fn relaunch(launcher: Launcher, name: &str, task: &TaskInfo) -> Result<i32, crat
 /// Whether the body finds every secret where it reads it: env secrets under their declared
 /// name (a cluster may inject `_UNION_GITHUB_TOKEN` for `GITHUB_TOKEN`: then the task is
 /// relaunched with the declared name set), file secrets anywhere (the accessor has the path).
-fn all_in_process(task: &TaskDef) -> bool {
-    ProcessSource::from_env().has_all_as_declared(task.secrets)
+fn all_in_process(task: &'static TaskDef) -> bool {
+    ProcessSource::from_env().has_all_as_declared(task.secrets())
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {

@@ -5,12 +5,11 @@
 //! nested call (the static, whose attributes depend on the target): each further macro call
 //! per task costs a build of many tasks measurably.
 //!
-//! `task!(GUARD NAME [SECRET..] [INPUT..] OUTPUT (RUNNER) WHY_NOT -> RETURN)`:
+//! `task!(GUARD NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT -> RETURN)`:
 //! - `GUARD`: the name of the running task's guard, which the attribute gives a hygienic
 //!   span (the body cannot see it; an `async fn`'s wrapper can);
-//! - `SECRET`: `env("key", "VAR")`, `env_in("group", "key", "VAR")`, `file(..)`, `file_in(..)`,
-//!   the constructors of `__private`;
-//! - `INPUT`: `"name" "type" optional`;
+//! - `SECRETS`, `INPUTS`: the secrets and the parameters, packed into one string literal
+//!   each (see `TaskDef`);
 //! - `RUNNER`: the runner for `BIN run`, an `Option` (`None` when `WHY_NOT` says why not);
 //! - `RETURN`: the return type, or [`Never`] when it cannot be named (`impl Trait`, `!`).
 
@@ -34,19 +33,18 @@ impl<T> HasOutput for fn() -> T {
 macro_rules! __flyte_task {
     (
         $guard:ident $name:literal
-        [$($kind:ident($($secret:literal),+))*]
-        [$($input:literal $ty:literal $optional:literal)*]
-        $output:literal ($runner:expr) $why_not:literal -> $ret:ty
+        $secrets:literal $inputs:literal $output:literal ($runner:expr) $why_not:literal
+        -> $ret:ty
     ) => {
-        $crate::__private::task_static!($crate::__private::TaskDef {
-            name: $name,
-            module_path: ::core::module_path!(),
-            secrets: &[$($crate::__private::$kind($($secret),+)),*],
-            inputs: &[$($crate::__private::input($input, $ty, $optional)),*],
-            output: $output,
-            runner: $runner,
-            why_not: $why_not,
-        });
+        $crate::__private::task_static!($crate::__private::TaskDef::new(
+            $name,
+            ::core::module_path!(),
+            $secrets,
+            $inputs,
+            $output,
+            $runner,
+            $why_not
+        ));
         let $guard = match $crate::__private::enter(&__FLYTE_TASK) {
             ::core::result::Result::Ok(guard) => guard,
             // `Never`: the failure is a panic, and the `return` after it unreachable.

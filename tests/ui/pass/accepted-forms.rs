@@ -91,32 +91,32 @@ fn main() {
             .unwrap_or_else(|| panic!("{name} not registered"))
     };
     assert_eq!(
-        find("secret_task").secrets,
+        find("secret_task").secrets(),
         [def("my-secret", None, Some("MY_SECRET"), None)]
     );
     assert_eq!(
-        find("custom_env_task").secrets,
+        find("custom_env_task").secrets(),
         [def("api-key", None, Some("OPENAI_API_KEY"), None)]
     );
     assert_eq!(
-        find("file_secret_task").secrets,
+        find("file_secret_task").secrets(),
         [def("config", None, None, Some("config"))]
     );
     assert_eq!(
-        find("many").secrets,
+        find("many").secrets(),
         [
             def("db-password", None, Some("DB_PASSWORD"), None),
             def("token", Some("github"), Some("GITHUB_TOKEN"), None)
         ]
     );
     assert_eq!(
-        find("spelled_out").secrets,
+        find("spelled_out").secrets(),
         [
             def("k", Some("g"), None, Some("k")),
             def("raw-key", None, Some("RAW_KEY"), None)
         ]
     );
-    assert!(find("no_secrets").secrets.is_empty());
+    assert!(find("no_secrets").secrets().is_empty());
     for task in &tasks {
         assert!(
             task.runnable(),

@@ -55,8 +55,8 @@ fn main() {
     assert!(task("shift").runnable());
     assert!(task("count").runnable());
     assert!(task("never").runnable());
-    assert_eq!(task("shift").inputs.len(), 3);
-    assert!(task("shift").inputs[2].optional);
+    assert_eq!(task("shift").inputs().len(), 3);
+    assert!(task("shift").inputs()[2].optional);
     assert_eq!(task("shift").output, "Result<Point, String>");
     let why = task("not_serde").why_not_runnable().unwrap();
     assert!(why.contains("h: Handle"), "{why}");

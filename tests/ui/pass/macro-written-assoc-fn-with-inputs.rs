@@ -40,7 +40,7 @@ fn main() {
     let tasks = flyte::__private::registered();
     for name in ["scaled", "count"] {
         let task = tasks.iter().find(|t| t.name == name).unwrap();
-        assert_eq!(task.inputs.len(), 1);
+        assert_eq!(task.inputs().len(), 1);
         let why = task.why_not_runnable().unwrap();
         assert!(why.contains("another macro wrote it"), "{why}");
     }
