@@ -32,8 +32,9 @@ pub(crate) struct ItemFn {
     pub inner_attrs: TokenStream,
     /// The rest of the body.
     pub body: TokenStream,
-    /// Its top-level tokens, taken from the compiler once for every pass that reads them.
-    pub body_trees: Vec<TokenTree>,
+    /// The whole body as text: one call to the compiler, where taking its tokens is one per
+    /// group, and most passes only need to know that there is nothing for them.
+    pub body_text: String,
     /// The span of the body's braces.
     pub body_span: Span,
 }
@@ -50,15 +51,25 @@ impl ItemFn {
             Some(sig) => sig,
             None => from_syn(head_parser.parse2(head.iter().cloned().collect())?),
         };
-        let (inner_attrs, body_rest, body_trees) = split_inner_attrs(body.stream());
+        let stream = body.stream();
+        let body_text = stream.to_string();
+        let (inner_attrs, body_rest) = match body_text.starts_with('#') {
+            true => split_inner_attrs(stream),
+            false => (TokenStream::new(), stream),
+        };
         Ok(ItemFn {
             head: head.into_iter().collect(),
             sig,
             inner_attrs,
             body: body_rest,
-            body_trees,
+            body_text,
             body_span: body.span(),
         })
+    }
+
+    /// The top-level tokens of the body after its inner attributes.
+    pub(crate) fn body_trees(&self) -> Vec<TokenTree> {
+        self.body.clone().into_iter().collect()
     }
 
     /// The item again, with `new_body` as the body (inner attributes first).
@@ -256,9 +267,9 @@ fn full_parse_error(item: TokenStream) -> syn::Error {
     }
 }
 
-/// `#![...]` attributes at the start of a body, and the rest. The usual body has none and is
-/// passed on untouched.
-fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream, Vec<TokenTree>) {
+/// `#![...]` attributes at the start of a body, and the rest (only for a body that starts
+/// with `#`: the usual body has none and is passed on untouched).
+fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
     let trees: Vec<TokenTree> = body.clone().into_iter().collect();
     let mut n = 0;
     while let [
@@ -275,13 +286,11 @@ fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream, Vec<TokenT
     }
     if n == 0 {
         // The compiler's own stream is passed on as it is.
-        return (TokenStream::new(), body, trees);
+        return (TokenStream::new(), body);
     }
-    let rest = trees[n..].to_vec();
     (
         trees[..n].iter().cloned().collect(),
-        rest.iter().cloned().collect(),
-        rest,
+        trees[n..].iter().cloned().collect(),
     )
 }
 

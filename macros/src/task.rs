@@ -48,9 +48,11 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut reads = Vec::new();
     if let (Some(valid), true) = (&valid, errors.is_empty()) {
         let name = function.sig.ident.unraw().to_string();
-        let scan = accessor::scan(&function.body_trees);
-        accessor::check(&name, valid, &scan.uses, &mut errors);
-        reads = accessor::process_only_reads(valid, &scan.call_args);
+        if accessor::needs_walk(&function.body_text, valid) {
+            let scan = accessor::scan(&function.body_trees());
+            accessor::check(&name, valid, &scan.uses, &mut errors);
+            reads = accessor::process_only_reads(valid, &scan.call_args);
+        }
     }
     match (errors.into_error(), valid) {
         (None, Some(valid)) => expand::task(&function, &valid, &reads),

@@ -10,6 +10,10 @@
 //! `fs::read_to_string("/etc/flyte/secrets/config")`, `File::open(..)`, `Path::new(..)`).
 //! A literal bound to a variable first, or built with `format!`, is not seen.
 
+mod text;
+
+pub(crate) use text::needs_walk;
+
 use flyte_spec::{MOUNT_PATH, Target};
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenTree};
 
@@ -157,16 +161,19 @@ fn arguments(trees: &[TokenTree]) -> Option<Use> {
     Some(Use { key, group })
 }
 
+/// Whether `secret!(key)` (or with `group`) names a secret the task declares.
+fn declared(task: &ValidTask, key: &str, group: Option<&str>) -> bool {
+    task.secrets
+        .iter()
+        .any(|s| s.key == key && (group.is_none() || s.group.as_deref() == group))
+}
+
 /// An error at each use of a secret the task does not declare.
 pub(crate) fn check(task_name: &str, task: &ValidTask, uses: &[Use], errors: &mut Errors) {
     for used in uses {
         let key = used.key.value();
         let group = used.group.as_ref().map(Str::value);
-        let declared = task
-            .secrets
-            .iter()
-            .any(|s| s.key == key && (group.is_none() || s.group.as_deref() == group));
-        if declared {
+        if declared(task, key, group) {
             continue;
         }
         // Blame the group when the key alone is declared (under another group).
