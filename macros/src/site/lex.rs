@@ -74,11 +74,13 @@ impl<'s> Cursor<'s> {
         let start = self.i;
         let mut j = self.i;
         // ASCII in a tight loop; a non-ASCII character only when it continues the name.
+        let bytes = self.bytes;
         loop {
-            while j < self.bytes.len()
-                && (self.bytes[j] == b'_' || self.bytes[j].is_ascii_alphanumeric())
-            {
+            while j < bytes.len() && IDENT[bytes[j] as usize] {
                 j += 1;
+            }
+            if j == bytes.len() || bytes[j] < 0x80 {
+                break;
             }
             match self.source[j..].chars().next() {
                 Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
@@ -165,6 +167,18 @@ impl<'s> Cursor<'s> {
     }
 }
 
+/// The ASCII bytes that continue an identifier, looked up in one step (this code runs
+/// unoptimised, where each method call costs).
+const IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 fn ident_start(c: char) -> bool {
     c == '_' || c.is_alphabetic()
 }
@@ -184,20 +198,50 @@ pub(crate) fn tokens(source: &str) -> Option<Vec<Token<'_>>> {
         cur.skip_line();
     }
     let mut out = Vec::new();
-    while let Some(b) = cur.peek(0) {
+    let bytes = source.as_bytes();
+    // Plain indexing and `cur.i += 1` where a byte is known to be ASCII and no newline: in
+    // unoptimised code every helper call costs, and this loop runs once per token.
+    while cur.i < bytes.len() {
+        let b = bytes[cur.i];
+        if matches!(
+            b,
+            b'(' | b'[' | b'{' | b')' | b']' | b'}' | b';' | b':' | b',' | b'.'
+        ) {
+            let kind = match b {
+                b'(' | b'[' | b'{' => Kind::Open(b as char),
+                b')' | b']' | b'}' => Kind::Close(b as char),
+                _ => Kind::Punct(b as char),
+            };
+            let column = cur.i - cur.line_start - cur.extra_bytes + 1;
+            out.push(Token {
+                kind,
+                line: cur.line,
+                column,
+            });
+            cur.i += 1;
+            continue;
+        }
         let (line, column) = (cur.line, cur.column());
         let kind = match b {
             // A run of indentation at once: most of a source file's bytes.
             b' ' | b'\t' | b'\r' => {
-                let rest = &cur.bytes[cur.i..];
-                cur.i += rest
-                    .iter()
-                    .position(|&c| !matches!(c, b' ' | b'\t' | b'\r'))
-                    .unwrap_or(rest.len());
+                let bytes = cur.bytes;
+                let mut j = cur.i + 1;
+                while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\r') {
+                    j += 1;
+                }
+                cur.i = j;
                 continue;
             }
-            b'\n' | b'\x0b' | b'\x0c' => {
-                cur.bump();
+            b'\n' => {
+                cur.i += 1;
+                cur.line += 1;
+                cur.line_start = cur.i;
+                cur.extra_bytes = 0;
+                continue;
+            }
+            b'\x0b' | b'\x0c' => {
+                cur.i += 1;
                 continue;
             }
             b'/' if cur.peek(1) == Some(b'/') => {
