@@ -36,7 +36,8 @@ macro_rules! __flyte_task {
         $secrets:literal $inputs:literal $output:literal ($runner:expr) $why_not:literal
         -> $ret:ty
     ) => {
-        $crate::__private::task_static!($crate::__private::TaskDef::new(
+        // One group: the inner macro matches one token tree, not each of its tokens.
+        $crate::__private::task_static!((
             $name,
             ::core::module_path!(),
             $secrets,
@@ -45,13 +46,11 @@ macro_rules! __flyte_task {
             $runner,
             $why_not
         ));
-        let $guard = match $crate::__private::enter(&__FLYTE_TASK) {
+        let $guard = match $crate::__private::Fail::<$ret>::pick().enter(&__FLYTE_TASK) {
             ::core::result::Result::Ok(guard) => guard,
-            // `Never`: the failure is a panic, and the `return` after it unreachable.
+            // `Never`: the failure was a panic, and this arm is unreachable.
             #[allow(unreachable_code, clippy::diverging_sub_expression)]
-            ::core::result::Result::Err(err) => {
-                return $crate::__private::Fail::<$ret>::pick().fail(err);
-            }
+            ::core::result::Result::Err(ret) => return ret,
         };
     };
 }

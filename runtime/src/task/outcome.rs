@@ -7,36 +7,45 @@
 
 use std::marker::PhantomData;
 
+use super::context::{TaskGuard, enter};
+use super::def::TaskDef;
 use super::runner::Pick;
 use crate::Error;
 
-/// Stands for the task's return type `R`: `Fail::<R>::pick().fail(err)` is an `Err` for a
-/// `Result<T, E>` with `E: From<flyte::Error>`, and a panic for any other `R`.
+/// Stands for the task's return type `R`: `Fail::<R>::pick().enter(task)` enters the task,
+/// and on failure gives the `Err` to return for a `Result<T, E>` with
+/// `E: From<flyte::Error>`, and panics for any other `R`.
 #[derive(Debug)]
 pub struct Fail<R>(PhantomData<fn() -> R>);
 
 impl<R> Fail<R> {
-    /// The marker generated code calls `fail` on.
+    /// The marker generated code calls `enter` on.
     pub fn pick() -> Pick<Fail<R>> {
         Pick::new(Fail(PhantomData))
     }
 
-    /// Chosen for every other return type: the task cannot start, and cannot say so in its
-    /// own type, so it panics with the full message (which names no value), at the task.
+    /// Enters the task; chosen for every other return type. It cannot start, and cannot say
+    /// so in its own type, so it panics with the full message (which names no value), at
+    /// the task; the `Err` never comes. A `match`, not a closure, so that the panic's
+    /// location is the task's.
     #[track_caller]
-    pub fn fail(&self, err: Error) -> R {
-        fail_panic(err)
+    pub fn enter(&self, task: &'static TaskDef) -> Result<TaskGuard, R> {
+        match enter(task) {
+            Ok(guard) => Ok(guard),
+            Err(err) => fail_panic(err),
+        }
     }
 }
 
 impl<T, E: From<Error>> Pick<Fail<Result<T, E>>> {
-    /// Chosen when the task returns `Result<T, E>` with `E: From<flyte::Error>`.
-    pub fn fail(&self, err: Error) -> Result<T, E> {
-        Err(E::from(err))
+    /// Enters the task; chosen when it returns `Result<T, E>` with `E: From<flyte::Error>`,
+    /// where a failure is the value to return.
+    pub fn enter(&self, task: &'static TaskDef) -> Result<TaskGuard, Result<T, E>> {
+        enter(task).map_err(|err| Err(E::from(err)))
     }
 }
 
-/// The panic used where the return type cannot be named (`impl Trait`, `!`).
+/// The panic of a task that cannot start and cannot return the error.
 #[track_caller]
 pub(crate) fn fail_panic(err: Error) -> ! {
     panic!("{err}")
@@ -44,35 +53,45 @@ pub(crate) fn fail_panic(err: Error) -> ! {
 
 #[cfg(test)]
 mod tests {
+    use flyte_spec::packed::pack;
+
     use super::*;
 
     #[derive(Debug)]
-    struct MyError(#[allow(dead_code)] String);
+    struct MyError(String);
     impl From<Error> for MyError {
         fn from(e: Error) -> Self {
             MyError(e.to_string())
         }
     }
 
-    fn err() -> Error {
-        Error::NoTask { key: "k".into() }
+    /// A task whose one secret no source has.
+    fn absent() -> &'static TaskDef {
+        let secrets = pack(["flyte-outcome-absent", "", "eFLYTE_OUTCOME_ABSENT"]);
+        let secrets = Box::leak(secrets.into_boxed_str());
+        Box::leak(Box::new(TaskDef::new(
+            "t", "m", secrets, "", "()", None, "",
+        )))
     }
 
     #[test]
     fn result_with_from_gets_err() {
-        let r: Result<u32, MyError> = Fail::<Result<u32, MyError>>::pick().fail(err());
-        assert!(r.is_err());
+        let r = Fail::<Result<u32, MyError>>::pick().enter(absent());
+        match r {
+            Err(Err(MyError(msg))) => assert!(msg.contains("flyte-outcome-absent"), "{msg}"),
+            _ => panic!("no error to return"),
+        }
     }
 
     #[test]
-    #[should_panic(expected = "not inside a running task")]
+    #[should_panic(expected = "flyte-outcome-absent")]
     fn result_without_from_panics() {
-        let _: Result<u32, String> = Fail::<Result<u32, String>>::pick().fail(err());
+        let _ = Fail::<Result<u32, String>>::pick().enter(absent());
     }
 
     #[test]
-    #[should_panic(expected = "not inside a running task")]
+    #[should_panic(expected = "flyte-outcome-absent")]
     fn other_types_panic() {
-        let _: u32 = Fail::<u32>::pick().fail(err());
+        let _ = Fail::<u32>::pick().enter(absent());
     }
 }

@@ -12,18 +12,19 @@ use super::def::TaskDef;
 mod section {
     use super::TaskDef;
 
-    /// The task's `static __FLYTE_TASK: TaskDef`, placed in the section.
+    /// The task's `static __FLYTE_TASK: TaskDef`, placed in the section; the arguments of
+    /// `TaskDef::new` come as one group.
     #[doc(hidden)]
     #[macro_export]
     macro_rules! __flyte_task_static {
-        ($($def:tt)*) => {
+        ($args:tt) => {
             #[used]
             #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
             #[cfg_attr(
                 target_vendor = "apple",
                 unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
             )]
-            static __FLYTE_TASK: $crate::__private::TaskDef = $($def)*;
+            static __FLYTE_TASK: $crate::__private::TaskDef = $crate::__private::TaskDef::new $args;
         };
     }
 
@@ -82,12 +83,13 @@ mod section {
 mod section {
     use super::TaskDef;
 
-    /// The task's `static __FLYTE_TASK: TaskDef`, registered with `inventory`.
+    /// The task's `static __FLYTE_TASK: TaskDef`, registered with `inventory`; the arguments
+    /// of `TaskDef::new` come as one group.
     #[doc(hidden)]
     #[macro_export]
     macro_rules! __flyte_task_static {
-        ($($def:tt)*) => {
-            static __FLYTE_TASK: $crate::__private::TaskDef = $($def)*;
+        ($args:tt) => {
+            static __FLYTE_TASK: $crate::__private::TaskDef = $crate::__private::TaskDef::new $args;
             $crate::__private::inventory::submit! { $crate::__private::TaskEntry(&__FLYTE_TASK) }
         };
     }
