@@ -5,7 +5,7 @@
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::item::{ItemFn, has_ident};
+use crate::item::{ItemFn, has_ident, has_ident_in};
 use crate::site::Site;
 
 /// serde reads tuples of up to 16 elements.
@@ -59,7 +59,7 @@ fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
     if sig.unsafety {
         return Some("it is `unsafe`".into());
     }
-    if in_impl || item.mentions_self_type() || has_ident(&sig.inputs, "self") {
+    if in_impl || item.mentions_self_type() || has_ident_in(&sig.inputs, "self") {
         return Some("it is inside an `impl` or trait block".into());
     }
     if params.len() > MAX_INPUTS {
@@ -140,12 +140,12 @@ fn is_extern(head: &TokenStream) -> bool {
 }
 
 /// The parameters, split at top-level commas (a `,` inside `<...>` is not in a group).
-fn params(inputs: &TokenStream) -> Vec<Param> {
+fn params(inputs: &[TokenTree]) -> Vec<Param> {
     let mut out = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
     let mut depth = 0usize;
     let mut prev_joint_dash = false;
-    for tree in inputs.clone() {
+    for tree in inputs.iter().cloned() {
         if let TokenTree::Punct(p) = &tree {
             match p.as_char() {
                 '<' => depth += 1,
@@ -282,15 +282,19 @@ mod tests {
         assert!(!is_option(&quote!(Vec<Option<u8>>)));
     }
 
+    fn params(tokens: TokenStream) -> Vec<Param> {
+        super::params(&tokens.into_iter().collect::<Vec<_>>())
+    }
+
     #[test]
     fn parameters_split_at_top_level_commas() {
         let ps = params(
-            &quote!(mut n: u32, m: HashMap<String, u8>, #[allow(unused)] r#type: Option<u8>,),
+            quote!(mut n: u32, m: HashMap<String, u8>, #[allow(unused)] r#type: Option<u8>,),
         );
         let names: Vec<_> = ps.iter().map(|p| p.name.clone().unwrap()).collect();
         assert_eq!(names, ["n", "m", "type"]);
         assert_eq!(ps[1].shown, "HashMap<String, u8>");
-        assert!(params(&quote!((a, b): (u8, u8)))[0].name.is_none());
-        assert!(params(&quote!(&self))[0].name.is_none());
+        assert!(params(quote!((a, b): (u8, u8)))[0].name.is_none());
+        assert!(params(quote!(&self))[0].name.is_none());
     }
 }

@@ -15,8 +15,8 @@ pub(crate) struct Sig {
     pub asyncness: Option<Span>,
     pub constness: Option<Span>,
     pub unsafety: bool,
-    /// The parameter list (inside the parentheses).
-    pub inputs: TokenStream,
+    /// The parameter list (inside the parentheses), taken from the compiler once.
+    pub inputs: Vec<TokenTree>,
     /// `<...>` and the `where` clause, as written; empty when there are none.
     pub generics: TokenStream,
     /// The return type; `None` for `()` written as nothing.
@@ -37,6 +37,8 @@ pub(crate) struct ItemFn {
     pub body_text: String,
     /// The span of the body's braces.
     pub body_span: Span,
+    /// Whether the signature (not its attributes) names `Self`.
+    mentions_self: bool,
 }
 
 impl ItemFn {
@@ -57,7 +59,9 @@ impl ItemFn {
             true => split_inner_attrs(stream),
             false => (TokenStream::new(), stream),
         };
+        let mentions_self = signature_has_ident(&head, "Self");
         Ok(ItemFn {
+            mentions_self,
             head: head.into_iter().collect(),
             sig,
             inner_attrs,
@@ -109,7 +113,7 @@ impl ItemFn {
 
     /// Whether the signature names `Self`: then the function is certainly inside an `impl`.
     pub(crate) fn mentions_self_type(&self) -> bool {
-        has_ident(&self.head, "Self")
+        self.mentions_self
     }
 }
 
@@ -217,7 +221,7 @@ fn scan(head: &[TokenTree]) -> Option<Sig> {
         asyncness,
         constness,
         unsafety,
-        inputs: inputs.stream(),
+        inputs: inputs.stream().into_iter().collect(),
         generics,
         output,
     })
@@ -234,7 +238,7 @@ fn from_syn(sig: Signature) -> Sig {
         asyncness: sig.asyncness.map(|t| t.span),
         constness: sig.constness.map(|t| t.span),
         unsafety: sig.unsafety.is_some() || sig.variadic.is_some(),
-        inputs: sig.inputs.to_token_stream(),
+        inputs: sig.inputs.to_token_stream().into_iter().collect(),
         generics,
         output: match sig.output {
             syn::ReturnType::Default => None,
@@ -296,11 +300,29 @@ fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
 
 /// Whether `name` occurs as an identifier anywhere in `tokens`, groups included.
 pub(crate) fn has_ident(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
+    has_ident_in(&tokens.clone().into_iter().collect::<Vec<_>>(), name)
+}
+
+/// [`has_ident`] over trees already taken from the compiler.
+pub(crate) fn has_ident_in(trees: &[TokenTree], name: &str) -> bool {
+    trees.iter().any(|tree| match tree {
         TokenTree::Ident(ident) => ident == name,
         TokenTree::Group(group) => has_ident(&group.stream(), name),
         _ => false,
     })
+}
+
+/// [`has_ident_in`] the head of a function, its outer attributes left out (they are not its
+/// signature, and each `///` line is a group the compiler would be asked for).
+fn signature_has_ident(head: &[TokenTree], name: &str) -> bool {
+    let mut i = 0;
+    while let [TokenTree::Punct(pound), TokenTree::Group(g), ..] = &head[i..]
+        && pound.as_char() == '#'
+        && g.delimiter() == Delimiter::Bracket
+    {
+        i += 2;
+    }
+    has_ident_in(&head[i..], name)
 }
 
 #[cfg(test)]
@@ -325,7 +347,7 @@ mod tests {
             sig.asyncness.is_some(),
             sig.constness.is_some(),
             sig.unsafety,
-            sig.inputs,
+            sig.inputs.iter().cloned().collect::<TokenStream>(),
             sig.generics,
             sig.output.as_ref().map(ToString::to_string),
         )

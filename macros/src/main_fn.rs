@@ -78,7 +78,10 @@ fn check(function: &ItemFn, errors: &mut Errors) {
     }
     if !sig.inputs.is_empty() {
         errors.push(error_spanned(
-            &sig.inputs,
+            sig.inputs
+                .iter()
+                .cloned()
+                .collect::<proc_macro2::TokenStream>(),
             "`fn main` takes no arguments",
             "read them with `std::env::args()`",
         ));
