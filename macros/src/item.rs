@@ -21,6 +21,9 @@ pub(crate) struct Sig {
     pub generics: TokenStream,
     /// The return type; `None` for `()` written as nothing.
     pub output: Option<TokenStream>,
+    /// Whether the return type can be written inside the body: not with `impl Trait` in it,
+    /// and not `!` (unstable as a type argument).
+    pub output_nameable: bool,
 }
 
 /// A function item: its tokens up to the body, its signature, and its body.
@@ -99,16 +102,7 @@ impl ItemFn {
     /// Whether the return type can be written inside the body: not with `impl Trait` in it,
     /// and not `!` (unstable as a type argument).
     pub(crate) fn return_type_nameable(&self) -> bool {
-        match &self.sig.output {
-            None => true,
-            Some(ty) => {
-                let never = matches!(
-                    &ty.clone().into_iter().collect::<Vec<_>>()[..],
-                    [TokenTree::Punct(p)] if p.as_char() == '!'
-                );
-                !never && !has_ident(ty, "impl")
-            }
-        }
+        self.sig.output_nameable
     }
 
     /// Whether the signature names `Self`: then the function is certainly inside an `impl`.
@@ -198,6 +192,7 @@ fn scan(head: &[TokenTree]) -> Option<Sig> {
     i += 1;
     // Return type, up to `where` (which cannot appear inside a type at this level).
     let mut output = None;
+    let mut output_nameable = true;
     if matches!(head.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
         && punct(i + 1, '>')
     {
@@ -209,6 +204,7 @@ fn scan(head: &[TokenTree]) -> Option<Sig> {
             return None;
         }
         output = Some(head[start..end].iter().cloned().collect());
+        output_nameable = nameable(&head[start..end]);
         i = end;
     }
     if ident(i).is_some_and(|id| id == "where") {
@@ -224,7 +220,14 @@ fn scan(head: &[TokenTree]) -> Option<Sig> {
         inputs: inputs.stream().into_iter().collect(),
         generics,
         output,
+        output_nameable,
     })
+}
+
+/// See [`Sig::output_nameable`].
+fn nameable(ty: &[TokenTree]) -> bool {
+    let never = matches!(ty, [TokenTree::Punct(p)] if p.as_char() == '!');
+    !never && !has_ident_in(ty, "impl")
 }
 
 fn from_syn(sig: Signature) -> Sig {
@@ -240,6 +243,12 @@ fn from_syn(sig: Signature) -> Sig {
         unsafety: sig.unsafety.is_some() || sig.variadic.is_some(),
         inputs: sig.inputs.to_token_stream().into_iter().collect(),
         generics,
+        output_nameable: match &sig.output {
+            syn::ReturnType::Default => true,
+            syn::ReturnType::Type(_, ty) => {
+                nameable(&ty.to_token_stream().into_iter().collect::<Vec<_>>())
+            }
+        },
         output: match sig.output {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(ty.to_token_stream()),
