@@ -24,12 +24,18 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
     let name = item.sig.ident.unraw().to_string();
     let secrets = packed_secrets(&task.secrets);
     let io = crate::io::task_io(item, task.in_impl);
+    // `Never` comes with the `allow` for its failure arm, which cannot be reached (`task!`).
     let ret = match item.return_type_nameable() {
-        true => item.return_type(),
-        false => quote!(::flyte::__private::Never),
+        true => {
+            let ret = item.return_type();
+            quote!(-> #ret)
+        }
+        false => quote! {
+            #[allow(unreachable_code, clippy::diverging_sub_expression)] -> ::flyte::__private::Never
+        },
     };
     out.extend([quote! {
-        ::flyte::__private::task!(#guard #name #secrets #io -> #ret);
+        ::flyte::__private::task!(#guard #name #secrets #io #ret);
     }]);
 
     let body = &item.body;

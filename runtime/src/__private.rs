@@ -5,6 +5,7 @@
 pub use crate::__flyte_task as task;
 /// A task's `TaskDef` static, registered for `BIN list` (see `task::registry`).
 pub use crate::__flyte_task_static as task_static;
+pub use core::result::Result::{Err, Ok};
 pub use inventory;
 
 pub use crate::launch::entry::main_entry;

@@ -5,13 +5,15 @@
 //! nested call (the static, whose attributes depend on the target): each further macro call
 //! per task costs a build of many tasks measurably.
 //!
-//! `task!(GUARD NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT -> RETURN)`:
+//! `task!(GUARD NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT [#[allow(..)]] -> RETURN)`:
 //! - `GUARD`: the name of the running task's guard, which the attribute gives a hygienic
 //!   span (the body cannot see it; an `async fn`'s wrapper can);
 //! - `SECRETS`, `INPUTS`: the secrets and the parameters, packed into one string literal
 //!   each (see `TaskDef`);
 //! - `RUNNER`: the runner for `BIN run`, an `Option` (`None` when `WHY_NOT` says why not);
-//! - `RETURN`: the return type, or [`Never`] when it cannot be named (`impl Trait`, `!`).
+//! - `RETURN`: the return type, or [`Never`] when it cannot be named (`impl Trait`, `!`),
+//!   with `#[allow(unreachable_code, ..)]` before the `->` for the arm that cannot be
+//!   reached then.
 
 /// `!` as a type that can be named on stable Rust, for a task whose return type cannot be
 /// (`impl Trait`, `!`): its failure to start is a panic, whose type is `!`.
@@ -34,7 +36,7 @@ macro_rules! __flyte_task {
     (
         $guard:ident $name:literal
         $secrets:literal $inputs:literal $output:literal ($runner:expr) $why_not:literal
-        -> $ret:ty
+        $(#[$never:meta])? -> $ret:ty
     ) => {
         // One group: the inner macro matches one token tree, not each of its tokens.
         $crate::__private::task_static!((
@@ -47,10 +49,11 @@ macro_rules! __flyte_task {
             $why_not
         ));
         let $guard = match $crate::__private::Fail::<$ret>::pick().enter(&__FLYTE_TASK) {
-            ::core::result::Result::Ok(guard) => guard,
-            // `Never`: the failure was a panic, and this arm is unreachable.
-            #[allow(unreachable_code, clippy::diverging_sub_expression)]
-            ::core::result::Result::Err(ret) => return ret,
+            $crate::__private::Ok(guard) => guard,
+            // Only for `Never`, whose failure was a panic: the `return` is then unreachable.
+            // An attribute on every task would cost each a lint scope.
+            $(#[$never])?
+            $crate::__private::Err(ret) => return ret,
         };
     };
 }
