@@ -12,7 +12,7 @@ use crate::site::SecretImport;
 use crate::validate::{ValidSecret, ValidTask};
 
 /// The function, with its signature unchanged and its body wrapped: one `task!` call
-/// (`flyte::__private::task!`, which writes the task's static, its registration and the
+/// (`flyte::__flyte_task!`, which writes the task's static, its registration and the
 /// resolution of its secrets), then the original statements.
 pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -> TokenStream {
     let sig = &item.sig;
@@ -35,7 +35,7 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
         },
     };
     out.extend([quote! {
-        ::flyte::__private::task!(#guard #name #secrets #io #ret);
+        ::flyte::__flyte_task!(#guard #name #secrets #io #ret);
     }]);
 
     let body = &item.body;

@@ -1,10 +1,6 @@
 //! Used by code that `#[task]` and `#[flyte::main]` generate. Not public API: names and
 //! signatures change without notice.
 
-/// What `#[task]` expands to (see `task::expansion`).
-pub use crate::__flyte_task as task;
-/// A task's `TaskDef` static, registered for `BIN list` (see `task::registry`).
-pub use crate::__flyte_task_static as task_static;
 pub use core::result::Result::{Err, Ok};
 pub use inventory;
 

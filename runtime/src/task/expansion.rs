@@ -1,9 +1,11 @@
-//! What `#[task]` expands to. The attribute writes one short `task!` call at the top of the
-//! function's body and this `macro_rules!` writes the rest: rustc expands a `macro_rules!`
-//! far more cheaply than it takes tokens from a proc macro, so most of a task's code is
-//! written here, once, and a crate of many tasks stays quick to check. One arm and one
-//! nested call (the static, whose attributes depend on the target): each further macro call
-//! per task costs a build of many tasks measurably.
+//! What `#[task]` expands to. The attribute writes one short `task!` call
+//! (`flyte::__flyte_task!`) at the top of the function's body and this `macro_rules!` writes
+//! the rest: rustc expands a `macro_rules!` far more cheaply than it takes tokens from a proc
+//! macro, so most of a task's code is written here, once, and a crate of many tasks stays
+//! quick to check. One arm and no nested macro call: each further call per task costs a build
+//! of many tasks measurably, and more after an edit. The static's placement differs by target
+//! (a link section, or `inventory`), so `task::registry` defines `task!` through
+//! [`define_task`] for its target.
 //!
 //! `task!(GUARD NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT [#[allow(..)]] -> RETURN)`:
 //! - `GUARD`: the name of the running task's guard, which the attribute gives a hygienic
@@ -29,31 +31,41 @@ impl<T> HasOutput for fn() -> T {
     type Output = T;
 }
 
-/// See the module documentation.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __flyte_task {
-    (
-        $guard:ident $name:literal
-        $secrets:literal $inputs:literal $output:literal ($runner:expr) $why_not:literal
-        $(#[$never:meta])? -> $ret:ty
-    ) => {
-        // One group: the inner macro matches one token tree, not each of its tokens.
-        $crate::__private::task_static!((
-            $name,
-            ::core::module_path!(),
-            $secrets,
-            $inputs,
-            $output,
-            $runner,
-            $why_not
-        ));
-        let $guard = match $crate::__private::Fail::<$ret>::pick().enter(&__FLYTE_TASK) {
-            $crate::__private::Ok(guard) => guard,
-            // Only for `Never`, whose failure was a panic: the `return` is then unreachable.
-            // An attribute on every task would cost each a lint scope.
-            $(#[$never])?
-            $crate::__private::Err(ret) => return ret,
-        };
+/// Defines `task!` (`__flyte_task`, exported at the crate root; generated code names it
+/// `::flyte::__flyte_task!`, as a macro that a macro defines cannot be re-exported) with the
+/// attributes that place the static (`PLACE`) and the items that register it (`REGISTER`).
+/// `$d` is `$`, for the inner macro's own variables.
+macro_rules! define_task {
+    ($d:tt [$($place:tt)*] [$($register:tt)*]) => {
+        /// See the module documentation of `task::expansion`.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __flyte_task {
+            (
+                $d guard:ident $d name:literal
+                $d secrets:literal $d inputs:literal $d output:literal ($d runner:expr)
+                $d why_not:literal $d (#[$d never:meta])? -> $d ret:ty
+            ) => {
+                $($place)*
+                static __FLYTE_TASK: $d crate::__private::TaskDef = $d crate::__private::TaskDef::new(
+                    $d name,
+                    ::core::module_path!(),
+                    $d secrets,
+                    $d inputs,
+                    $d output,
+                    $d runner,
+                    $d why_not,
+                );
+                $($register)*
+                let $d guard = match $d crate::__private::Fail::<$d ret>::pick().enter(&__FLYTE_TASK) {
+                    $d crate::__private::Ok(guard) => guard,
+                    // Only for `Never`, whose failure was a panic: the `return` is then
+                    // unreachable. An attribute on every task would cost each a lint scope.
+                    $d (#[$d never])?
+                    $d crate::__private::Err(ret) => return ret,
+                };
+            };
+        }
     };
 }
+pub(crate) use define_task;

@@ -12,21 +12,18 @@ use super::def::TaskDef;
 mod section {
     use super::TaskDef;
 
-    /// The task's `static __FLYTE_TASK: TaskDef`, placed in the section; the arguments of
-    /// `TaskDef::new` come as one group.
-    #[doc(hidden)]
-    #[macro_export]
-    macro_rules! __flyte_task_static {
-        ($args:tt) => {
+    // `task!`, whose static is placed in the section.
+    super::super::expansion::define_task!($
+        [
             #[used]
             #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
             #[cfg_attr(
                 target_vendor = "apple",
                 unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
             )]
-            static __FLYTE_TASK: $crate::__private::TaskDef = $crate::__private::TaskDef::new $args;
-        };
-    }
+        ]
+        []
+    );
 
     /// No entry at all, so that the section, and with it its start and stop symbols, exist
     /// in a binary without tasks.
@@ -61,7 +58,7 @@ mod section {
         pub(in super::super) fn entries() -> &'static [TaskDef] {
             // SAFETY: the linker lays out the section `flyte_tasks` as the concatenation of
             // its statics, and its start and stop symbols bound it. Its only statics are
-            // `TaskDef`s (from `__flyte_task_static!`) and the empty `NONE`, all of one
+            // `TaskDef`s (from `task!`) and the empty `NONE`, all of one
             // size and alignment, so there is no padding between them and the range holds
             // `stop - start` initialised entries. They are immutable statics, alive for the
             // whole program, so the slice may be `'static`.
@@ -83,16 +80,15 @@ mod section {
 mod section {
     use super::TaskDef;
 
-    /// The task's `static __FLYTE_TASK: TaskDef`, registered with `inventory`; the arguments
-    /// of `TaskDef::new` come as one group.
-    #[doc(hidden)]
-    #[macro_export]
-    macro_rules! __flyte_task_static {
-        ($args:tt) => {
-            static __FLYTE_TASK: $crate::__private::TaskDef = $crate::__private::TaskDef::new $args;
-            $crate::__private::inventory::submit! { $crate::__private::TaskEntry(&__FLYTE_TASK) }
-        };
-    }
+    // `task!`, whose static is registered with `inventory`.
+    super::super::expansion::define_task!($
+        []
+        [
+            $crate::__private::inventory::submit! {
+                $crate::__private::TaskEntry(&__FLYTE_TASK)
+            }
+        ]
+    );
 
     /// A task's entry in `inventory`.
     #[doc(hidden)]
