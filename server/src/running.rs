@@ -92,11 +92,11 @@ impl Server {
         } else {
             None
         };
-        let router = crate::http::router(self.app);
+        let routes = crate::http::routes(self.app);
         let (stop, stopped) = watch::channel(false);
         let acceptor = self.tls.map(tokio_rustls::TlsAcceptor::from);
         let task = tokio::spawn(crate::conn::serve(
-            listener, router, limits, open, acceptor, stopped,
+            listener, routes, limits, open, acceptor, stopped,
         ));
         tracing::info!(%addr, data_dir = %self.data_dir.display(), "flyte secret service started");
         Ok(RunningServer {

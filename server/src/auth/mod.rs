@@ -7,7 +7,7 @@ mod peer;
 pub(crate) mod policy;
 mod tokens;
 
-pub(crate) use peer::{Peer, identify as identify_peer};
+pub(crate) use peer::{PEER, Peer, identify as identify_peer};
 
 pub(crate) use inject_token::load_or_create_inject_token;
 pub use inject_token::{INJECT_TOKEN_FILE, InjectToken, read_inject_token};
@@ -17,8 +17,8 @@ pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
 
 use std::sync::Arc;
 
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, header};
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
@@ -116,7 +116,7 @@ impl Auth {
             Auth::Open { inject_digest } => {
                 local::check_addressed_to_loopback(parts)?;
                 let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
-                let standing = local::standing(parts.extensions.get::<Peer>().copied(), inject)?;
+                let standing = local::standing(peer::current(), inject)?;
                 Ok(Caller::Local {
                     inject,
                     write: standing == local::Standing::Owner,
@@ -209,13 +209,16 @@ impl Caller {
     }
 }
 
+/// As a value: looked up by `&str`, the name would be parsed again per request.
+const FLYTE_AUTHORIZATION: HeaderName = HeaderName::from_static("flyte-authorization");
+
 /// The bearer token of a request, if any. A header with another scheme is an error.
 fn bearer<'h>(headers: &'h HeaderMap, only: Option<&str>) -> Result<Option<&'h str>, RpcError> {
     let found = match only {
         Some(name) => headers.get(name),
         None => headers
-            .get("authorization")
-            .or_else(|| headers.get("flyte-authorization")),
+            .get(header::AUTHORIZATION)
+            .or_else(|| headers.get(&FLYTE_AUTHORIZATION)),
     };
     let Some(value) = found else {
         return Ok(None);

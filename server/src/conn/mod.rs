@@ -10,14 +10,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
-use tower::ServiceExt as _;
 
 use crate::app::Limits;
 use activity::Activity;
@@ -40,7 +38,7 @@ pub(crate) fn fit_open_files_limit(wanted: usize) -> usize {
 /// What every connection task shares.
 struct Shared {
     http: auto::Builder<TokioExecutor>,
-    router: Router,
+    routes: crate::http::Routes,
     limits: Limits,
     /// Open mode: read the peer's uid at accept.
     identify_peers: bool,
@@ -50,7 +48,7 @@ struct Shared {
 /// Serves `listener` until `stop` turns true, then lets connections finish their requests.
 pub(crate) async fn serve(
     listener: TcpListener,
-    router: Router,
+    routes: crate::http::Routes,
     limits: Limits,
     identify_peers: bool,
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -71,7 +69,7 @@ pub(crate) async fn serve(
         .max_header_list_size(64 << 10);
     let shared = Arc::new(Shared {
         http,
-        router,
+        routes,
         limits,
         identify_peers,
         tls,
@@ -165,18 +163,18 @@ async fn drive<I>(
 {
     let activity = Arc::new(Activity::new());
     let service = {
-        let (router, activity) = (shared.router.clone(), Arc::clone(&activity));
-        hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            if let Some(p) = peer {
-                req.extensions_mut().insert(p);
-            }
+        let (routes, activity) = (shared.routes.clone(), Arc::clone(&activity));
+        hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let busy = activity.begin();
-            let router = router.clone();
-            async move {
-                let resp = router.oneshot(req.map(axum::body::Body::new)).await;
+            let serving = routes.serve(req.map(axum::body::Body::new));
+            let serving = async move {
+                let resp = serving.await;
                 drop(busy);
-                resp
-            }
+                Ok::<_, std::convert::Infallible>(resp)
+            };
+            // The handler finds the peer in a task-local (also under h2, where hyper polls
+            // each stream's future in a task of its own): see `auth::PEER`.
+            crate::auth::PEER.scope(peer, serving)
         })
     };
     let conn = shared.http.serve_connection(io, service);

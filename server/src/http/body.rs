@@ -27,12 +27,12 @@ fn too_large(limit: usize, what: &str) -> RpcError {
 /// than `limit` bytes decompressed (so a gzip bomb stops at `limit + 1` bytes). Every byte
 /// held is first taken from the shared `budget`; the permits go back when the returned
 /// buffer is dropped.
-pub(super) async fn read(
+pub(super) async fn read<'b>(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
-    budget: &Arc<Semaphore>,
-) -> Result<Held, RpcError> {
+    budget: &'b Arc<Semaphore>,
+) -> Result<Held<'b>, RpcError> {
     let gzip = match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str()) {
         None => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("identity") => false,
@@ -95,20 +95,21 @@ const UNCHARGED: usize = 16 << 10;
 
 /// A request buffer whose capacity beyond [`UNCHARGED`] is paid for from the shared budget, zeroed when dropped
 /// (also the old copies when it grows: `Vec` would free them as they are).
-pub(super) struct Held {
+pub(super) struct Held<'b> {
     data: Zeroizing<Vec<u8>>,
     permit: Option<OwnedSemaphorePermit>,
-    budget: Arc<Semaphore>,
+    /// Borrowed: a clone would be one more write to a count every connection shares.
+    budget: &'b Arc<Semaphore>,
     limit: usize,
     what: &'static str,
 }
 
-impl Held {
-    fn new(budget: &Arc<Semaphore>, limit: usize, what: &'static str) -> Held {
+impl<'b> Held<'b> {
+    fn new(budget: &'b Arc<Semaphore>, limit: usize, what: &'static str) -> Held<'b> {
         Held {
             data: Zeroizing::new(Vec::new()),
             permit: None,
-            budget: Arc::clone(budget),
+            budget,
             limit,
             what,
         }
@@ -125,18 +126,22 @@ impl Held {
             let cap = need.max(self.data.capacity() * 2).min(self.limit);
             let charged = |c: usize| c.saturating_sub(UNCHARGED);
             let more = charged(cap) - charged(self.data.capacity());
-            let more = u32::try_from(more).unwrap_or(u32::MAX);
-            let permit = Arc::clone(&self.budget)
-                .try_acquire_many_owned(more)
-                .map_err(|_| {
-                    RpcError::new(
-                        Code::ResourceExhausted,
-                        "the server is holding as many request bodies as it allows; retry later",
-                    )
-                })?;
-            match &mut self.permit {
-                Some(p) => p.merge(permit),
-                None => self.permit = Some(permit),
+            // Nothing to take for a buffer within the uncharged part (most requests): the
+            // semaphore, shared by every connection, is then not touched at all.
+            if more > 0 {
+                let more = u32::try_from(more).unwrap_or(u32::MAX);
+                let permit = Arc::clone(self.budget)
+                    .try_acquire_many_owned(more)
+                    .map_err(|_| {
+                        RpcError::new(
+                            Code::ResourceExhausted,
+                            "the server is holding as many request bodies as it allows; retry later",
+                        )
+                    })?;
+                match &mut self.permit {
+                    Some(p) => p.merge(permit),
+                    None => self.permit = Some(permit),
+                }
             }
             let mut grown = Zeroizing::new(Vec::with_capacity(cap));
             grown.extend_from_slice(&self.data);
@@ -147,13 +152,13 @@ impl Held {
     }
 }
 
-impl std::fmt::Debug for Held {
+impl std::fmt::Debug for Held<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Held({} bytes)", self.data.len())
     }
 }
 
-impl std::ops::Deref for Held {
+impl std::ops::Deref for Held<'_> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         &self.data

@@ -1,12 +1,14 @@
 //! One Connect unary call: headers, auth, body, codec, handler, response.
 
+use std::future::Future as _;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
 use zeroize::Zeroizing;
@@ -17,6 +19,11 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::rpc_error::RpcError;
 use crate::service::Rpc;
+
+// Header names as values: looked up by `&str`, each would be parsed again per request.
+const CONNECT_TIMEOUT_MS: HeaderName = HeaderName::from_static("connect-timeout-ms");
+const CONNECT_PROTOCOL_VERSION: HeaderName =
+    HeaderName::from_static(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER);
 
 /// The axum handler for method `R`.
 pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request) -> Response {
@@ -102,7 +109,7 @@ async fn serve<R: Rpc>(
     body_read: &mut bool,
 ) -> Result<Response, RpcError> {
     let headers = &parts.headers;
-    if let Some(v) = headers.get(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER)
+    if let Some(v) = headers.get(&CONNECT_PROTOCOL_VERSION)
         && v.as_bytes() != flyte_idl::paths::CONNECT_PROTOCOL_VERSION.as_bytes()
     {
         return Err(RpcError::invalid(
@@ -115,30 +122,19 @@ async fn serve<R: Rpc>(
     } else {
         app.auth.authenticate(parts).await?
     };
-    let deadline = app.limits.body_timeout;
-    let raw = tokio::time::timeout(
-        deadline,
-        body::read(headers, body, app.limits.max_body, &app.body_budget),
-    )
-    .await
-    .map_err(|_| {
-        RpcError::new(
-            Code::DeadlineExceeded,
-            format!(
-                "the request body did not arrive within {} ms",
-                deadline.as_millis()
-            ),
-        )
-    })??;
+    let raw = read_body(&app, headers, body).await?;
     *body_read = true;
     let req: R::Request = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
     drop(raw);
-    let mut resp = R::call(Arc::clone(&app), caller, req).await?;
+    // `app` moves into the call: a clone would be one more write to a count every
+    // connection shares.
+    let compress_min = app.limits.compress_min;
+    let mut resp = R::call(app, caller, req).await?;
     let encoded = codec.encode(&resp);
     R::wipe(&mut resp);
 
     let mut gzipped = false;
-    let payload = if encoded.len() >= app.limits.compress_min && body::accepts_gzip(headers) {
+    let payload = if encoded.len() >= compress_min && body::accepts_gzip(headers) {
         gzipped = true;
         let z = body::gzip(&encoded);
         wipe_if::<R>(encoded);
@@ -164,6 +160,43 @@ async fn serve<R: Rpc>(
     Ok(response)
 }
 
+/// The request body within the size limit and the body deadline.
+async fn read_body<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<body::Held<'a>, RpcError> {
+    let deadline = app.limits.body_timeout;
+    let started = tokio::time::Instant::now();
+    let mut reading = std::pin::pin!(body::read(
+        headers,
+        body,
+        app.limits.max_body,
+        &app.body_budget
+    ));
+    // Most bodies are in by the first poll: only a body still arriving gets the timer (a
+    // runtime-handle clone and a timer entry per request otherwise), with the deadline it
+    // would have had from the start.
+    let first = std::future::poll_fn(|cx| Poll::Ready(reading.as_mut().poll(cx))).await;
+    let arrived = match first {
+        Poll::Ready(r) => Ok(r),
+        Poll::Pending => match started.checked_add(deadline) {
+            Some(at) => tokio::time::timeout_at(at, reading).await,
+            // Past what an Instant holds: `timeout` has its own far-future rule.
+            None => tokio::time::timeout(deadline, reading).await,
+        },
+    };
+    arrived.map_err(|_| {
+        RpcError::new(
+            Code::DeadlineExceeded,
+            format!(
+                "the request body did not arrive within {} ms",
+                deadline.as_millis()
+            ),
+        )
+    })?
+}
+
 fn wipe_if<R: Rpc>(buf: Vec<u8>) {
     if R::SENSITIVE {
         drop(Zeroizing::new(buf));
@@ -172,7 +205,7 @@ fn wipe_if<R: Rpc>(buf: Vec<u8>) {
 
 /// The `connect-timeout-ms` header: at most 10 digits, per the Connect specification.
 fn timeout(headers: &HeaderMap) -> Result<Option<Duration>, RpcError> {
-    let Some(v) = headers.get("connect-timeout-ms") else {
+    let Some(v) = headers.get(&CONNECT_TIMEOUT_MS) else {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or("");

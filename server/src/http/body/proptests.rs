@@ -80,7 +80,8 @@ fn serve<M>(headers: &HeaderMap, wire: &Wire, limit: usize) -> Result<M, RpcErro
 where
     M: prost::Message + Default + serde::de::DeserializeOwned,
 {
-    let raw = futures::executor::block_on(read(headers, body(wire), limit, &budget()))?;
+    let budget = budget();
+    let raw = futures::executor::block_on(read(headers, body(wire), limit, &budget))?;
     assert!(
         raw.len() <= limit,
         "{} bytes past the limit {limit}",
