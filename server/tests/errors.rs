@@ -246,6 +246,23 @@ async fn unimplemented_for_unknown_methods_and_encodings() {
         .await;
     assert_eq!(status, 501);
     assert!(String::from_utf8_lossy(&body).contains("content-encoding `br`"));
+    // Another verb on a method's path is the router's 405, which names the verb allowed.
+    for path in [paths::GET_SECRET, paths::CREATE_SECRET] {
+        let resp = c
+            .http
+            .get(format!("{}{}", c.base, path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 405, "{path}");
+        assert_eq!(resp.headers()["allow"], "POST", "{path}");
+    }
+    // A method's answer states its length, as the router's answers did.
+    let (status, headers, body) = c
+        .raw(paths::GET_SECRET, "application/proto", vec![], &[])
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-length"], body.len().to_string());
     server.shutdown().await.unwrap();
 }
 

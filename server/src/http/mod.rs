@@ -54,7 +54,7 @@ pub(crate) fn routes(app: Arc<App>) -> Routes {
     fn post<M: Rpc>() -> (&'static str, Direct) {
         (M::PATH, direct::<M>)
     }
-    // The methods of `router`, in the same order.
+    // Every method of the shared table (flyte_idl::method), and only those.
     let posts = [
         post::<method::CreateSecret>(),
         post::<method::UpdateSecret>(),
@@ -66,9 +66,13 @@ pub(crate) fn routes(app: Arc<App>) -> Routes {
         post::<method::GetOAuth2Metadata>(),
         post::<method::GetPublicClientConfig>(),
     ];
-    debug_assert_eq!(posts.len(), method::PATHS.len());
+    debug_assert_eq!(
+        posts.len(),
+        method::PATHS.len(),
+        "a method of the table is not routed"
+    );
     Routes {
-        router: router(Arc::clone(&app)),
+        router: router(Arc::clone(&app), &posts),
         app,
         posts: Arc::new(posts),
     }
@@ -100,27 +104,17 @@ impl Routes {
     }
 }
 
-/// All routes of the server.
-fn router(app: Arc<App>) -> Router {
-    fn route<M: Rpc>(router: Router<Arc<App>>) -> Router<Arc<App>> {
-        router.route(M::PATH, post(unary::handle::<M>))
+/// The router for what [`Routes::serve`] does not send straight to a handler: the same
+/// methods (from one table), so that another verb on their paths gets the router's 405, and
+/// the unknown-method answer for any other path.
+fn router(app: Arc<App>, posts: &[(&'static str, Direct)]) -> Router {
+    let mut router = Router::new();
+    for &(path, handler) in posts {
+        router = router.route(
+            path,
+            post(move |State(app): State<Arc<App>>, req: Request| handler(app, req)),
+        );
     }
-    // Every method of the shared table (flyte_idl::method), and only those.
-    let router = Router::new();
-    let router = route::<method::CreateSecret>(router);
-    let router = route::<method::UpdateSecret>(router);
-    let router = route::<method::GetSecret>(router);
-    let router = route::<method::DeleteSecret>(router);
-    let router = route::<method::ListSecrets>(router);
-    let router = route::<method::SelectCluster>(router);
-    let router = route::<method::ReadSecretValue>(router);
-    let router = route::<method::GetOAuth2Metadata>(router);
-    let router = route::<method::GetPublicClientConfig>(router);
-    debug_assert_eq!(
-        method::PATHS.len(),
-        9,
-        "a method of the table is not routed"
-    );
     router.fallback(unknown_method).with_state(app)
 }
 
