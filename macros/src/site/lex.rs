@@ -290,8 +290,13 @@ pub(crate) fn tokens(source: &str) -> Option<Vec<Token<'_>>> {
                 Kind::Punct(b as char)
             }
             _ => {
-                let c = source[cur.i..].chars().next()?;
-                if !ident_start(c) {
+                // ASCII here is a letter or `_` (the arm above took the rest).
+                let c = if b < 0x80 {
+                    b as char
+                } else {
+                    source[cur.i..].chars().next()?
+                };
+                if b >= 0x80 && !ident_start(c) {
                     // Other whitespace, or a character no token starts with.
                     let white = c.is_whitespace();
                     cur.bump();
