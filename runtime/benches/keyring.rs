@@ -11,7 +11,7 @@
 //! The Rust-vs-Python comparison runs in interleaved rounds (Rust, then Python, then Rust
 //! ...) so that load from other processes on the machine falls on both alike.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -108,7 +108,7 @@ fn main() {
         }),
     );
 
-    let Some(python) = std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty()) else {
+    let Some(python) = test_python() else {
         println!("skipped the Python part: FLYTE_TEST_PYTHON is not set");
         return;
     };
@@ -130,7 +130,7 @@ fn main() {
             .arg(&script)
             .args(["bench-retrieve", &ep, &per_round.to_string()])
             .output()
-            .expect("run python");
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
         assert!(
             out.status.success(),
             "python: {}",
@@ -161,4 +161,18 @@ fn main() {
         python / warm,
         python / cold
     );
+}
+
+/// `$FLYTE_TEST_PYTHON`; a relative path is taken from the workspace root, where the
+/// documented command runs (cargo runs a bench in its package's directory).
+fn test_python() -> Option<PathBuf> {
+    let python = PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty())?);
+    Some(
+        match python.is_relative() && python.components().count() > 1 {
+            true => Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(python),
+            false => python,
+        },
+    )
 }

@@ -13,7 +13,7 @@
 //! `cargo bench -p flyte --bench remote` (env: `FLYTE_BENCH_RSS_N` to change the 100,000;
 //! `FLYTE_BENCH_DATA_DIR` to put the server's database somewhere other than /dev/shm).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -221,7 +221,7 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
         "  blocking get costs {:.2}x a bare hyper round trip (goal <= 1.2x)",
         bare_get / rust_get
     );
-    let Some(python) = std::env::var_os("FLYTE_TEST_PYTHON") else {
+    let Some(python) = test_python() else {
         println!(
             "  python: skipped (FLYTE_TEST_PYTHON is not set; point it at a python with flyte==2.12.1)"
         );
@@ -229,7 +229,7 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
     };
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/python/client_bench.py");
     let addr = url.trim_start_matches("http://");
-    let out = Command::new(python)
+    let out = Command::new(&python)
         .arg(&script)
         .args([
             "--endpoint",
@@ -248,7 +248,7 @@ fn side_by_side(rt: &tokio::runtime::Runtime, url: &str) {
         ])
         .env("FLYTE_ADMIN_DISABLEKEYRING", "true")
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
     if !out.status.success() {
         println!("  python: FAILED\n{}", String::from_utf8_lossy(&out.stderr));
         return;
@@ -418,4 +418,18 @@ fn rss_child(url: &str) {
         count as f64 / took.as_secs_f64().max(1e-9),
         hwm.unwrap_or_else(|| "unknown".into())
     );
+}
+
+/// `$FLYTE_TEST_PYTHON`; a relative path is taken from the workspace root, where the
+/// documented command runs (cargo runs a bench in its package's directory).
+fn test_python() -> Option<PathBuf> {
+    let python = PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty())?);
+    Some(
+        match python.is_relative() && python.components().count() > 1 {
+            true => Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(python),
+            false => python,
+        },
+    )
 }
