@@ -11,7 +11,10 @@
 //! The Rust-vs-Python comparison runs in interleaved rounds (Rust, then Python, then Rust
 //! ...) so that load from other processes on the machine falls on both alike.
 
-use std::path::{Path, PathBuf};
+#[path = "support/python.rs"]
+mod python;
+use python::test_python;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -161,18 +164,4 @@ fn main() {
         python / warm,
         python / cold
     );
-}
-
-/// `$FLYTE_TEST_PYTHON`; a relative path is taken from the workspace root, where the
-/// documented command runs (cargo runs a bench in its package's directory).
-fn test_python() -> Option<PathBuf> {
-    let python = PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty())?);
-    Some(
-        match python.is_relative() && python.components().count() > 1 {
-            true => Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join(python),
-            false => python,
-        },
-    )
 }

@@ -13,7 +13,10 @@
 //! `cargo bench -p flyte --bench remote` (env: `FLYTE_BENCH_RSS_N` to change the 100,000;
 //! `FLYTE_BENCH_DATA_DIR` to put the server's database somewhere other than /dev/shm).
 
-use std::path::{Path, PathBuf};
+#[path = "support/python.rs"]
+mod python;
+use python::test_python;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -418,18 +421,4 @@ fn rss_child(url: &str) {
         count as f64 / took.as_secs_f64().max(1e-9),
         hwm.unwrap_or_else(|| "unknown".into())
     );
-}
-
-/// `$FLYTE_TEST_PYTHON`; a relative path is taken from the workspace root, where the
-/// documented command runs (cargo runs a bench in its package's directory).
-fn test_python() -> Option<PathBuf> {
-    let python = PathBuf::from(std::env::var_os("FLYTE_TEST_PYTHON").filter(|p| !p.is_empty())?);
-    Some(
-        match python.is_relative() && python.components().count() > 1 {
-            true => Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("..")
-                .join(python),
-            false => python,
-        },
-    )
 }
