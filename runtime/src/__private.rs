@@ -5,8 +5,7 @@ pub use core::result::Result::{Err, Ok};
 pub use inventory;
 
 pub use crate::launch::entry::main_entry;
-pub use crate::secret::SecretDef;
-pub use crate::task::context::{Scoped, TaskGuard, enter, scoped};
+pub use crate::task::context::{Scoped, scoped};
 pub use crate::task::def::{TaskDef, registered};
 pub use crate::task::expansion::{HasOutput, Never};
 pub use crate::task::io::{Call, InputDef, Shown};

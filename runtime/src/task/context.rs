@@ -50,7 +50,7 @@ impl Drop for TaskGuard {
 
 /// Resolves the task's secrets (every missing one reported at once) and makes them current
 /// on this thread until the guard drops.
-pub fn enter(task: &'static TaskDef) -> Result<TaskGuard, Error> {
+pub(crate) fn enter(task: &'static TaskDef) -> Result<TaskGuard, Error> {
     let running = Arc::new(resolve(task)?);
     let prev = CURRENT.with(|c| c.replace(Some(running.clone())));
     Ok(TaskGuard {
