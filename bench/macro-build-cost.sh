@@ -13,7 +13,7 @@
 # (the first, or the one in the middle) in both crates, as a user does between two checks.
 # Goal for an edit: annotated / plain <= 2.2 (an identity attribute alone costs 1.97x).
 #
-# OPT_MACROS=1 builds the flyte-macros proc macro optimised, as README.md suggests
+# OPT_MACROS=1 builds the flyte-macros proc macro optimised in both crates
 # ([profile.dev.package.flyte-macros] opt-level = 3); by default it is built as cargo does
 # in dev, unoptimised.
 # BODY=small: a dozen lines of ordinary code per function; BODY=tiny: two lines (the
