@@ -2,7 +2,7 @@
 //! paths (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
 use flyte_spec::Target;
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 
@@ -12,42 +12,53 @@ use crate::site::SecretImport;
 use crate::validate::{ValidSecret, ValidTask};
 
 /// The function, with its signature unchanged and its body wrapped: one `task!` call
-/// (`flyte::__flyte_task!`, which writes the task's static, its registration and the
-/// resolution of its secrets), then the original statements.
+/// (`flyte::__flyte_task!`, which writes the task's static, its registration, the resolution
+/// of its secrets and the guard that holds them), then the original statements; an `async fn`
+/// gives its body to `task!`, which runs it under the guard.
+///
+/// Every token written here has the span of the function's name (resolved where the function
+/// is), not the call site's: tokens of the call site carry this expansion's mark, whose hash
+/// changes whenever the attribute moves, so after an edit above a task rustc would check the
+/// body again, and build its MIR again, though nothing in it changed. The guard's name is
+/// `task!`'s own (hygienic there); nothing here needs hygiene.
 pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -> TokenStream {
-    let sig = &item.sig;
-    let mut out = secret_paths(&task.secret_paths, &item.sig.ident);
+    let here = item.sig.ident.span();
+    let mut out = secret_paths(&task.secret_paths, &item.sig.ident, here);
     out.extend(reads.iter().map(process_only_warning));
 
-    // Hygienic: the body cannot see or shadow it; the async wrapper below can.
-    let guard = Ident::new("__flyte_guard", Span::mixed_site());
-    let name = item.sig.ident.unraw().to_string();
-    let secrets = packed_secrets(&task.secrets);
-    let io = crate::io::task_io(item, task.in_impl);
+    let name = literal(&item.sig.ident.unraw().to_string(), here);
+    let secrets = literal(&packed_secrets(&task.secrets), here);
+    let io = crate::io::task_io(item, task.in_impl, here);
     // `Never` comes with the `allow` for its failure arm, which cannot be reached (`task!`).
     let ret = match item.return_type_nameable() {
         true => {
-            let ret = item.return_type();
-            quote!(-> #ret)
+            let ret = item.return_type(here);
+            quote_spanned!(here=> -> #ret)
         }
-        false => quote! {
+        false => quote_spanned! {here=>
             #[allow(unreachable_code, clippy::diverging_sub_expression)] -> ::flyte::__private::Never
         },
     };
-    out.extend([quote! {
-        ::flyte::__flyte_task!(#guard #name #secrets #io #ret);
-    }]);
-
     let body = &item.body;
-    if sig.asyncness.is_some() {
-        let hint = async_return_hint(item);
-        out.extend([quote! {
-            ::flyte::__private::scoped(#guard, async move { #hint #body }).await
+    if item.sig.asyncness.is_some() {
+        let hint = async_return_hint(item, here);
+        out.extend([quote_spanned! {here=>
+            ::flyte::__flyte_task!(#name #secrets #io #ret, async { #hint #body });
         }]);
     } else {
+        out.extend([quote_spanned! {here=>
+            ::flyte::__flyte_task!(#name #secrets #io #ret);
+        }]);
         out.extend([body.clone()]);
     }
     item.with_body(out)
+}
+
+/// A string literal at `span`; `quote`'s own has the call site's.
+pub(crate) fn literal(text: &str, span: Span) -> TokenTree {
+    let mut lit = Literal::string(text);
+    lit.set_span(span);
+    TokenTree::Literal(lit)
 }
 
 /// `#[flyte::main]`: the `tasks_from` crates loaded, then flyte's entry point, then the body.
@@ -83,7 +94,9 @@ pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
 ///   per task, so it is the last resort.
 ///
 /// A path (`flyte::Secret(...)`) must name flyte's `Secret`.
-pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident) -> TokenStream {
+///
+/// `span` is where the written tokens are (see [`task`]).
+pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident, span: Span) -> TokenStream {
     let mut out = TokenStream::new();
     let mut import = None;
     for path in paths {
@@ -91,10 +104,10 @@ pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident) -> TokenStre
         match (tokens.next(), tokens.next()) {
             (Some(TokenTree::Ident(name)), None) => {
                 match *import.get_or_insert_with(|| crate::site::secret_import(function)) {
-                    SecretImport::Flyte => out.extend([quote!(self::#name! {})]),
-                    SecretImport::FlyteInBlock => out.extend([quote!(#name! {})]),
+                    SecretImport::Flyte => out.extend([quote_spanned!(span=> self::#name! {})]),
+                    SecretImport::FlyteInBlock => out.extend([quote_spanned!(span=> #name! {})]),
                     SecretImport::Absent => {}
-                    SecretImport::Unknown => out.extend([quote! {
+                    SecretImport::Unknown => out.extend([quote_spanned! {span=>
                         #[allow(unused_imports)]
                         mod __flyte_secret_name {
                             use ::flyte::__private::secret_name::*;
@@ -104,7 +117,7 @@ pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident) -> TokenStre
                     }]),
                 }
             }
-            _ => out.extend([quote! {
+            _ => out.extend([quote_spanned! {span=>
                 let _: ::core::marker::PhantomData<::flyte::Secret> = ::core::marker::PhantomData::<#path>;
             }]),
         }
@@ -153,18 +166,17 @@ pub(crate) fn runnable(item: &ItemFn, in_impl: bool) -> bool {
 
 /// `?` in an async block needs the block's return type, which is not inferred from the
 /// outer function; an unreachable typed `return` at the top states it (as
-/// `tracing::instrument` does).
-fn async_return_hint(item: &ItemFn) -> TokenStream {
+/// `tracing::instrument` does). Its binding is in its own block: the body cannot see it.
+fn async_return_hint(item: &ItemFn, span: Span) -> TokenStream {
     if !item.return_type_nameable() || item.sig.output.is_none() {
         return TokenStream::new();
     }
-    let ret = item.return_type();
-    let fake = Ident::new("__flyte_return_type", Span::mixed_site());
-    quote! {
+    let ret = item.return_type(span);
+    quote_spanned! {span=>
         #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::empty_loop)]
         if false {
-            let #fake: #ret = loop {};
-            return #fake;
+            let __flyte_return_type: #ret = loop {};
+            return __flyte_return_type;
         }
     }
 }

@@ -3,8 +3,9 @@
 //! is left to the runtime's autoref dispatch: here only what the tokens show.
 
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
-use quote::quote;
+use quote::quote_spanned;
 
+use crate::expand::literal;
 use crate::item::{ItemFn, has_ident, has_ident_in};
 use crate::site::Site;
 
@@ -19,8 +20,8 @@ pub(crate) struct Param {
 }
 
 /// The parts of the `task!` call that describe the parameters and return type, and the
-/// runner (or why the task has none): `[INPUT..] OUTPUT [RUNNER] WHY_NOT`.
-pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
+/// runner (or why the task has none): `INPUTS OUTPUT (RUNNER) WHY_NOT`, written at `span`.
+pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span) -> TokenStream {
     let params = params(&item.sig.inputs);
     // Packed (the layout `flyte::__private::TaskDef` documents): name, type, `o` or `r`.
     let inputs = flyte_spec::packed::pack(
@@ -41,13 +42,17 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool) -> TokenStream {
         .as_ref()
         .map_or_else(|| "()".into(), type_text);
     let (runner, why) = match why_not(item, in_impl, &params) {
-        Some(why) => (quote!(::core::option::Option::None), why),
+        Some(why) => (quote_spanned!(span=> ::core::option::Option::None), why),
         None => {
-            let runner = runner(item, &params);
-            (quote!(::core::option::Option::Some(#runner)), String::new())
+            let runner = runner(item, &params, span);
+            (
+                quote_spanned!(span=> ::core::option::Option::Some(#runner)),
+                String::new(),
+            )
         }
     };
-    quote!(#inputs #output (#runner) #why)
+    let [inputs, output, why] = [&inputs, &output, &why].map(|t| literal(t, span));
+    quote_spanned!(span=> #inputs #output (#runner) #why)
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.
@@ -101,25 +106,25 @@ fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
 /// its types are read and shown (chosen by the runtime's inherent methods on markers, see
 /// `flyte::__private::Pick`), given to the one generic runner, `__private::run`. Only these
 /// few method calls are compiled per task.
-fn runner(item: &ItemFn, params: &[Param]) -> TokenStream {
+fn runner(item: &ItemFn, params: &[Param], span: Span) -> TokenStream {
     let callee = &item.sig.ident;
     let types: Vec<_> = params.iter().map(|p| &p.ty).collect();
     // An `extern "C" fn` item implements no `Fn` trait: a closure calls it.
     let callee = match is_extern(&item.head) {
-        false => quote!(#callee),
+        false => quote_spanned!(span=> #callee),
         true => {
             let names: Vec<Ident> = (0..params.len())
-                .map(|i| Ident::new(&format!("__flyte_{i}"), Span::mixed_site()))
+                .map(|i| Ident::new(&format!("__flyte_{i}"), span))
                 .collect();
-            quote!(|#(#names: #types),*| #callee(#(#names),*))
+            quote_spanned!(span=> |#(#names: #types),*| #callee(#(#names),*))
         }
     };
     let marker = match item.sig.asyncness {
         Some(_) => format!("task{}_async", params.len()),
         None => format!("task{}", params.len()),
     };
-    let marker = Ident::new(&marker, Span::call_site());
-    quote! {
+    let marker = Ident::new(&marker, span);
+    quote_spanned! {span=>
         |__c| {
             let __t = ::flyte::__private::#marker(#callee);
             let __p = __t.parts();

@@ -91,10 +91,10 @@ impl ItemFn {
         out
     }
 
-    /// The return type, `()` when none is written.
-    pub(crate) fn return_type(&self) -> TokenStream {
+    /// The return type, `()` (at `span`) when none is written.
+    pub(crate) fn return_type(&self, span: Span) -> TokenStream {
         match &self.sig.output {
-            None => quote::quote!(()),
+            None => quote::quote_spanned!(span=> ()),
             Some(ty) => ty.clone(),
         }
     }
@@ -439,7 +439,7 @@ mod tests {
             item(quote!(
                 fn a() {}
             ))
-            .return_type()
+            .return_type(Span::call_site())
             .to_string(),
             "()"
         );

@@ -60,7 +60,11 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
         // The function as written, only naming `Secret` as the expansion would, so that its
         // import does not show up as unused next to the real error.
         (Some(e), _) => {
-            let mut body = expand::secret_paths(&args.secret_paths, &function.sig.ident);
+            let mut body = expand::secret_paths(
+                &args.secret_paths,
+                &function.sig.ident,
+                function.sig.ident.span(),
+            );
             body.extend([function.body.clone()]);
             original_with(function.with_body(body), e)
         }

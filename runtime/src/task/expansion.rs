@@ -7,15 +7,16 @@
 //! (a link section, or `inventory`), so `task::registry` defines `task!` through
 //! [`define_task`] for its target.
 //!
-//! `task!(GUARD NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT [#[allow(..)]] -> RETURN)`:
-//! - `GUARD`: the name of the running task's guard, which the attribute gives a hygienic
-//!   span (the body cannot see it; an `async fn`'s wrapper can);
+//! `task!(NAME SECRETS INPUTS OUTPUT (RUNNER) WHY_NOT [#[allow(..)]] -> RETURN [, async BODY])`:
 //! - `SECRETS`, `INPUTS`: the secrets and the parameters, packed into one string literal
 //!   each (see `TaskDef`);
 //! - `RUNNER`: the runner for `BIN run`, an `Option` (`None` when `WHY_NOT` says why not);
 //! - `RETURN`: the return type, or [`Never`] when it cannot be named (`impl Trait`, `!`),
 //!   with `#[allow(unreachable_code, ..)]` before the `->` for the arm that cannot be
-//!   reached then.
+//!   reached then;
+//! - `BODY`: an `async fn`'s body, which runs under the guard; a plain function's body follows
+//!   the call and the guard, a local of this macro's (the body cannot see it), lives to its
+//!   end.
 
 /// `!` as a type that can be named on stable Rust, for a task whose return type cannot be
 /// (`impl Trait`, `!`): its failure to start is a panic, whose type is `!`.
@@ -42,9 +43,9 @@ macro_rules! define_task {
         #[macro_export]
         macro_rules! __flyte_task {
             (
-                $d guard:ident $d name:literal
+                $d name:literal
                 $d secrets:literal $d inputs:literal $d output:literal ($d runner:expr)
-                $d why_not:literal $d (#[$d never:meta])? -> $d ret:ty
+                $d why_not:literal $d (#[$d never:meta])? -> $d ret:ty $d (, async $d body:tt)?
             ) => {
                 $($place)*
                 static __FLYTE_TASK: $d crate::__private::TaskDef = $d crate::__private::TaskDef::new(
@@ -57,13 +58,15 @@ macro_rules! define_task {
                     $d why_not,
                 );
                 $($register)*
-                let $d guard = match $d crate::__private::Fail::<$d ret>::pick().enter(&__FLYTE_TASK) {
+                let __flyte_guard = match $d crate::__private::Fail::<$d ret>::pick().enter(&__FLYTE_TASK) {
                     $d crate::__private::Ok(guard) => guard,
                     // Only for `Never`, whose failure was a panic: the `return` is then
                     // unreachable. An attribute on every task would cost each a lint scope.
                     $d (#[$d never])?
                     $d crate::__private::Err(ret) => return ret,
                 };
+                // A statement, as the rest: the call is always in statement position.
+                $d (return $d crate::__private::scoped(__flyte_guard, async move $d body).await;)?
             };
         }
     };
