@@ -5,7 +5,7 @@
 //! size.
 
 use flyte_idl::{GetSecretResponse, OverallStatus, SecretPresenceStatus};
-use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, key_len};
+use prost::encoding::{WireType, encode_varint, encoded_len_varint, key_len};
 
 use super::LOCAL_CLUSTER;
 use super::rpc::Reply;
@@ -54,9 +54,18 @@ fn int_field(tag: u32, v: i64) -> usize {
     }
 }
 
+/// A varint, one byte inline (most here are: every key, most lengths).
+fn put_varint(v: u64, buf: &mut Vec<u8>) {
+    if v < 0x80 {
+        buf.push(v as u8);
+    } else {
+        encode_varint(v, buf);
+    }
+}
+
 fn put_len(tag: u32, len: usize, buf: &mut Vec<u8>) {
-    encode_key(tag, WireType::LengthDelimited, buf);
-    encode_varint(len as u64, buf);
+    put_varint(u64::from(tag << 3 | WireType::LengthDelimited as u32), buf);
+    put_varint(len as u64, buf);
 }
 
 fn put_str(tag: u32, s: &str, buf: &mut Vec<u8>) {
@@ -68,8 +77,8 @@ fn put_str(tag: u32, s: &str, buf: &mut Vec<u8>) {
 
 fn put_int(tag: u32, v: i64, buf: &mut Vec<u8>) {
     if v != 0 {
-        encode_key(tag, WireType::Varint, buf);
-        encode_varint(v as u64, buf);
+        put_varint(u64::from(tag << 3 | WireType::Varint as u32), buf);
+        put_varint(v as u64, buf);
     }
 }
 
