@@ -7,7 +7,7 @@ mod peer;
 pub(crate) mod policy;
 mod tokens;
 
-pub(crate) use peer::{PEER, Peer, identify as identify_peer};
+pub(crate) use peer::{Peer, identify as identify_peer};
 
 pub(crate) use inject_token::load_or_create_inject_token;
 pub use inject_token::{INJECT_TOKEN_FILE, InjectToken, read_inject_token};
@@ -78,8 +78,13 @@ impl Auth {
     }
 
     /// Reads `authorization` (or `flyte-authorization`) and resolves the caller. In open
-    /// mode also applies the loopback rules: `Host` and `Origin`, and the connection's peer.
-    pub(crate) async fn authenticate(&self, parts: &Parts) -> Result<Caller, RpcError> {
+    /// mode also applies the loopback rules: `Host` and `Origin`, and the connection's
+    /// `peer` (read at accept; `None`: not known, refused).
+    pub(crate) async fn authenticate(
+        &self,
+        parts: &Parts,
+        peer: Option<Peer>,
+    ) -> Result<Caller, RpcError> {
         // With an identity provider, only the header it tells clients to use
         // (`authorization_metadata_key`) carries the token.
         let token = bearer(
@@ -116,7 +121,7 @@ impl Auth {
             Auth::Open { inject_digest } => {
                 local::check_addressed_to_loopback(parts)?;
                 let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
-                let standing = local::standing(peer::current(), inject)?;
+                let standing = local::standing(peer, inject)?;
                 Ok(Caller::Local {
                     inject,
                     write: standing == local::Standing::Owner,

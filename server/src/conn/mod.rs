@@ -166,15 +166,14 @@ async fn drive<I>(
         let (routes, activity) = (shared.routes.clone(), Arc::clone(&activity));
         hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let busy = activity.begin();
-            let serving = routes.serve(req.map(axum::body::Body::new));
-            let serving = async move {
+            // The peer goes with the request as an argument: a task-local around the future
+            // was set and reset on every poll.
+            let serving = routes.serve(req.map(axum::body::Body::new), peer);
+            async move {
                 let resp = serving.await;
                 drop(busy);
                 Ok::<_, std::convert::Infallible>(resp)
-            };
-            // The handler finds the peer in a task-local (also under h2, where hyper polls
-            // each stream's future in a task of its own): see `auth::PEER`.
-            crate::auth::PEER.scope(peer, serving)
+            }
         })
     };
     let conn = shared.http.serve_connection(io, service);

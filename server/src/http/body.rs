@@ -143,9 +143,14 @@ impl<'b> Held<'b> {
                     None => self.permit = Some(permit),
                 }
             }
-            let mut grown = Zeroizing::new(Vec::with_capacity(cap));
-            grown.extend_from_slice(&self.data);
-            self.data = grown;
+            if self.data.capacity() == 0 {
+                // Nothing held yet: no old copy to wipe.
+                self.data.reserve_exact(cap);
+            } else {
+                let mut grown = Zeroizing::new(Vec::with_capacity(cap));
+                grown.extend_from_slice(&self.data);
+                self.data = grown;
+            }
         }
         self.data.extend_from_slice(bytes);
         Ok(())

@@ -1,10 +1,10 @@
 //! The two codecs: binary protobuf (`application/proto`) and proto3 JSON (`application/json`).
 
 use axum::http::{HeaderMap, header};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::rpc_error::RpcError;
+use crate::service::Reply;
 
 /// A request's codec, from its content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,11 +70,10 @@ impl Codec {
         }
     }
 
-    pub(super) fn encode<M: prost::Message + Serialize>(self, msg: &M) -> Vec<u8> {
+    pub(super) fn encode(self, reply: &impl Reply) -> Vec<u8> {
         match self {
-            Codec::Proto => msg.encode_to_vec(),
-            // Our messages have string keys and no floats: serialisation cannot fail.
-            Codec::Json => serde_json::to_vec(msg).expect("proto3 JSON serialisation cannot fail"),
+            Codec::Proto => reply.to_proto(),
+            Codec::Json => reply.to_json(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use super::body;
 use super::codec::Codec;
 use crate::app::App;
-use crate::auth::Caller;
+use crate::auth::{Caller, Peer};
 use crate::rpc_error::RpcError;
 use crate::service::Rpc;
 
@@ -25,8 +25,12 @@ const CONNECT_TIMEOUT_MS: HeaderName = HeaderName::from_static("connect-timeout-
 const CONNECT_PROTOCOL_VERSION: HeaderName =
     HeaderName::from_static(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER);
 
-/// The axum handler for method `R`.
-pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request) -> Response {
+/// Serves a call of method `R` on a connection from `peer`.
+pub(super) async fn handle<R: Rpc>(
+    app: Arc<App>,
+    request: Request,
+    peer: Option<Peer>,
+) -> Response {
     let (parts, body) = request.into_parts();
     if tracing::enabled!(tracing::Level::TRACE) {
         // Protocol headers only: never authorization or anything carrying a credential.
@@ -62,11 +66,11 @@ pub(super) async fn handle<R: Rpc>(State(app): State<Arc<App>>, request: Request
     };
     let mut body_read = false;
     let result = match timeout(&parts.headers) {
-        Ok(None) => serve::<R>(app, &parts, body, codec, &mut body_read).await,
+        Ok(None) => serve::<R>(app, &parts, body, codec, &mut body_read, peer).await,
         Ok(Some(limit)) => {
             // Boxed: inline, this rarer variant adds a timer to every request's future (which
             // axum boxes once per request; over 1 KiB, glibc leaves its fast path).
-            let serving = Box::pin(serve::<R>(app, &parts, body, codec, &mut body_read));
+            let serving = Box::pin(serve::<R>(app, &parts, body, codec, &mut body_read, peer));
             tokio::time::timeout(limit, serving)
                 .await
                 .unwrap_or_else(|_| {
@@ -107,6 +111,7 @@ async fn serve<R: Rpc>(
     body: Body,
     codec: Codec,
     body_read: &mut bool,
+    peer: Option<Peer>,
 ) -> Result<Response, RpcError> {
     let headers = &parts.headers;
     if let Some(v) = headers.get(&CONNECT_PROTOCOL_VERSION)
@@ -120,7 +125,7 @@ async fn serve<R: Rpc>(
     let caller = if R::PUBLIC {
         Caller::Anonymous
     } else {
-        app.auth.authenticate(parts).await?
+        app.auth.authenticate(parts, peer).await?
     };
     let raw = read_body(&app, headers, body).await?;
     *body_read = true;

@@ -22,8 +22,9 @@ fn no_identity_provider() -> RpcError {
 
 impl Rpc for method::GetOAuth2Metadata {
     const PUBLIC: bool = true;
+    type Reply = Self::Response;
 
-    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
+    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Reply, RpcError> {
         match app.auth.oidc() {
             Some(oidc) => oidc.oauth2_metadata().await,
             None => Err(no_identity_provider()),
@@ -33,8 +34,9 @@ impl Rpc for method::GetOAuth2Metadata {
 
 impl Rpc for method::GetPublicClientConfig {
     const PUBLIC: bool = true;
+    type Reply = Self::Response;
 
-    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Response, RpcError> {
+    async fn call(app: Arc<App>, _: Caller, _: Self::Request) -> Result<Self::Reply, RpcError> {
         match app.auth.oidc() {
             Some(oidc) => Ok(oidc.public_client_config()),
             None => Err(no_identity_provider()),

@@ -26,12 +26,13 @@ use flyte_idl::method;
 /// `ReadSecretValue`.
 impl Rpc for method::ReadSecretValue {
     const SENSITIVE: bool = true;
+    type Reply = Self::Response;
 
     async fn call(
         app: Arc<App>,
         caller: Caller,
         req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let wanted = validate::secret_ref(req.id)?;
         caller.check(Right::Inject, &wanted.scope)?;
         let mut candidates = vec![wanted.clone()];
@@ -82,7 +83,7 @@ impl Rpc for method::ReadSecretValue {
         })
     }
 
-    fn wipe(resp: &mut Self::Response) {
+    fn wipe(resp: &mut Self::Reply) {
         validate::wipe_value(resp.secret_spec.as_mut().and_then(|s| s.value.take()));
     }
 }

@@ -5,10 +5,11 @@ mod auth_metadata;
 mod inject;
 mod page_token;
 mod rpc;
+mod secret_reply;
 mod secrets;
 pub(crate) mod validate;
 
-pub(crate) use rpc::Rpc;
+pub(crate) use rpc::{Reply, Rpc};
 
 /// Page size of ListSecrets when the request's `limit` is 0.
 pub const DEFAULT_PAGE_SIZE: usize = 100;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use flyte_idl::connect::Code;
 use flyte_idl::*;
 
+use super::secret_reply::SecretReply;
 use super::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE, page_token, storage, validate};
 use crate::app::App;
 use crate::auth::{Caller, Right};
@@ -19,7 +20,7 @@ fn not_found(secret: &SecretRef) -> RpcError {
 }
 
 /// The wire identifier of `secret`, reusing its strings.
-fn identifier(secret: SecretRef) -> SecretIdentifier {
+pub(super) fn identifier(secret: SecretRef) -> SecretIdentifier {
     SecretIdentifier {
         name: secret.name,
         organization: secret.scope.organization,
@@ -29,7 +30,7 @@ fn identifier(secret: SecretRef) -> SecretIdentifier {
 }
 
 /// The metadata the local service reports: present on its one cluster.
-fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
+pub(super) fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
     let organization = id.organization.clone();
     Secret {
         id: Some(id),
@@ -85,12 +86,13 @@ fn checked_write(
 /// `CreateSecret`: `already_exists` if the name is taken in the scope.
 impl Rpc for method::CreateSecret {
     const SENSITIVE: bool = true;
+    type Reply = Self::Response;
 
     async fn call(
         app: Arc<App>,
         caller: Caller,
         mut req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let (secret, secret_type, sealed) =
             checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let inserted = app
@@ -112,12 +114,13 @@ impl Rpc for method::CreateSecret {
 /// `UpdateSecret`: replaces value and type; `not_found` if absent.
 impl Rpc for method::UpdateSecret {
     const SENSITIVE: bool = true;
+    type Reply = Self::Response;
 
     async fn call(
         app: Arc<App>,
         caller: Caller,
         mut req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let (secret, secret_type, sealed) =
             checked_write(&app, &caller, req.id.take(), req.secret_spec)?;
         let updated = app
@@ -135,32 +138,33 @@ impl Rpc for method::UpdateSecret {
 
 /// `GetSecret`: metadata only, never the value.
 impl Rpc for method::GetSecret {
+    type Reply = SecretReply;
+
     async fn call(
         app: Arc<App>,
         caller: Caller,
         req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let secret = validate::secret_ref(req.id)?;
         caller.check(Right::Read, &secret.scope)?;
-        let meta = app
-            .store
-            .meta(&secret)
-            .await
-            .map_err(storage)?
-            .ok_or_else(|| not_found(&secret))?;
-        Ok(GetSecretResponse {
-            secret: Some(to_secret(identifier(secret), meta)),
-        })
+        let found = match app.store.meta_now(&secret) {
+            Some(found) => found,
+            None => app.store.meta(&secret).await,
+        };
+        let meta = found.map_err(storage)?.ok_or_else(|| not_found(&secret))?;
+        Ok(SecretReply { secret, meta })
     }
 }
 
 /// `DeleteSecret`: `not_found` if absent.
 impl Rpc for method::DeleteSecret {
+    type Reply = Self::Response;
+
     async fn call(
         app: Arc<App>,
         caller: Caller,
         req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let secret = validate::secret_ref(req.id)?;
         caller.check(Right::Write, &secret.scope)?;
         let deleted = app.store.delete(secret.clone()).await.map_err(storage)?;
@@ -174,11 +178,13 @@ impl Rpc for method::DeleteSecret {
 
 /// `ListSecrets`: one page, keyset-paginated on the name.
 impl Rpc for method::ListSecrets {
+    type Reply = Self::Response;
+
     async fn call(
         app: Arc<App>,
         caller: Caller,
         req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    ) -> Result<Self::Reply, RpcError> {
         let scope = validate::scope(req.organization, req.project, req.domain)?;
         caller.check(Right::Read, &scope)?;
         let limit = match req.limit {
@@ -228,11 +234,9 @@ impl Rpc for method::ListSecrets {
 /// endpoint, if any; else the empty answer ("use this endpoint"). Needs only an
 /// authenticated caller.
 impl Rpc for method::SelectCluster {
-    async fn call(
-        app: Arc<App>,
-        _: Caller,
-        req: Self::Request,
-    ) -> Result<Self::Response, RpcError> {
+    type Reply = Self::Response;
+
+    async fn call(app: Arc<App>, _: Caller, req: Self::Request) -> Result<Self::Reply, RpcError> {
         if let Some(observe) = &app.routing.observer {
             observe(&req);
         }

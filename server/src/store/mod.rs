@@ -116,6 +116,12 @@ pub(crate) trait SecretStore: Send + Sync + fmt::Debug + 'static {
     /// Metadata of one secret.
     fn meta<'a>(&'a self, secret: &'a SecretRef) -> StoreFuture<'a, Option<StoredMeta>>;
 
+    /// [`meta`](Self::meta) at once, for a store that holds metadata in memory: no future
+    /// (an allocation and a dynamic poll per lookup). `None`: call `meta`.
+    fn meta_now(&self, _secret: &SecretRef) -> Option<Result<Option<StoredMeta>, StoreError>> {
+        None
+    }
+
     /// Up to `limit` secrets of `scope` whose name sorts after `after` (byte order), in name
     /// order.
     fn page<'a>(

@@ -21,18 +21,6 @@ pub(crate) enum Peer {
     Unavailable,
 }
 
-tokio::task_local! {
-    /// The peer of the connection a request came on, set around each request's future
-    /// (open mode). A task-local rather than a request extension: the fourth extension made
-    /// every request's extension map allocate and then grow.
-    pub(crate) static PEER: Option<Peer>;
-}
-
-/// The peer of the current request's connection, if its future runs inside [`PEER`].
-pub(crate) fn current() -> Option<Peer> {
-    PEER.try_with(|p| *p).ok().flatten()
-}
-
 /// Looks the peer of the connection `server` <- `remote` up. Blocking (reads `/proc`).
 pub(crate) fn identify(server: SocketAddr, remote: SocketAddr) -> Peer {
     #[cfg(target_os = "linux")]

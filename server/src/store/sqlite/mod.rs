@@ -133,6 +133,10 @@ impl SecretStore for SqliteStore {
         Box::pin(std::future::ready(Ok(self.index.get(secret))))
     }
 
+    fn meta_now(&self, secret: &SecretRef) -> Option<Result<Option<StoredMeta>, StoreError>> {
+        Some(Ok(self.index.get(secret)))
+    }
+
     fn page<'a>(
         &'a self,
         scope: &'a Scope,
