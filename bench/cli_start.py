@@ -73,15 +73,13 @@ def main():
             floor = []
             for _ in range(rounds):
                 floor.append(run(["true"], env, home)[0])
-                for name, (a, b) in cases.items():
-                    t, out = run(a, env, home)
-                    times[name][0].append(t)
-                    if name == "get secret" and out.count(b"bench-") != secrets:
-                        sys.exit(f"our get secret listed {out.count(b'bench-')} of {secrets}")
-                    t, out = run(b, env, home)
-                    times[name][1].append(t)
-                    if name == "get secret" and out.count(b"bench-") != secrets:
-                        sys.exit(f"Python's get secret listed {out.count(b'bench-')} of {secrets}")
+                for name, pair in cases.items():
+                    for argv, spent in zip(pair, times[name]):
+                        t, out = run(argv, env, home)
+                        spent.append(t)
+                        listed = out.count(b"bench-")
+                        if name == "get secret" and listed != secrets:
+                            sys.exit(f"{argv[0]} get secret listed {listed} of {secrets}")
         finally:
             server.terminate()
             server.wait()
