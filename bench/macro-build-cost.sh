@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What `#[task]` costs a user's build. Generates (in a temp dir) two crates that depend on
+# What `#[task]` costs a user's build. Generates (in a temp dir) three crates that depend on
 # flyte by path: one with N functions each annotated `#[task(secrets = [...3 secrets...])]`,
-# the same functions unannotated in the other (bodies identical, both use `flyte::secret!`).
+# the same functions unannotated in another (bodies identical, all use `flyte::secret!`), and
+# the same under an identity attribute in the third (see below).
 # Builds the dependencies once, then times `cargo check` (or CMD=build) of just the crate,
 # RUNS times each, alternating, touching the source before every run. Prints the medians of
 # wall time and of CPU time (user+sys, steadier on a shared machine) and their ratios.
@@ -10,12 +11,14 @@
 #   BODY=tiny N=200 RUNS=5 bash bench/macro-build-cost.sh
 #
 # EDIT=top or EDIT=middle: instead of a `touch`, each run edits the body of one function
-# (the first, or the one in the middle) in both crates, as a user does between two checks.
-# Goal for an edit: annotated / plain <= 2.2 (an identity attribute alone costs 1.97x).
+# (the first, or the one in the middle) in every crate, as a user does between two checks.
+# Goal for an edit: annotated / plain <= 2.2 (the identity attribute crate shows the floor).
 #
 # OPT_MACROS=1 builds the flyte-macros proc macro optimised in both crates
 # ([profile.dev.package.flyte-macros] opt-level = 3); by default it is built as cargo does
 # in dev, unoptimised.
+# A third crate puts the same functions under an identity attribute (a proc macro that hands
+# its input back): the floor any attribute macro pays, printed as the anchor of the ratio.
 # BODY=small: a dozen lines of ordinary code per function; BODY=tiny: two lines (the
 # worst case for the ratio, the generated code is then most of the crate).
 # Goal (issue #2): annotated / plain <= 1.3 for `cargo check`.
@@ -68,7 +71,30 @@ pub fn task_$i(input: &str) -> Result<Vec<String>, flyte::Error> {
 RUST
 }
 
-generate() { # DIR NAME annotated|plain
+# The identity attribute of the third crate.
+mkdir -p "$WORK/ident_attr/src"
+cat >"$WORK/ident_attr/Cargo.toml" <<TOML
+[package]
+name = "ident_attr"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[lib]
+proc-macro = true
+
+[workspace]
+TOML
+cat >"$WORK/ident_attr/src/lib.rs" <<'RUST'
+use proc_macro::TokenStream;
+
+#[proc_macro_attribute]
+pub fn ident(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    item
+}
+RUST
+
+generate() { # DIR NAME annotated|plain|ident
     local dir=$1 name=$2 kind=$3
     mkdir -p "$dir/src"
     cat >"$dir/Cargo.toml" <<TOML
@@ -80,6 +106,7 @@ publish = false
 
 [dependencies]
 flyte = { path = "$ROOT/runtime" }
+ident_attr = { path = "$WORK/ident_attr" }
 
 [workspace]
 TOML
@@ -91,11 +118,13 @@ TOML
     {
         echo "#![allow(dead_code)]"
         [ "$kind" = annotated ] && echo "use flyte::{Secret, task};"
+        [ "$kind" = ident ] && echo "use ident_attr::ident;"
         for ((i = 0; i < N; i++)); do
             if [ "$kind" = annotated ]; then
                 printf '#[task(secrets = ["secret-%d-a", Secret(key = "secret-%d-b", group = "team-%d", as_env_var = "B_%d"), Secret(key = "secret-%d-c", mount = "/etc/flyte/secrets")])]\n' \
                     "$i" "$i" "$i" "$i" "$i"
             fi
+            [ "$kind" = ident ] && echo "#[ident]"
             body "$i"
         done
     } >"$dir/src/lib.rs"
@@ -103,9 +132,10 @@ TOML
 
 generate "$WORK/annotated" bench_annotated annotated
 generate "$WORK/plain" bench_plain plain
+generate "$WORK/ident" bench_ident ident
 
 echo "building dependencies once (target dir $CARGO_TARGET_DIR) ..." >&2
-for kind in annotated plain; do
+for kind in annotated plain ident; do
     (cd "$WORK/$kind" && cargo "$CMD" -q 2>&1 | tail -5 >&2)
 done
 
@@ -129,18 +159,22 @@ time_one() { # DIR -> "wall cpu"
     awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' <<<"$t"
 }
 
-declare -a a_wall a_cpu p_wall p_cpu
+declare -a a_wall a_cpu p_wall p_cpu i_wall i_cpu
 for ((r = 0; r < RUNS; r++)); do
     read -r w c <<<"$(time_one "$WORK/annotated")"; a_wall+=("$w"); a_cpu+=("$c")
     read -r w c <<<"$(time_one "$WORK/plain")"; p_wall+=("$w"); p_cpu+=("$c")
+    read -r w c <<<"$(time_one "$WORK/ident")"; i_wall+=("$w"); i_cpu+=("$c")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v p="$2" 'BEGIN { printf "%.2f", a / p }'; }
 aw=$(median "${a_wall[@]}"); pw=$(median "${p_wall[@]}")
 ac=$(median "${a_cpu[@]}"); pc=$(median "${p_cpu[@]}")
+iw=$(median "${i_wall[@]}"); ic=$(median "${i_cpu[@]}")
 echo "cargo $CMD of a crate with $N functions (BODY=$BODY OPT_MACROS=$OPT_MACROS EDIT=${EDIT:-touch}), $RUNS runs each, medians:"
 echo "  annotated (#[task], 3 secrets each): wall ${aw}s  cpu ${ac}s   wall runs: ${a_wall[*]}"
 echo "  plain:                               wall ${pw}s  cpu ${pc}s   wall runs: ${p_wall[*]}"
+echo "  identity attribute:                  wall ${iw}s  cpu ${ic}s   wall runs: ${i_wall[*]}"
+echo "  ratio identity attribute / plain: wall $(ratio "$iw" "$pw")x, cpu $(ratio "$ic" "$pc")x (the floor of any attribute macro)"
 echo "  ratio annotated / plain: wall $(ratio "$aw" "$pw")x, cpu $(ratio "$ac" "$pc")x (goal <= $([ -n "$EDIT" ] && echo 2.20 || echo 1.30)x)"
 echo "  per annotated function: $(awk -v a="$aw" -v p="$pw" -v n="$N" 'BEGIN { printf "%.2f", (a - p) * 1000 / n }') ms wall"

@@ -87,8 +87,9 @@ pub(crate) fn string_literal(tokens: &[TokenTree]) -> Result<Str, NotAString> {
     let text = literal.to_string();
     // `"..."` without escapes, by far the usual literal, is its own value; the rest goes
     // through syn's reading of literals.
+    // Bytes, not `contains([..])`: a pattern of chars costs 20 times more unoptimised.
     if let Some(value) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
-        && !value.contains(['\\', '"'])
+        && !value.bytes().any(|b| b == b'\\' || b == b'"')
     {
         return Ok(Str {
             value: value.to_owned(),
