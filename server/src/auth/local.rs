@@ -7,10 +7,11 @@ use axum::http::{Uri, header};
 use flyte_idl::connect::Code;
 
 use super::peer::Peer;
+use crate::http::Present;
 use crate::rpc_error::RpcError;
 
 /// Refuses a `Host` (or `:authority`) or `Origin` that is not a loopback name or address.
-pub(crate) fn check_addressed_to_loopback(parts: &Parts) -> Result<(), RpcError> {
+pub(crate) fn check_addressed_to_loopback(parts: &Parts, present: Present) -> Result<(), RpcError> {
     let host = parts
         .headers
         .get(header::HOST)
@@ -22,7 +23,9 @@ pub(crate) fn check_addressed_to_loopback(parts: &Parts) -> Result<(), RpcError>
     {
         return Err(refused("Host", host));
     }
-    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+    if present.origin
+        && let Some(origin) = parts.headers.get(header::ORIGIN)
+    {
         let text = origin.to_str().unwrap_or("<non-ASCII>");
         let ok = text.parse::<Uri>().ok().is_some_and(|u| {
             matches!(u.scheme_str(), Some("http" | "https"))

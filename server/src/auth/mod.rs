@@ -18,10 +18,12 @@ pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
 use std::sync::Arc;
 
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, header};
+use axum::http::{HeaderMap, header};
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
+use crate::http::Present;
+use crate::http::present::FLYTE_AUTHORIZATION;
 use crate::rpc_error::RpcError;
 use crate::scope::Scope;
 use tokens::Grant;
@@ -83,12 +85,14 @@ impl Auth {
     pub(crate) async fn authenticate(
         &self,
         parts: &Parts,
+        present: Present,
         peer: Option<Peer>,
     ) -> Result<Caller, RpcError> {
         // With an identity provider, only the header it tells clients to use
         // (`authorization_metadata_key`) carries the token.
         let token = bearer(
             &parts.headers,
+            present,
             self.oidc().map(|o| o.config().header.as_str()),
         )?;
         match self {
@@ -119,7 +123,7 @@ impl Auth {
                 })))
             }
             Auth::Open { inject_digest } => {
-                local::check_addressed_to_loopback(parts)?;
+                local::check_addressed_to_loopback(parts, present)?;
                 let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
                 let standing = local::standing(peer, inject)?;
                 Ok(Caller::Local {
@@ -214,16 +218,17 @@ impl Caller {
     }
 }
 
-/// As a value: looked up by `&str`, the name would be parsed again per request.
-const FLYTE_AUTHORIZATION: HeaderName = HeaderName::from_static("flyte-authorization");
-
 /// The bearer token of a request, if any. A header with another scheme is an error.
-fn bearer<'h>(headers: &'h HeaderMap, only: Option<&str>) -> Result<Option<&'h str>, RpcError> {
+fn bearer<'h>(
+    headers: &'h HeaderMap,
+    present: Present,
+    only: Option<&str>,
+) -> Result<Option<&'h str>, RpcError> {
     let found = match only {
         Some(name) => headers.get(name),
-        None => headers
-            .get(header::AUTHORIZATION)
-            .or_else(|| headers.get(&FLYTE_AUTHORIZATION)),
+        None if present.authorization => headers.get(header::AUTHORIZATION),
+        None if present.flyte_authorization => headers.get(&FLYTE_AUTHORIZATION),
+        None => None,
     };
     let Some(value) = found else {
         return Ok(None);

@@ -33,8 +33,8 @@ pub const DEFAULT_COMPRESS_MIN: usize = 1024;
 pub const DEFAULT_BODY_BUDGET: usize = 16 << 20;
 /// Default time for a request body to arrive completely: 10 s.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time for HTTP/1 request headers to arrive: 10 s. hyper starts this timer as soon
-/// as it waits for a request, so it also closes idle HTTP/1 connections.
+/// Default time for HTTP/1 request headers to arrive: 10 s. It runs from the moment the
+/// connection waits for a request, so it also closes idle HTTP/1 connections.
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time a connection may stay open with no request in flight: 20 s.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(20);

@@ -57,7 +57,8 @@ pub(crate) async fn serve(
     let mut http = auto::Builder::new(TokioExecutor::new());
     http.http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
+        // [`drive`] enforces the header deadline (see `Activity::idle_limit`).
+        .header_read_timeout(None)
         // Headers and the read buffer of each connection: 64 KiB, not hyper's ~400 KiB.
         .max_buf_size(64 << 10);
     http.http2()
@@ -165,7 +166,7 @@ async fn drive<I>(
     let service = {
         let (routes, activity) = (shared.routes.clone(), Arc::clone(&activity));
         hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            let busy = activity.begin();
+            let busy = activity.begin(req.version());
             // The peer goes with the request as an argument: a task-local around the future
             // was set and reset on every poll.
             let serving = routes.serve(req.map(axum::body::Body::new), peer);
@@ -178,12 +179,16 @@ async fn drive<I>(
     };
     let conn = shared.http.serve_connection(io, service);
     tokio::pin!(conn);
-    let idle = shared.limits.idle_timeout;
+    let (header, idle) = (shared.limits.header_timeout, shared.limits.idle_timeout);
     let mut closing: Option<tokio::time::Instant> = None;
     let mut stopping = false;
     loop {
-        let check = closing.unwrap_or_else(|| activity.next_check(idle));
+        let limit = activity.idle_limit(header, idle);
+        let check = closing.unwrap_or_else(|| activity.next_check(limit));
         tokio::select! {
+            // The connection first: it is what wakes this task, nearly every time; unbiased,
+            // select! also draws a random number on every wakeup.
+            biased;
             result = conn.as_mut() => {
                 if let Err(e) = result {
                     tracing::debug!(%remote, error = %e, "connection ended");
@@ -200,7 +205,7 @@ async fn drive<I>(
                     tracing::debug!(%remote, "connection dropped: it did not finish closing");
                     return;
                 }
-                if activity.idle_for() >= idle {
+                if activity.idle_for() >= activity.idle_limit(header, idle) {
                     tracing::debug!(%remote, "closing an idle connection");
                     conn.as_mut().graceful_shutdown();
                     closing = Some(tokio::time::Instant::now() + CLOSE_GRACE);

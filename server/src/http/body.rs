@@ -29,11 +29,16 @@ fn too_large(limit: usize, what: &str) -> RpcError {
 /// buffer is dropped.
 pub(super) async fn read<'b>(
     headers: &HeaderMap,
+    present: super::Present,
     body: Body,
     limit: usize,
     budget: &'b Arc<Semaphore>,
 ) -> Result<Held<'b>, RpcError> {
-    let gzip = match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str()) {
+    let encoding = present
+        .content_encoding
+        .then(|| headers.get(header::CONTENT_ENCODING))
+        .flatten();
+    let gzip = match encoding.map(|v| v.to_str()) {
         None => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("identity") => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("gzip") => true,
@@ -203,6 +208,7 @@ mod proptests;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::Present;
     use axum::http::HeaderValue;
 
     fn h(v: &'static str) -> HeaderMap {
@@ -227,6 +233,7 @@ mod tests {
         let budget = Arc::new(Semaphore::new(100_000));
         let small = read(
             &HeaderMap::new(),
+            Present::default(),
             Body::from(vec![1u8; 9_000]),
             1 << 20,
             &budget,
@@ -240,6 +247,7 @@ mod tests {
         );
         let first = read(
             &HeaderMap::new(),
+            Present::default(),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -248,6 +256,7 @@ mod tests {
         .unwrap();
         let err = read(
             &HeaderMap::new(),
+            Present::default(),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -259,6 +268,7 @@ mod tests {
         drop((first, small));
         read(
             &HeaderMap::new(),
+            Present::default(),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -273,14 +283,26 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         let budget = Arc::new(Semaphore::new(64 << 20));
-        let err = read(&headers, Body::from(bomb.clone()), 1 << 20, &budget)
-            .await
-            .unwrap_err();
+        let err = read(
+            &headers,
+            Present::of(&headers),
+            Body::from(bomb.clone()),
+            1 << 20,
+            &budget,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err.code, Code::ResourceExhausted);
         assert!(err.message.contains("decompressed"), "{}", err.message);
-        let ok = read(&headers, Body::from(bomb), 9 << 20, &budget)
-            .await
-            .unwrap();
+        let ok = read(
+            &headers,
+            Present::of(&headers),
+            Body::from(bomb),
+            9 << 20,
+            &budget,
+        )
+        .await
+        .unwrap();
         assert_eq!(ok.len(), 8 << 20);
         assert!(budget.available_permits() < 64 << 20, "held while in use");
         drop(ok);

@@ -2,7 +2,10 @@
 
 mod body;
 mod codec;
+pub(crate) mod present;
 mod unary;
+
+pub(crate) use present::Present;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -8,22 +8,18 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
 use zeroize::Zeroizing;
 
 use super::body;
 use super::codec::Codec;
+use super::present::{CONNECT_PROTOCOL_VERSION, CONNECT_TIMEOUT_MS, Present};
 use crate::app::App;
 use crate::auth::{Caller, Peer};
 use crate::rpc_error::RpcError;
 use crate::service::Rpc;
-
-// Header names as values: looked up by `&str`, each would be parsed again per request.
-const CONNECT_TIMEOUT_MS: HeaderName = HeaderName::from_static("connect-timeout-ms");
-const CONNECT_PROTOCOL_VERSION: HeaderName =
-    HeaderName::from_static(flyte_idl::paths::CONNECT_PROTOCOL_VERSION_HEADER);
 
 /// Serves a call of method `R` on a connection from `peer`.
 pub(super) async fn handle<R: Rpc>(
@@ -64,13 +60,22 @@ pub(super) async fn handle<R: Rpc>(
         close_unread(&parts, &mut response);
         return response;
     };
+    let present = Present::of(&parts.headers);
     let mut body_read = false;
-    let result = match timeout(&parts.headers) {
-        Ok(None) => serve::<R>(app, &parts, body, codec, &mut body_read, peer).await,
+    let result = match timeout(&parts.headers, present) {
+        Ok(None) => serve::<R>(app, &parts, present, body, codec, &mut body_read, peer).await,
         Ok(Some(limit)) => {
             // Boxed: inline, this rarer variant adds a timer to every request's future (which
             // axum boxes once per request; over 1 KiB, glibc leaves its fast path).
-            let serving = Box::pin(serve::<R>(app, &parts, body, codec, &mut body_read, peer));
+            let serving = Box::pin(serve::<R>(
+                app,
+                &parts,
+                present,
+                body,
+                codec,
+                &mut body_read,
+                peer,
+            ));
             tokio::time::timeout(limit, serving)
                 .await
                 .unwrap_or_else(|_| {
@@ -108,13 +113,15 @@ fn close_unread(parts: &Parts, response: &mut Response) {
 async fn serve<R: Rpc>(
     app: Arc<App>,
     parts: &Parts,
+    present: Present,
     body: Body,
     codec: Codec,
     body_read: &mut bool,
     peer: Option<Peer>,
 ) -> Result<Response, RpcError> {
     let headers = &parts.headers;
-    if let Some(v) = headers.get(&CONNECT_PROTOCOL_VERSION)
+    if present.connect_protocol_version
+        && let Some(v) = headers.get(&CONNECT_PROTOCOL_VERSION)
         && v.as_bytes() != flyte_idl::paths::CONNECT_PROTOCOL_VERSION.as_bytes()
     {
         return Err(RpcError::invalid(
@@ -125,9 +132,9 @@ async fn serve<R: Rpc>(
     let caller = if R::PUBLIC {
         Caller::Anonymous
     } else {
-        app.auth.authenticate(parts, peer).await?
+        app.auth.authenticate(parts, present, peer).await?
     };
-    let raw = read_body(&app, headers, body).await?;
+    let raw = read_body(&app, headers, present, body).await?;
     *body_read = true;
     let req: R::Request = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
     drop(raw);
@@ -169,12 +176,14 @@ async fn serve<R: Rpc>(
 async fn read_body<'a>(
     app: &'a App,
     headers: &HeaderMap,
+    present: Present,
     body: Body,
 ) -> Result<body::Held<'a>, RpcError> {
     let deadline = app.limits.body_timeout;
     let started = tokio::time::Instant::now();
     let mut reading = std::pin::pin!(body::read(
         headers,
+        present,
         body,
         app.limits.max_body,
         &app.body_budget
@@ -209,7 +218,10 @@ fn wipe_if<R: Rpc>(buf: Vec<u8>) {
 }
 
 /// The `connect-timeout-ms` header: at most 10 digits, per the Connect specification.
-fn timeout(headers: &HeaderMap) -> Result<Option<Duration>, RpcError> {
+fn timeout(headers: &HeaderMap, present: Present) -> Result<Option<Duration>, RpcError> {
+    if !present.connect_timeout_ms {
+        return Ok(None);
+    }
     let Some(v) = headers.get(&CONNECT_TIMEOUT_MS) else {
         return Ok(None);
     };
