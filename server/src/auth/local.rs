@@ -2,30 +2,27 @@
 //! using DNS rebinding sends its own `Host` and `Origin`), and the connection must come from
 //! the server's own user (or root), as the kernel reports it (see [`super::peer`]).
 
-use axum::http::request::Parts;
 use axum::http::{Uri, header};
 use flyte_idl::connect::Code;
 
 use super::peer::Peer;
-use crate::http::Present;
+use crate::http::Headers;
 use crate::rpc_error::RpcError;
 
 /// Refuses a `Host` (or `:authority`) or `Origin` that is not a loopback name or address.
-pub(crate) fn check_addressed_to_loopback(parts: &Parts, present: Present) -> Result<(), RpcError> {
-    let host = parts
-        .headers
+pub(crate) fn check_addressed_to_loopback(headers: Headers<'_>, uri: &Uri) -> Result<(), RpcError> {
+    let host = headers
+        .map()
         .get(header::HOST)
         .map(|v| v.to_str().unwrap_or("<non-ASCII>"))
-        .or_else(|| parts.uri.authority().map(|a| a.as_str()));
+        .or_else(|| uri.authority().map(|a| a.as_str()));
     // No Host at all (HTTP/1.0) cannot come from a browser, which always sends one.
     if let Some(host) = host
         && !is_loopback_authority(host)
     {
         return Err(refused("Host", host));
     }
-    if present.origin
-        && let Some(origin) = parts.headers.get(header::ORIGIN)
-    {
+    if let Some(origin) = headers.origin() {
         let text = origin.to_str().unwrap_or("<non-ASCII>");
         let ok = text.parse::<Uri>().ok().is_some_and(|u| {
             matches!(u.scheme_str(), Some("http" | "https"))

@@ -17,13 +17,11 @@ pub use tokens::{MIN_TOKEN_LEN, Right, TokenSet, TokensError};
 
 use std::sync::Arc;
 
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::Uri;
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
-use crate::http::Present;
-use crate::http::present::FLYTE_AUTHORIZATION;
+use crate::http::Headers;
 use crate::rpc_error::RpcError;
 use crate::scope::Scope;
 use tokens::Grant;
@@ -84,17 +82,13 @@ impl Auth {
     /// `peer` (read at accept; `None`: not known, refused).
     pub(crate) async fn authenticate(
         &self,
-        parts: &Parts,
-        present: Present,
+        headers: Headers<'_>,
+        uri: &Uri,
         peer: Option<Peer>,
     ) -> Result<Caller, RpcError> {
         // With an identity provider, only the header it tells clients to use
         // (`authorization_metadata_key`) carries the token.
-        let token = bearer(
-            &parts.headers,
-            present,
-            self.oidc().map(|o| o.config().header.as_str()),
-        )?;
+        let token = bearer(headers, self.oidc().map(|o| o.config().header.as_str()))?;
         match self {
             Auth::Oidc {
                 oidc,
@@ -123,7 +117,7 @@ impl Auth {
                 })))
             }
             Auth::Open { inject_digest } => {
-                local::check_addressed_to_loopback(parts, present)?;
+                local::check_addressed_to_loopback(headers, uri)?;
                 let inject = token.is_some_and(|t| bool::from(digest(t).ct_eq(inject_digest)));
                 let standing = local::standing(peer, inject)?;
                 Ok(Caller::Local {
@@ -219,16 +213,12 @@ impl Caller {
 }
 
 /// The bearer token of a request, if any. A header with another scheme is an error.
-fn bearer<'h>(
-    headers: &'h HeaderMap,
-    present: Present,
-    only: Option<&str>,
-) -> Result<Option<&'h str>, RpcError> {
+fn bearer<'h>(headers: Headers<'h>, only: Option<&str>) -> Result<Option<&'h str>, RpcError> {
     let found = match only {
-        Some(name) => headers.get(name),
-        None if present.authorization => headers.get(header::AUTHORIZATION),
-        None if present.flyte_authorization => headers.get(&FLYTE_AUTHORIZATION),
-        None => None,
+        Some(name) => headers.map().get(name),
+        None => headers
+            .authorization()
+            .or_else(|| headers.flyte_authorization()),
     };
     let Some(value) = found else {
         return Ok(None);

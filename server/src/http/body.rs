@@ -28,17 +28,12 @@ fn too_large(limit: usize, what: &str) -> RpcError {
 /// held is first taken from the shared `budget`; the permits go back when the returned
 /// buffer is dropped.
 pub(super) async fn read<'b>(
-    headers: &HeaderMap,
-    present: super::Present,
+    headers: super::Headers<'_>,
     body: Body,
     limit: usize,
     budget: &'b Arc<Semaphore>,
 ) -> Result<Held<'b>, RpcError> {
-    let encoding = present
-        .content_encoding
-        .then(|| headers.get(header::CONTENT_ENCODING))
-        .flatten();
-    let gzip = match encoding.map(|v| v.to_str()) {
+    let gzip = match headers.content_encoding().map(|v| v.to_str()) {
         None => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("identity") => false,
         Some(Ok(v)) if v.eq_ignore_ascii_case("gzip") => true,
@@ -51,6 +46,7 @@ pub(super) async fn read<'b>(
         }
     };
     let declared = headers
+        .map()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
@@ -208,7 +204,7 @@ mod proptests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Present;
+    use crate::http::Headers;
     use axum::http::HeaderValue;
 
     fn h(v: &'static str) -> HeaderMap {
@@ -232,8 +228,7 @@ mod tests {
     async fn the_shared_budget_caps_bytes_held() {
         let budget = Arc::new(Semaphore::new(100_000));
         let small = read(
-            &HeaderMap::new(),
-            Present::default(),
+            Headers::new(&HeaderMap::new()),
             Body::from(vec![1u8; 9_000]),
             1 << 20,
             &budget,
@@ -246,8 +241,7 @@ mod tests {
             "small bodies are not charged"
         );
         let first = read(
-            &HeaderMap::new(),
-            Present::default(),
+            Headers::new(&HeaderMap::new()),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -255,8 +249,7 @@ mod tests {
         .await
         .unwrap();
         let err = read(
-            &HeaderMap::new(),
-            Present::default(),
+            Headers::new(&HeaderMap::new()),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -267,8 +260,7 @@ mod tests {
         assert!(err.message.contains("retry later"), "{}", err.message);
         drop((first, small));
         read(
-            &HeaderMap::new(),
-            Present::default(),
+            Headers::new(&HeaderMap::new()),
             Body::from(vec![1u8; 80_000]),
             1 << 20,
             &budget,
@@ -284,8 +276,7 @@ mod tests {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         let budget = Arc::new(Semaphore::new(64 << 20));
         let err = read(
-            &headers,
-            Present::of(&headers),
+            Headers::new(&headers),
             Body::from(bomb.clone()),
             1 << 20,
             &budget,
@@ -294,15 +285,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, Code::ResourceExhausted);
         assert!(err.message.contains("decompressed"), "{}", err.message);
-        let ok = read(
-            &headers,
-            Present::of(&headers),
-            Body::from(bomb),
-            9 << 20,
-            &budget,
-        )
-        .await
-        .unwrap();
+        let ok = read(Headers::new(&headers), Body::from(bomb), 9 << 20, &budget)
+            .await
+            .unwrap();
         assert_eq!(ok.len(), 8 << 20);
         assert!(budget.available_permits() < 64 << 20, "held while in use");
         drop(ok);

@@ -2,10 +2,10 @@
 
 mod body;
 mod codec;
-pub(crate) mod present;
+mod headers;
 mod unary;
 
-pub(crate) use present::Present;
+pub(crate) use headers::Headers;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -8,14 +8,14 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
+use axum::http::{HeaderValue, StatusCode, Uri, Version, header};
 use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
 use zeroize::Zeroizing;
 
+use super::Headers;
 use super::body;
 use super::codec::Codec;
-use super::present::{CONNECT_PROTOCOL_VERSION, CONNECT_TIMEOUT_MS, Present};
 use crate::app::App;
 use crate::auth::{Caller, Peer};
 use crate::rpc_error::RpcError;
@@ -60,17 +60,17 @@ pub(super) async fn handle<R: Rpc>(
         close_unread(&parts, &mut response);
         return response;
     };
-    let present = Present::of(&parts.headers);
+    let headers = Headers::new(&parts.headers);
     let mut body_read = false;
-    let result = match timeout(&parts.headers, present) {
-        Ok(None) => serve::<R>(app, &parts, present, body, codec, &mut body_read, peer).await,
+    let result = match timeout(headers) {
+        Ok(None) => serve::<R>(app, &parts.uri, headers, body, codec, &mut body_read, peer).await,
         Ok(Some(limit)) => {
             // Boxed: inline, this rarer variant adds a timer to every request's future (which
             // axum boxes once per request; over 1 KiB, glibc leaves its fast path).
             let serving = Box::pin(serve::<R>(
                 app,
-                &parts,
-                present,
+                &parts.uri,
+                headers,
                 body,
                 codec,
                 &mut body_read,
@@ -112,16 +112,14 @@ fn close_unread(parts: &Parts, response: &mut Response) {
 
 async fn serve<R: Rpc>(
     app: Arc<App>,
-    parts: &Parts,
-    present: Present,
+    uri: &Uri,
+    headers: Headers<'_>,
     body: Body,
     codec: Codec,
     body_read: &mut bool,
     peer: Option<Peer>,
 ) -> Result<Response, RpcError> {
-    let headers = &parts.headers;
-    if present.connect_protocol_version
-        && let Some(v) = headers.get(&CONNECT_PROTOCOL_VERSION)
+    if let Some(v) = headers.connect_protocol_version()
         && v.as_bytes() != flyte_idl::paths::CONNECT_PROTOCOL_VERSION.as_bytes()
     {
         return Err(RpcError::invalid(
@@ -132,9 +130,9 @@ async fn serve<R: Rpc>(
     let caller = if R::PUBLIC {
         Caller::Anonymous
     } else {
-        app.auth.authenticate(parts, present, peer).await?
+        app.auth.authenticate(headers, uri, peer).await?
     };
-    let raw = read_body(&app, headers, present, body).await?;
+    let raw = read_body(&app, headers, body).await?;
     *body_read = true;
     let req: R::Request = codec.decode(&raw, R::NAME, R::SENSITIVE)?;
     drop(raw);
@@ -146,7 +144,7 @@ async fn serve<R: Rpc>(
     R::wipe(&mut resp);
 
     let mut gzipped = false;
-    let payload = if encoded.len() >= compress_min && body::accepts_gzip(headers) {
+    let payload = if encoded.len() >= compress_min && body::accepts_gzip(headers.map()) {
         gzipped = true;
         let z = body::gzip(&encoded);
         wipe_if::<R>(encoded);
@@ -175,15 +173,13 @@ async fn serve<R: Rpc>(
 /// The request body within the size limit and the body deadline.
 async fn read_body<'a>(
     app: &'a App,
-    headers: &HeaderMap,
-    present: Present,
+    headers: Headers<'_>,
     body: Body,
 ) -> Result<body::Held<'a>, RpcError> {
     let deadline = app.limits.body_timeout;
     let started = tokio::time::Instant::now();
     let mut reading = std::pin::pin!(body::read(
         headers,
-        present,
         body,
         app.limits.max_body,
         &app.body_budget
@@ -218,11 +214,8 @@ fn wipe_if<R: Rpc>(buf: Vec<u8>) {
 }
 
 /// The `connect-timeout-ms` header: at most 10 digits, per the Connect specification.
-fn timeout(headers: &HeaderMap, present: Present) -> Result<Option<Duration>, RpcError> {
-    if !present.connect_timeout_ms {
-        return Ok(None);
-    }
-    let Some(v) = headers.get(&CONNECT_TIMEOUT_MS) else {
+fn timeout(headers: Headers<'_>) -> Result<Option<Duration>, RpcError> {
+    let Some(v) = headers.connect_timeout_ms() else {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or("");

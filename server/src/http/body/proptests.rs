@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::{gzip, read};
-use crate::http::Present;
+use crate::http::Headers;
 use crate::http::codec::Codec;
 use crate::rpc_error::RpcError;
 
@@ -82,13 +82,7 @@ where
     M: prost::Message + Default + serde::de::DeserializeOwned,
 {
     let budget = budget();
-    let raw = futures::executor::block_on(read(
-        headers,
-        Present::of(headers),
-        body(wire),
-        limit,
-        &budget,
-    ))?;
+    let raw = futures::executor::block_on(read(Headers::new(headers), body(wire), limit, &budget))?;
     assert!(
         raw.len() <= limit,
         "{} bytes past the limit {limit}",
@@ -274,7 +268,7 @@ proptest! {
         let intact = damage.is_none() && cut.is_none();
         let headers = with(Codec::Proto, true, None);
         let wire = Wire { frames: vec![z.clone()], broken: false };
-        match futures::executor::block_on(read(&headers, Present::of(&headers), body(&wire), limit, &budget())) {
+        match futures::executor::block_on(read(Headers::new(&headers), body(&wire), limit, &budget())) {
             Ok(raw) => {
                 prop_assert!(raw.len() <= limit);
                 if intact {
@@ -300,7 +294,7 @@ proptest! {
         let bytes = if gzipped { gzip(&plain) } else { plain };
         let headers = with(Codec::Proto, gzipped, declared.then_some(bytes.len()));
         let wire = Wire { frames: vec![bytes], broken: false };
-        let e = futures::executor::block_on(read(&headers, Present::of(&headers), body(&wire), limit, &budget())).unwrap_err();
+        let e = futures::executor::block_on(read(Headers::new(&headers), body(&wire), limit, &budget())).unwrap_err();
         prop_assert_eq!(e.code, Code::ResourceExhausted);
     }
 
