@@ -60,17 +60,18 @@ pub(crate) fn enter(task: &'static TaskDef) -> Result<TaskGuard, Error> {
 }
 
 fn resolve(task: &'static TaskDef) -> Result<Running, Error> {
-    if task.secrets().is_empty() {
+    let defs = task.secrets();
+    if defs.is_empty() {
         return Ok(Running {
             task,
             secrets: Vec::new(),
             _files: None,
         });
     }
-    let resolved = Resolver::current().resolve(task.name, task.secrets())?;
+    let resolved = Resolver::current().resolve(task.name, defs)?;
     let mut files: Option<MountDir> = None;
     let mut secrets = Vec::with_capacity(resolved.len());
-    for (def, r) in task.secrets().iter().zip(resolved) {
+    for (def, r) in defs.iter().zip(resolved) {
         let (value, path) = match (r.found, def.file_path()) {
             (Found::File { path, value }, _) => (value, Some(path)),
             (Found::Value(value), Some(relative)) => {

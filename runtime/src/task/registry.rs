@@ -12,16 +12,16 @@ use super::def::TaskDef;
 mod section {
     use super::TaskDef;
 
-    // `task!`, whose static is placed in the section.
+    // `task!`, whose static is placed in the section. The target is chosen here, once, not
+    // by a `cfg_attr` in every task's expansion, which rustc would evaluate per task.
+    #[cfg(not(target_vendor = "apple"))]
     super::super::expansion::define_task!($
-        [
-            #[used]
-            #[cfg_attr(not(target_vendor = "apple"), unsafe(link_section = "flyte_tasks"))]
-            #[cfg_attr(
-                target_vendor = "apple",
-                unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")
-            )]
-        ]
+        [#[used] #[unsafe(link_section = "flyte_tasks")]]
+        []
+    );
+    #[cfg(target_vendor = "apple")]
+    super::super::expansion::define_task!($
+        [#[used] #[unsafe(link_section = "__DATA,__flytetasks,regular,no_dead_strip")]]
         []
     );
 
