@@ -240,4 +240,24 @@ mod tests {
         assert!(def.find("tls", Some("certs:x")).is_some());
         assert!(def.find("tls", Some("other")).is_none());
     }
+
+    fn with_secret(key: &str) -> &'static TaskDef {
+        let secrets = leak(pack([key, "", "eK"]));
+        Box::leak(Box::new(TaskDef::new(
+            "t", "m", secrets, "", "()", None, "",
+        )))
+    }
+
+    /// Each definition keeps its own secrets (they are kept by its address), and every
+    /// thread sees the one copy the first reader made.
+    #[test]
+    fn unpacked_once_per_definition_for_all_threads() {
+        let (a, b) = (with_secret("a"), with_secret("b"));
+        assert_eq!(a.secrets()[0].key, "a");
+        assert_eq!(b.secrets()[0].key, "b");
+        let here: &'static [SecretDef<'static>] = a.secrets();
+        let there = std::thread::spawn(move || a.secrets()).join().unwrap();
+        assert!(std::ptr::eq(here, there));
+        assert_eq!(b.secrets()[0].key, "b");
+    }
 }
