@@ -2,7 +2,7 @@
 //! without running the task (for `BIN list` and pre-flight checks).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
@@ -126,8 +126,9 @@ impl TaskDef {
     /// more to check per task (about 0.45 M instructions for each task an edit moves).
     fn unpacked(&'static self) -> &'static Unpacked {
         thread_local! {
-            // Each thread's own index: concurrent task calls share no lock.
-            static SEEN: RefCell<HashMap<usize, &'static Unpacked>> = RefCell::default();
+            // Each thread's own index: concurrent task calls share no lock. A `BTreeMap`: a
+            // few keys compared, no hasher seeded per thread.
+            static SEEN: RefCell<BTreeMap<usize, &'static Unpacked>> = const { RefCell::new(BTreeMap::new()) };
         }
         static ALL: Mutex<BTreeMap<usize, &'static Unpacked>> = Mutex::new(BTreeMap::new());
         let at = std::ptr::from_ref(self).addr();
