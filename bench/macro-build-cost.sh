@@ -14,9 +14,11 @@
 # (the first, or the one in the middle) in every crate, as a user does between two checks.
 # Goal for an edit: annotated / plain <= 2.2 (the identity attribute crate shows the floor).
 #
-# OPT_MACROS=1 builds the flyte-macros proc macro optimised in both crates
-# ([profile.dev.package.flyte-macros] opt-level = 3); by default it is built as cargo does
-# in dev, unoptimised.
+# OPT_MACROS=1 builds the flyte-macros proc macro optimised in every crate
+# ([profile.dev.package.flyte-macros] opt-level = 3); OPT_MACROS=all builds every proc macro
+# and build script with their dependencies optimised ([profile.dev.build-override]
+# opt-level = 3, as README.md suggests); by default they are built as cargo does in dev,
+# unoptimised.
 # A third crate puts the same functions under an identity attribute (a proc macro that hands
 # its input back): the floor any attribute macro pays, printed as the anchor of the ratio.
 # BODY=small: a dozen lines of ordinary code per function; BODY=tiny: two lines (the
@@ -30,6 +32,7 @@ RUNS=${RUNS:-7}
 CMD=${CMD:-check}
 BODY=${BODY:-small}
 OPT_MACROS=${OPT_MACROS:-0}
+case "$OPT_MACROS" in 0 | 1 | all) ;; *) echo "OPT_MACROS must be 0, 1 or all, not '$OPT_MACROS'" >&2; exit 2 ;; esac
 EDIT=${EDIT:-}
 case "$EDIT" in
 '') ;;
@@ -110,9 +113,10 @@ ident_attr = { path = "$WORK/ident_attr" }
 
 [workspace]
 TOML
-    if [ "$OPT_MACROS" = 1 ]; then
-        printf '\n[profile.dev.package.flyte-macros]\nopt-level = 3\n' >>"$dir/Cargo.toml"
-    fi
+    case "$OPT_MACROS" in
+    1) printf '\n[profile.dev.package.flyte-macros]\nopt-level = 3\n' >>"$dir/Cargo.toml" ;;
+    all) printf '\n[profile.dev.build-override]\nopt-level = 3\n' >>"$dir/Cargo.toml" ;;
+    esac
     # Same versions as the workspace, so both crates share one build of the dependencies.
     cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
     {
