@@ -5,7 +5,8 @@ use std::io::Write;
 use flyte::remote::blocking;
 
 use crate::args::{
-    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, GlobalArgs, OutputFormat, UpdateSecretArgs,
+    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, GlobalArgs, OutputFormat, ScopeArgs,
+    UpdateSecretArgs, ValueArgs,
 };
 use crate::context::{Session, SessionOptions};
 use crate::docker::{DockerEnv, HelperProgram};
@@ -16,39 +17,44 @@ use crate::progress::Spinner;
 use crate::value::{self, Sources};
 
 pub(crate) fn create(global: &GlobalArgs, args: &CreateSecretArgs) -> Result<(), CliError> {
-    value::check_usage(&args.value, &args.scope)?;
-    // Read the value before starting anything, so a bad input leaves nothing half-done.
-    let (data, ty) = read_value(&args.name, &args.value)?;
-    let session = Session::open(
-        global,
-        SessionOptions {
-            scope: Some(&args.scope),
-            ..Default::default()
-        },
-    )?;
-    let client = blocking::Client::new(session.client.clone());
-    client
-        .create_with(&args.name, data, ty)
-        .map_err(|e| session.fail(e))?;
-    eprintln!("Created secret `{}` in {}.", args.name, session.scope());
-    Ok(())
+    write(global, Change::Create, &args.name, &args.value, &args.scope)
 }
 
 pub(crate) fn update(global: &GlobalArgs, args: &UpdateSecretArgs) -> Result<(), CliError> {
-    value::check_usage(&args.value, &args.scope)?;
-    let (data, ty) = read_value(&args.name, &args.value)?;
+    write(global, Change::Update, &args.name, &args.value, &args.scope)
+}
+
+/// Which of the two writes of a value.
+#[derive(Clone, Copy)]
+enum Change {
+    Create,
+    Update,
+}
+
+fn write(
+    global: &GlobalArgs,
+    op: Change,
+    name: &str,
+    value: &ValueArgs,
+    scope: &ScopeArgs,
+) -> Result<(), CliError> {
+    value::check_usage(value, scope)?;
+    // Read the value before starting anything, so a bad input leaves nothing half-done.
+    let (data, ty) = read_value(name, value)?;
     let session = Session::open(
         global,
         SessionOptions {
-            scope: Some(&args.scope),
+            scope: Some(scope),
             ..Default::default()
         },
     )?;
     let client = blocking::Client::new(session.client.clone());
-    client
-        .update_with(&args.name, data, ty)
-        .map_err(|e| session.fail(e))?;
-    eprintln!("Updated secret `{}` in {}.", args.name, session.scope());
+    let (result, done) = match op {
+        Change::Create => (client.create_with(name, data, ty), "Created"),
+        Change::Update => (client.update_with(name, data, ty), "Updated"),
+    };
+    result.map_err(|e| session.fail(e))?;
+    eprintln!("{done} secret `{name}` in {}.", session.scope());
     Ok(())
 }
 
@@ -112,7 +118,7 @@ pub(crate) fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
 
 fn read_value(
     name: &str,
-    args: &crate::args::ValueArgs,
+    args: &ValueArgs,
 ) -> Result<(flyte::remote::SecretData, flyte::remote::SecretType), CliError> {
     let mut console = Console::new();
     let docker_env = DockerEnv::from_process();

@@ -15,7 +15,7 @@ pub(crate) use messages::list as list_message;
 
 use super::error::{DecodeError, Error, Op};
 use super::list::SecretList;
-use super::request::AuthHeader;
+use super::request::{AuthHeader, Rpc};
 use super::routing::{Route, Router};
 use super::secret::{SecretData, SecretType, StoredSecret};
 use super::transport::Transport;
@@ -185,13 +185,8 @@ impl Client {
         ty: SecretType,
     ) -> Result<(), Error> {
         let value = value.into();
-        let mut msg = messages::create(self, name, &value, ty)?;
-        let result = match self.route(Op::Create, Some(name)).await {
-            Ok(t) => t.call(&msg, Some(name)).await.map(drop),
-            Err(e) => Err(e),
-        };
-        messages::wipe(&mut msg.secret_spec);
-        result
+        let msg = messages::create(self, name, &value, ty)?;
+        self.send_value(name, msg, |m| &mut m.secret_spec).await
     }
 
     /// Replaces the value of an existing `regular` secret.
@@ -207,12 +202,23 @@ impl Client {
         ty: SecretType,
     ) -> Result<(), Error> {
         let value = value.into();
-        let mut msg = messages::update(self, name, &value, ty)?;
-        let result = match self.route(Op::Update, Some(name)).await {
+        let msg = messages::update(self, name, &value, ty)?;
+        self.send_value(name, msg, |m| &mut m.secret_spec).await
+    }
+
+    /// Sends a request that carries a value, then wipes the request's copy of the value,
+    /// whatever the outcome.
+    async fn send_value<R: Rpc>(
+        &self,
+        name: &str,
+        mut msg: R,
+        spec: fn(&mut R) -> &mut Option<flyte_idl::SecretSpec>,
+    ) -> Result<(), Error> {
+        let result = match self.route(R::OP, Some(name)).await {
             Ok(t) => t.call(&msg, Some(name)).await.map(drop),
             Err(e) => Err(e),
         };
-        messages::wipe(&mut msg.secret_spec);
+        messages::wipe(spec(&mut msg));
         result
     }
 
