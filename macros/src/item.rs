@@ -35,8 +35,9 @@ pub(crate) struct ItemFn {
     pub inner_attrs: TokenStream,
     /// The rest of the body.
     pub body: TokenStream,
-    /// The whole body as text: one call to the compiler, where taking its tokens is one per
-    /// group, and most passes only need to know that there is nothing for them.
+    /// The whole body as text (as written, comments included, or else as the tokens print):
+    /// one call to the compiler, where taking its tokens is one per group, and most passes
+    /// only need to know that there is nothing for them.
     pub body_text: String,
     /// The span of the body's braces.
     pub body_span: Span,
@@ -57,8 +58,9 @@ impl ItemFn {
             None => from_syn(head_parser.parse2(head.iter().cloned().collect())?),
         };
         let stream = body.stream();
-        let body_text = stream.to_string();
-        let (inner_attrs, body_rest) = match body_text.starts_with('#') {
+        let body_text = source_text(&body).unwrap_or_else(|| stream.to_string());
+        // `#![..]`, or a comment that may be an inner doc comment (`//!`, `/*!`).
+        let (inner_attrs, body_rest) = match body_text.trim_start().starts_with(['#', '/']) {
             true => split_inner_attrs(stream),
             false => (TokenStream::new(), stream),
         };
@@ -282,6 +284,17 @@ fn full_parse_error(item: TokenStream) -> syn::Error {
 
 /// `#![...]` attributes at the start of a body, and the rest (only for a body that starts
 /// with `#`: the usual body has none and is passed on untouched).
+/// The text between the braces of `body` as written in the source: the compiler slices it
+/// out of the file, where printing the tokens costs it far more. `None` when the braces are
+/// not in a file, or when the text holds a `$`: a `macro_rules!` body's `{ $($body)* }`
+/// does not show the tokens put in its place. Comments are in the text, so a reader of it
+/// must take a comment for something it may have to look at.
+fn source_text(body: &Group) -> Option<String> {
+    let text = body.span().source_text()?;
+    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+    (!inner.contains('$')).then(|| inner.to_owned())
+}
+
 fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
     let trees: Vec<TokenTree> = body.clone().into_iter().collect();
     let mut n = 0;

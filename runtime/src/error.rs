@@ -53,12 +53,12 @@ pub enum Error {
     /// A secret source failed (not: did not have the secret).
     #[error("secret source {source_name} failed for `{secret}`: {message}")]
     Source {
-        /// The source and where it reads from, e.g. `dotenv file .env`.
+        /// The source and where it reads from, e.g. `dotenv file .env`; for the service,
+        /// its endpoint and the scope the secret was asked in.
         source_name: String,
-        /// The secret, as the source names it (`key`, `group/key`; for the service, the name
-        /// and the scope it was asked in).
+        /// The secret, as the source names it (`key`, `group/key`).
         secret: String,
-        /// What went wrong, from the source.
+        /// What went wrong, from the source, with its causes.
         message: String,
     },
 
@@ -103,4 +103,16 @@ impl From<crate::config::ConfigError> for Error {
     fn from(e: crate::config::ConfigError) -> Self {
         Error::Remote(e.into())
     }
+}
+
+/// An error and its causes on one line, for a message that keeps only text.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }

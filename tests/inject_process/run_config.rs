@@ -37,6 +37,18 @@ fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
     cmd.envs(env.iter().copied()).output().unwrap()
 }
 
+/// The service at `endpoint`, asked with `key` for project `proj`, domain `dev`.
+fn service_env<'a>(endpoint: &'a str, key: &'a str) -> [(&'a str, &'a str); 6] {
+    [
+        ("FLYTE_ADMIN_ENDPOINT", endpoint),
+        ("FLYTE_ADMIN_INSECURE", "true"),
+        ("FLYTE_ADMIN_DISABLEKEYRING", "true"),
+        ("FLYTE_API_KEY", key),
+        ("FLYTE_TASK_PROJECT", "proj"),
+        ("FLYTE_TASK_DOMAIN", "dev"),
+    ]
+}
+
 fn texts(out: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -72,18 +84,7 @@ fn the_service_named_by_flyte_admin_endpoint_is_asked() {
     client.create("fixture-secret", VALUE).unwrap();
     let token = server.inject_token().unwrap().expose().to_owned();
 
-    let out = bin_run(
-        dir.path(),
-        "env_task",
-        &[
-            ("FLYTE_ADMIN_ENDPOINT", &endpoint),
-            ("FLYTE_ADMIN_INSECURE", "true"),
-            ("FLYTE_ADMIN_DISABLEKEYRING", "true"),
-            ("FLYTE_API_KEY", &token),
-            ("FLYTE_TASK_PROJECT", "proj"),
-            ("FLYTE_TASK_DOMAIN", "dev"),
-        ],
-    );
+    let out = bin_run(dir.path(), "env_task", &service_env(&endpoint, &token));
     let (stdout, stderr) = texts(&out);
     assert!(out.status.success(), "{stderr}");
     // Found on the service, handed to the task, masked in its output.
@@ -93,6 +94,47 @@ fn the_service_named_by_flyte_admin_endpoint_is_asked() {
     );
     assert!(!stdout.contains(VALUE) && !stderr.contains(VALUE));
     assert!(!stderr.contains(&token), "{stderr}");
+
+    // A wrong key: the task does not start, and the message keeps the server's answer (it
+    // once stopped at "routing by SelectCluster ... failed"), never the key.
+    let wrong = "wrong-api-key-4f1c9a";
+    let out = bin_run(dir.path(), "env_task", &service_env(&endpoint, wrong));
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
+    assert!(stderr.contains("unauthenticated"), "{stderr}");
+    assert!(stderr.contains("`fixture-secret`"), "{stderr}");
+    assert!(
+        !stderr.contains(wrong) && !stdout.contains(wrong),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_service_is_named_with_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let out = bin_run(
+        dir.path(),
+        "env_task",
+        &[
+            ("FLYTE_ADMIN_ENDPOINT", &endpoint),
+            ("FLYTE_ADMIN_INSECURE", "true"),
+            ("FLYTE_ADMIN_DISABLEKEYRING", "true"),
+            ("FLYTE_TASK_PROJECT", "proj"),
+            ("FLYTE_TASK_DOMAIN", "dev"),
+        ],
+    );
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
+    // The cause, not only the step that failed ("routing by SelectCluster ... failed").
+    assert!(stderr.contains(&endpoint), "{stderr}");
+    assert!(stderr.contains("Connection refused"), "{stderr}");
 }
 
 #[test]

@@ -73,16 +73,48 @@ fn plainly_declared(rest: &mut Rest<'_>, task: &ValidTask) -> bool {
     rest.eat(close) && declared(task, key, Some(group))
 }
 
+/// The text after the (nested) block comment `text` starts with; nothing if it is not closed.
+fn after_block_comment(text: &str) -> &str {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(next) = text[at..].find(['/', '*']) {
+        at += next;
+        if text[at..].starts_with("/*") {
+            depth += 1;
+            at += 2;
+        } else if text[at..].starts_with("*/") {
+            depth -= 1;
+            at += 2;
+            if depth == 0 {
+                return &text[at..];
+            }
+        } else {
+            at += 1;
+        }
+    }
+    ""
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
 }
 
-/// The text still to read, whitespace skipped before each token.
+/// The text still to read, whitespace and comments skipped before each token (the text
+/// may be the source as written).
 struct Rest<'a>(&'a str);
 
 impl<'a> Rest<'a> {
     fn skip_space(&mut self) {
-        self.0 = self.0.trim_start();
+        loop {
+            self.0 = self.0.trim_start();
+            if let Some(rest) = self.0.strip_prefix("//") {
+                self.0 = rest.find('\n').map_or("", |end| &rest[end..]);
+            } else if self.0.starts_with("/*") {
+                self.0 = after_block_comment(self.0);
+            } else {
+                return;
+            }
+        }
     }
 
     fn next_char(&mut self) -> Option<char> {
@@ -167,6 +199,9 @@ mod tests {
             "let t = ::flyte::secret! (\"token\", group = \"github\",); let c = secret![\"config\"];",
             "let secrets = flyte::secrets(); let my_secret = 1; let v = vars(\"x\"); env::var(NAME)",
             "std::env::var_os(name); let variable = 2; format!(\"{}\", var)",
+            // The source as written: comments between the tokens.
+            "flyte::secret!( /* the /* nested */ key */ \"my-secret\" // why\n )",
+            "// flyte::secret!(\"my-secret\")\nlet v = std::env::var(NAME);",
         ] {
             assert!(!needs_walk(body, &task), "{body}");
         }
@@ -188,6 +223,11 @@ mod tests {
             "std::env::var(\"MY_SECRET\")",
             "env::var_os ( r\"ANY\" )",
             "std::fs::read(\"/etc/flyte/secrets/config\")",
+            "std::env::var(/* c */ \"MY_SECRET\")",
+            "std::env::var( // c\n \"MY_SECRET\")",
+            "flyte::secret! /* c */ (\"other\")",
+            "flyte::secret!(// c\n\"token\", /* c */ group = \"other\")",
+            "flyte::secret!(/* not closed",
         ] {
             assert!(needs_walk(body, &task), "{body}");
         }

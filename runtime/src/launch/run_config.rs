@@ -14,7 +14,7 @@ use crate::sources::{DotenvSource, Found, ProcessSource, Resolver, SecretSource}
 /// The process, the configured dotenv file, then the configured service. A config that cannot
 /// be read is an error naming the file or variable.
 pub(crate) fn resolver() -> Result<Resolver, String> {
-    let config = Config::load().map_err(|e| chain(&e))?;
+    let config = Config::load().map_err(|e| crate::error::chain(&e))?;
     let resolver = Resolver::new()
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()));
@@ -25,18 +25,6 @@ pub(crate) fn resolver() -> Result<Resolver, String> {
         config,
         service: OnceLock::new(),
     }))
-}
-
-/// An error and its causes on one line.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
 }
 
 /// The service, opened when a secret is first asked of it: a task whose secrets all come
@@ -56,7 +44,10 @@ impl LazyService {
                     .source()
                     .map(|p| format!(" (config file {})", p.display()))
                     .unwrap_or_default();
-                format!("cannot use the secret service{from}: {}", chain(&e))
+                format!(
+                    "cannot use the secret service{from}: {}",
+                    crate::error::chain(&e)
+                )
             })?;
             Ok(ServiceSource::new(client))
         })

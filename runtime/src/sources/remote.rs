@@ -149,10 +149,15 @@ impl SecretSource for ServiceSource {
             Ok(value) => Ok(value.map(Found::Value)),
             Err(failed) => {
                 let (place, e) = *failed;
+                // The causes too: the service's own answer is often the last of them.
                 Err(Error::Source {
-                    source_name: format!("secret service {}", self.client.endpoint()),
-                    secret: format!("{} ({})", place.name, place.scope()),
-                    message: e.to_string(),
+                    source_name: format!(
+                        "secret service {} ({})",
+                        self.client.endpoint(),
+                        place.scope()
+                    ),
+                    secret: place.name,
+                    message: crate::error::chain(&e),
                 })
             }
         }

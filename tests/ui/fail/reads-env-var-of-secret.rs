@@ -6,7 +6,8 @@ use flyte::task;
 
 #[task(secrets = "my-secret")]
 fn reads_env() -> Option<String> {
-    std::env::var("MY_SECRET").ok()
+    // A comment between the tokens hides nothing.
+    std::env::var(/* as a pod has it */ "MY_SECRET").ok()
 }
 
 fn main() {

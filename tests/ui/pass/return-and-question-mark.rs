@@ -43,7 +43,10 @@ fn first_char(s: &str) -> Option<char> {
 
 #[task(secrets = "number")]
 fn with_flyte_error() -> Result<usize, flyte::Error> {
-    Ok(flyte::secret!("number")?.expose().len())
+    // A comment before an inner attribute, which must still come first.
+    #![allow(unused_mut)]
+    let mut len = flyte::secret!("number")?.expose().len();
+    Ok(len)
 }
 
 #[task(secrets = "absent")]
