@@ -98,6 +98,46 @@ fn empty_stdin_is_refused_and_nothing_is_created() {
     assert_eq!(serve.read_value("empty", "", ""), None);
 }
 
+/// A Flyte cluster refuses a project without a domain (nothing looks a secret up there), and
+/// so does the local service: before, the secret was stored where no task could find it.
+#[test]
+fn a_project_without_a_domain_is_refused_as_on_a_cluster() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let value = "proj-only-v4lue";
+    let out = flyte(&home, &serve)
+        .args([
+            "create",
+            "secret",
+            "proj-only",
+            "--value",
+            value,
+            "-p",
+            "myproj",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, err) = texts(&out);
+    assert!(
+        err.contains("project-scoped secrets must also specify a domain")
+            && err.contains("`proj-only`"),
+        "{err}"
+    );
+    assert!(!stdout.contains(value) && !err.contains(value), "{err}");
+    // With the domain it is stored.
+    flyte(&home, &serve)
+        .args(["create", "secret", "proj-only", "--value", value])
+        .args(["-p", "myproj", "-d", "development"])
+        .assert()
+        .success();
+    assert_eq!(
+        serve
+            .read_value("proj-only", "myproj", "development")
+            .as_deref(),
+        Some(value.as_bytes())
+    );
+}
+
 #[test]
 fn get_one_list_all_pages_and_json_parses() {
     let (home, serve) = (Home::new(), Serve::start());

@@ -24,6 +24,7 @@ async fn idempotent_and_never_sent_calls_ride_out_a_server_that_comes_up_late() 
     });
     let c = remote_support::builder(&url)
         .project("p")
+        .domain("d")
         .codec(Codec::Json)
         .max_retries(10)
         .base_backoff(Duration::from_millis(50))

@@ -7,7 +7,8 @@
 //! 253 cap is ours (the longest Kubernetes object name).
 //!
 //! Scope parts (organization, project, domain): at most 253 characters, no control
-//! characters; any value the client sends, including an empty organization.
+//! characters; any value the client sends, including an empty organization. A project needs
+//! a domain, as on a Flyte cluster.
 
 use flyte_idl::{SecretIdentifier, SecretSpec, SecretType, secret_spec};
 use zeroize::{Zeroize, Zeroizing};
@@ -71,6 +72,14 @@ pub(crate) fn scope(
     check_part("organization", &organization)?;
     check_part("project", &project)?;
     check_part("domain", &domain)?;
+    // A Flyte cluster's own rule and words: its scopes are organization-wide, a domain, or
+    // a project in a domain, and nothing looks a secret up in a project alone.
+    if !project.is_empty() && domain.is_empty() {
+        return Err(RpcError::invalid(format!(
+            "project-scoped secrets must also specify a domain (got project {}, no domain)",
+            shown(&project)
+        )));
+    }
     Ok(Scope {
         organization,
         project,
@@ -176,6 +185,15 @@ mod tests {
     fn scope_parts() {
         scope("127".into(), "".into(), "".into()).unwrap();
         scope("".into(), "p".into(), "d".into()).unwrap();
+        scope("o".into(), "".into(), "d".into()).unwrap();
+        let e = scope("o".into(), "p".into(), "".into()).unwrap_err();
+        assert_eq!(e.code, flyte_idl::connect::Code::InvalidArgument);
+        assert!(
+            e.message
+                .contains("project-scoped secrets must also specify a domain"),
+            "{}",
+            e.message
+        );
         assert!(scope("o\0".into(), "".into(), "".into()).is_err());
         assert!(scope("o".into(), "x".repeat(254), "".into()).is_err());
     }
