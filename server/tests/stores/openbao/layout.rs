@@ -113,10 +113,12 @@ async fn scope_parts_cannot_traverse_or_collide() {
     let (bao, mount, server, _dir) = start_on_fresh_mount().await;
     let c = Client::new(server.addr());
     // Each would land on another scope's path, or outside flyte/, if parts were joined raw.
+    // (A project always comes with a domain: the service refuses one without.)
     let attempts = [
         ("127", "proj", "dev"),
-        ("127/proj", "dev", ""),
-        ("127", "proj/dev", ""),
+        ("127", "proj", "dev/x"),
+        ("127/proj", "dev", "x"),
+        ("127", "proj/dev", "x"),
         ("127", "", "proj/dev"),
         ("127/proj/dev", "", ""),
         ("..", "..", ".."),
@@ -124,7 +126,7 @@ async fn scope_parts_cannot_traverse_or_collide() {
         ("127/../../x", "..", "."),
         ("127", "~", "~"),
         ("127", "", ""),
-        ("127", "~2F", ""),
+        ("127", "~2F", "~"),
         ("%2e%2e", "%2F", "d"),
     ];
     for (i, (o, p, d)) in attempts.iter().enumerate() {
