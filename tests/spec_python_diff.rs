@@ -54,6 +54,8 @@ enum Deliberate {
     TrailingNewline,
     /// A file secret whose key or group leaves the mount directory.
     EscapesMount,
+    /// An env var the loader reads (`LD_*`) or every task process has (`PATH`, ...).
+    ReservedEnvName,
     /// Both refuse, but the name in the message is upper-cased with different Unicode tables
     /// (Rust 1.95: Unicode 16; Python 3.11: Unicode 14).
     UnicodeVersion,
@@ -71,6 +73,7 @@ impl Deliberate {
                 "Invalid environment variable name: "
             }
             Deliberate::EscapesMount => "Secret ",
+            Deliberate::ReservedEnvName => "Environment variable name ",
         }
     }
 }
@@ -112,6 +115,12 @@ fn deliberate(c: &Case) -> Option<Deliberate> {
             .is_some_and(|e| !flyte_spec::is_valid_env_name(e))
     {
         return None;
+    }
+    if env
+        .as_deref()
+        .is_some_and(|e| flyte_spec::is_loader_env(e) || flyte_spec::is_inherited_env(e))
+    {
+        return Some(Deliberate::ReservedEnvName);
     }
     if c.key.is_empty() {
         return Some(Deliberate::EmptyKey);
@@ -214,6 +223,8 @@ fn cases() -> Vec<Case> {
             "ŉ",
             "x\n",
             "café",
+            "path",
+            "home",
         ],
     );
     let file_keys: Vec<String> = keys
@@ -246,6 +257,9 @@ fn cases() -> Vec<Case> {
             "my_var",
             "MY.KEY",
             "A\nB",
+            "PATH",
+            "LD_PRELOAD",
+            "LC_ALL",
         ],
     );
     let mounts = [

@@ -47,6 +47,9 @@ use proc_macro::TokenStream;
 /// - `mount` must be `/etc/flyte/secrets` (a trailing slash is fine); the file is
 ///   `<mount>/<key>`, as a Flyte 2 cluster's default injector writes it (other injectors use
 ///   `<mount>/<group>/<key>`), so key and group must not be empty, `.`, `..`, or hold `/`;
+/// - no env var may be one the dynamic loader reads (`LD_*`, `DYLD_*`) or one every task
+///   process already has (`PATH`, `HOME`, ...: `flyte::launch::INHERITED_ENV`), where the
+///   secret would never be read;
 /// - `mount` and `as_env_var` exclude each other; no two secrets of a task may land on the
 ///   same env var or file, nor share a key across groups (a Flyte cluster looks secrets up
 ///   by key alone); `key` and `group` must not be empty.

@@ -48,6 +48,15 @@ pub enum SpecError {
         /// given as `as_env_var`.
         derived: bool,
     },
+    /// A valid env-var name, given or derived, that cannot hold a secret: a loader variable
+    /// (`LD_*`, `DYLD_*`) or one every task process already has
+    /// ([`INHERITED_ENV`](crate::INHERITED_ENV)). Python accepts it.
+    ReservedEnvName {
+        /// The name.
+        name: String,
+        /// `true` when the name was derived from the key (and group).
+        derived: bool,
+    },
     /// A mount path other than [`MOUNT_PATH`].
     UnsupportedMount {
         /// The mount path as written.
@@ -72,6 +81,8 @@ impl SpecError {
             SpecError::EmptyGroup => Field::Group,
             SpecError::InvalidEnvName { derived: true, .. } => Field::Key,
             SpecError::InvalidEnvName { derived: false, .. } => Field::AsEnvVar,
+            SpecError::ReservedEnvName { derived: true, .. } => Field::Key,
+            SpecError::ReservedEnvName { derived: false, .. } => Field::AsEnvVar,
             SpecError::UnsupportedMount { .. } => Field::Mount,
             SpecError::MountWithEnvVar => Field::AsEnvVar,
             SpecError::EscapesMount { field, .. } => *field,
@@ -91,6 +102,15 @@ impl SpecError {
             SpecError::InvalidEnvName { derived: false, .. } => {
                 "use upper-case ASCII letters, digits and `_`, not starting with a digit".into()
             }
+            SpecError::ReservedEnvName { derived, .. } => format!(
+                "{}set `as_env_var = \"...\"` to a name of its own, such as `MY_APP_TOKEN`, or use \
+                 `mount` for a file",
+                if *derived {
+                    "the name is derived from the key (and group): "
+                } else {
+                    ""
+                }
+            ),
             SpecError::UnsupportedMount { .. } => format!("use `mount = \"{MOUNT_PATH}\"`"),
             SpecError::MountWithEnvVar => {
                 "a secret is either a file (`mount`) or an env var (`as_env_var`): remove one"
@@ -113,6 +133,16 @@ impl fmt::Display for SpecError {
             SpecError::InvalidEnvName { name, .. } => write!(
                 f,
                 "Invalid environment variable name: {name}, must match {ENV_NAME_PATTERN}"
+            ),
+            SpecError::ReservedEnvName { name, .. } if crate::is_loader_env(name) => write!(
+                f,
+                "Environment variable name {name} is reserved: the dynamic loader reads it \
+                 before the task runs"
+            ),
+            SpecError::ReservedEnvName { name, .. } => write!(
+                f,
+                "Environment variable name {name} is reserved: every task process already \
+                 has it, so the secret would never be read there"
             ),
             SpecError::UnsupportedMount { .. } => write!(
                 f,

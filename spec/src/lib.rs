@@ -12,6 +12,6 @@ mod rules;
 pub use error::{Field, SpecError};
 pub use request::{Clash, Conflict, Declared, Request, Target, check_task};
 pub use rules::{
-    ENV_NAME_PATTERN, MOUNT_PATH, default_env_name, display_name, is_valid_env_name,
-    legacy_service_name, normalize_mount, service_name,
+    ENV_NAME_PATTERN, INHERITED_ENV, MOUNT_PATH, default_env_name, display_name, is_inherited_env,
+    is_loader_env, is_valid_env_name, legacy_service_name, normalize_mount, service_name,
 };

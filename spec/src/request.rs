@@ -3,7 +3,10 @@
 use std::fmt;
 
 use crate::error::{Field, SpecError};
-use crate::rules::{MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount};
+use crate::rules::{
+    MOUNT_PATH, default_env_name, is_inherited_env, is_loader_env, is_valid_env_name,
+    normalize_mount,
+};
 
 /// A secret request as written: `key`, optional `group`, `mount`, `as_env_var`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +103,11 @@ impl<'a> Request<'a> {
             let empty_key = *derived && self.key.is_empty();
             if !empty_key && !is_valid_env_name(name) {
                 errors.push(SpecError::InvalidEnvName {
+                    name: name.clone(),
+                    derived: *derived,
+                });
+            } else if is_loader_env(name) || is_inherited_env(name) {
+                errors.push(SpecError::ReservedEnvName {
                     name: name.clone(),
                     derived: *derived,
                 });

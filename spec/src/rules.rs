@@ -16,6 +16,49 @@ pub fn is_valid_env_name(name: &str) -> bool {
     }
 }
 
+/// The env vars a task run as its own process gets from its launcher, when set: a small
+/// base, the runtime's own file-secret root, and what a Flyte pod carries about its execution.
+/// A name ending in `*` is a prefix. A secret cannot land on one of them: the name is already
+/// set where the task runs, so the secret would be shadowed by (or shadow) the process's own.
+pub const INHERITED_ENV: &[&str] = &[
+    // base
+    "PATH",
+    "HOME",
+    "USER",
+    "LANG",
+    "LC_*",
+    "TZ",
+    "TMPDIR",
+    "TERM",
+    // where tasks called in-process inside the task put their file secrets (a path, no value)
+    "FLYTE_SECRETS_ROOT",
+    // a Flyte pod's execution variables
+    "FLYTE_INTERNAL_EXECUTION_ID",
+    "FLYTE_INTERNAL_EXECUTION_PROJECT",
+    "FLYTE_INTERNAL_EXECUTION_DOMAIN",
+    "FLYTE_INTERNAL_TASK_PROJECT",
+    "FLYTE_INTERNAL_TASK_DOMAIN",
+    "FLYTE_INTERNAL_TASK_NAME",
+    "FLYTE_INTERNAL_TASK_VERSION",
+    "ACTION_NAME",
+    "RUN_NAME",
+    "_U_ORG_NAME",
+];
+
+/// Whether `name` is in [`INHERITED_ENV`].
+pub fn is_inherited_env(name: &str) -> bool {
+    INHERITED_ENV.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == *p,
+    })
+}
+
+/// Whether `name` is read by the dynamic loader (`LD_*`, `DYLD_*`): a secret there would be
+/// taken as a library to load, before the task's own code runs.
+pub fn is_loader_env(name: &str) -> bool {
+    name.starts_with("LD_") || name.starts_with("DYLD_")
+}
+
 /// The env-var name the Python SDK derives when neither `mount` nor `as_env_var` is given:
 /// `group_key` (or `key`), `-` replaced by `_`, then upper-cased (Unicode upper-casing, as
 /// Python's `str.upper`). The result still has to pass [`is_valid_env_name`].

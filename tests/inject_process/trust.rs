@@ -345,10 +345,14 @@ fn a_list_that_breaks_the_rules_is_refused() {
         (r#"{"key":"a\u0000b","file":"a\u0000b"}"#, "a\\0b"),
         (r#"{"key":"..","file":".."}"#, ".."),
         (r#"{"key":"k","group":"../g","file":"k"}"#, "../g"),
-        (r#"{"key":"k","env_var":"LD_PRELOAD"}"#, "loader variable"),
+        (r#"{"key":"k","env_var":"LD_PRELOAD"}"#, "dynamic loader"),
         (
             r#"{"key":"k","env_var":"DYLD_INSERT_LIBRARIES"}"#,
-            "loader variable",
+            "dynamic loader",
+        ),
+        (
+            r#"{"key":"k","env_var":"PATH"}"#,
+            "every task process already has it",
         ),
         (r#"{"key":"k","env_var":"lower-case"}"#, "lower-case"),
         (r#"{"key":"k","env_var":"K","file":"k"}"#, "exactly one"),

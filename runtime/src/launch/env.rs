@@ -6,40 +6,12 @@ use std::ffi::{OsStr, OsString};
 /// runtime's own file-secret root, and what a Flyte pod carries about its execution. A name
 /// ending in `*` is a prefix. Everything else, credentials such as `FLYTE_API_KEY` included,
 /// stays with the launcher unless asked for ([`super::Launcher::env`], `flyte run --env`).
-pub const INHERITED_ENV: &[&str] = &[
-    // base
-    "PATH",
-    "HOME",
-    "USER",
-    "LANG",
-    "LC_*",
-    "TZ",
-    "TMPDIR",
-    "TERM",
-    // where tasks called in-process inside the task put their file secrets (a path, no value)
-    "FLYTE_SECRETS_ROOT",
-    // a Flyte pod's execution variables
-    "FLYTE_INTERNAL_EXECUTION_ID",
-    "FLYTE_INTERNAL_EXECUTION_PROJECT",
-    "FLYTE_INTERNAL_EXECUTION_DOMAIN",
-    "FLYTE_INTERNAL_TASK_PROJECT",
-    "FLYTE_INTERNAL_TASK_DOMAIN",
-    "FLYTE_INTERNAL_TASK_NAME",
-    "FLYTE_INTERNAL_TASK_VERSION",
-    "ACTION_NAME",
-    "RUN_NAME",
-    "_U_ORG_NAME",
-];
+/// No secret may land on one of them (the rule is `flyte-spec`'s, which holds the list).
+pub const INHERITED_ENV: &[&str] = flyte_spec::INHERITED_ENV;
 
 /// Whether `name` is in [`INHERITED_ENV`].
 pub fn is_inherited(name: &OsStr) -> bool {
-    let Some(name) = name.to_str() else {
-        return false;
-    };
-    INHERITED_ENV.iter().any(|p| match p.strip_suffix('*') {
-        Some(prefix) => name.starts_with(prefix),
-        None => name == *p,
-    })
+    name.to_str().is_some_and(flyte_spec::is_inherited_env)
 }
 
 /// The launcher's variables of [`INHERITED_ENV`].

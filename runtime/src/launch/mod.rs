@@ -92,7 +92,8 @@
 //! [`LIST_TIMEOUT`] (10 s, [`Launcher::list_timeout`]) or [`LIST_MAX_BYTES`] (1 MiB) of
 //! output, and refuses a list whose secrets break the `flyte-spec` rules: a file secret must
 //! land exactly at its key inside the mount dir (no `/`, `..` or NUL), an env secret needs a
-//! valid name that is no loader variable (`LD_*`, `DYLD_*`), each secret is either an env var
+//! valid name that is no loader variable (`LD_*`, `DYLD_*`) nor one of [`INHERITED_ENV`],
+//! each secret is either an env var
 //! or a file, and no two secrets land on one place.
 //!
 //! # Environment

@@ -70,18 +70,14 @@ fn check_task_info(task: &TaskInfo) -> Result<(), String> {
 
 /// Where `secret` lands, if its declaration follows the rules: one of `env_var` and `file`;
 /// a file exactly at its key inside the mount dir; a valid env name that is no loader
-/// variable.
+/// variable nor one every task process has.
 fn target(secret: &SecretInfo) -> Result<Target, String> {
     let request = match (&secret.env_var, &secret.file) {
-        (Some(env), None) => {
-            if env.starts_with("LD_") || env.starts_with("DYLD_") {
-                return Err(format!("env var {env:?} is a loader variable"));
-            }
-            Request {
-                as_env_var: Some(env),
-                ..Request::new(&secret.key)
-            }
-        }
+        // A loader variable (`LD_*`) is refused by the rules, as the compiler refuses it.
+        (Some(env), None) => Request {
+            as_env_var: Some(env),
+            ..Request::new(&secret.key)
+        },
         (None, Some(_)) => Request {
             mount: Some(flyte_spec::MOUNT_PATH),
             ..Request::new(&secret.key)

@@ -179,6 +179,68 @@ fn refusals() {
 }
 
 #[test]
+fn loader_and_inherited_names_are_reserved() {
+    let reserved = |name: &str, derived| SpecError::ReservedEnvName {
+        name: name.into(),
+        derived,
+    };
+    for (request, expected) in [
+        (
+            Request {
+                as_env_var: Some("LD_PRELOAD"),
+                ..req("k")
+            },
+            reserved("LD_PRELOAD", false),
+        ),
+        (
+            Request {
+                as_env_var: Some("DYLD_INSERT_LIBRARIES"),
+                ..req("k")
+            },
+            reserved("DYLD_INSERT_LIBRARIES", false),
+        ),
+        (req("path"), reserved("PATH", true)),
+        (
+            Request {
+                group: Some("lc"),
+                ..req("all")
+            },
+            reserved("LC_ALL", true),
+        ),
+        (
+            Request {
+                as_env_var: Some("FLYTE_INTERNAL_TASK_NAME"),
+                ..req("k")
+            },
+            reserved("FLYTE_INTERNAL_TASK_NAME", false),
+        ),
+    ] {
+        let errors = request.resolve().unwrap_err();
+        assert_eq!(errors, std::slice::from_ref(&expected), "{request:?}");
+        assert_eq!(
+            errors[0].field(),
+            match expected {
+                SpecError::ReservedEnvName { derived: true, .. } => Field::Key,
+                _ => Field::AsEnvVar,
+            }
+        );
+        assert!(
+            errors[0].to_string().contains("is reserved"),
+            "{}",
+            errors[0]
+        );
+    }
+    // Names that only look alike are fine.
+    for name in ["PATHS", "MY_PATH", "LDX", "LC", "HOME_DIR", "OLD_PATH"] {
+        let request = Request {
+            as_env_var: Some(name),
+            ..req("k")
+        };
+        assert_eq!(request.resolve(), Ok(Target::Env(name.into())), "{name}");
+    }
+}
+
+#[test]
 fn conflicts() {
     let env_a = Target::Env("A".into());
     let file_a = Target::File {
