@@ -30,6 +30,8 @@ enum Outcome {
     /// Found only at `places[i]`, the deprecated `<group>-<key>`: a cluster does not find it.
     OnlyOldName(usize),
     Missing,
+    /// The service refuses the name itself (a key with a `.`, say): what it said.
+    Refused(String),
 }
 
 #[derive(Debug)]
@@ -172,6 +174,11 @@ fn check_secret(
                 let exists = match blocking::Client::new(c.clone()).get(&place.name) {
                     Ok(_) => true,
                     Err(RemoteError::NotFound { .. }) => false,
+                    // Reported with the other secrets, not as the end of the check.
+                    Err(RemoteError::InvalidArgument { message, .. }) => {
+                        outcome = Outcome::Refused(message);
+                        break;
+                    }
                     Err(error) => {
                         return Err(CliError::from(ServiceError {
                             error,
@@ -267,6 +274,10 @@ fn detail(secret: &SecretCheck, session: &Session) -> String {
             looked_in(secret),
             fix(secret, session)
         ),
+        Outcome::Refused(ref said) => format!(
+            "the secret service refuses this name ({said}): no task can find it there; fix: \
+             declare a key of letters, digits, `-` and `_`"
+        ),
     }
 }
 
@@ -304,12 +315,19 @@ fn write_text(
             writeln!(out, "  (declares no secrets)")?;
         }
         for s in &task.secrets {
-            let (status, paint) = if s.found() {
-                found += 1;
-                ("ok", green)
-            } else {
-                missing += 1;
-                ("MISSING", red)
+            let (status, paint) = match s.outcome {
+                _ if s.found() => {
+                    found += 1;
+                    ("ok", green)
+                }
+                Outcome::Refused(_) => {
+                    missing += 1;
+                    ("REFUSED", red)
+                }
+                _ => {
+                    missing += 1;
+                    ("MISSING", red)
+                }
             };
             writeln!(
                 out,
@@ -376,6 +394,11 @@ fn write_json(
                             ("missing", None, Some(place_json(&s.places[i])))
                         }
                         Outcome::Missing => ("missing", None, None),
+                        Outcome::Refused(_) => ("refused", None, None),
+                    };
+                    let refused = match &s.outcome {
+                        Outcome::Refused(said) => Some(said.as_str()),
+                        _ => None,
                     };
                     json!({
                         "key": s.key,
@@ -384,7 +407,8 @@ fn write_json(
                         "found": at,
                         "found_under_old_name": old,
                         "looked_in": s.places.iter().map(place_json).collect::<Vec<_>>(),
-                        "fix": (!s.found()).then(|| fix(s, session)),
+                        "fix": (!s.found() && refused.is_none()).then(|| fix(s, session)),
+                        "refused": refused,
                     })
                 })
                 .collect();

@@ -266,12 +266,38 @@ fn check_reports_missing_secrets_and_old_group_key_names() {
     assert_no_values(&out);
     let (stdout, _) = texts(&out);
     assert_eq!(out.status.code(), Some(1));
-    for task in ["env_task", "file_task", "check_task", "check_missing_task"] {
+    // A name the service refuses is one line of the report, not the end of the check.
+    let tasks = [
+        "env_task",
+        "file_task",
+        "check_task",
+        "check_missing_task",
+        "check_refused_task",
+    ];
+    for task in tasks {
         assert!(
             stdout.contains(&format!("task {task}\n")),
             "{task}: {stdout}"
         );
     }
+    let line = line_of(&stdout, "cli.check.dotted");
+    assert!(
+        line.trim_start().starts_with("REFUSED ") && line.contains("invalid secret name"),
+        "{stdout}"
+    );
+
+    let out = check(&home, &serve, &["check_refused_task", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let secrets = &doc["tasks"][0]["secrets"];
+    assert_eq!(secrets[0]["status"], "found", "{doc}");
+    assert_eq!(secrets[1]["status"], "refused", "{doc}");
+    assert!(
+        secrets[1]["refused"]
+            .as_str()
+            .is_some_and(|s| s.contains("invalid secret name")),
+        "{doc}"
+    );
 }
 
 #[test]
