@@ -5,7 +5,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::record::{RECORDS_DIR, RunRecord, lock, new_run_id};
+use super::record::{RECORDS_DIR, RunRecord, lock, new_run_id, unlocked_name};
 use super::root::{create_standard_dir, override_root};
 use super::sweep::sweep_stale;
 use crate::Error;
@@ -35,28 +35,42 @@ impl MountDir {
 
     /// A new private directory under `root` (which must exist and be private).
     pub fn private_under(root: &Path, kind: &str) -> Result<MountDir, Error> {
-        let dir = root.join(format!("{kind}-{}", new_run_id()));
+        let name = format!("{kind}-{}", new_run_id());
+        let dir = root.join(&name);
         let io = |action, source| Error::Io {
             action,
             path: dir.clone(),
             source,
         };
+        // Locked under a passing name, then named (see `unlocked_name`).
+        let fresh = root.join(unlocked_name(&name));
         DirBuilder::new()
             .mode(0o700)
-            .create(&dir)
+            .create(&fresh)
             .map_err(|e| io("cannot create secrets directory", e))?;
-        let mut mount = MountDir {
-            dir: dir.clone(),
+        let held = File::open(&fresh)
+            .map_err(|e| io("cannot open secrets directory", e))
+            .and_then(|held| lock(&held, &fresh).map(|()| held))
+            .and_then(|held| {
+                std::fs::rename(&fresh, &dir)
+                    .map(|()| held)
+                    .map_err(|e| io("cannot name secrets directory", e))
+            });
+        let held = match held {
+            Ok(held) => held,
+            Err(e) => {
+                let _ = std::fs::remove_dir(&fresh);
+                return Err(e);
+            }
+        };
+        Ok(MountDir {
+            dir,
             private: true,
             record: None,
-            _lock: None,
+            _lock: Some(held),
             files: Vec::new(),
             subdirs: Vec::new(),
-        };
-        let held = File::open(&dir).map_err(|e| io("cannot open secrets directory", e))?;
-        lock(&held, &dir)?;
-        mount._lock = Some(held);
-        Ok(mount)
+        })
     }
 
     /// The standard `/etc/flyte/secrets` itself (caller checked it is writable). A locked

@@ -32,6 +32,14 @@ pub(crate) fn new_run_id() -> String {
     format!("{}-r{:016x}", std::process::id(), rand::random::<u64>())
 }
 
+/// The name a record or private directory has until its lock is taken. A sweeper that saw
+/// the run's own name unlocked would take the run for dead and remove it, so the run takes
+/// the lock under this name and only then renames it into place. It is no run id of the
+/// locked scheme: a sweeper judges it by its PID, alive while its creator lives.
+pub(crate) fn unlocked_name(name: &str) -> String {
+    format!("{name}.new")
+}
+
 /// Whether `name` is a run id of this scheme (older records are `<pid>-<seq>`).
 pub(crate) fn is_locked_scheme(name: &str) -> bool {
     name.rsplit_once('-')
@@ -104,13 +112,20 @@ impl RunRecord {
             path: path.clone(),
             source,
         };
+        let fresh = records.join(unlocked_name(&id));
         let file = OpenOptions::new()
             .create_new(true)
             .append(true)
             .mode(0o600)
-            .open(&path)
+            .open(&fresh)
             .map_err(|e| io("cannot create run record", e))?;
-        lock(&file, &path)?;
+        let named = lock(&file, &fresh).and_then(|()| {
+            std::fs::rename(&fresh, &path).map_err(|e| io("cannot name run record", e))
+        });
+        if let Err(e) = named {
+            let _ = std::fs::remove_file(&fresh);
+            return Err(e);
+        }
         Ok(RunRecord { id, path, file })
     }
 
@@ -160,4 +175,45 @@ pub(crate) fn stays_inside(relative: &str) -> bool {
         && relative
             .split('/')
             .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::mount::MountDir;
+    use crate::mount::sweep::{sweep_private, sweep_standard};
+
+    /// A sweeper at work while runs start never takes a starting run for a dead one. A run
+    /// once created its record (or private directory) and only then locked it: a sweep in
+    /// between removed a live run's record, so the files it wrote next were nobody's and
+    /// another run took them for a platform's. A race: on that code this failed within some
+    /// hundreds of rounds, not on every run.
+    #[test]
+    fn a_sweep_never_removes_a_run_being_created() {
+        let root = tempfile::tempdir().unwrap();
+        let records = root.path().join(RECORDS_DIR);
+        std::fs::create_dir(&records).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let sweeper = {
+            let (stop, records, root) = (stop.clone(), records.clone(), root.path().to_owned());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    sweep_standard(&records);
+                    sweep_private(&root);
+                }
+            })
+        };
+        for round in 0..2000 {
+            let record = RunRecord::create(&records).unwrap_or_else(|e| panic!("{round}: {e}"));
+            assert!(record.path.exists(), "round {round}: record swept");
+            let mount = MountDir::private_under(root.path(), "t")
+                .unwrap_or_else(|e| panic!("{round}: {e}"));
+            assert!(mount.path().exists(), "round {round}: directory swept");
+        }
+        stop.store(true, Ordering::Relaxed);
+        sweeper.join().unwrap();
+    }
 }

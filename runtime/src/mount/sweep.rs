@@ -21,7 +21,8 @@ pub(crate) fn sweep_stale() {
     });
 }
 
-/// Older runs, named `<kind>-<pid>-<seq>` or `<pid>-<seq>`, hold no lock: judged by their PID.
+/// Older runs, named `<kind>-<pid>-<seq>` or `<pid>-<seq>`, hold no lock: judged by their PID;
+/// so is a run's record or directory before its lock is taken (`<run>.new`).
 fn legacy_owner_gone(name: &str) -> bool {
     let mut parts = name.rsplitn(3, '-');
     let (_seq, pid) = (parts.next(), parts.next());
