@@ -16,5 +16,7 @@ fi
 if [ -z "${FLYTE_TEST_BAO:-}" ] && [ -x target/py-venv/bin/bao ]; then
     export FLYTE_TEST_BAO="$PWD/target/py-venv/bin/bao"
 fi
+# A build from scratch gains nothing from incremental caches, which would take another GB of disk.
+export CARGO_INCREMENTAL=0
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 cargo test --workspace
