@@ -59,6 +59,7 @@ impl Session {
         // The secret commands work in the organization scope unless -p/-d are given, as the
         // Python CLI: the config's task.project/task.domain do not apply.
         let scope = opts.scope.cloned().unwrap_or_default();
+        scope.check()?;
         builder = builder
             .project(scope.project.unwrap_or_default())
             .domain(scope.domain.unwrap_or_default());

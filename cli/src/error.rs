@@ -53,9 +53,13 @@ pub(crate) enum CliError {
     #[error("Failed to create dockerconfigjson from Docker config")]
     Docker(#[source] crate::docker::DockerError),
 
-    /// Running a task failed before or while it ran.
+    /// `flyte run`: the task did not start (its secrets, the binary's list, the launch).
     #[error(transparent)]
     Run(flyte::Error),
+
+    /// `flyte run`: waiting for the started task failed.
+    #[error(transparent)]
+    Waiting(flyte::Error),
 
     /// `flyte check`: the file did not describe its tasks (`BIN list`).
     #[error("{} is not a flyte task binary: {message}", binary.display())]
@@ -114,7 +118,11 @@ impl From<ServiceError> for CliError {
 impl CliError {
     pub(crate) fn exit_code(&self) -> i32 {
         match self {
-            CliError::Usage(_) | CliError::NotTaskBinary { .. } => EXIT_USAGE,
+            CliError::Usage(_)
+            | CliError::NotTaskBinary { .. }
+            | CliError::Run(flyte::Error::NotTaskBinary { .. }) => EXIT_USAGE,
+            // As `BIN run`: a script tells "never started" from the task's own exit 1.
+            CliError::Run(_) => flyte::launch::EXIT_NOT_STARTED,
             _ => EXIT_ERROR,
         }
     }

@@ -72,6 +72,31 @@ fn env_and_file_secrets_created_by_the_cli_reach_the_task() {
     assert_eq!(out.status.code(), Some(7), "{:?}", texts(&out));
 }
 
+/// A task runs where the config says (task.project, task.domain), as with the Python SDK, so
+/// a project-scoped secret reaches it without flags; a project alone is a usage error.
+#[test]
+fn the_task_runs_in_the_configs_project_and_domain() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let pd = ["-p", "proj", "-d", "dev"];
+    create(&home, &serve, "cli-fixture-secret", "proj-v4lue", &pd);
+    let mut cmd = flyte(&home, &serve);
+    cmd.env("FLYTE_TASK_PROJECT", "proj")
+        .env("FLYTE_TASK_DOMAIN", "dev")
+        .args(["run"])
+        .arg(task_fixture())
+        .args(["env_task", "--data-dir"])
+        .arg(serve.data_dir.path());
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_eq!(texts(&out).0, "CLI_FIXTURE_SECRET=proj-v4lue\n");
+
+    let out = run(&home, &serve, "env_task", &["-p", "proj"]);
+    let (stdout, err) = texts(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(stdout, "");
+    assert!(err.contains("project `proj` needs a domain"), "{err}");
+}
+
 #[test]
 fn run_masks_values_in_the_task_output() {
     let (home, serve) = (Home::new(), Serve::start());
@@ -164,7 +189,7 @@ fn inject_token_from_env_data_dir_and_from_an_api_key() {
     assert!(out.status.success(), "{:?}", texts(&out));
     assert_eq!(texts(&out).0, "CLI_FIXTURE_SECRET=via-api-key\n");
     let out = run_with("writer-token-0123456789abcdef");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let (stdout, err) = texts(&out);
     assert_eq!(stdout, "", "the task did not start");
     assert!(
@@ -246,7 +271,7 @@ fn project_scope_then_organization_fallback() {
 fn missing_secret_lists_every_place_and_the_task_does_not_start() {
     let (home, serve) = (Home::new(), Serve::start());
     let out = run(&home, &serve, "file_task", &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let (stdout, err) = texts(&out);
     assert_eq!(stdout, "", "the task body did not run");
     assert!(
@@ -267,7 +292,7 @@ fn missing_secret_lists_every_place_and_the_task_does_not_start() {
 fn run_errors() {
     let (home, serve) = (Home::new(), Serve::start());
     let out = run(&home, &serve, "no_such_task", &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let (_, err) = texts(&out);
     assert!(
         err.contains("no_such_task") && err.contains("env_task"),
@@ -278,7 +303,7 @@ fn run_errors() {
         .args(["run", "/nonexistent/binary", "t"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = texts(&out).1;
     assert!(err.contains("/nonexistent/binary"), "{err}");
     assert!(
@@ -298,7 +323,7 @@ fn run_errors() {
         .arg("env_task")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let (stdout, err) = texts(&out);
     assert_eq!(stdout, "");
     assert!(
@@ -319,7 +344,7 @@ fn run_errors() {
         .arg(empty.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let (_, err) = texts(&out);
     assert!(
         err.contains("inject token") && err.contains(&empty.path().display().to_string()),
@@ -381,6 +406,41 @@ fn run_gives_the_task_a_pods_environment_and_the_asked_for_variables() {
 }
 
 #[test]
+fn an_env_var_the_launch_would_overwrite_is_refused_before_anything_runs() {
+    let home = Home::new();
+    for (given, rule) in [
+        (
+            "CLI_FIXTURE_SECRET=other-v4lue-given",
+            "the task's secret `cli-fixture-secret`",
+        ),
+        (
+            "FLYTE_SECRETS_DEFAULT_DIR=/other-v4lue-given",
+            "the launch sets it",
+        ),
+    ] {
+        let out = home
+            .flyte()
+            .env("CLI_FIXTURE_SECRET", "env-names-v4lue")
+            .arg("run")
+            .arg(task_fixture())
+            .arg("env_names")
+            .args(["--env", given])
+            .output()
+            .unwrap();
+        let (stdout, err) = texts(&out);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        let name = given.split('=').next().unwrap();
+        assert!(
+            err.contains(&format!("`{name}`")) && err.contains(rule),
+            "{err}"
+        );
+        assert!(!stdout.contains("ENV "), "the task ran: {stdout}");
+        support::assert_not_shown(&out, "env-names-v4lue");
+        support::assert_not_shown(&out, "other-v4lue-given");
+    }
+}
+
+#[test]
 fn sigterm_reaches_the_task_and_no_file_is_left() {
     let home = Home::new();
     std::fs::create_dir_all(home.path().join(".flyte")).unwrap();
@@ -427,7 +487,7 @@ fn a_binary_whose_list_never_ends_fails_fast() {
         .output()
         .unwrap();
     let (stdout, err) = texts(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(stdout, "");
     assert!(
         err.contains("/usr/bin/yes list` printed more than 1024 KiB"),

@@ -98,32 +98,32 @@ fn empty_stdin_is_refused_and_nothing_is_created() {
     assert_eq!(serve.read_value("empty", "", ""), None);
 }
 
-/// A Flyte cluster refuses a project without a domain (nothing looks a secret up there), and
-/// so does the local service: before, the secret was stored where no task could find it.
+/// A Flyte cluster refuses a project without a domain (nothing looks a secret up there): the
+/// CLI says so before any call, as a usage error. Before, the secret was stored where no
+/// task could find it.
 #[test]
 fn a_project_without_a_domain_is_refused_as_on_a_cluster() {
     let (home, serve) = (Home::new(), Serve::start());
     let value = "proj-only-v4lue";
-    let out = flyte(&home, &serve)
-        .args([
-            "create",
-            "secret",
-            "proj-only",
-            "--value",
-            value,
-            "-p",
-            "myproj",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let (stdout, err) = texts(&out);
-    assert!(
-        err.contains("project-scoped secrets must also specify a domain")
-            && err.contains("`proj-only`"),
-        "{err}"
-    );
-    assert!(!stdout.contains(value) && !err.contains(value), "{err}");
+    for args in [
+        &["create", "secret", "proj-only", "--value", value][..],
+        &["get", "secret"][..],
+        &["delete", "secret", "proj-only"][..],
+    ] {
+        let out = flyte(&home, &serve)
+            .args(args)
+            .args(["-p", "myproj"])
+            .output()
+            .unwrap();
+        let (stdout, err) = texts(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("project `myproj` needs a domain (-d/--domain)"),
+            "{args:?}: {err}"
+        );
+        assert!(!stdout.contains(value) && !err.contains(value), "{err}");
+    }
+    assert_eq!(serve.read_value("proj-only", "", "").as_deref(), None);
     // With the domain it is stored.
     flyte(&home, &serve)
         .args(["create", "secret", "proj-only", "--value", value])

@@ -77,4 +77,12 @@ macro_rules! secret {
     ($key:literal, group = $group:literal $(,)?) => {
         $crate::current::secret_in($group, $key)
     };
+    // Anything else: say what the macro takes, not macro_rules' "no rules expected".
+    ($($other:tt)*) => {
+        ::core::compile_error!(
+            "`secret!` takes a string literal key: `secret!(\"key\")` or \
+             `secret!(\"key\", group = \"group\")`; for a key known only at run time, call \
+             `flyte::current::secret(key)`"
+        )
+    };
 }

@@ -22,7 +22,8 @@ Examples:
   flyte --endpoint dns:///flyte.example.com get secret -p my-project -d development
   flyte serve --listen 127.0.0.1:8090
 
-Exit codes: 0 ok, 1 error, 2 usage error; `flyte run` exits with the task's code,
+Exit codes: 0 ok, 1 error, 2 usage error, 3 the task did not start (`flyte run`: a
+secret missing, the service unreachable); otherwise `flyte run` exits with the task's code,
 `flyte check` with 1 when a secret is missing.
 Set NO_COLOR to turn colors off.";
 
@@ -72,7 +73,8 @@ The task's declared secrets are looked up, first hit wins: the environment of th
 /etc/flyte/secrets in any injector's layout), the dotenv file (secrets.file,
 FLYTE_SECRETS_FILE, default .flyte/secrets.env), then the secret service (the configured
 endpoint, else the local service) as a Flyte cluster asks it: by key, in project+domain,
-then domain, then organization-wide scope. The task gets env secrets under their declared
+then domain, then organization-wide scope; project and domain come from -p/-d, else
+task.project/task.domain (FLYTE_TASK_PROJECT, FLYTE_TASK_DOMAIN). The task gets env secrets under their declared
 names and file secrets as <dir>/<key> in a private directory named in
 $FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
 not start and every place looked is listed.
@@ -81,7 +83,8 @@ The task starts with a Flyte pod's environment, not this command's: its secrets,
 USER, LANG, LC_*, TZ, TMPDIR, TERM, FLYTE_SECRETS_ROOT, the FLYTE_INTERNAL_* execution
 variables, ACTION_NAME, RUN_NAME and _U_ORG_NAME; anything else only with --env.
 SIGINT, SIGTERM and SIGHUP are passed on to the task; its files are removed, and this
-command exits with the task's status (128 + signal when a signal ended it).
+command exits with the task's status (128 + signal when a signal ended it), 3 when it did
+not start (as BINARY run), 2 on a usage error.
 Every secret value (6 bytes or longer) is replaced by <secret:NAME> in the task's stdout and
 stderr; --no-masking (or FLYTE_NO_MASKING=1) shows the output as the task wrote it.";
 

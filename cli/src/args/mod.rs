@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub(crate) use secret::{
-    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, OutputFormat, ScopeArgs, TypeArg,
-    UpdateSecretArgs, ValueArgs,
+    CreateSecretArgs, DeleteSecretArgs, GetSecretArgs, OutputFormat, ScopeArgs, TaskScopeArgs,
+    TypeArg, UpdateSecretArgs, ValueArgs,
 };
 
 /// `flyte`: secrets for Flyte tasks, on a Flyte cluster or the local secret service.
@@ -156,7 +156,7 @@ pub(crate) struct RunArgs {
     #[arg(value_name = "TASK")]
     pub task: String,
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub scope: TaskScopeArgs,
     /// The local secret service's data directory: used when no endpoint is configured, and where
     /// the inject token of a service on this machine is read (default: the user data dir).
     #[arg(long, value_name = "DIR")]
@@ -168,7 +168,7 @@ pub(crate) struct RunArgs {
 
     /// Give the task this variable too, as `docker run -e`: NAME passes this command's value
     /// (if set), NAME=VALUE sets it. Repeatable. Otherwise the task gets a Flyte pod's
-    /// environment only.
+    /// environment only. A declared secret's name is refused: give its value to a source.
     #[arg(short = 'e', long = "env", value_name = "NAME[=VALUE]", value_parser = env_arg)]
     pub env: Vec<EnvArg>,
 
@@ -212,12 +212,8 @@ pub(crate) struct CheckArgs {
     /// The tasks to check (default: every task of the binary; `BINARY list` shows them).
     #[arg(value_name = "TASK")]
     pub tasks: Vec<String>,
-    /// Project the tasks run in (default: task.project, FLYTE_TASK_PROJECT).
-    #[arg(short, long, value_name = "PROJECT")]
-    pub project: Option<String>,
-    /// Domain the tasks run in (default: task.domain, FLYTE_TASK_DOMAIN).
-    #[arg(short, long, value_name = "DOMAIN")]
-    pub domain: Option<String>,
+    #[command(flatten)]
+    pub scope: TaskScopeArgs,
     /// Output format.
     #[arg(short = 'o', long = "output-format", value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Text)]
     pub output: CheckFormat,

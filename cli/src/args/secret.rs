@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use flyte::config::Config;
+
+use crate::error::CliError;
 
 /// `-p/--project` and `-d/--domain`. Unset means the organization scope, as in the Python
 /// CLI (the config's task.project and task.domain are not used by the secret commands).
@@ -20,6 +23,45 @@ impl ScopeArgs {
     pub(crate) fn is_org_wide(&self) -> bool {
         self.project.as_deref().unwrap_or("").is_empty()
             && self.domain.as_deref().unwrap_or("").is_empty()
+    }
+
+    /// A usage error for a project without a domain, before any call: a Flyte cluster keeps
+    /// secrets organization-wide, per domain, or per project within a domain, and refuses
+    /// the rest.
+    pub(crate) fn check(&self) -> Result<(), CliError> {
+        let empty = |part: &Option<String>| part.as_deref().unwrap_or("").is_empty();
+        if empty(&self.project) || !empty(&self.domain) {
+            return Ok(());
+        }
+        Err(CliError::Usage(format!(
+            "project `{}` needs a domain (-d/--domain): a Flyte cluster keeps secrets \
+             organization-wide, per domain, or per project within a domain",
+            self.project.as_deref().unwrap_or("")
+        )))
+    }
+}
+
+/// `-p/--project` and `-d/--domain` of the task commands: where the tasks run. Unset, they
+/// are the config's, as the Python SDK runs tasks in task.project and task.domain.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct TaskScopeArgs {
+    /// Project the tasks run in (default: task.project, FLYTE_TASK_PROJECT).
+    #[arg(short, long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Domain the tasks run in (default: task.domain, FLYTE_TASK_DOMAIN).
+    #[arg(short, long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
+
+impl TaskScopeArgs {
+    /// The flags, else the config; a project without a domain is a usage error.
+    pub(crate) fn resolve(&self, config: &Config) -> Result<ScopeArgs, CliError> {
+        let scope = ScopeArgs {
+            project: (self.project.clone()).or_else(|| config.project().map(str::to_owned)),
+            domain: (self.domain.clone()).or_else(|| config.domain().map(str::to_owned)),
+        };
+        scope.check()?;
+        Ok(scope)
     }
 }
 

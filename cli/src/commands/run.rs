@@ -18,7 +18,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
     let config = load_config(global)?;
     let service = Arc::new(ServiceSource::new(
         global.clone(),
-        args.scope.clone(),
+        args.scope.resolve(&config)?,
         args.data_dir.clone(),
     ));
     let resolver = Resolver::new()
@@ -45,14 +45,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
             return Err(CliError::Usage(format!("{}: {e}", args.binary.display())));
         }
         Err(TaskLookupError::NotFound { known, .. }) => {
-            return Err(CliError::Run(flyte::Error::Launch {
-                task: args.task.clone(),
-                message: format!(
-                    "no such task in {} (tasks: {})",
-                    args.binary.display(),
-                    known.join(", ")
-                ),
-            }));
+            return Err(CliError::Usage(format!(
+                "no task `{}` in {} (tasks: {})",
+                args.task,
+                args.binary.display(),
+                known.join(", ")
+            )));
         }
     };
     if !task.runnable {
@@ -92,7 +90,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
     }
     let started = prepared.spawn().map_err(CliError::Run)?;
     signals.forward_to(started.child.id());
-    let status = started.wait().map_err(CliError::Run)?;
+    let status = started.wait().map_err(CliError::Waiting)?;
     Ok(exit_code(status))
 }
 

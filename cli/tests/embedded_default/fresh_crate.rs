@@ -51,8 +51,12 @@ fn build(root: &Path) -> PathBuf {
         root.join("Cargo.toml"),
         format!(
             "[package]\nname = \"my-first-flyte\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nflyte = {{ path = {:?} }}\n\n[workspace]\n",
-            repo.join("runtime")
+             [dependencies]\nflyte = {{ path = {:?} }}\n\n[workspace]\n\n\
+             [patch.crates-io]\ndbus-secret-service = {{ path = {:?} }}\n",
+            repo.join("runtime"),
+            // As README.md's Layout says: the vendored crate, which the copied lock file pins
+            // and which no registry cache holds when built offline.
+            repo.join("vendor/dbus-secret-service")
         ),
     )
     .unwrap();

@@ -349,6 +349,15 @@ fn check_usage_errors_exit_2_before_asking_the_service() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("is not a flyte task binary"), "{err}");
 
+    // A project without a domain: a cluster has no such scope.
+    let out = run_check(&[fixture.as_os_str(), "-p".as_ref(), "proj".as_ref()]);
+    let (_, err) = texts(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("project `proj` needs a domain (-d/--domain)"),
+        "{err}"
+    );
+
     // A bad flag is clap's usage error.
     let out = run_check(&[fixture.as_os_str(), "-o".as_ref(), "yaml".as_ref()]);
     assert_eq!(out.status.code(), Some(2));

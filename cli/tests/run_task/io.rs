@@ -63,6 +63,18 @@ fn bad_inputs_are_usage_errors_and_nothing_runs() {
         ),
         (&["--inputs", "{nope"][..], "not a JSON object"),
         (&["--inputs", "{}", "--n", "1"][..], "together"),
+        // The output would be written after the body ran: a place it cannot go is refused first.
+        (
+            &[
+                "--n",
+                "1",
+                "--label",
+                "a",
+                "--outputs-file",
+                "/no-such-dir-4f1/o.json",
+            ][..],
+            "--outputs-file /no-such-dir-4f1/o.json: its directory /no-such-dir-4f1 does not exist",
+        ),
     ] {
         let out = run(&home, &serve, "add", args);
         let (stdout, stderr) = texts(&out);

@@ -151,6 +151,25 @@ pub(crate) fn check_with(
 }
 
 /// The `--outputs-file` of `args`, whatever else they hold (the binary checked them).
+/// The output is written after the body has run: a path it cannot go to is refused first.
+fn writable_target(path: PathBuf) -> Result<PathBuf, InputError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let why = if path.is_dir() {
+        "is a directory".to_owned()
+    } else if !dir.is_dir() {
+        format!("its directory {} does not exist", dir.display())
+    } else {
+        return Ok(path);
+    };
+    Err(InputError::Usage(format!(
+        "--outputs-file {}: {why}",
+        path.display()
+    )))
+}
+
 fn outputs_file(args: &[OsString]) -> Option<PathBuf> {
     let mut found = None;
     let mut args = args.iter();
@@ -207,7 +226,7 @@ pub(crate) fn parse(
                 if out.outputs_file.is_some() {
                     return Err(InputError::Conflict("--outputs-file given twice".into()));
                 }
-                out.outputs_file = Some(value()?.into());
+                out.outputs_file = Some(writable_target(value()?.into())?);
             }
             _ => {
                 let def = find(defs, &flag.replace('-', "_"))?;
@@ -336,5 +355,12 @@ mod tests {
         assert!(err(&["--n", "1", "--n", "2"]).contains("twice"));
         assert!(err(&["--n"]).contains("needs a value"));
         assert!(err(&["n"]).contains("unexpected argument"));
+        let missing = err(&["--outputs-file", "/no-such-dir-4f1/out.json"]);
+        assert!(
+            missing.contains("--outputs-file /no-such-dir-4f1/out.json")
+                && missing.contains("its directory /no-such-dir-4f1 does not exist"),
+            "{missing}"
+        );
+        assert!(err(&["--outputs-file", "/"]).contains("is a directory"));
     }
 }

@@ -103,7 +103,8 @@ impl Launcher {
     }
 
     /// An extra (non-secret) env var for the child, beyond the inherited ones
-    /// ([`super::INHERITED_ENV`]). The launcher's own variables and the secrets win over it.
+    /// ([`super::INHERITED_ENV`]). A name the launch sets itself (a declared env secret's, or
+    /// one of the pod variables) is refused by [`Launcher::prepare`]: it would be overwritten.
     #[must_use]
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
@@ -194,6 +195,7 @@ impl Launcher {
     pub fn prepare(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<Prepared, Error> {
         // Sweep first: a killed run's files must be gone before a source could read them.
         crate::mount::sweep_stale();
+        self.check_extra_env(task, secrets)?;
         let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
         let resolved = resolver.resolve(task, secrets)?;
         let mut command = Command::new(&self.program);
@@ -238,6 +240,37 @@ impl Launcher {
             masker: masker.flatten().map(Arc::new),
             capture: false,
         })
+    }
+
+    /// Refuses an extra variable the launch would overwrite without a word.
+    fn check_extra_env(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<(), Error> {
+        use crate::sources::{DEFAULT_DIR_VAR, ENV_PREFIX_VAR, FILE_PREFIX_VAR};
+        let own = [
+            LAUNCHED_ENV,
+            crate::mount::RUN_ID_ENV,
+            ENV_PREFIX_VAR,
+            DEFAULT_DIR_VAR,
+            FILE_PREFIX_VAR,
+        ];
+        for (name, _) in &self.env {
+            let name = name.to_string_lossy();
+            let why = if let Some(def) = secrets.iter().find(|d| d.env_var() == Some(&*name)) {
+                format!(
+                    "the task's secret `{}` is injected under that name; give its value to one \
+                     of the secret sources instead",
+                    def.display_name()
+                )
+            } else if own.contains(&&*name) {
+                "the launch sets it for the task".to_owned()
+            } else {
+                continue;
+            };
+            return Err(Error::Launch {
+                task: task.to_owned(),
+                message: format!("the env var `{name}` given for the task cannot be set: {why}"),
+            });
+        }
+        Ok(())
     }
 
     fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {

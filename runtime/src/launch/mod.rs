@@ -113,7 +113,8 @@
 //!   files are in the standard dir; the pod's `FLYTE_SECRETS_ENV_PREFIX`, and for file
 //!   secrets `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX`.
 //!
-//! Later entries win. Nothing else reaches the task: not the launcher's credentials
+//! An extra variable under a name of the last two groups is refused, since it would be
+//! overwritten without a word. Nothing else reaches the task: not the launcher's credentials
 //! (`FLYTE_API_KEY`, `FLYTE_SERVER_TOKENS`, ...), not its dotenv file (`FLYTE_SECRETS_FILE`;
 //! the task's own secrets are already in place), not the loader's variables.
 //!

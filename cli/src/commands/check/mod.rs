@@ -18,7 +18,7 @@ use flyte::remote::{Error as RemoteError, blocking};
 use flyte::secret::SecretDef;
 use flyte::sources::remote::{Place, places};
 
-use crate::args::{CheckArgs, CheckFormat, GlobalArgs, ScopeArgs};
+use crate::args::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::context::{Session, SessionOptions, load_config};
 use crate::error::{CliError, ServiceError};
 use crate::output;
@@ -68,17 +68,7 @@ struct TaskCheck {
 /// Checks the tasks; the exit code is 0 when every secret was found, 1 otherwise.
 pub(crate) fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<i32, CliError> {
     let config = load_config(global)?;
-    // The scope the tasks run in: the flags, else the config (task.project, task.domain).
-    let scope = ScopeArgs {
-        project: args
-            .project
-            .clone()
-            .or_else(|| config.project().map(str::to_owned)),
-        domain: args
-            .domain
-            .clone()
-            .or_else(|| config.domain().map(str::to_owned)),
-    };
+    let scope = args.scope.resolve(&config)?;
     let tasks = select_tasks(args)?;
 
     let session = Session::open(
