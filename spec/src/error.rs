@@ -99,6 +99,14 @@ impl SpecError {
                  set `as_env_var = \"...\"` to a valid name, or use `mount` for a file"
                     .into()
             }
+            SpecError::InvalidEnvName {
+                derived: false,
+                name,
+            } if name.is_empty() => {
+                "`as_env_var` is empty: remove it to get the name derived from the key, or \
+                 give upper-case ASCII letters, digits and `_`"
+                    .into()
+            }
             SpecError::InvalidEnvName { derived: false, .. } => {
                 "use upper-case ASCII letters, digits and `_`, not starting with a digit".into()
             }

@@ -157,7 +157,8 @@ pub enum ListFormat {
     #[default]
     Json,
     /// One line per task: `NAME<TAB>BASE64`, the standard base64 (with padding) of the
-    /// task's binary `flyteidl2.core.SecurityContext`.
+    /// task's binary `flyteidl2.core.SecurityContext`. `NAME` is what `BIN run` takes: the
+    /// task's name, or its full path when another task shares the name.
     Proto,
 }
 
@@ -190,7 +191,7 @@ impl TaskList {
                 .map(|t| {
                     let bytes = t.security_context.encode_to_vec();
                     let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-                    format!("{}\t{b64}\n", t.name)
+                    format!("{}\t{b64}\n", self.run_name(t))
                 })
                 .collect(),
         }
@@ -312,6 +313,14 @@ mod tests {
         );
         let json: TaskList = serde_json::from_str(&list.render(ListFormat::Json)).unwrap();
         assert_eq!(json, list);
+        // Two tasks of one name: each line names the one `BIN run` would start.
+        let mut shared = list.clone();
+        shared.tasks[1].name = "t".into();
+        shared.tasks[1].module = "m::other".into();
+        assert_eq!(
+            shared.render(ListFormat::Proto),
+            "m::t\tEggaAWsgASoBSw==\nm::other::t\t\n"
+        );
     }
 
     #[test]

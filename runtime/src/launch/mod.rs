@@ -86,7 +86,8 @@
 //! - `--format proto`, for launchers in other languages: one line per task,
 //!   `NAME<TAB>BASE64`, where `BASE64` is the standard base64 (with padding) of the binary
 //!   `flyteidl2.core.SecurityContext`, the same message as the JSON's `security_context`
-//!   (empty for a task without secrets). Task names never hold a tab or a newline.
+//!   (empty for a task without secrets). `NAME` is what `BIN run` takes: the task's name,
+//!   or its full path when another task shares the name. Neither holds a tab or a newline.
 //!
 //! A launcher does not trust what `BIN list` prints: it kills `list` after
 //! [`LIST_TIMEOUT`] (10 s, [`Launcher::list_timeout`]) or [`LIST_MAX_BYTES`] (1 MiB) of

@@ -65,6 +65,18 @@ fn python_messages() {
         err[0].to_string(),
         "Only /etc/flyte/secrets is supported as secret mount path today."
     );
+    // Python's line names nothing for an empty name; the help says what is empty.
+    let err = Request {
+        as_env_var: Some(""),
+        ..req("k")
+    }
+    .resolve()
+    .unwrap_err();
+    assert!(
+        err[0].help().starts_with("`as_env_var` is empty"),
+        "{}",
+        err[0].help()
+    );
 }
 
 #[test]
