@@ -26,7 +26,12 @@ pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -
     let mut out = secret_paths(&task.secret_paths, &item.sig.ident, here);
     out.extend(reads.iter().map(process_only_warning));
 
-    let name = literal(&item.sig.ident.unraw().to_string(), here);
+    let mut name = item.sig.ident.unraw().to_string();
+    // `Type::name` in an `impl` or trait block: namesakes in one module stay apart.
+    if let Some(owner) = crate::site::owner(&item.sig.ident) {
+        name = format!("{owner}::{name}");
+    }
+    let name = literal(&name, here);
     let secrets = literal(&packed_secrets(&task.secrets), here);
     let io = crate::io::task_io(item, task.in_impl, here);
     // `Never` comes with the `allow` for its failure arm, which cannot be reached (`task!`).

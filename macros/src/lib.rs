@@ -104,6 +104,11 @@ use proc_macro::TokenStream;
 ///   this scope", from the runner that calls it as a free function. (A task that takes
 ///   nothing keeps its runner there, as a free function another macro writes is runnable.)
 ///
+/// A task in a block is named `Type::name` (`Db::connect`; `Job::provided` in a trait) in
+/// messages, and `BIN list` puts the type in its module path, so namesakes in two blocks of
+/// one module stay apart. Where the source file does not show the block, the name is the
+/// function's alone.
+///
 #[proc_macro_attribute]
 pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     task::task(attr.into(), item.into()).into()

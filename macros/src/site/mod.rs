@@ -10,6 +10,7 @@
 
 mod imports;
 mod lex;
+mod owner;
 #[cfg(test)]
 mod tests;
 
@@ -64,6 +65,11 @@ fn site_of(name: &Ident) -> Option<Site> {
     }
 }
 
+/// The type (of an `impl`) or trait the function named `name` (its span) is directly in.
+pub(crate) fn owner(name: &Ident) -> Option<String> {
+    found(name)?.owner
+}
+
 /// What the `use` items around the function named `name` (its span) bind to `Secret`.
 pub(crate) fn secret_import(name: &Ident) -> SecretImport {
     found(name).map_or(SecretImport::Unknown, |f| f.secret)
@@ -88,8 +94,9 @@ fn found(name: &Ident) -> Option<Function> {
 #[derive(Clone, Debug)]
 struct Function {
     name: String,
-    /// The block it is directly in.
+    /// The block it is directly in, and that block's type or trait.
     block: Option<Block>,
+    owner: Option<String>,
     secret: SecretImport,
 }
 
@@ -142,6 +149,8 @@ fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
     // Open groups (and their number among all groups, the file being 0), and where the
     // current item's tokens began in each.
     let mut stack: Vec<(Group, usize)> = Vec::new();
+    // Per open group, the type or trait of an `impl` or `trait` block.
+    let mut owners: Vec<Option<String>> = Vec::new();
     let mut item_start = vec![0usize];
     // Per group, the binding of `Secret` its `use` items make; per function, its groups.
     let mut secret: Vec<Option<SecretImport>> = vec![None];
@@ -151,11 +160,17 @@ fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
         match &token.kind {
             Kind::Open(delimiter) => {
                 let outer = stack.last().map(|(g, _)| *g);
-                let group = if outer == Some(Group::Opaque) {
-                    Group::Opaque
+                let (group, keyword) = if outer == Some(Group::Opaque) {
+                    (Group::Opaque, i)
                 } else {
                     classify(tokens, *item_start.last()?, i, *delimiter)
                 };
+                owners.push(match group {
+                    Group::Impl | Group::Trait => {
+                        owner::name(&tokens[keyword + 1..i], group == Group::Trait)
+                    }
+                    _ => None,
+                });
                 stack.push((group, secret.len()));
                 secret.push(None);
                 module.push(group == Group::Module);
@@ -163,6 +178,7 @@ fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
             }
             Kind::Close(delimiter) => {
                 stack.pop()?;
+                owners.pop();
                 item_start.pop();
                 // A brace group ends an item (`impl X {}`, `fn f() {}`); `;` below ends the rest.
                 if *delimiter == '}' {
@@ -202,6 +218,7 @@ fn scan(tokens: &[Token<'_>]) -> Option<Functions> {
                     let function = Function {
                         name: (*name).to_owned(),
                         block,
+                        owner: block.and_then(|_| owners.last().cloned().flatten()),
                         secret: SecretImport::Unknown,
                     };
                     functions.push(((token.line, token.column), function, groups));
@@ -254,8 +271,9 @@ fn item_head(tokens: &[Token<'_>], start: usize, at: usize) -> Option<bool> {
     (i == at).then_some(attributes)
 }
 
-/// The group opened at `open`, from the tokens of its item before it (`start..open`).
-fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) -> Group {
+/// The group opened at `open`, from the tokens of its item before it (`start..open`), and
+/// where its `impl` or `trait` keyword is (else `open`).
+fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) -> (Group, usize) {
     let is = |i: usize, kind: Kind<'_>| tokens.get(i).is_some_and(|t| t.kind == kind);
     // `m! {`, `m!(`, `macro_rules! m {`; also `-> ! {` and `if !x {`, which only makes a
     // function inside them unknown.
@@ -263,10 +281,10 @@ fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) ->
     if before(1).is_some_and(|i| is(i, Kind::Punct('!')))
         || before(2).is_some_and(|i| is(i, Kind::Punct('!')))
     {
-        return Group::Opaque;
+        return (Group::Opaque, open);
     }
     if delimiter != '{' {
-        return Group::Other;
+        return (Group::Other, open);
     }
     // Skip attributes, visibility and qualifiers; then `impl` or `trait` must come first.
     let mut i = start;
@@ -278,7 +296,7 @@ fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) ->
                     i += 1;
                 }
                 if !is(i, Kind::Open('[')) {
-                    return Group::Other;
+                    return (Group::Other, open);
                 }
                 i = skip_group(tokens, i);
             }
@@ -290,15 +308,15 @@ fn classify(tokens: &[Token<'_>], start: usize, open: usize, delimiter: char) ->
                     }
                 }
                 "unsafe" | "default" | "auto" | "safe" => i += 1,
-                "impl" => return Group::Impl,
-                "trait" => return Group::Trait,
-                "mod" => return Group::Module,
-                _ => return Group::Other,
+                "impl" => return (Group::Impl, i),
+                "trait" => return (Group::Trait, i),
+                "mod" => return (Group::Module, open),
+                _ => return (Group::Other, open),
             },
-            _ => return Group::Other,
+            _ => return (Group::Other, open),
         }
     }
-    Group::Other
+    (Group::Other, open)
 }
 
 /// The index after the group opened at `open`.

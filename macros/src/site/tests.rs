@@ -156,3 +156,34 @@ fn any_other_binding_of_secret_is_unknown() {
         SecretImport::Flyte
     );
 }
+
+#[test]
+fn owners() {
+    let source = r#"
+        impl Db { fn plain() {} }
+        impl<'a, T: Fn() -> u8> fmt::Debug for db::Cache<'a, T> where T: Copy { fn in_trait_impl() {} }
+        impl<T> Wrapper<T> { fn generic() {} }
+        impl dyn Job + Send { fn on_dyn() {} }
+        impl<'a> Job for &'a mut Pool { fn on_ref() {} }
+        impl Job for (u8, u8) { fn on_tuple() {} }
+        pub trait Job<T>: Send { fn provided() {} }
+        fn free() {}
+    "#;
+    let found = scan(&lex::tokens(source).expect("lexes")).expect("balanced");
+    let owner = |name: &str| {
+        let f = found.values().find(|f| f.name == name).expect(name);
+        f.owner.clone()
+    };
+    for (name, expected) in [
+        ("plain", Some("Db")),
+        ("in_trait_impl", Some("Cache")),
+        ("generic", Some("Wrapper")),
+        ("on_dyn", Some("Job")),
+        ("on_ref", Some("Pool")),
+        ("on_tuple", None),
+        ("provided", Some("Job")),
+        ("free", None),
+    ] {
+        assert_eq!(owner(name).as_deref(), expected, "{name}");
+    }
+}

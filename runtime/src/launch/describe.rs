@@ -24,7 +24,8 @@ pub struct TaskList {
 pub struct TaskInfo {
     /// The function's name; what `BIN run NAME` takes when no other task shares it.
     pub name: String,
-    /// The module path the function is defined in, starting with the crate name.
+    /// The module path the function is defined in, starting with the crate name; for one in
+    /// an `impl` or trait block, followed by the type or trait (`my_crate::db::Db`).
     pub module: String,
     /// `module::name`, for people reading the list (`BIN run PATH` takes it, or the path
     /// below the crate root); absent from older lists. See [`TaskInfo::full_path`].
@@ -83,10 +84,15 @@ impl TaskInfo {
     /// Describes a registered task, with its security context.
     pub fn from_def(def: &'static TaskDef) -> Self {
         let why_not = def.why_not_runnable();
+        // A function in an `impl` or trait block is registered as `Type::name`.
+        let (module, name) = match def.name.rsplit_once("::") {
+            Some((owner, name)) => (format!("{}::{owner}", def.module_path), name),
+            None => (def.module_path.to_owned(), def.name),
+        };
         TaskInfo {
-            name: def.name.to_owned(),
-            module: def.module_path.to_owned(),
-            path: format!("{}::{}", def.module_path, def.name),
+            path: format!("{module}::{name}"),
+            name: name.to_owned(),
+            module,
             runnable: why_not.is_none(),
             why_not_runnable: why_not,
             inputs: def

@@ -16,7 +16,8 @@ use crate::secret::{SecretDef, security_context};
 /// each (`flyte_spec::packed`, which costs rustc far less per task than arrays) and are read
 /// once, on first use.
 pub struct TaskDef {
-    /// The function's name.
+    /// The function's name; `Type::name` for one in an `impl` or trait block (`Db::connect`),
+    /// as the runtime names the task in messages.
     pub name: &'static str,
     /// `module_path!()` where the function is defined.
     pub module_path: &'static str,

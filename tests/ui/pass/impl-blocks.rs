@@ -42,6 +42,16 @@ impl Db {
     }
 }
 
+struct Cache;
+
+impl Cache {
+    /// A namesake of `Db::nightly`.
+    #[task(in_impl, secrets = "db-password")]
+    fn nightly() -> u8 {
+        4
+    }
+}
+
 trait Job {
     fn run(&self) -> u8;
 
@@ -67,6 +77,7 @@ fn main() {
         assert!(Db::default_name().is_none());
         assert_eq!(db.run(), 9);
         assert_eq!(Db::provided(), 5);
+        assert_eq!(Cache::nightly(), 4);
     });
     let mut db = Db { name: "x".into() };
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -76,17 +87,31 @@ fn main() {
 
     let tasks = flyte::__private::registered();
     let names: Vec<_> = tasks.iter().map(|t| t.name).collect();
+    // Named with their type or trait, so namesakes in other blocks stay apart.
     assert_eq!(
         names,
         [
-            "bump",
-            "connect",
-            "default_name",
-            "new",
-            "nightly",
-            "provided",
-            "run"
+            "Cache::nightly",
+            "Db::bump",
+            "Db::connect",
+            "Db::default_name",
+            "Db::new",
+            "Db::nightly",
+            "Db::run",
+            "Job::provided",
         ]
     );
     assert!(tasks.iter().all(|t| !t.runnable()));
+    // `BIN list` gives the function's own name, and the type in the module path.
+    let nightly: Vec<_> = tasks
+        .iter()
+        .filter(|t| t.name.ends_with("::nightly"))
+        .map(|t| flyte::launch::TaskInfo::from_def(t))
+        .collect();
+    assert!(nightly.iter().all(|t| t.name == "nightly"), "{nightly:?}");
+    assert!(nightly[0].path.ends_with("::Cache::nightly"), "{:?}", nightly[0]);
+    assert!(nightly[1].module.ends_with("::Db"), "{:?}", nightly[1]);
+    let list = flyte::launch::TaskList { tasks: nightly };
+    let found = list.find("Db::nightly").expect("found by its path");
+    assert!(found.module.ends_with("::Db"), "{found:?}");
 }

@@ -86,11 +86,11 @@ fn main() {
     assert_eq!(
         names,
         [
+            "Jobs::method",
             "behind_cfg",
             "imported",
             "imported_in_body",
             "in_body",
-            "method",
             "no_import",
             "task_next_to_it",
             "through_glob"
