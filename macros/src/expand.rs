@@ -8,7 +8,7 @@ use syn::ext::IdentExt;
 
 use crate::accessor::ProcessOnlyRead;
 use crate::item::ItemFn;
-use crate::site::SecretImport;
+use crate::site::{Lookup, SecretImport};
 use crate::validate::{ValidSecret, ValidTask};
 
 /// The function, with its signature unchanged and its body wrapped: one `task!` call
@@ -21,19 +21,24 @@ use crate::validate::{ValidSecret, ValidTask};
 /// changes whenever the attribute moves, so after an edit above a task rustc would check the
 /// body again, and build its MIR again, though nothing in it changed. The guard's name is
 /// `task!`'s own (hygienic there); nothing here needs hygiene.
-pub(crate) fn task(item: &ItemFn, task: &ValidTask, reads: &[ProcessOnlyRead]) -> TokenStream {
+pub(crate) fn task(
+    item: &ItemFn,
+    task: &ValidTask,
+    reads: &[ProcessOnlyRead],
+    site: &Lookup<'_>,
+) -> TokenStream {
     let here = item.sig.ident.span();
-    let mut out = secret_paths(&task.secret_paths, &item.sig.ident, here);
+    let mut out = secret_paths(&task.secret_paths, site, here);
     out.extend(reads.iter().map(process_only_warning));
 
     let mut name = item.sig.ident.unraw().to_string();
     // `Type::name` in an `impl` or trait block: namesakes in one module stay apart.
-    if let Some(owner) = crate::site::owner(&item.sig.ident) {
+    if let Some(owner) = site.owner() {
         name = format!("{owner}::{name}");
     }
     let name = literal(&name, here);
     let secrets = literal(&packed_secrets(&task.secrets), here);
-    let io = crate::io::task_io(item, task.in_impl, here);
+    let io = crate::io::task_io(item, task.in_impl, here, site);
     // `Never` comes with the `allow` for its failure arm, which cannot be reached (`task!`).
     let ret = match item.return_type_nameable() {
         true => {
@@ -101,14 +106,14 @@ pub(crate) fn main(item: &ItemFn, tasks_from: &[Ident]) -> TokenStream {
 /// A path (`flyte::Secret(...)`) must name flyte's `Secret`.
 ///
 /// `span` is where the written tokens are (see [`task`]).
-pub(crate) fn secret_paths(paths: &[TokenStream], function: &Ident, span: Span) -> TokenStream {
+pub(crate) fn secret_paths(paths: &[TokenStream], site: &Lookup<'_>, span: Span) -> TokenStream {
     let mut out = TokenStream::new();
     let mut import = None;
     for path in paths {
         let mut tokens = path.clone().into_iter();
         match (tokens.next(), tokens.next()) {
             (Some(TokenTree::Ident(name)), None) => {
-                match *import.get_or_insert_with(|| crate::site::secret_import(function)) {
+                match *import.get_or_insert_with(|| site.secret_import()) {
                     SecretImport::Flyte => out.extend([quote_spanned!(span=> self::#name! {})]),
                     SecretImport::FlyteInBlock => out.extend([quote_spanned!(span=> #name! {})]),
                     SecretImport::Absent => {}

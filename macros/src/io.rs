@@ -7,7 +7,7 @@ use quote::quote_spanned;
 
 use crate::expand::literal;
 use crate::item::{ItemFn, has_ident, has_ident_in};
-use crate::site::Site;
+use crate::site::{Lookup, Site};
 
 /// serde reads tuples of up to 16 elements.
 const MAX_INPUTS: usize = 16;
@@ -21,7 +21,7 @@ pub(crate) struct Param {
 
 /// The parts of the `task!` call that describe the parameters and return type, and the
 /// runner (or why the task has none): `INPUTS OUTPUT (RUNNER) WHY_NOT`, written at `span`.
-pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span) -> TokenStream {
+pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span, site: &Lookup<'_>) -> TokenStream {
     let params = params(&item.sig.inputs);
     // Packed (the layout `flyte::__private::TaskDef` documents): name, type, `o` or `r`.
     let inputs = flyte_spec::packed::pack(
@@ -41,7 +41,7 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span) -> TokenStream {
         .output
         .as_ref()
         .map_or_else(|| "()".into(), type_text);
-    let (runner, why) = match why_not(item, in_impl, &params) {
+    let (runner, why) = match why_not(item, in_impl, &params, site) {
         Some(why) => (quote_spanned!(span=> ::core::option::Option::None), why),
         None => {
             let runner = runner(item, &params, span);
@@ -56,7 +56,7 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span) -> TokenStream {
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.
-fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
+fn why_not(item: &ItemFn, in_impl: bool, params: &[Param], site: &Lookup<'_>) -> Option<String> {
     let sig = &item.sig;
     if !sig.generics.is_empty() {
         return Some("it has generic parameters".into());
@@ -91,7 +91,7 @@ fn why_not(item: &ItemFn, in_impl: bool, params: &[Param]) -> Option<String> {
     if params.is_empty() {
         return None;
     }
-    match crate::site::site(&sig.ident) {
+    match site.site() {
         Site::Free => None,
         Site::In(_) => Some("it is inside an `impl` or trait block".into()),
         Site::Unknown => Some(

@@ -31,8 +31,9 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = parse::task_args(attr.clone(), &mut errors);
     // The runner calls a runnable-looking task as a free function; inside an `impl` or trait
     // that call would fail with rustc's "cannot find function", so say what to write instead.
+    let site = site::Lookup::new(&function.sig.ident);
     if expand::runnable(&function, args.in_impl)
-        && let Some(block) = site::associated(&function.sig.ident)
+        && let Some(block) = site.associated()
     {
         errors.push(in_impl_needed(&function.sig.ident, &shown_attr(), block));
     }
@@ -55,16 +56,13 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     match (errors.into_error(), valid) {
-        (None, Some(valid)) => expand::task(&function, &valid, &reads),
+        (None, Some(valid)) => expand::task(&function, &valid, &reads, &site),
         (Some(e), _) if args.secret_paths.is_empty() => original_with(item, e),
         // The function as written, only naming `Secret` as the expansion would, so that its
         // import does not show up as unused next to the real error.
         (Some(e), _) => {
-            let mut body = expand::secret_paths(
-                &args.secret_paths,
-                &function.sig.ident,
-                function.sig.ident.span(),
-            );
+            let mut body =
+                expand::secret_paths(&args.secret_paths, &site, function.sig.ident.span());
             body.extend([function.body.clone()]);
             original_with(function.with_body(body), e)
         }

@@ -14,7 +14,7 @@ mod owner;
 #[cfg(test)]
 mod tests;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -45,34 +45,50 @@ pub(crate) enum Site {
     Unknown,
 }
 
-/// The block around the function named `name` (its span), when the source shows one.
-pub(crate) fn associated(name: &Ident) -> Option<Block> {
-    match site(name) {
-        Site::In(block) => Some(block),
-        Site::Free | Site::Unknown => None,
+/// What the source file shows of the function named `name` (its span), looked up at most
+/// once per task: each lookup asks the compiler for the file and checks it for changes.
+pub(crate) struct Lookup<'a> {
+    name: &'a Ident,
+    found: OnceCell<Option<Function>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(name: &'a Ident) -> Self {
+        Lookup {
+            name,
+            found: OnceCell::new(),
+        }
     }
-}
 
-/// Where the function named `name` (its span) is written.
-pub(crate) fn site(name: &Ident) -> Site {
-    site_of(name).unwrap_or(Site::Unknown)
-}
-
-fn site_of(name: &Ident) -> Option<Site> {
-    match &found(name)?.block {
-        Some(block) => Some(Site::In(*block)),
-        None => Some(Site::Free),
+    fn get(&self) -> Option<&Function> {
+        self.found.get_or_init(|| found(self.name)).as_ref()
     }
-}
 
-/// The type (of an `impl`) or trait the function named `name` (its span) is directly in.
-pub(crate) fn owner(name: &Ident) -> Option<String> {
-    found(name)?.owner
-}
+    /// Where the function is written.
+    pub(crate) fn site(&self) -> Site {
+        match self.get() {
+            Some(Function {
+                block: Some(block), ..
+            }) => Site::In(*block),
+            Some(_) => Site::Free,
+            None => Site::Unknown,
+        }
+    }
 
-/// What the `use` items around the function named `name` (its span) bind to `Secret`.
-pub(crate) fn secret_import(name: &Ident) -> SecretImport {
-    found(name).map_or(SecretImport::Unknown, |f| f.secret)
+    /// The block around the function, when the source shows one.
+    pub(crate) fn associated(&self) -> Option<Block> {
+        self.get()?.block
+    }
+
+    /// The type (of an `impl`) or trait the function is directly in.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.get()?.owner.as_deref()
+    }
+
+    /// What the `use` items around the function bind to `Secret`.
+    pub(crate) fn secret_import(&self) -> SecretImport {
+        self.get().map_or(SecretImport::Unknown, |f| f.secret)
+    }
 }
 
 fn found(name: &Ident) -> Option<Function> {
