@@ -393,17 +393,29 @@ fn list_carries_each_tasks_security_context() {
             .decode(b64)
             .unwrap();
         let sc = SecurityContext::decode(bytes.as_slice()).unwrap();
-        let task = list.tasks.iter().find(|t| t.name == name).unwrap();
+        // Each line names its task as `BIN run` takes it: a shared name by its path.
+        let task = list.find(name).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(sc, task.security_context, "{name}");
+        let printed = json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == task.name.as_str() && t["module"] == task.module.as_str())
+            .unwrap()["security_context"]
+            .clone();
         assert_eq!(
             serde_json::to_value(&sc).unwrap(),
-            sc_of(name),
+            printed,
             "{name}: proto and JSON formats differ"
         );
         names.push(name.to_owned());
     }
-    let json_names: Vec<String> = list.tasks.iter().map(|t| t.name.clone()).collect();
+    let json_names: Vec<String> = list.tasks.iter().map(|t| list.run_name(t)).collect();
     assert_eq!(names, json_names);
+    assert!(
+        names.iter().any(|n| n.contains("::")),
+        "no shared name: {names:?}"
+    );
 
     // `--format json` is the default.
     let explicit = Command::new(fixtures())

@@ -167,6 +167,17 @@ pub(crate) fn recorded_files(records: &Path, except: Option<&OsStr>) -> HashSet<
         .collect()
 }
 
+/// The files that runs other than `own` list and `own` does not: written by another run.
+pub(crate) fn others_files(records: &Path, own: Option<&OsStr>) -> HashSet<String> {
+    let mut others = recorded_files(records, own);
+    if let Some(list) = own.and_then(|own| std::fs::read_to_string(records.join(own)).ok()) {
+        for relative in list.lines() {
+            others.remove(relative);
+        }
+    }
+    others
+}
+
 /// Whether `relative` is safe to join to the mount dir: no absolute path, `..`, or NUL.
 pub(crate) fn stays_inside(relative: &str) -> bool {
     !relative.is_empty()

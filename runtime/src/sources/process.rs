@@ -56,7 +56,9 @@ impl ProcessSource {
 
 impl ProcessSource {
     /// Whether `path` is a file a launcher run other than this process's own (named in
-    /// `FLYTE_TASK_RUN_ID`) wrote: a leftover or another task's, never a platform mount.
+    /// `FLYTE_TASK_RUN_ID`) wrote: a leftover or another task's, never a platform mount. A
+    /// file the own run lists is its own, whoever else lists the name: a run that loses the
+    /// race for a name lists it before its create fails, then uses a private directory.
     fn written_by_another_run(
         &self,
         path: &std::path::Path,
@@ -72,7 +74,7 @@ impl ProcessSource {
         let own = std::env::var_os(crate::mount::RUN_ID_ENV);
         recorded
             .get_or_insert_with(|| {
-                crate::mount::recorded_files(
+                crate::mount::others_files(
                     &self.layout.dir.join(crate::mount::RECORDS_DIR),
                     own.as_deref(),
                 )
