@@ -21,6 +21,8 @@ mod list_pipe;
 mod masking;
 #[path = "inject_process/pods.rs"]
 mod pods;
+#[path = "inject_process/races.rs"]
+mod races;
 #[path = "inject_process/run_config.rs"]
 mod run_config;
 #[path = "inject_process/tasks_from.rs"]

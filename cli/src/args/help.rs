@@ -74,10 +74,10 @@ The task's declared secrets are looked up, first hit wins: the environment of th
 FLYTE_SECRETS_FILE, default .flyte/secrets.env), then the secret service (the configured
 endpoint, else the local service) as a Flyte cluster asks it: by key, in project+domain,
 then domain, then organization-wide scope; project and domain come from -p/-d, else
-task.project/task.domain (FLYTE_TASK_PROJECT, FLYTE_TASK_DOMAIN). The task gets env secrets under their declared
-names and file secrets as <dir>/<key> in a private directory named in
-$FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the task does
-not start and every place looked is listed.
+task.project/task.domain (FLYTE_TASK_PROJECT, FLYTE_TASK_DOMAIN). The task gets env
+secrets under their declared names and file secrets as <dir>/<key> in a private directory
+named in $FLYTE_SECRETS_DEFAULT_DIR, removed when it ends. If any secret is missing the
+task does not start and every place looked is listed.
 
 The task starts with a Flyte pod's environment, not this command's: its secrets, PATH, HOME,
 USER, LANG, LC_*, TZ, TMPDIR, TERM, FLYTE_SECRETS_ROOT, the FLYTE_INTERNAL_* execution
