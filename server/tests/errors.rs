@@ -19,9 +19,6 @@ fn assert_fails(r: Result<impl std::fmt::Debug, Failure>, code: Code, status: u1
     );
 }
 
-/// Writes are committed in batches (group commit): creates of one name arriving together,
-/// likely in one batch, still give exactly one success; the others are `already_exists`, and
-/// the stored value is the winner's.
 #[tokio::test]
 async fn invalid_arguments_name_the_input_and_rule() {
     let dir = private_tempdir();

@@ -11,6 +11,9 @@ use flyte_idl::Timestamp;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+#[cfg(test)]
+mod tests;
+
 use super::index::Index;
 use super::queries;
 use crate::scope::SecretRef;

@@ -278,6 +278,9 @@ pub(crate) async fn not_found_and_already_exists(store: &StoreUnderTest) {
     server.shutdown().await.unwrap();
 }
 
+/// Creates of one name arriving together (with SQLite's group commit, likely in one
+/// transaction) still give exactly one success; the others are `already_exists`, and the
+/// stored value is the winner's.
 pub(crate) async fn concurrent_creates_of_one_name_exactly_one_wins(store: &StoreUnderTest) {
     let server = store.start().await;
     let addr = server.addr();
