@@ -8,12 +8,13 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Every backend `#[needs(..)]` knows; keep in step with `BACKENDS` in src/lib.rs.
-const ALL: [&str; 10] = [
+const ALL: [&str; 11] = [
     "python",
     "dbus",
     "root",
     "gnome_keyring",
     "secret_tool",
+    "dbus_monitor",
     "keyctl",
     "script",
     "idp",
@@ -22,12 +23,13 @@ const ALL: [&str; 10] = [
 ];
 
 /// The backends that are programs, and the programs each needs on PATH.
-const PROGRAMS: [(&str, &[&str]); 4] = [
+const PROGRAMS: [(&str, &[&str]); 5] = [
     (
         "gnome_keyring",
         &["dbus-run-session", "gnome-keyring-daemon"],
     ),
     ("secret_tool", &["secret-tool"]),
+    ("dbus_monitor", &["dbus-monitor"]),
     ("keyctl", &["keyctl"]),
     ("script", &["script"]),
 ];

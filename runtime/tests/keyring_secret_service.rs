@@ -1,9 +1,12 @@
 //! The real Secret Service (gnome-keyring under dbus-run-session, see .ci/with-keyring.sh):
 //! round trips within and across processes, the item's attributes, duplicate items, a
-//! locked keyring and a D-Bus address with no daemon behind it.
+//! locked keyring and a D-Bus address with no daemon behind it; the encrypted session's key
+//! (`session_key`).
 #![cfg(target_os = "linux")]
 
 mod keyring_common;
+#[path = "keyring_secret_service/session_key.rs"]
+mod session_key;
 
 use std::collections::HashMap;
 use std::path::Path;

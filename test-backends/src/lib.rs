@@ -28,6 +28,7 @@
 //! | `root`          | the tests run as root                                          |
 //! | `gnome_keyring` | `dbus-run-session` and `gnome-keyring-daemon` are on PATH      |
 //! | `secret_tool`   | `secret-tool` (libsecret-tools) is on PATH                     |
+//! | `dbus_monitor`  | `dbus-monitor` (dbus) is on PATH                               |
 //! | `keyctl`        | `keyctl` (keyutils) is on PATH                                 |
 //! | `script`        | util-linux `script` is on PATH                                 |
 //! | `idp`           | Node.js 20+ (`FLYTE_TEST_NODE` or `node` on PATH) and tests/oidc/node_modules (.ci/setup-node.sh) |
@@ -48,7 +49,7 @@ struct Backend {
     detail: &'static str,
 }
 
-const BACKENDS: [Backend; 10] = [
+const BACKENDS: [Backend; 11] = [
     Backend {
         name: "python",
         what: "the Python flyte SDK",
@@ -99,6 +100,14 @@ const BACKENDS: [Backend; 10] = [
         missing_at_build: cfg!(missing_secret_tool),
         check: "on_path(\"secret-tool\")",
         detail: "secret-tool is not on PATH",
+    },
+    Backend {
+        name: "dbus_monitor",
+        what: "dbus-monitor",
+        how: "install the package dbus",
+        missing_at_build: cfg!(missing_dbus_monitor),
+        check: "on_path(\"dbus-monitor\")",
+        detail: "dbus-monitor is not on PATH",
     },
     Backend {
         name: "keyctl",

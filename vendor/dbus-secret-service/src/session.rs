@@ -122,7 +122,7 @@ impl Session {
                 use dbus::arg::cast;
 
                 // crypto: create private and public key
-                let keypair = crypto::Keypair::generate();
+                let keypair = crypto::Keypair::generate()?;
 
                 // send our public key with algorithm to service
                 let public_bytes = keypair.public.to_bytes_be();
@@ -189,7 +189,6 @@ impl Session {
 
 #[cfg(any(feature = "crypto-rust", feature = "crypto-openssl"))]
 mod crypto {
-    use fastrand::Rng;
     use num::{bigint::BigUint, FromPrimitive};
     use once_cell::sync::Lazy;
 
@@ -273,10 +272,12 @@ mod crypto {
         Ok(output)
     }
 
+    /// Patched in flyte-rs (see vendor/README.md): the AES IV from the OS's random source, not
+    /// `fastrand` (a fast PRNG seeded from the clock: predictable). It cannot fail here in
+    /// practice: the session's key pair, drawn the same way first, would have.
     fn salt() -> [u8; 16] {
-        let mut rng = Rng::new();
         let mut salt = [0; 16];
-        rng.fill(&mut salt);
+        getrandom::fill(&mut salt).expect("the OS random source gave the session key already");
         salt
     }
 
@@ -306,18 +307,32 @@ mod crypto {
     }
 
     impl Keypair {
-        pub(super) fn generate() -> Self {
-            let mut rng = Rng::new();
-            let mut private_key_bytes = [0; 128];
-            rng.fill(&mut private_key_bytes);
-
-            let private_key = BigUint::from_bytes_be(&private_key_bytes);
+        /// Patched in flyte-rs (see vendor/README.md). The private exponent comes from the
+        /// OS's random source; upstream drew it from `fastrand`, whose state is seeded from the
+        /// monotonic clock and the thread id (SipHash with fixed keys), so anyone who can read
+        /// the session bus could search the few clock readings around the process's start for
+        /// the one whose key gives the public key sent, and then decrypt every secret of the
+        /// session. It is 256 bits, twice the bits of the AES-128 key it yields, as OpenSSH
+        /// sizes its DH exponents (`dh_gen_key`) and NIST SP 800-56A allows (at least twice the
+        /// group's 80-bit strength): a quarter of the work of a 1024-bit one, no weaker here.
+        pub(super) fn generate() -> Result<Self, crate::Error> {
+            let mut private_key_bytes = [0; 32];
+            let private_key = loop {
+                getrandom::fill(&mut private_key_bytes).map_err(|e| {
+                    crate::Error::Crypto(format!("the OS random source failed: {e}").into())
+                })?;
+                let key = BigUint::from_bytes_be(&private_key_bytes);
+                // 0 and 1 give a public key of 1 and 2; never drawn in practice.
+                if key > BigUint::from_u64(1).unwrap() {
+                    break key;
+                }
+            };
             let public_key = pow_base_exp_mod(&DH_GENERATOR, &private_key, &DH_PRIME);
 
-            Self {
+            Ok(Self {
                 private: private_key,
                 public: public_key,
-            }
+            })
         }
 
         pub(super) fn derive_shared(&self, server_public_key_bytes: &[u8]) -> AesKey {
