@@ -277,7 +277,7 @@ mod crypto {
     /// practice: the session's key pair, drawn the same way first, would have.
     fn salt() -> [u8; 16] {
         let mut salt = [0; 16];
-        getrandom::fill(&mut salt).expect("the OS random source gave the session key already");
+        getrandom::fill(&mut salt).expect("the OS random source, which gave the session key");
         salt
     }
 
@@ -312,9 +312,10 @@ mod crypto {
         /// monotonic clock and the thread id (SipHash with fixed keys), so anyone who can read
         /// the session bus could search the few clock readings around the process's start for
         /// the one whose key gives the public key sent, and then decrypt every secret of the
-        /// session. It is 256 bits, twice the bits of the AES-128 key it yields, as OpenSSH
-        /// sizes its DH exponents (`dh_gen_key`) and NIST SP 800-56A allows (at least twice the
-        /// group's 80-bit strength): a quarter of the work of a 1024-bit one, no weaker here.
+        /// session. It is 256 bits: the best attack on an exponent of n bits takes 2^(n/2)
+        /// steps, so 2^128 here, far above the 2^80 that breaks this 1024-bit group (which the
+        /// Secret Service fixes) outright; RFC 7919 (5.2) asks for at least twice the group's
+        /// strength, 160 bits. A quarter of the work of a 1024-bit exponent.
         pub(super) fn generate() -> Result<Self, crate::Error> {
             let mut private_key_bytes = [0; 32];
             let private_key = loop {
