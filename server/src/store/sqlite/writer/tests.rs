@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::*;
 use crate::scope::Scope;
-use crate::store::sqlite::{SqliteStore, open_connection, schema};
+use crate::store::sqlite::{DATABASE_FILE, SqliteStore, open_connection};
 
 fn secret(name: &str) -> SecretRef {
     SecretRef {
@@ -19,12 +19,11 @@ fn secret(name: &str) -> SecretRef {
     }
 }
 
-/// The database of `dir` as the store makes it (modes, schema), then a connection and the
-/// index of its own, as the writer thread has.
+/// The database of `dir` as the store opens it (file modes, schema, the index loaded from the
+/// file), then a connection and an index of its own, as the writer thread has.
 fn open(dir: &Path) -> (Connection, Index) {
     drop(SqliteStore::open(dir).unwrap());
-    let conn = open_connection(&dir.join(super::super::DATABASE_FILE)).unwrap();
-    schema::migrate(&conn, dir).unwrap();
+    let conn = open_connection(&dir.join(DATABASE_FILE)).unwrap();
     let index = Index::load(&conn).unwrap();
     (conn, index)
 }
@@ -52,7 +51,7 @@ fn insert(name: &str, value: &[u8]) -> Write {
 
 /// The names and values in the file, read by a connection of its own.
 fn rows(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let conn = open_connection(&dir.join(super::super::DATABASE_FILE)).unwrap();
+    let conn = open_connection(&dir.join(DATABASE_FILE)).unwrap();
     let mut stmt = conn
         .prepare("SELECT name, sealed FROM secrets ORDER BY name")
         .unwrap();
@@ -116,7 +115,7 @@ fn a_commit_that_fails_fails_every_write_of_its_group_and_changes_nothing() {
     );
 }
 
-/// Set in the child of the test below: the database it writes.
+/// Set in the child of the test below: the data dir whose database it writes.
 const CUT_ENV: &str = "FLYTE_TEST_CUT_COMMIT_DIR";
 const FIRST: usize = 20;
 const SECOND: usize = 200;
@@ -206,7 +205,7 @@ fn cut_child(dir: &Path) {
     let printer = print_acks("first", answers);
     commit(&conn, &index, batch);
     printer.join().unwrap();
-    let wal = dir.join(format!("{}-wal", super::super::DATABASE_FILE));
+    let wal = dir.join(format!("{}-wal", DATABASE_FILE));
     let wal_size = move || std::fs::metadata(&wal).map_or(0, |m| m.len());
     let before = wal_size();
     conn.execute_batch("PRAGMA cache_size = 10").unwrap();
