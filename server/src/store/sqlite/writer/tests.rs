@@ -153,7 +153,7 @@ fn a_group_cut_mid_commit_leaves_none_of_it_and_keeps_what_was_acknowledged() {
         .lines()
         .filter_map(|l| l.split_once("ACKED ").map(|(_, name)| name))
         .collect();
-    let first: Vec<String> = (0..FIRST).map(|i| format!("first-{i:03}")).collect();
+    let first: Vec<String> = (0..FIRST).map(|i| name("first", i)).collect();
     assert_eq!(acked, first, "{stdout}");
     let (wal_before, wal_at_cut) = stdout
         .lines()
@@ -185,6 +185,11 @@ fn a_group_cut_mid_commit_leaves_none_of_it_and_keeps_what_was_acknowledged() {
     assert!(matches!(answer(answers.pop().unwrap()), Ok(true)));
 }
 
+/// The name of write `i` of the child's group `prefix`.
+fn name(prefix: &str, i: usize) -> String {
+    format!("{prefix}-{i:03}")
+}
+
 /// A value of its own per name, of 4 KiB: a page each.
 fn value(name: &str) -> Vec<u8> {
     name.bytes().cycle().take(4096).collect()
@@ -196,7 +201,7 @@ fn cut_child(dir: &Path) {
     let writes = |prefix: &str, n: usize| {
         (0..n)
             .map(|i| {
-                let name = format!("{prefix}-{i:03}");
+                let name = name(prefix, i);
                 insert(&name, &value(&name))
             })
             .collect()
@@ -224,12 +229,12 @@ fn cut_child(dir: &Path) {
     commit(&conn, &index, batch);
 }
 
-/// Prints `ACKED NAME` (`PREFIX-N`) for each write answered `Ok(true)`, as the answers arrive.
+/// Prints `ACKED NAME` for each write answered `Ok(true)`, as the answers arrive.
 fn print_acks(prefix: &'static str, answers: Answers) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for (i, rx) in answers.into_iter().enumerate() {
             if let Ok(true) = answer(rx) {
-                println!("ACKED {prefix}-{i:03}");
+                println!("ACKED {}", name(prefix, i));
             }
         }
     })
