@@ -74,9 +74,10 @@ fn bare_axum(
     (addr_rx.recv().unwrap(), thread, stop_tx)
 }
 
-/// Thread names of the two servers' runtimes, for [`cpu`].
+/// Thread names of the two servers, for [`cpu`]: the runtime's, and for flyte also the
+/// store's writer thread (`flyte-store-writer`), where a group's commit runs.
 const BARE_THREADS: &str = "bare-axum";
-const FLYTE_THREADS: &str = "flyte-server";
+const FLYTE_THREADS: &str = "flyte-s";
 
 /// CPU time so far of this process's threads whose name starts with `prefix`: what each
 /// server spends, apart from the load generator (Linux; zero elsewhere).

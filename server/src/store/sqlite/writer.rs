@@ -1,10 +1,13 @@
-//! Group commit: every write goes through one writer thread, which takes all writes waiting
-//! at that moment, runs them in one transaction and syncs once. A write is acknowledged only
-//! after that commit returned, so nothing acknowledged is lost; under load one fsync serves
-//! many writes instead of one each.
+//! Group commit: writes that arrive while a commit is under way wait in a queue for one
+//! writer thread, which takes all of them at once, runs them in one transaction and syncs
+//! once. A write that arrives when nothing is queued or committing is committed at once on
+//! its own thread instead, sparing it two wake-ups between threads. Either way a write is
+//! acknowledged only after its commit returned, so nothing acknowledged is lost; under load
+//! one fsync serves many writes instead of one each.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::thread::JoinHandle;
 
 use flyte_idl::Timestamp;
@@ -42,36 +45,86 @@ pub(super) enum Write {
 
 type Reply = oneshot::Sender<Result<bool, StoreError>>;
 
+/// What both ways of committing share: the one write connection, the index it keeps up to
+/// date, and how many writes wait in the queue or in the writer thread's commit.
+#[derive(Debug)]
+struct Shared {
+    /// Held for a whole commit, so the index sees commits in their order.
+    conn: Mutex<Connection>,
+    index: Arc<Index>,
+    queued: AtomicUsize,
+}
+
 /// The writer thread and the queue into it. Dropping it lets the thread finish the queued
 /// writes, then joins it.
 #[derive(Debug)]
 pub(super) struct Writer {
+    shared: Arc<Shared>,
     queue: Option<mpsc::Sender<(Write, Reply)>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Writer {
     pub(super) fn start(conn: Connection, index: Arc<Index>) -> std::io::Result<Writer> {
+        let shared = Arc::new(Shared {
+            conn: Mutex::new(conn),
+            index,
+            queued: AtomicUsize::new(0),
+        });
         let (queue, jobs) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("flyte-store-writer".into())
-            .spawn(move || run(conn, &index, jobs))?;
+        let thread = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("flyte-store-writer".into())
+                .spawn(move || run(&shared, jobs))?
+        };
         Ok(Writer {
+            shared,
             queue: Some(queue),
             thread: Some(thread),
         })
     }
 
-    /// Queues `write`; resolves once it is committed (`false`: nothing to change, e.g. the
-    /// name was taken for an insert).
+    /// Commits `write`, at once or in the next group; resolves once it is committed
+    /// (`false`: nothing to change, e.g. the name was taken for an insert).
     pub(super) async fn write(&self, write: Write) -> Result<bool, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.queue
+        let job = match self.commit_here((write, reply)) {
+            None => return answer.await.map_err(|_| StoreError::WriterGone)?,
+            Some(job) => job,
+        };
+        // Counted before it is sent, so no write commits on its own thread ahead of it.
+        self.shared.queued.fetch_add(1, Ordering::SeqCst);
+        if self
+            .queue
             .as_ref()
             .expect("set until drop")
-            .send((write, reply))
-            .map_err(|_| StoreError::WriterGone)?;
+            .send(job)
+            .is_err()
+        {
+            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(StoreError::WriterGone);
+        }
         answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Commits `job` on this thread if no other write is queued or committing; otherwise
+    /// gives it back for the queue. Only on a multi-thread runtime, whose other tasks move
+    /// to another thread while this one waits for the sync (the store's futures run in the
+    /// server's spawned tasks, never in a `LocalSet`, where `block_in_place` would panic).
+    fn commit_here(&self, job: (Write, Reply)) -> Option<(Write, Reply)> {
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if !multi_thread || self.shared.queued.load(Ordering::SeqCst) != 0 {
+            return Some(job);
+        }
+        let conn = match self.shared.conn.try_lock() {
+            Ok(conn) => conn,
+            Err(TryLockError::WouldBlock) => return Some(job),
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+        };
+        tokio::task::block_in_place(|| commit(&conn, &self.shared.index, vec![job]));
+        None
     }
 }
 
@@ -84,8 +137,10 @@ impl Drop for Writer {
     }
 }
 
-fn run(conn: Connection, index: &Index, jobs: mpsc::Receiver<(Write, Reply)>) {
+fn run(shared: &Shared, jobs: mpsc::Receiver<(Write, Reply)>) {
     while let Ok(first) = jobs.recv() {
+        // Locked first: what arrives while a write commits on its own thread joins this group.
+        let conn = shared.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -93,7 +148,10 @@ fn run(conn: Connection, index: &Index, jobs: mpsc::Receiver<(Write, Reply)>) {
                 Err(_) => break,
             }
         }
-        commit(&conn, index, batch);
+        let n = batch.len();
+        commit(&conn, &shared.index, batch);
+        // Under the lock: a write that sees zero queued finds the connection free.
+        shared.queued.fetch_sub(n, Ordering::SeqCst);
     }
 }
 
@@ -101,6 +159,11 @@ fn run(conn: Connection, index: &Index, jobs: mpsc::Receiver<(Write, Reply)>) {
 /// commit fails every write of the batch and changes nothing in the index.
 fn commit(conn: &Connection, index: &Index, batch: Vec<(Write, Reply)>) {
     let mut results = Vec::with_capacity(batch.len());
+    if !conn.is_autocommit() {
+        // A commit that panicked half-way left its transaction open: none of it was
+        // acknowledged, so it is dropped.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
     let begun = conn.execute_batch("BEGIN IMMEDIATE");
     if let Err(e) = begun {
         return fail_all(batch, e);

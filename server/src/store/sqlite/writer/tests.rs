@@ -1,5 +1,6 @@
-//! The group commit's failures, replayed against the real SQLite with its commit hook as the
-//! fault: a commit that fails, and a process killed inside one.
+//! The group commit against the real SQLite, with its commit hook as the probe and the
+//! fault: where a write commits, how writes that wait are grouped, a commit that fails, and a
+//! process killed inside one.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -61,6 +62,99 @@ fn rows(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A writer over a fresh database in `dir`, whose commit hook records the committing
+/// thread's name, then runs `then`.
+fn probed_writer(
+    dir: &Path,
+    mut then: impl FnMut() + Send + 'static,
+) -> (Writer, Arc<Index>, std::sync::mpsc::Receiver<String>) {
+    let (conn, index) = open(dir);
+    let (seen, commits) = std::sync::mpsc::channel();
+    conn.commit_hook(Some(move || {
+        let name = std::thread::current().name().unwrap_or("").to_owned();
+        let _ = seen.send(name);
+        then();
+        false
+    }));
+    let index = Arc::new(index);
+    (
+        Writer::start(conn, Arc::clone(&index)).unwrap(),
+        index,
+        commits,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_lone_write_on_a_multi_thread_runtime_commits_on_its_own_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let (writer, index, commits) = probed_writer(dir.path(), || {});
+    assert!(writer.write(insert("lone", b"v")).await.unwrap());
+    let thread = commits.try_recv().expect("committed before the answer");
+    assert_ne!(thread, "flyte-store-writer");
+    assert!(index.get(&secret("lone")).is_some());
+    assert_eq!(rows(dir.path()), [("lone".to_owned(), b"v".to_vec())]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn on_a_current_thread_runtime_every_write_goes_to_the_writer_thread() {
+    // There no other thread would run the runtime's tasks while this one syncs.
+    let dir = tempfile::tempdir().unwrap();
+    let (writer, _, commits) = probed_writer(dir.path(), || {});
+    assert!(writer.write(insert("lone", b"v")).await.unwrap());
+    assert_eq!(commits.try_recv().unwrap(), "flyte-store-writer");
+}
+
+/// The first write commits on its own thread and is held inside its commit; 50 more arrive
+/// meanwhile. They are answered only after a commit of their own, and all in that one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn writes_that_arrive_during_a_commit_wait_and_commit_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let held = Mutex::new(held);
+    let mut first = true;
+    let (writer, index, commits) = probed_writer(dir.path(), move || {
+        if std::mem::take(&mut first) {
+            held.lock().unwrap().recv().unwrap();
+        }
+    });
+    let writer = Arc::new(writer);
+    let lead = tokio::spawn({
+        let writer = Arc::clone(&writer);
+        async move { writer.write(insert("lead", b"v")).await }
+    });
+    let thread = tokio::task::spawn_blocking(move || (commits.recv().unwrap(), commits))
+        .await
+        .unwrap();
+    let (first_thread, commits) = thread;
+    assert_ne!(first_thread, "flyte-store-writer");
+    // The only worker is inside that commit: these run because it handed its tasks on.
+    let rest: Vec<_> = (0..50)
+        .map(|i| {
+            let writer = Arc::clone(&writer);
+            tokio::spawn(async move { writer.write(insert(&name("rest", i), b"v")).await })
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while writer.shared.queued.load(Ordering::SeqCst) < 50 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writes spawned during the commit did not run: the worker did not hand them on"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert!(rest.iter().all(|t| !t.is_finished()) && !lead.is_finished());
+    assert!(index.get(&secret("rest-000")).is_none());
+    release.send(()).unwrap();
+    assert!(lead.await.unwrap().unwrap());
+    for t in rest {
+        assert!(t.await.unwrap().unwrap());
+    }
+    let later: Vec<String> = commits.try_iter().collect();
+    assert_eq!(later, ["flyte-store-writer"], "the 50 in one commit");
+    assert_eq!(rows(dir.path()).len(), 51);
+    assert_eq!(writer.shared.queued.load(Ordering::SeqCst), 0);
+}
+
 #[test]
 fn a_commit_that_fails_fails_every_write_of_its_group_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,6 +207,20 @@ fn a_commit_that_fails_fails_every_write_of_its_group_and_changes_nothing() {
             ("b".to_owned(), b"b-value".to_vec())
         ]
     );
+}
+
+#[test]
+fn a_transaction_left_open_is_rolled_back_before_the_next_group() {
+    // What a commit that panicked half-way would leave; nothing of it was acknowledged.
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, index) = open(dir.path());
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let half = StoredValue::new(b"half".to_vec());
+    queries::insert(&conn, &secret("half"), 1, &half, Timestamp::now()).unwrap();
+    let (batch, mut answers) = group(vec![insert("next", b"v")]);
+    commit(&conn, &index, batch);
+    assert!(matches!(answer(answers.pop().unwrap()), Ok(true)));
+    assert_eq!(rows(dir.path()), [("next".to_owned(), b"v".to_vec())]);
 }
 
 /// Set in the child of the test below: the data dir whose database it writes.
