@@ -1,11 +1,10 @@
 //! SQLite storage: one file `secrets.db` in the data directory, WAL journal with
 //! `synchronous=FULL` (an acknowledged write survives a crash or kill -9). Values are stored
 //! only as sealed ciphertext. Value reads run on tokio's blocking pool, never on executor
-//! threads; a write commits at once when no other is under way, and otherwise waits for one
-//! writer thread that commits whatever is queued in one transaction ([`writer`], group
-//! commit); metadata reads are answered from an in-memory
-//! index ([`index`]), exact because the data directory lock makes this server the file's one
-//! writer.
+//! threads; a lone write commits at once, and writes under load wait for one writer thread
+//! that commits whatever is queued in one transaction ([`writer`], group commit); metadata
+//! reads are answered from an in-memory index ([`index`]), exact because the data directory
+//! lock makes this server the file's one writer.
 
 mod index;
 mod queries;

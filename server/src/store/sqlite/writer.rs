@@ -1,9 +1,10 @@
 //! Group commit: writes that arrive while a commit is under way wait in a queue for one
 //! writer thread, which takes all of them at once, runs them in one transaction and syncs
-//! once. A write that arrives when nothing is queued or committing is committed at once on
-//! its own thread instead, sparing it two wake-ups between threads. Either way a write is
-//! acknowledged only after its commit returned, so nothing acknowledged is lost; under load
-//! one fsync serves many writes instead of one each.
+//! once. A lone write (nothing queued or committing, and the last commit held one write) is
+//! committed at once on its own thread instead, sparing it two wake-ups between threads.
+//! After a group of several, writes keep going to the queue, where the next ones under the
+//! same load join them instead of each taking a sync of its own. Either way a write is
+//! acknowledged only after its commit returned, so nothing acknowledged is lost.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -46,13 +47,15 @@ pub(super) enum Write {
 type Reply = oneshot::Sender<Result<bool, StoreError>>;
 
 /// What both ways of committing share: the one write connection, the index it keeps up to
-/// date, and how many writes wait in the queue or in the writer thread's commit.
+/// date, how many writes wait in the queue or in the writer thread's commit, and how many
+/// the last commit held.
 #[derive(Debug)]
 struct Shared {
     /// Held for a whole commit, so the index sees commits in their order.
     conn: Mutex<Connection>,
     index: Arc<Index>,
     queued: AtomicUsize,
+    last_group: AtomicUsize,
 }
 
 /// The writer thread and the queue into it. Dropping it lets the thread finish the queued
@@ -70,6 +73,7 @@ impl Writer {
             conn: Mutex::new(conn),
             index,
             queued: AtomicUsize::new(0),
+            last_group: AtomicUsize::new(1),
         });
         let (queue, jobs) = mpsc::channel();
         let thread = {
@@ -108,14 +112,18 @@ impl Writer {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
-    /// Commits `job` on this thread if no other write is queued or committing; otherwise
+    /// Commits `job` on this thread if no other write is queued or committing and the last
+    /// commit held one write (a larger group means load: the next writes are near); otherwise
     /// gives it back for the queue. Only on a multi-thread runtime, whose other tasks move
     /// to another thread while this one waits for the sync (the store's futures run in the
     /// server's spawned tasks, never in a `LocalSet`, where `block_in_place` would panic).
     fn commit_here(&self, job: (Write, Reply)) -> Option<(Write, Reply)> {
         let multi_thread = tokio::runtime::Handle::try_current()
             .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        if !multi_thread || self.shared.queued.load(Ordering::SeqCst) != 0 {
+        if !multi_thread
+            || self.shared.queued.load(Ordering::SeqCst) != 0
+            || self.shared.last_group.load(Ordering::SeqCst) > 1
+        {
             return Some(job);
         }
         let conn = match self.shared.conn.try_lock() {
@@ -124,6 +132,7 @@ impl Writer {
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
         };
         tokio::task::block_in_place(|| commit(&conn, &self.shared.index, vec![job]));
+        self.shared.last_group.store(1, Ordering::SeqCst);
         None
     }
 }
@@ -151,6 +160,7 @@ fn run(shared: &Shared, jobs: mpsc::Receiver<(Write, Reply)>) {
         let n = batch.len();
         commit(&conn, &shared.index, batch);
         // Under the lock: a write that sees zero queued finds the connection free.
+        shared.last_group.store(n, Ordering::SeqCst);
         shared.queued.fetch_sub(n, Ordering::SeqCst);
     }
 }

@@ -105,7 +105,8 @@ async fn on_a_current_thread_runtime_every_write_goes_to_the_writer_thread() {
 }
 
 /// The first write commits on its own thread and is held inside its commit; 50 more arrive
-/// meanwhile. They are answered only after a commit of their own, and all in that one.
+/// meanwhile. They are answered only after a commit of their own, and all in that one; the
+/// write after such a group goes to the queue.
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn writes_that_arrive_during_a_commit_wait_and_commit_together() {
     let dir = tempfile::tempdir().unwrap();
@@ -153,6 +154,14 @@ async fn writes_that_arrive_during_a_commit_wait_and_commit_together() {
     assert_eq!(later, ["flyte-store-writer"], "the 50 in one commit");
     assert_eq!(rows(dir.path()).len(), 51);
     assert_eq!(writer.shared.queued.load(Ordering::SeqCst), 0);
+
+    // After a group of 50 the next write is queued, as the next under load would be; after
+    // its group of one, a lone write commits on its own thread again.
+    assert!(writer.write(insert("after", b"v")).await.unwrap());
+    assert_eq!(commits.try_recv().unwrap(), "flyte-store-writer");
+    assert!(writer.write(insert("quiet", b"v")).await.unwrap());
+    assert_ne!(commits.try_recv().unwrap(), "flyte-store-writer");
+    assert_eq!(rows(dir.path()).len(), 53);
 }
 
 #[test]
