@@ -132,6 +132,7 @@ impl Writer {
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
         };
         tokio::task::block_in_place(|| commit(&conn, &self.shared.index, vec![job]));
+        // Not always 1 already: a group may have committed between the check and the lock.
         self.shared.last_group.store(1, Ordering::SeqCst);
         None
     }

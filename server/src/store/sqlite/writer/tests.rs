@@ -111,11 +111,10 @@ async fn on_a_current_thread_runtime_every_write_goes_to_the_writer_thread() {
 async fn writes_that_arrive_during_a_commit_wait_and_commit_together() {
     let dir = tempfile::tempdir().unwrap();
     let (release, held) = std::sync::mpsc::channel::<()>();
-    let held = Mutex::new(held);
     let mut first = true;
     let (writer, index, commits) = probed_writer(dir.path(), move || {
         if std::mem::take(&mut first) {
-            held.lock().unwrap().recv().unwrap();
+            held.recv().unwrap();
         }
     });
     let writer = Arc::new(writer);
@@ -123,10 +122,10 @@ async fn writes_that_arrive_during_a_commit_wait_and_commit_together() {
         let writer = Arc::clone(&writer);
         async move { writer.write(insert("lead", b"v")).await }
     });
-    let thread = tokio::task::spawn_blocking(move || (commits.recv().unwrap(), commits))
-        .await
-        .unwrap();
-    let (first_thread, commits) = thread;
+    let (first_thread, commits) =
+        tokio::task::spawn_blocking(move || (commits.recv().unwrap(), commits))
+            .await
+            .unwrap();
     assert_ne!(first_thread, "flyte-store-writer");
     // The only worker is inside that commit: these run because it handed its tasks on.
     let rest: Vec<_> = (0..50)
