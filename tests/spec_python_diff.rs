@@ -54,7 +54,10 @@ enum Deliberate {
     TrailingNewline,
     /// A file secret whose key or group leaves the mount directory.
     EscapesMount,
-    /// An env var the loader reads (`LD_*`) or every task process has (`PATH`, ...).
+    /// A file secret whose key or group starts with `.` (a hidden file).
+    HiddenFile,
+    /// An env var the loader reads (`LD_*`), every task process has (`PATH`, ...), the launch
+    /// or a shell sets (`FLYTE_TASK_LAUNCHED`, `PWD`, ...).
     ReservedEnvName,
     /// Both refuse, but the name in the message is upper-cased with different Unicode tables
     /// (Rust 1.95: Unicode 16; Python 3.11: Unicode 14).
@@ -72,7 +75,7 @@ impl Deliberate {
             Deliberate::TrailingNewline | Deliberate::UnicodeVersion => {
                 "Invalid environment variable name: "
             }
-            Deliberate::EscapesMount => "Secret ",
+            Deliberate::EscapesMount | Deliberate::HiddenFile => "Secret ",
             Deliberate::ReservedEnvName => "Environment variable name ",
         }
     }
@@ -118,7 +121,7 @@ fn deliberate(c: &Case) -> Option<Deliberate> {
     }
     if env
         .as_deref()
-        .is_some_and(|e| flyte_spec::is_loader_env(e) || flyte_spec::is_inherited_env(e))
+        .is_some_and(|e| flyte_spec::reserved_env(e).is_some())
     {
         return Some(Deliberate::ReservedEnvName);
     }
@@ -130,6 +133,10 @@ fn deliberate(c: &Case) -> Option<Deliberate> {
     }
     if c.mount.is_some() && (escapes(&c.key) || c.group.as_deref().is_some_and(escapes)) {
         return Some(Deliberate::EscapesMount);
+    }
+    let hidden = |s: &str| s.starts_with('.');
+    if c.mount.is_some() && (hidden(&c.key) || c.group.as_deref().is_some_and(hidden)) {
+        return Some(Deliberate::HiddenFile);
     }
     None
 }

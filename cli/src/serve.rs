@@ -17,7 +17,7 @@ pub(crate) struct ServeArgs {
     store: StoreArgs,
     /// Address to listen on (`HOST:PORT`; port 0 picks a free port). A non-loopback address
     /// requires bearer tokens or --oidc-issuer, and TLS.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+    #[arg(long, value_name = "ADDR", default_value_t = flyte_server::DEFAULT_LISTEN.to_string())]
     listen: String,
     /// Bearer tokens file: `TOKEN ORG/PROJECT/DOMAIN RIGHTS` per line (see the server
     /// README). Without it (and without FLYTE_SERVER_TOKENS) only loopback is served.
@@ -97,7 +97,7 @@ enum ServeAction {
 struct StoreArgs {
     /// Directory for the database, key file and inject token [default: the user data
     /// directory + /flyte, e.g. ~/.local/share/flyte].
-    #[arg(long, value_name = "DIR", env = "FLYTE_SERVER_DATA_DIR")]
+    #[arg(long, value_name = "DIR", env = flyte::config::LOCAL_DATA_DIR_ENV)]
     data_dir: Option<PathBuf>,
     /// Where to keep the secrets: `sqlite` (the file secrets.db in the data directory), or
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`; percent-encode

@@ -251,9 +251,14 @@ impl serde_json::ser::Formatter for PythonFormatter {
     }
 }
 
-/// `json.dumps(value)` as Python writes it ([`PythonFormatter`]).
-pub fn python_dumps<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let mut out = Vec::with_capacity(128);
+/// `json.dumps(value)` as Python writes it ([`PythonFormatter`]), into a buffer of `capacity`
+/// bytes: when that is enough, the buffer is never reallocated, so a caller that wraps the
+/// text in `Zeroizing` leaves no copy of the credentials in it behind.
+pub fn python_dumps<T: serde::Serialize + ?Sized>(
+    value: &T,
+    capacity: usize,
+) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(capacity);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
     value.serialize(&mut ser)?;
     // The formatter writes ASCII only.
@@ -269,7 +274,7 @@ mod python_tests {
         // json.dumps({"b": "é\n\u007f\"\\", "a": [1, True, None, "🦀"]}) in Python 3.11:
         let v = serde_json::json!({"b": "é\n\u{7f}\"\\\u{1}", "a": [1, true, null, "🦀"]});
         assert_eq!(
-            python_dumps(&v).unwrap(),
+            python_dumps(&v, 0).unwrap(),
             r#"{"a": [1, true, null, "\ud83e\udd80"], "b": "\u00e9\n\u007f\"\\\u0001"}"#
         );
     }

@@ -372,3 +372,86 @@ fn each_value_records_where_it_came_from() {
     assert_eq!(c.origin("admin.insecure"), None);
     assert_eq!(c.origin("secrets.file"), None);
 }
+
+/// A Flyte task pod's own variables, as the Python SDK's `init_in_cluster` reads them.
+fn pod() -> Sandbox {
+    Sandbox::new()
+        .env("FLYTE_INTERNAL_EXECUTION_ID", "a1b2c3")
+        .env("FLYTE_INTERNAL_EXECUTION_PROJECT", "flytesnacks")
+        .env("FLYTE_INTERNAL_EXECUTION_DOMAIN", "development")
+        .env("_U_ORG_NAME", "acme")
+        .env("_U_EP_OVERRIDE", "dns:///flyte-grpc.flyte:8089")
+}
+
+#[test]
+fn in_a_task_pod_the_pods_scope_endpoint_and_no_keyring_are_the_defaults() {
+    use flyte::config::Origin;
+    let sb = pod().env("FLYTE_ADMIN_ENDPOINT", "dns:///user.example.com");
+    sb.write(&sb.cwd.join(".flyte/config.yaml"), "fromfile");
+    let c = sb.load().unwrap();
+    // The platform's endpoint override comes first, as in Python's in-cluster init.
+    assert_eq!(
+        c.endpoint().unwrap().to_string(),
+        "dns:///flyte-grpc.flyte:8089"
+    );
+    assert_eq!(
+        c.endpoint_origin(),
+        Some(&Origin::Env("_U_EP_OVERRIDE".into()))
+    );
+    // What the user configured wins over the pod's scope: the file's project.
+    assert_eq!(c.project(), Some("fromfile"));
+    assert_eq!(c.domain(), Some("development"));
+    assert_eq!(c.org(), Some("acme"));
+    assert_eq!(
+        c.origin("task.domain"),
+        Some(&Origin::Env("FLYTE_INTERNAL_EXECUTION_DOMAIN".into()))
+    );
+    assert!(c.disable_keyring());
+
+    // With nothing else: the pod's project; the keyring can still be asked for.
+    let c = pod()
+        .env("FLYTE_ADMIN_DISABLEKEYRING", "false")
+        .load()
+        .unwrap();
+    assert_eq!(c.project(), Some("flytesnacks"));
+    assert!(!c.disable_keyring());
+}
+
+#[test]
+fn outside_a_task_pod_the_pod_variables_are_ignored() {
+    let c = pod()
+        .env("FLYTE_INTERNAL_EXECUTION_ID", "")
+        .env("EAGER_API_KEY", "tok-eager")
+        .load()
+        .unwrap();
+    assert!(c.endpoint().is_none());
+    assert_eq!((c.project(), c.domain(), c.org()), (None, None, None));
+    assert!(c.api_key().is_none());
+    assert!(!c.disable_keyring());
+}
+
+#[test]
+fn in_a_task_pod_the_injected_api_key_logs_in_unless_another_flow_is_set() {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD
+        .encode("dns:///acme.example.com:443:app:cl1ent-5ecret:acme");
+    let c = pod().env("_UNION_EAGER_API_KEY", &encoded).load().unwrap();
+    assert_eq!(c.api_key().unwrap().expose(), encoded);
+    // An API key brings its own endpoint, over the platform's override (Python: the same).
+    assert_eq!(
+        c.endpoint().unwrap().to_string(),
+        "dns:///acme.example.com:443"
+    );
+    assert!(!format!("{c:?}").contains("cl1ent-5ecret"));
+    let c = pod()
+        .env("EAGER_API_KEY", &encoded)
+        .env("FLYTE_ADMIN_AUTHTYPE", "ExternalCommand")
+        .env("FLYTE_ADMIN_COMMAND", "mint-token")
+        .load()
+        .unwrap();
+    assert!(c.api_key().is_none());
+    assert_eq!(
+        c.endpoint().unwrap().to_string(),
+        "dns:///flyte-grpc.flyte:8089"
+    );
+}

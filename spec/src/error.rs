@@ -48,9 +48,11 @@ pub enum SpecError {
         /// given as `as_env_var`.
         derived: bool,
     },
-    /// A valid env-var name, given or derived, that cannot hold a secret: a loader variable
-    /// (`LD_*`, `DYLD_*`) or one every task process already has
-    /// ([`INHERITED_ENV`](crate::INHERITED_ENV)). Python accepts it.
+    /// A valid env-var name, given or derived, that cannot hold a secret
+    /// ([`reserved_env`](crate::reserved_env)): a loader variable (`LD_*`, `DYLD_*`), one every
+    /// task process already has ([`INHERITED_ENV`](crate::INHERITED_ENV)), one the launch sets
+    /// ([`LAUNCH_SET_ENV`](crate::LAUNCH_SET_ENV)) or a shell does
+    /// ([`SHELL_SET_ENV`](crate::SHELL_SET_ENV)). Python accepts it.
     ReservedEnvName {
         /// The name.
         name: String,
@@ -71,6 +73,15 @@ pub enum SpecError {
         /// The key or group as written.
         value: String,
     },
+    /// A key or group of a file secret that starts with `.`: a hidden name in the mount
+    /// directory, where the launcher keeps its own state (`.flyte-runs`), and one no Flyte
+    /// secret service stores (names match `^[-a-zA-Z0-9_]+$`). Python accepts it.
+    HiddenFile {
+        /// Which of the two it is: [`Field::Key`] or [`Field::Group`].
+        field: Field,
+        /// The key or group as written.
+        value: String,
+    },
 }
 
 impl SpecError {
@@ -85,7 +96,9 @@ impl SpecError {
             SpecError::ReservedEnvName { derived: false, .. } => Field::AsEnvVar,
             SpecError::UnsupportedMount { .. } => Field::Mount,
             SpecError::MountWithEnvVar => Field::AsEnvVar,
-            SpecError::EscapesMount { field, .. } => *field,
+            SpecError::EscapesMount { field, .. } | SpecError::HiddenFile { field, .. } => {
+                *field
+            }
         }
     }
 
@@ -129,6 +142,11 @@ impl SpecError {
                  cluster injectors: the {} must not be `.`, `..`, or hold `/` or NUL",
                 field.name()
             ),
+            SpecError::HiddenFile { field, .. } => format!(
+                "drop the leading `.`: the launcher keeps its own state in hidden names of \
+                 {MOUNT_PATH}, and a Flyte secret service stores no {} with a `.`",
+                field.name()
+            ),
         }
     }
 }
@@ -142,15 +160,10 @@ impl fmt::Display for SpecError {
                 f,
                 "Invalid environment variable name: {name}, must match {ENV_NAME_PATTERN}"
             ),
-            SpecError::ReservedEnvName { name, .. } if crate::is_loader_env(name) => write!(
-                f,
-                "Environment variable name {name} is reserved: the dynamic loader reads it \
-                 before the task runs"
-            ),
             SpecError::ReservedEnvName { name, .. } => write!(
                 f,
-                "Environment variable name {name} is reserved: every task process already \
-                 has it, so the secret would never be read there"
+                "Environment variable name {name} is reserved: {}",
+                crate::reserved_env(name).unwrap_or("it cannot hold a secret")
             ),
             SpecError::UnsupportedMount { .. } => write!(
                 f,
@@ -162,6 +175,11 @@ impl fmt::Display for SpecError {
             SpecError::EscapesMount { field, value } => write!(
                 f,
                 "Secret {} {value:?} would escape the mount directory {MOUNT_PATH}",
+                field.name()
+            ),
+            SpecError::HiddenFile { field, value } => write!(
+                f,
+                "Secret {} {value:?} would be a hidden file in the mount directory {MOUNT_PATH}",
                 field.name()
             ),
         }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::error::{Field, SpecError};
 use crate::rules::{
-    MOUNT_PATH, default_env_name, is_inherited_env, is_loader_env, is_valid_env_name,
+    MOUNT_PATH, default_env_name, is_valid_env_name, reserved_env,
     normalize_mount,
 };
 
@@ -106,7 +106,7 @@ impl<'a> Request<'a> {
                     name: name.clone(),
                     derived: *derived,
                 });
-            } else if is_loader_env(name) || is_inherited_env(name) {
+            } else if reserved_env(name).is_some() {
                 errors.push(SpecError::ReservedEnvName {
                     name: name.clone(),
                     derived: *derived,
@@ -129,6 +129,10 @@ impl<'a> Request<'a> {
                             value: v.to_owned(),
                         })
                     }
+                    Some(v) if v.starts_with('.') => errors.push(SpecError::HiddenFile {
+                        field,
+                        value: v.to_owned(),
+                    }),
                     _ => {}
                 }
             }

@@ -16,6 +16,45 @@ pub fn is_valid_env_name(name: &str) -> bool {
     }
 }
 
+/// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of injected env-var names (a Flyte pod's webhook
+/// sets it, and so does a launch).
+pub const ENV_PREFIX_VAR: &str = "FLYTE_SECRETS_ENV_PREFIX";
+/// `FLYTE_SECRETS_DEFAULT_DIR`: the directory file secrets are mounted in.
+pub const DEFAULT_DIR_VAR: &str = "FLYTE_SECRETS_DEFAULT_DIR";
+/// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).
+pub const FILE_PREFIX_VAR: &str = "FLYTE_SECRETS_FILE_PREFIX";
+/// `FLYTE_SECRETS_ROOT`: where file secrets go when the standard directory is not used.
+pub const SECRETS_ROOT_VAR: &str = "FLYTE_SECRETS_ROOT";
+/// `FLYTE_TASK_LAUNCHED`: set in a launched task, which then reports a missing secret instead
+/// of launching itself again.
+pub const LAUNCHED_VAR: &str = "FLYTE_TASK_LAUNCHED";
+/// `FLYTE_TASK_RUN_ID`: a launched task's run, which tells its own files from other runs'.
+pub const RUN_ID_VAR: &str = "FLYTE_TASK_RUN_ID";
+
+/// `FLYTE_INTERNAL_EXECUTION_ID`: set in every Flyte task pod, so its presence tells a
+/// process it runs on a cluster (the Python SDK's test too).
+pub const EXECUTION_ID_VAR: &str = "FLYTE_INTERNAL_EXECUTION_ID";
+/// `FLYTE_INTERNAL_EXECUTION_PROJECT`: the project of a pod's execution.
+pub const EXECUTION_PROJECT_VAR: &str = "FLYTE_INTERNAL_EXECUTION_PROJECT";
+/// `FLYTE_INTERNAL_EXECUTION_DOMAIN`: the domain of a pod's execution.
+pub const EXECUTION_DOMAIN_VAR: &str = "FLYTE_INTERNAL_EXECUTION_DOMAIN";
+/// `_U_ORG_NAME`: the organization of a pod's execution.
+pub const ORG_NAME_VAR: &str = "_U_ORG_NAME";
+
+/// The env vars a launch sets for the task itself (`BIN run`, `flyte run`, and on a cluster
+/// the pod's webhook for the first three): a secret there would be overwritten.
+pub const LAUNCH_SET_ENV: &[&str] = &[
+    ENV_PREFIX_VAR,
+    DEFAULT_DIR_VAR,
+    FILE_PREFIX_VAR,
+    LAUNCHED_VAR,
+    RUN_ID_VAR,
+];
+
+/// The env vars a POSIX shell sets in every process it starts: a secret there would be
+/// shadowed by the shell's value whenever a task is started from one.
+pub const SHELL_SET_ENV: &[&str] = &["PWD", "OLDPWD", "SHLVL", "_"];
+
 /// The env vars a task run as its own process gets from its launcher, when set: a small
 /// base, the runtime's own file-secret root, and what a Flyte pod carries about its execution.
 /// A name ending in `*` is a prefix. A secret cannot land on one of them: the name is already
@@ -31,18 +70,18 @@ pub const INHERITED_ENV: &[&str] = &[
     "TMPDIR",
     "TERM",
     // where tasks called in-process inside the task put their file secrets (a path, no value)
-    "FLYTE_SECRETS_ROOT",
+    SECRETS_ROOT_VAR,
     // a Flyte pod's execution variables
-    "FLYTE_INTERNAL_EXECUTION_ID",
-    "FLYTE_INTERNAL_EXECUTION_PROJECT",
-    "FLYTE_INTERNAL_EXECUTION_DOMAIN",
+    EXECUTION_ID_VAR,
+    EXECUTION_PROJECT_VAR,
+    EXECUTION_DOMAIN_VAR,
     "FLYTE_INTERNAL_TASK_PROJECT",
     "FLYTE_INTERNAL_TASK_DOMAIN",
     "FLYTE_INTERNAL_TASK_NAME",
     "FLYTE_INTERNAL_TASK_VERSION",
     "ACTION_NAME",
     "RUN_NAME",
-    "_U_ORG_NAME",
+    ORG_NAME_VAR,
 ];
 
 /// Whether `name` is in [`INHERITED_ENV`].
@@ -51,6 +90,22 @@ pub fn is_inherited_env(name: &str) -> bool {
         Some(prefix) => name.starts_with(prefix),
         None => name == *p,
     })
+}
+
+/// Why `name` cannot hold a secret, or `None` when it can: the rule of
+/// [`SpecError::ReservedEnvName`](crate::SpecError::ReservedEnvName).
+pub fn reserved_env(name: &str) -> Option<&'static str> {
+    if is_loader_env(name) {
+        Some("the dynamic loader reads it before the task runs")
+    } else if is_inherited_env(name) {
+        Some("every task process already has it, so the secret would never be read there")
+    } else if LAUNCH_SET_ENV.contains(&name) {
+        Some("the launch sets it for every task (where its secrets are), over the secret")
+    } else if SHELL_SET_ENV.contains(&name) {
+        Some("a shell sets it in every process it starts, over the secret")
+    } else {
+        None
+    }
 }
 
 /// Whether `name` is read by the dynamic loader (`LD_*`, `DYLD_*`): a secret there would be
@@ -117,6 +172,32 @@ pub fn legacy_service_name(key: &str, group: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_env_names() {
+        for name in [
+            "LD_PRELOAD",
+            "DYLD_INSERT_LIBRARIES",
+            "PATH",
+            "LC_ALL",
+            "FLYTE_INTERNAL_EXECUTION_ID",
+            "FLYTE_SECRETS_ROOT",
+            "FLYTE_TASK_LAUNCHED",
+            "FLYTE_TASK_RUN_ID",
+            "FLYTE_SECRETS_DEFAULT_DIR",
+            "FLYTE_SECRETS_ENV_PREFIX",
+            "FLYTE_SECRETS_FILE_PREFIX",
+            "PWD",
+            "OLDPWD",
+            "SHLVL",
+            "_",
+        ] {
+            assert!(reserved_env(name).is_some(), "{name} should be reserved");
+        }
+        for name in ["MY_SECRET", "PWD_FILE", "_X", "FLYTE_API_KEY", "PATHS"] {
+            assert_eq!(reserved_env(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn env_names() {

@@ -204,12 +204,20 @@ fn k8s_injector_prefixed_grouped_names_and_lowercased_group_dirs() {
 fn global_injector_only_prefixed_names_reach_the_declared_ones() {
     let pod = Pod::new()
         .env("_UNION_GITHUB_TOKEN", TOKEN)
-        .env("_UNION_OPEN-AI_API-KEY", OPEN_AI);
+        .env("_UNION_OPEN-AI_API-KEY", OPEN_AI)
+        .env("AWS_REGION", "us-east-1")
+        .env("LD_LIBRARY_PATH", "/opt/lib");
     let (out, _mount, _tmp) = pod.run("pod_grouped_env_task");
     let seen = seen(&out);
+    // Relaunched with the declared names, and with the rest of the pod's environment.
     assert_env(
         &seen,
-        &[("GITHUB_TOKEN", TOKEN), ("OPEN_AI_API_KEY", OPEN_AI)],
+        &[
+            ("GITHUB_TOKEN", TOKEN),
+            ("OPEN_AI_API_KEY", OPEN_AI),
+            ("AWS_REGION", "us-east-1"),
+            ("LD_LIBRARY_PATH", "/opt/lib"),
+        ],
     );
     assert_secret(&seen, "token", TOKEN, None);
     assert_secret(&seen, "Api-Key", OPEN_AI, None);
@@ -240,14 +248,20 @@ fn a_secret_missing_under_an_injector_is_reported_with_every_place_looked() {
         .env("MY_SECRET", MY_SECRET)
         .env("_UNION_GITHUB_TOKEN", TOKEN)
         .file(format!("{}/config", md5_hex("config")), CONFIG);
-    let (out, mount, _tmp) = pod.run("pod_task");
+    let (out, mount, tmp) = pod.run("pod_task");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(EXIT_NOT_STARTED), "{stderr}");
     assert!(stdout.is_empty(), "the body must not run: {stdout}");
+    // No endpoint in the pod: no local service was set up in its home to be asked.
+    assert!(
+        !tmp.path().join(".local/share/flyte").exists(),
+        "a local service was started in the pod"
+    );
     let m = mount.display();
     for needle in [
         "task `pod_task` cannot start: 2 secrets not found".to_owned(),
+        "none configured in this task pod".to_owned(),
         "`API-Key`, looked in: env var OPENAI_API_KEY or _UNION_API-KEY or _UNION_".to_owned(),
         format!("`TLS/Cert`, looked in: file {m}/Cert or {m}/tls/cert or {m}/TLS/Cert"),
         "fix: store each under its key on the secret service (`flyte create secret KEY`".to_owned(),

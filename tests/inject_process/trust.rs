@@ -239,7 +239,8 @@ fn the_task_gets_a_pods_environment_not_the_launchers() {
     let tmp = tempfile::tempdir().unwrap();
     let dotenv = tmp.path().join("secrets.env");
     std::fs::write(&dotenv, format!("fixture-secret={VALUE}\n")).unwrap();
-    // `BIN run` relaunching itself: the launcher's environment holds credentials.
+    // `BIN run` relaunching itself outside a pod (no FLYTE_INTERNAL_EXECUTION_ID): the
+    // launcher's environment holds credentials. (In a pod, the pod's is kept: pods.rs.)
     let out = Command::new(fixtures())
         .args(["run", "env_names_task"])
         .env_remove("FIXTURE_SECRET")
@@ -249,7 +250,8 @@ fn the_task_gets_a_pods_environment_not_the_launchers() {
         .env("FLYTE_SERVER_TOKENS", "/tokens-must-not-leak")
         .env("SOME_ARBITRARY_VAR", "x")
         .env("LD_PRELOAD", "")
-        .env("FLYTE_INTERNAL_EXECUTION_ID", "exec-1")
+        .env_remove("FLYTE_INTERNAL_EXECUTION_ID")
+        .env("FLYTE_INTERNAL_TASK_NAME", "task-1")
         .env("RUN_NAME", "run-1")
         .env("LC_ALL", "C")
         .env("TZ", "UTC")
@@ -280,7 +282,7 @@ fn the_task_gets_a_pods_environment_not_the_launchers() {
         "HOME",
         "LC_ALL",
         "TZ",
-        "FLYTE_INTERNAL_EXECUTION_ID",
+        "FLYTE_INTERNAL_TASK_NAME",
         "RUN_NAME",
         "FIXTURE_SECRET",
         "FLYTE_TASK_LAUNCHED",

@@ -163,7 +163,7 @@ pub(crate) struct RunArgs {
     pub data_dir: Option<PathBuf>,
     /// Show secret values in the task's output (by default each is replaced by
     /// `<secret:NAME>`; values shorter than 6 bytes are never masked).
-    #[arg(long, env = "FLYTE_NO_MASKING", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, env = flyte::launch::NO_MASKING_ENV, value_parser = clap::builder::FalseyValueParser::new())]
     pub no_masking: bool,
 
     /// Give the task this variable too, as `docker run -e`: NAME passes this command's value
@@ -184,10 +184,20 @@ pub(crate) struct RunArgs {
 }
 
 /// One `--env` of `flyte run`: a name, and the value to set (`None`: pass this process's).
-#[derive(Debug, Clone)]
+/// `Debug` leaves out the value, which may be a credential.
+#[derive(Clone)]
 pub(crate) struct EnvArg {
     pub name: String,
     pub value: Option<String>,
+}
+
+impl std::fmt::Debug for EnvArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvArg")
+            .field("name", &self.name)
+            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 fn env_arg(arg: &str) -> Result<EnvArg, String> {
@@ -258,5 +268,21 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    /// The parsed command line, as `Debug` shows it, holds no value given on it.
+    #[test]
+    fn debug_of_the_command_line_shows_no_value() {
+        use clap::Parser;
+        for argv in [
+            &["flyte", "create", "secret", "k", "--value", "hunter2-cli-value"][..],
+            &["flyte", "update", "secret", "k", "--value", "hunter2-cli-value"][..],
+            &["flyte", "run", "--env", "TOKEN=hunter2-cli-value", "./bin", "t"][..],
+        ] {
+            let cli = super::Cli::try_parse_from(argv).unwrap();
+            let shown = format!("{cli:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
     }
 }

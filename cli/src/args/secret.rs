@@ -85,8 +85,9 @@ impl From<TypeArg> for flyte::remote::SecretType {
     }
 }
 
-/// Where the value of `create secret` / `update secret` comes from.
-#[derive(Debug, Args, Clone, Default)]
+/// Where the value of `create secret` / `update secret` comes from. `Debug` leaves out the
+/// value of `--value`.
+#[derive(Args, Clone, Default)]
 pub(crate) struct ValueArgs {
     /// The secret value. It ends up in shell history and `ps`: prefer the prompt or stdin.
     #[arg(long, value_name = "VALUE", conflicts_with_all = ["from_file", "from_docker_config", "registry"])]
@@ -127,6 +128,21 @@ pub(crate) struct ValueArgs {
     /// Username for the registry (prompted for when omitted). Requires --registry.
     #[arg(long, value_name = "USERNAME", requires = "registry")]
     pub username: Option<String>,
+}
+
+impl std::fmt::Debug for ValueArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValueArgs")
+            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
+            .field("from_file", &self.from_file)
+            .field("secret_type", &self.secret_type)
+            .field("from_docker_config", &self.from_docker_config)
+            .field("docker_config_path", &self.docker_config_path)
+            .field("registries", &self.registries)
+            .field("registry", &self.registry)
+            .field("username", &self.username)
+            .finish()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -208,9 +208,7 @@ pub(crate) fn from_docker_config(
     if out.is_empty() {
         return Err(DockerError::NoCredentials(targets));
     }
-    Ok(Zeroizing::new(
-        object(vec![("auths".into(), object(out))]).dumps(),
-    ))
+    Ok(object(vec![("auths".into(), object(out))]).dumps())
 }
 
 /// `credHelpers[registry]`, else `credsStore`.
@@ -232,13 +230,11 @@ pub(crate) fn from_credentials(
 ) -> Zeroizing<String> {
     let auth = encode_auth(username, password);
     let entry = object(vec![("auth".into(), Json::String(auth.to_string()))]);
-    Zeroizing::new(
-        object(vec![(
-            "auths".into(),
-            object(vec![(registry.to_owned(), entry)]),
-        )])
-        .dumps(),
-    )
+    object(vec![(
+        "auths".into(),
+        object(vec![(registry.to_owned(), entry)]),
+    )])
+    .dumps()
 }
 
 fn encode_auth(username: &str, password: &str) -> Zeroizing<String> {

@@ -5,9 +5,12 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use zeroize::{Zeroize, Zeroizing};
 
 /// A JSON value whose objects keep the order of the file, as Python's `json.load` does.
-#[derive(Debug, Clone, PartialEq)]
+/// A Docker config holds registry credentials (`auth`), so its strings are zeroed on drop and
+/// `Debug` shows only their length.
+#[derive(Clone, PartialEq)]
 pub(super) enum Json {
     Null,
     Bool(bool),
@@ -45,9 +48,56 @@ impl Json {
         }
     }
 
-    /// `json.dumps(value)` with Python's defaults.
-    pub(super) fn dumps(&self) -> String {
-        flyte_idl::json::python_dumps(self).expect("a Json value always serializes")
+    /// `json.dumps(value)` with Python's defaults, in a buffer sized up front so that the
+    /// credentials in it are not left behind by a reallocation.
+    pub(super) fn dumps(&self) -> Zeroizing<String> {
+        Zeroizing::new(
+            flyte_idl::json::python_dumps(self, self.dumped_len_bound())
+                .expect("a Json value always serializes"),
+        )
+    }
+
+    /// At least the length of [`Json::dumps`]: a string's byte is at most 6 bytes written
+    /// (`\u00XX`; a 4-byte character takes 12), and every value or member at most 4 more
+    /// (quotes, `, `, `: `).
+    fn dumped_len_bound(&self) -> usize {
+        let text = |s: &str| 6 * s.len() + 4;
+        match self {
+            Json::Null | Json::Bool(_) => 8,
+            Json::Number(n) => n.to_string().len() + 4,
+            Json::String(s) => text(s),
+            Json::Array(items) => 4 + items.iter().map(Json::dumped_len_bound).sum::<usize>(),
+            Json::Object(members) => {
+                4 + members
+                    .iter()
+                    .map(|(k, v)| text(k) + v.dumped_len_bound())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+impl Drop for Json {
+    fn drop(&mut self) {
+        if let Json::String(s) = self {
+            s.zeroize();
+        }
+    }
+}
+
+impl fmt::Debug for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Json::Null => f.write_str("Null"),
+            Json::Bool(b) => write!(f, "Bool({b})"),
+            Json::Number(n) => write!(f, "Number({n})"),
+            Json::String(s) => write!(f, "String([{} bytes])", s.len()),
+            Json::Array(items) => f.debug_list().entries(items).finish(),
+            Json::Object(members) => f
+                .debug_map()
+                .entries(members.iter().map(|(k, v)| (k, v)))
+                .finish(),
+        }
     }
 }
 
@@ -151,11 +201,34 @@ mod tests {
         .unwrap();
         // json.dumps(json.loads(...)) in Python 3.11:
         assert_eq!(
-            v.dumps(),
+            *v.dumps(),
             r#"{"b": {"auth": "y"}, "a": [1, true, null, "\u00e9\n"]}"#
         );
         let emoji = Json::String("🦀".into());
-        assert_eq!(emoji.dumps(), r#""\ud83e\udd80""#);
+        assert_eq!(*emoji.dumps(), r#""\ud83e\udd80""#);
+    }
+
+    #[test]
+    fn the_buffer_is_never_reallocated() {
+        // The worst cases of the formatter: control characters (6 bytes each), 4-byte
+        // characters (12), empty strings and nesting.
+        let v: Json = serde_json::from_str(
+            r#"{"\u0001\u0001": ["🦀🦀", "", {}, [], null, 1.5e300, {"": {"auth": "\u0000"}}]}"#,
+        )
+        .unwrap();
+        let out = v.dumps();
+        assert!(out.len() <= v.dumped_len_bound(), "{} > bound", out.len());
+        assert_eq!(out.capacity(), v.dumped_len_bound(), "the buffer grew");
+    }
+
+    #[test]
+    fn debug_shows_no_string_value() {
+        let v: Json =
+            serde_json::from_str(r#"{"auths": {"reg.example": {"auth": "dXNlcjpodW50ZXIy"}}}"#)
+                .unwrap();
+        let shown = format!("{v:?}");
+        assert!(!shown.contains("dXNlcjpodW50ZXIy"), "{shown}");
+        assert!(shown.contains("reg.example") && shown.contains("[16 bytes]"), "{shown}");
     }
 
     #[test]

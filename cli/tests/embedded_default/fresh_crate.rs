@@ -51,12 +51,8 @@ fn build(root: &Path) -> PathBuf {
         root.join("Cargo.toml"),
         format!(
             "[package]\nname = \"my-first-flyte\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nflyte = {{ path = {:?} }}\n\n[workspace]\n\n\
-             [patch.crates-io]\ndbus-secret-service = {{ path = {:?} }}\n",
+             [dependencies]\nflyte = {{ path = {:?} }}\n\n[workspace]\n",
             repo.join("runtime"),
-            // As README.md's Layout says: the vendored crate, which the copied lock file pins
-            // and which no registry cache holds when built offline.
-            repo.join("vendor/dbus-secret-service")
         ),
     )
     .unwrap();
@@ -78,6 +74,19 @@ fn build(root: &Path) -> PathBuf {
         stderr.contains("API_TOKEN") && stderr.contains("flyte::secret!"),
         "no warning on std::env::var in the task body:\n{stderr}"
     );
+    // The keyring's D-Bus client is the patched one of `vendor/` (its session key from the OS's
+    // random source), though this crate has no `[patch]`: a path dependency of `flyte`.
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    for name in ["dbus-secret-service", "dbus-secret-service-keyring-store"] {
+        let entry = lock
+            .split("[[package]]")
+            .find(|p| p.contains(&format!("name = \"{name}\"\n")))
+            .unwrap_or_else(|| panic!("{name} is not in the fresh crate's Cargo.lock"));
+        assert!(
+            !entry.contains("source ="),
+            "the fresh crate builds {name} from a registry, not from vendor/:\n{entry}"
+        );
+    }
     target.join("debug").join("my-first-flyte")
 }
 

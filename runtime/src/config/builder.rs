@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::error::{ConfigError, Origin};
 use super::file::{ConfigFile, SearchInputs, search};
 use super::keys::{self, Raw};
+use super::pod::Pod;
 use super::sources::{Sources, client_secret, codec, header_name, pick, string};
 use super::{ApiKey, AuthType, Codec, Config, Endpoint};
 
@@ -205,24 +206,32 @@ impl ConfigBuilder {
             origins: std::cell::RefCell::new(Vec::new()),
         };
 
-        let api_key_origin = match self.api_key.is_some() {
-            true => Origin::Builder,
-            false => Origin::Env(keys::API_KEY_ENV.to_owned()),
-        };
-        let api_key = match self.api_key {
-            Some(k) => Some(ApiKey::new(k)?),
-            None => src
-                .env_raw(keys::API_KEY_ENV)
-                .map(|r| ApiKey::new(r.value))
-                .transpose()?,
+        // In a task pod, the control plane's key when nothing else is configured to log in.
+        let pod = Pod::detect(&src);
+        let logs_in_otherwise = self.auth_type.is_some() || src.get(keys::AUTH_TYPE)?.is_some();
+        let (api_key, api_key_origin) = match self.api_key {
+            Some(k) => (Some(ApiKey::new(k)?), Origin::Builder),
+            None => match src.env_raw(keys::API_KEY_ENV).or_else(|| {
+                pod.as_ref()
+                    .filter(|_| !logs_in_otherwise)
+                    .and_then(Pod::api_key)
+            }) {
+                Some(r) => (Some(ApiKey::new(r.value)?), r.origin),
+                None => (None, Origin::Builder),
+            },
         };
         let app = api_key.as_ref().and_then(ApiKey::app_credentials);
 
         // The API key's endpoint stands in for a config-file endpoint, as in the Python CLI;
         // an env var or a builder argument still wins.
+        // A pod without an API key takes the platform's endpoint override first, as Python.
+        let pod_endpoint = pod
+            .as_ref()
+            .filter(|_| api_key.is_none())
+            .and_then(Pod::endpoint);
         let endpoint = match self.endpoint {
             Some(e) => Some((e, Origin::Builder)),
-            None => match src.env_only(keys::ENDPOINT) {
+            None => match pod_endpoint.or_else(|| src.env_only(keys::ENDPOINT)) {
                 Some(r) => Some((r.value, r.origin)),
                 None => match &app {
                     Some(app) => Some((app.endpoint.clone(), api_key_origin.clone())),
@@ -238,7 +247,10 @@ impl ConfigBuilder {
             Some(o) => Some((o, Origin::Builder)),
             None => match src.get(keys::ORG)? {
                 Some(r) => Some((r.value, r.origin)),
-                None => app.and_then(|a| a.org).map(|o| (o, api_key_origin.clone())),
+                None => match app.and_then(|a| a.org) {
+                    Some(o) => Some((o, api_key_origin.clone())),
+                    None => pod.as_ref().and_then(Pod::org).map(|r| (r.value, r.origin)),
+                },
             },
         };
         let org = org.map(|(o, origin)| {
@@ -300,7 +312,8 @@ impl ConfigBuilder {
                 keys::DISABLE_KEYRING,
                 Raw::to_bool,
             )?
-            .unwrap_or(d.disable_keyring),
+            // A pod has no one's keychain, and its tokens die with it (Python's in-cluster init).
+            .unwrap_or(d.disable_keyring || pod.is_some()),
             client_id: pick(self.client_id, &src, keys::CLIENT_ID, string)?,
             token_url: pick(self.token_url, &src, keys::TOKEN_URL, string)?,
             auth_header: pick(self.auth_header, &src, keys::AUTH_HEADER, header_name)?,
@@ -330,8 +343,10 @@ impl ConfigBuilder {
             )?
             .unwrap_or(d.max_backoff),
             org,
-            project: pick(self.project, &src, keys::PROJECT, string)?,
-            domain: pick(self.domain, &src, keys::DOMAIN, string)?,
+            project: pick(self.project, &src, keys::PROJECT, string)?
+                .or_else(|| from_pod(&src, keys::PROJECT, pod.as_ref().and_then(Pod::project))),
+            domain: pick(self.domain, &src, keys::DOMAIN, string)?
+                .or_else(|| from_pod(&src, keys::DOMAIN, pod.as_ref().and_then(Pod::domain))),
             secrets_file: pick(self.secrets_file, &src, keys::SECRETS_FILE, |r, _| {
                 Ok(PathBuf::from(&r.value))
             })?
@@ -352,6 +367,13 @@ impl ConfigBuilder {
         config.origins = src.origins.into_inner();
         Ok(config)
     }
+}
+
+/// A pod's value for `key`, with where it came from.
+fn from_pod(src: &Sources<'_>, key: keys::Key, raw: Option<Raw>) -> Option<String> {
+    let raw = raw?;
+    src.origins.borrow_mut().push((key.0, raw.origin));
+    Some(raw.value)
 }
 
 impl fmt::Debug for ConfigBuilder {

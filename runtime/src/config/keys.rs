@@ -32,7 +32,7 @@ pub(crate) const DOMAIN: Key = Key("task.domain");
 pub(crate) const SECRETS_FILE: Key = Key("secrets.file");
 
 /// The local service's data directory: env only, shared with `flyte serve --data-dir`.
-pub(crate) const LOCAL_DATA_DIR_ENV: &str = "FLYTE_SERVER_DATA_DIR";
+pub const LOCAL_DATA_DIR_ENV: &str = "FLYTE_SERVER_DATA_DIR";
 /// The API key has no config-file key (it is a credential); only this env var.
 pub(crate) const API_KEY_ENV: &str = "FLYTE_API_KEY";
 /// Config file paths named by env vars, in search order (after the working tree).

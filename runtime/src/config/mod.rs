@@ -46,6 +46,7 @@ mod endpoint;
 mod error;
 mod file;
 mod keys;
+mod pod;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,7 @@ pub use auth::{AuthType, ParseAuthTypeError};
 pub use builder::ConfigBuilder;
 pub use endpoint::{Endpoint, Scheme};
 pub use error::{ConfigError, Origin};
+pub use keys::LOCAL_DATA_DIR_ENV;
 
 /// The default local secrets file (dotenv format), relative to the working directory.
 pub const DEFAULT_SECRETS_FILE: &str = ".flyte/secrets.env";

@@ -85,10 +85,18 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
         }
     };
     let launcher = match std::env::current_exe() {
-        Ok(exe) => Launcher::new(exe)
-            .resolver(resolver)
-            .masking(!super::mask::off_by_env())
-            .args(args.for_child()),
+        Ok(exe) => {
+            let launcher = Launcher::new(exe)
+                .resolver(resolver)
+                .masking(!super::mask::off_by_env())
+                .args(args.for_child());
+            // In a pod, the pod's environment is the one to give (its image's `LD_LIBRARY_PATH`,
+            // its spec's `AWS_REGION`, ...); elsewhere a pod's, not this shell's.
+            match crate::sources::in_task_pod() {
+                true => launcher.keep_environment(),
+                false => launcher,
+            }
+        }
         Err(e) => {
             eprintln!("error: task `{query}`: cannot find this program's path to relaunch it: {e}");
             return EXIT_NOT_STARTED;

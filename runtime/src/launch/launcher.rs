@@ -41,6 +41,7 @@ pub struct Launcher {
     args: Vec<OsString>,
     list_timeout: Duration,
     masking: bool,
+    keep_env: bool,
 }
 
 /// A task ready to start: the command, and the files it needs (removed on drop). Its
@@ -77,7 +78,17 @@ impl Launcher {
             args: Vec::new(),
             list_timeout: super::listing::LIST_TIMEOUT,
             masking: true,
+            keep_env: false,
         }
+    }
+
+    /// The child keeps this process's whole environment (the secrets and markers set over
+    /// it), instead of the base of a Flyte pod's: for `BIN run` relaunching itself in a task
+    /// pod, where this environment is the pod's.
+    #[must_use]
+    pub(crate) fn keep_environment(mut self) -> Self {
+        self.keep_env = true;
+        self
     }
 
     /// Whether to mask secret values in the task's stdout and stderr (default: on).
@@ -199,13 +210,14 @@ impl Launcher {
         let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
         let resolved = resolver.resolve(task, secrets)?;
         let mut command = Command::new(&self.program);
-        command
-            .arg("run")
-            .arg(task)
-            .args(&self.args)
-            .env_clear()
-            .envs(super::env::inherited())
-            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        command.arg("run").arg(task).args(&self.args);
+        if self.keep_env {
+            // Set below when this run has files; another run's would mislead the child.
+            command.env_remove(crate::mount::RUN_ID_ENV);
+        } else {
+            command.env_clear().envs(super::env::inherited());
+        }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         for r in &resolved {
             if let Some(name) = r.def.env_var() {
                 command.env(name, std::ffi::OsStr::from_bytes(r.found.value().expose()));
@@ -244,14 +256,6 @@ impl Launcher {
 
     /// Refuses an extra variable the launch would overwrite without a word.
     fn check_extra_env(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<(), Error> {
-        use crate::sources::{DEFAULT_DIR_VAR, ENV_PREFIX_VAR, FILE_PREFIX_VAR};
-        let own = [
-            LAUNCHED_ENV,
-            crate::mount::RUN_ID_ENV,
-            ENV_PREFIX_VAR,
-            DEFAULT_DIR_VAR,
-            FILE_PREFIX_VAR,
-        ];
         for (name, _) in &self.env {
             let name = name.to_string_lossy();
             let why = if let Some(def) = secrets.iter().find(|d| d.env_var() == Some(&*name)) {
@@ -260,7 +264,7 @@ impl Launcher {
                      of the secret sources instead",
                     def.display_name()
                 )
-            } else if own.contains(&&*name) {
+            } else if flyte_spec::LAUNCH_SET_ENV.contains(&&*name) {
                 "the launch sets it for the task".to_owned()
             } else {
                 continue;

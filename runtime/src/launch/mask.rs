@@ -49,8 +49,13 @@ impl Masker {
                 tracing::debug!(secret = %name, "value shorter than {MIN_MASKED_LEN} bytes, not masked");
                 continue;
             }
-            values.push(Zeroizing::new(value.to_vec()));
-            markers.push(format!("<secret:{name}>").into_bytes());
+            let marker = format!("<secret:{name}>").into_bytes();
+            for form in std::iter::once(Zeroizing::new(value.to_vec())).chain(escaped(value)) {
+                if !values.contains(&form) {
+                    values.push(form);
+                    markers.push(marker.clone());
+                }
+            }
         }
         if values.is_empty() {
             return None;
@@ -119,6 +124,40 @@ impl Masker {
                     .any(|v| v.len() > tail.len() && v.starts_with(tail))
         })
     }
+}
+
+/// The forms a text value takes when a task prints it escaped rather than as is: inside a
+/// JSON string (the task's output, `serde_json`) and inside Rust's `{:?}`. A value with a
+/// newline, quote, backslash or control character (a PEM key, a JSON credential) would
+/// otherwise pass the masker in those forms. Each in a buffer sized up front, so no
+/// reallocation leaves a copy behind.
+fn escaped(value: &[u8]) -> Vec<Zeroizing<Vec<u8>>> {
+    use std::fmt::Write;
+    let Ok(text) = std::str::from_utf8(value) else {
+        return Vec::new();
+    };
+    // JSON writes at most 6 bytes per byte (`\u00XX`), Rust's `{:?}` at most 10 per character
+    // (`\u{10ffff}`), plus the quotes.
+    let mut json = Zeroizing::new(Vec::with_capacity(6 * text.len() + 2));
+    let mut debug = Zeroizing::new(String::with_capacity(10 * text.len() + 2));
+    let forms = [
+        serde_json::to_writer(&mut *json, text)
+            .ok()
+            .map(|()| std::mem::take(&mut *json)),
+        write!(debug, "{text:?}")
+            .ok()
+            .map(|()| std::mem::take(&mut *debug).into_bytes()),
+    ];
+    forms
+        .into_iter()
+        .flatten()
+        .map(Zeroizing::new)
+        .filter_map(|quoted| {
+            // Without the quotes: the value may be part of a longer string.
+            let inner = &quoted[1..quoted.len() - 1];
+            (inner != value).then(|| Zeroizing::new(inner.to_vec()))
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for Masker {
@@ -278,6 +317,26 @@ mod tests {
         s.feed(b"ets\n", &mut out);
         assert_eq!(out, b"line one\nand secrets\n");
         assert_eq!(s.held(), 0);
+    }
+
+    #[test]
+    fn a_value_printed_escaped_is_masked_too() {
+        let pem = "-----BEGIN KEY-----\nMIIBhunter2\\\"x\u{1b}é\n-----END KEY-----\n";
+        let m = masker(&[("tls-key", pem)]);
+        let json = serde_json::to_string(pem).unwrap();
+        let debug = format!("{pem:?}");
+        for (form, text) in [
+            ("raw", format!("a {pem} b")),
+            ("json", format!("{{\"out\": {json}}}")),
+            ("debug", format!("Some({debug})")),
+        ] {
+            let out = String::from_utf8(mask_in_pieces(&m, &[text.as_bytes()])).unwrap();
+            assert!(!out.contains("hunter2"), "{form}: {out}");
+            assert!(out.contains("<secret:tls-key>"), "{form}: {out}");
+        }
+        // A value with nothing to escape adds no form.
+        let plain = Masker::new([("k", b"plain-value".as_slice())]).unwrap();
+        assert_eq!(plain.values.len(), 1);
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub use signals::SignalForward;
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them
 /// instead of launching itself again.
-pub const LAUNCHED_ENV: &str = "FLYTE_TASK_LAUNCHED";
+pub const LAUNCHED_ENV: &str = flyte_spec::LAUNCHED_VAR;
 
 /// Exit code of a task binary when the task is unknown or cannot be run from the command line.
 pub const EXIT_USAGE: i32 = 2;

@@ -18,8 +18,14 @@ pub(crate) fn resolver() -> Result<Resolver, String> {
     let resolver = Resolver::new()
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()));
-    if config.endpoint().is_none() && cfg!(not(feature = "local")) {
-        return Ok(resolver.with(Unconfigured));
+    if config.endpoint().is_none() {
+        // In a task pod, a local service would be a new, empty one in the pod's home.
+        if crate::sources::in_task_pod() {
+            return Ok(resolver.with(Unconfigured { in_pod: true }));
+        }
+        if cfg!(not(feature = "local")) {
+            return Ok(resolver.with(Unconfigured { in_pod: false }));
+        }
     }
     Ok(resolver.with(LazyService {
         config,
@@ -77,15 +83,22 @@ impl SecretSource for LazyService {
     }
 }
 
-/// No endpoint is configured and the local default is compiled out: finds nothing, and the
-/// report says how to configure one.
+/// No endpoint is configured and there is no local default (compiled out, or in a task pod):
+/// finds nothing, and the report says how to configure one.
 #[derive(Debug)]
-struct Unconfigured;
+struct Unconfigured {
+    in_pod: bool,
+}
 
 /// How `BIN run` is pointed at a secret service, for the missing-secrets report.
 const HOW_TO_CONFIGURE: &str = "secret service (none configured: set \
     FLYTE_ADMIN_ENDPOINT, or admin.endpoint in the config file ~/.flyte/config.yaml or \
     $FLYTECTL_CONFIG, or run the task with `flyte run BINARY TASK`)";
+
+/// The same in a task pod, which has no local service.
+const HOW_TO_CONFIGURE_IN_POD: &str = "secret service (none configured in this task pod, \
+    which has no local one: the platform sets _U_EP_OVERRIDE, or set FLYTE_ADMIN_ENDPOINT or \
+    $FLYTECTL_CONFIG)";
 
 impl SecretSource for Unconfigured {
     fn fetch(&self, _: &SecretDef<'_>) -> Result<Option<Found>, crate::Error> {
@@ -93,6 +106,9 @@ impl SecretSource for Unconfigured {
     }
 
     fn looked_at(&self, _: &SecretDef<'_>) -> String {
-        HOW_TO_CONFIGURE.to_owned()
+        match self.in_pod {
+            true => HOW_TO_CONFIGURE_IN_POD.to_owned(),
+            false => HOW_TO_CONFIGURE.to_owned(),
+        }
     }
 }

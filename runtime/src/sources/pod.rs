@@ -19,12 +19,18 @@ use md5::{Digest, Md5};
 
 use crate::secret::SecretDef;
 
+/// Whether this process runs in a Flyte task pod: every one has `FLYTE_INTERNAL_EXECUTION_ID`
+/// (the Python SDK's test too).
+pub(crate) fn in_task_pod() -> bool {
+    std::env::var_os(flyte_spec::EXECUTION_ID_VAR).is_some_and(|v| !v.is_empty())
+}
+
 /// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of injected env-var names.
-pub const ENV_PREFIX_VAR: &str = "FLYTE_SECRETS_ENV_PREFIX";
+pub const ENV_PREFIX_VAR: &str = flyte_spec::ENV_PREFIX_VAR;
 /// `FLYTE_SECRETS_DEFAULT_DIR`: the directory file secrets are mounted in.
-pub const DEFAULT_DIR_VAR: &str = "FLYTE_SECRETS_DEFAULT_DIR";
+pub const DEFAULT_DIR_VAR: &str = flyte_spec::DEFAULT_DIR_VAR;
 /// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).
-pub const FILE_PREFIX_VAR: &str = "FLYTE_SECRETS_FILE_PREFIX";
+pub const FILE_PREFIX_VAR: &str = flyte_spec::FILE_PREFIX_VAR;
 /// The webhook's default env prefix.
 pub const DEFAULT_ENV_PREFIX: &str = "_UNION_";
 

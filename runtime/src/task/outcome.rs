@@ -45,10 +45,11 @@ impl<T, E: From<Error>> Pick<Fail<Result<T, E>>> {
     }
 }
 
-/// The panic of a task that cannot start and cannot return the error.
+/// The panic of a task that cannot start and cannot return the error; with its causes, since
+/// a panic message is all the user gets (an `Error::Io` shows its OS error only as a cause).
 #[track_caller]
 pub(crate) fn fail_panic(err: Error) -> ! {
-    panic!("{err}")
+    panic!("{}", crate::error::chain(&err))
 }
 
 #[cfg(test)]
@@ -93,5 +94,15 @@ mod tests {
     #[should_panic(expected = "flyte-outcome-absent")]
     fn other_types_panic() {
         let _ = Fail::<u32>::pick().enter(absent());
+    }
+
+    #[test]
+    #[should_panic(expected = "cannot read dotenv file /nowhere/.env: permission denied")]
+    fn the_panic_says_why() {
+        fail_panic(Error::Io {
+            action: "cannot read dotenv file",
+            path: "/nowhere/.env".into(),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"),
+        })
     }
 }

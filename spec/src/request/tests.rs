@@ -183,6 +183,27 @@ fn refusals() {
                 value: "a\0".into(),
             },
         ),
+        (
+            Request {
+                mount: Some("/etc/flyte/secrets"),
+                ..req(".flyte-runs")
+            },
+            SpecError::HiddenFile {
+                field: Field::Key,
+                value: ".flyte-runs".into(),
+            },
+        ),
+        (
+            Request {
+                mount: Some("/etc/flyte/secrets"),
+                group: Some(".git"),
+                ..req("k")
+            },
+            SpecError::HiddenFile {
+                field: Field::Group,
+                value: ".git".into(),
+            },
+        ),
     ];
     for (request, expected) in cases {
         let errors = request.resolve().unwrap_err();
@@ -191,7 +212,7 @@ fn refusals() {
 }
 
 #[test]
-fn loader_and_inherited_names_are_reserved() {
+fn loader_inherited_launch_and_shell_names_are_reserved() {
     let reserved = |name: &str, derived| SpecError::ReservedEnvName {
         name: name.into(),
         derived,
@@ -226,6 +247,22 @@ fn loader_and_inherited_names_are_reserved() {
             },
             reserved("FLYTE_INTERNAL_TASK_NAME", false),
         ),
+        (
+            Request {
+                as_env_var: Some("FLYTE_TASK_LAUNCHED"),
+                ..req("k")
+            },
+            reserved("FLYTE_TASK_LAUNCHED", false),
+        ),
+        (
+            Request {
+                as_env_var: Some("FLYTE_SECRETS_DEFAULT_DIR"),
+                ..req("k")
+            },
+            reserved("FLYTE_SECRETS_DEFAULT_DIR", false),
+        ),
+        (req("pwd"), reserved("PWD", true)),
+        (req("_"), reserved("_", true)),
     ] {
         let errors = request.resolve().unwrap_err();
         assert_eq!(errors, std::slice::from_ref(&expected), "{request:?}");

@@ -20,14 +20,10 @@ pub(crate) fn encode(creds: &Credentials) -> Zeroizing<String> {
         refresh_token: creds.refresh_token(),
     };
     // Sized up front so the buffer holding tokens is not reallocated (leaving copies).
-    let mut out = Zeroizing::new(Vec::with_capacity(
-        64 + 6 * (item.access_token.len() + item.refresh_token.map_or(4, str::len)),
-    ));
-    let mut ser =
-        serde_json::Serializer::with_formatter(&mut *out, flyte_idl::json::PythonFormatter);
-    serde::Serialize::serialize(&item, &mut ser).expect("strings always serialize");
-    // The formatter writes ASCII only.
-    Zeroizing::new(String::from_utf8(std::mem::take(&mut *out)).expect("ASCII"))
+    let capacity = 64 + 6 * (item.access_token.len() + item.refresh_token.map_or(4, str::len));
+    Zeroizing::new(
+        flyte_idl::json::python_dumps(&item, capacity).expect("strings always serialize"),
+    )
 }
 
 /// Reads an item the way the Python SDK does: a missing, null or empty access token with a

@@ -191,22 +191,25 @@ pub(crate) fn redact(input: &str) -> String {
     }
 }
 
-/// Percent-decoding; `None` for a malformed escape or bytes that are not UTF-8.
+/// Percent-decoding; `None` for a malformed escape (not `%` and two hex digits) or bytes that
+/// are not UTF-8. Kept here because `percent-encoding` passes a malformed escape through as
+/// text, where a typo in a password must be an error. The buffer is zeroed either way.
 fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            let digit = |b: u8| char::from(b).to_digit(16);
+            out.push((digit(hex[0])? * 16 + digit(hex[1])?) as u8);
             i += 3;
         } else {
             out.push(bytes[i]);
             i += 1;
         }
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(std::mem::take(&mut *out)).ok()
 }
 
 #[cfg(test)]
@@ -260,5 +263,18 @@ mod tests {
             assert!(e.to_string().contains("***"), "{e}");
         }
         assert!("postgres://h/db".parse::<StoreConfig>().is_err());
+    }
+
+    #[test]
+    fn a_malformed_escape_is_an_error() {
+        // `%+1` once decoded to 0x01 (`from_str_radix` takes a sign).
+        for bad in ["%+1", "%-1", "%1", "%", "%g0", "%0g", "%ff"] {
+            let url = format!("postgres://flyte:pw{bad}x@h/db");
+            let e = parse(&url).unwrap_err().to_string();
+            assert!(e.contains("the password is not valid percent-encoding"), "{bad}: {e}");
+            assert!(!e.contains("pw"), "{bad}: {e}");
+        }
+        let c = parse("postgres://flyte:%7e%7E%20@h/db").unwrap();
+        assert_eq!(c.0.password.as_deref().map(String::as_str), Some("~~ "));
     }
 }

@@ -1,1 +1,0 @@
-//! Owns the workspace-level `tests/` and `examples/` folders; holds no code of its own.
