@@ -224,7 +224,7 @@ impl Launcher {
             }
         }
         command.env(LAUNCHED_ENV, "1");
-        let mount = self.write_files(&resolved)?;
+        let mount = self.write_files(task, &resolved)?;
         if let Some(id) = mount.as_ref().and_then(MountDir::run_id) {
             command.env(crate::mount::RUN_ID_ENV, id);
         }
@@ -277,7 +277,7 @@ impl Launcher {
         Ok(())
     }
 
-    fn write_files(&self, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
+    fn write_files(&self, task: &str, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
         let files: Vec<(&str, &Found)> = resolved
             .iter()
             .filter_map(|r| r.def.file_path().map(|f| (f, &r.found)))
@@ -298,10 +298,26 @@ impl Launcher {
             std::env::var_os(crate::mount::ROOT_ENV).is_none() && standard_dir_writable();
         if use_standard {
             // Another task may hold the same file right now: then this run falls back to a
-            // private directory rather than fail or overwrite.
+            // private directory rather than overwrite, unless that file holds another value,
+            // which this task would read at the standard path instead of its own.
             match MountDir::standard().and_then(write_all) {
                 Ok(dir) => return Ok(Some(dir)),
                 Err(e) => {
+                    let ours: Vec<(&str, &[u8])> =
+                        files.iter().map(|(f, found)| (*f, found.value().expose())).collect();
+                    if let Some(path) = crate::mount::held_with_another_value(&ours) {
+                        return Err(Error::Launch {
+                            task: task.to_owned(),
+                            message: format!(
+                                "{} holds another value, written by a run of a task that is \
+                                 still running; this task would read that value there. Wait \
+                                 for that run to end, or give each run private files with \
+                                 FLYTE_SECRETS_ROOT=DIR (the task then finds them through \
+                                 $FLYTE_SECRETS_DEFAULT_DIR or flyte::secret!)",
+                                path.display()
+                            ),
+                        });
+                    }
                     tracing::debug!(error = %e, "standard secrets dir busy, using a private one")
                 }
             }

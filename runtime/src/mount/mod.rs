@@ -29,6 +29,6 @@ mod sweep;
 
 pub use dir::MountDir;
 pub use record::RUN_ID_ENV;
-pub(crate) use record::{RECORDS_DIR, join_run, others_files};
+pub(crate) use record::{RECORDS_DIR, held_with_another_value, join_run, others_files};
 pub use root::{ROOT_ENV, standard_dir_writable};
 pub(crate) use sweep::sweep_stale;

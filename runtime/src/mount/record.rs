@@ -17,6 +17,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, flock};
+use zeroize::Zeroizing;
 
 use crate::Error;
 
@@ -176,6 +177,19 @@ pub(crate) fn others_files(records: &Path, own: Option<&OsStr>) -> HashSet<Strin
         }
     }
     others
+}
+
+/// The first of `files` that another live run holds in the standard dir with a value other
+/// than this run's: a task reading it at the standard path would read that run's secret.
+pub(crate) fn held_with_another_value(files: &[(&str, &[u8])]) -> Option<PathBuf> {
+    let dir = Path::new(flyte_spec::MOUNT_PATH);
+    let others = recorded_files(&dir.join(RECORDS_DIR), None);
+    files.iter().find_map(|(relative, value)| {
+        let path = dir.join(relative);
+        let held = others.contains(*relative)
+            && std::fs::read(&path).is_ok_and(|v| *Zeroizing::new(v) != *value);
+        held.then_some(path)
+    })
 }
 
 /// Whether `relative` is safe to join to the mount dir: no absolute path, `..`, or NUL.
