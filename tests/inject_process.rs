@@ -329,6 +329,26 @@ fn launcher_errors_and_debug_never_show_values() {
     assert!(!String::from_utf8_lossy(&list_json.stdout).contains(VALUE));
 }
 
+/// A value with a NUL byte cannot be an env var: the error names the secret and the fix,
+/// not only the OS's "nul byte found", and shows no value.
+#[test]
+fn an_env_secret_with_a_nul_byte_is_refused_by_name() {
+    let root = tempfile::tempdir().unwrap();
+    let l = Launcher::new(fixtures())
+        .resolver(Resolver::new().with(MapSource::new().with("fixture-secret", "bin\0ary-v4lue")))
+        .mount_root(root.path());
+    let list = l.describe().unwrap();
+    let info = list.tasks.iter().find(|t| t.name == "env_task").unwrap();
+    let err = l.prepare(&info.name, &info.secret_defs()).unwrap_err().to_string();
+    assert!(
+        err.contains("secret `fixture-secret` holds a NUL byte")
+            && err.contains("FIXTURE_SECRET")
+            && err.contains("`mount`"),
+        "{err}"
+    );
+    assert!(!err.contains("v4lue"), "{err}");
+}
+
 /// What a Flyte cluster reads to inject each task's secrets: `security_context` in the JSON
 /// list, and the same message in binary from `list --format proto`.
 #[test]

@@ -30,6 +30,11 @@ pub(crate) fn task(
     let here = item.sig.ident.span();
     let mut out = secret_paths(&task.secret_paths, site, here);
     out.extend(reads.iter().map(process_only_warning));
+    out.extend(
+        task.unstorable_keys
+            .iter()
+            .map(|(key, span)| unstorable_key_warning(key, *span)),
+    );
 
     let mut name = item.sig.ident.unraw().to_string();
     // `Type::name` in an `impl` or trait block: namesakes in one module stay apart.
@@ -155,6 +160,28 @@ fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
     );
     let name = Ident::new("process_only_secret_read", read.span);
     quote_spanned! {read.span=>
+        {
+            #[deprecated(note = #note)]
+            fn #name() {}
+            #name();
+        }
+    }
+}
+
+/// A `deprecated` warning at the literal of a key no secret service stores, like
+/// [`process_only_warning`]: valid (the process or a dotenv file may have it, and Python
+/// accepts it), but a cluster's default injector, which looks secrets up on the service by key,
+/// never finds it.
+fn unstorable_key_warning(key: &str, span: Span) -> TokenStream {
+    let note = format!(
+        "no Flyte secret service stores a secret named {key:?}: a name is {}. On a cluster \
+         the default (Embedded) injector looks the key up there and will not find it, so the \
+         pod would not start; the key can still come from the environment, a dotenv file or \
+         another injector. To keep it, put #[allow(deprecated)] on the task",
+        flyte_spec::SERVICE_NAME_RULE
+    );
+    let name = Ident::new("unstorable_secret_key", span);
+    quote_spanned! {span=>
         {
             #[deprecated(note = #note)]
             fn #name() {}

@@ -31,7 +31,9 @@ pub enum Error {
 
     /// The accessor was used outside a running task.
     #[error(
-        "secret `{key}` was asked for, but the caller is not inside a running task (#[task] function)"
+        "secret `{key}` was asked for outside a running task: a task's secrets belong to the \
+         thread (or future) that runs its #[task] body, not to threads or tasks it spawns; read \
+         the secret in the body and move the value into the spawned code"
     )]
     NoTask {
         /// The key that was asked for.

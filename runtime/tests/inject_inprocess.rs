@@ -64,6 +64,30 @@ fn accessor_outside_a_task_is_an_error() {
     assert!(matches!(err, Error::NoTask { .. }), "{err}");
 }
 
+/// A thread the body spawns is not the task: its read fails, and the message says what to do.
+#[task(secrets = ["alpha", Secret(key = "token", group = "gh")])]
+fn reads_in_a_spawned_thread() -> Result<String, Error> {
+    let in_body = flyte::secret!("alpha")?.expose_str().unwrap().to_owned();
+    let spawned = std::thread::spawn(|| flyte::current::secret("alpha").map(|_| ()))
+        .join()
+        .unwrap();
+    let err = spawned.unwrap_err();
+    assert!(matches!(err, Error::NoTask { .. }), "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("not to threads or tasks it spawns")
+            && shown.contains("move the value into the spawned code"),
+        "{shown}"
+    );
+    Ok(in_body)
+}
+
+#[test]
+fn a_thread_the_body_spawns_is_told_to_take_the_value_from_the_body() {
+    let resolver = Resolver::new().with(MapSource::new().with("alpha", "a-1").with("gh/token", "t"));
+    assert_eq!(resolver.run(reads_in_a_spawned_thread).unwrap(), "a-1");
+}
+
 #[task(secrets = ["one", Secret(key = "two", as_env_var = "TWO_VAR"), Secret(key = "three", mount = "/etc/flyte/secrets")])]
 fn needs_three() -> Result<(), Error> {
     panic!("the body must not run when secrets are missing");

@@ -149,6 +149,24 @@ pub fn normalize_mount(mount: &str) -> String {
     }
 }
 
+/// The longest name a secret service stores (the longest Kubernetes object name).
+pub const SERVICE_NAME_MAX_LEN: usize = 253;
+
+/// The names a secret service stores, as stated in messages: Flyte's own rule
+/// (`SecretIdentifier.name` carries the protovalidate pattern `^[-a-zA-Z0-9_]+$` in
+/// flyteidl2), plus the length cap.
+pub const SERVICE_NAME_RULE: &str =
+    "1 to 253 characters of ASCII letters, digits, `-` and `_` (Flyte's pattern ^[-a-zA-Z0-9_]+$)";
+
+/// Whether a secret service can store a secret named `name` ([`SERVICE_NAME_RULE`]).
+pub fn is_storable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= SERVICE_NAME_MAX_LEN
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// How a secret is named in messages and dotenv entries: `key`, or `group/key`.
 pub fn display_name(key: &str, group: Option<&str>) -> String {
     match group {

@@ -24,6 +24,9 @@ pub(crate) struct ValidTask {
     pub in_impl: bool,
     /// Passed through from the attribute, see [`TaskArgs::secret_paths`].
     pub secret_paths: Vec<proc_macro2::TokenStream>,
+    /// Keys no secret service stores (valid otherwise: the process or a dotenv file may
+    /// still have them), with their literal's span: each gets a warning.
+    pub unstorable_keys: Vec<(String, proc_macro2::Span)>,
 }
 
 /// One secret that passed every rule, with where it lands.
@@ -46,8 +49,12 @@ impl ValidSecret {
 pub(crate) fn task(args: &TaskArgs) -> syn::Result<ValidTask> {
     let mut errors = Errors::default();
     let mut valid = Vec::with_capacity(args.secrets.len());
+    let mut unstorable_keys = Vec::new();
     for raw in &args.secrets {
         let values = Values::of(raw);
+        if !flyte_spec::is_storable_name(flyte_spec::service_name(&values.key)) {
+            unstorable_keys.push((values.key.clone(), raw.key.span()));
+        }
         match values.request().resolve() {
             Ok(target) => valid.push(Some(ValidSecret {
                 key: values.key.clone(),
@@ -81,6 +88,7 @@ pub(crate) fn task(args: &TaskArgs) -> syn::Result<ValidTask> {
             secrets: valid.into_iter().flatten().collect(),
             in_impl: args.in_impl,
             secret_paths: args.secret_paths.clone(),
+            unstorable_keys,
         }),
     }
 }

@@ -220,7 +220,19 @@ impl Launcher {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         for r in &resolved {
             if let Some(name) = r.def.env_var() {
-                command.env(name, std::ffi::OsStr::from_bytes(r.found.value().expose()));
+                let value = r.found.value().expose();
+                // The spawn would fail with only "nul byte found in provided data".
+                if value.contains(&0) {
+                    return Err(Error::Launch {
+                        task: task.to_owned(),
+                        message: format!(
+                            "secret `{}` holds a NUL byte, which an env var ({name}) cannot \
+                             carry; declare it as a file secret (`mount`) instead",
+                            r.def.display_name()
+                        ),
+                    });
+                }
+                command.env(name, std::ffi::OsStr::from_bytes(value));
             }
         }
         command.env(LAUNCHED_ENV, "1");

@@ -1,10 +1,10 @@
 //! Request validation: names, scopes, specs.
 //!
-//! Name rule: 1 to 253 characters of ASCII letters, digits, `-` and `_`. This is Flyte's own
-//! rule (`SecretIdentifier.name` carries the protovalidate pattern `^[-a-zA-Z0-9_]+$` in
-//! flyteidl2), so `my-secret`, `database-password` and `OPENAI_API_KEY` are accepted and
-//! `my.key` or `a/b` are refused, as a Flyte cluster would. Names are case-sensitive. The
-//! 253 cap is ours (the longest Kubernetes object name).
+//! Name rule (`flyte_spec::SERVICE_NAME_RULE`, which `#[task]` warns about too): 1 to 253
+//! characters of ASCII letters, digits, `-` and `_`, Flyte's own rule, so `my-secret`,
+//! `database-password` and `OPENAI_API_KEY` are accepted and `my.key` or `a/b` are refused,
+//! as a Flyte cluster would. Names are case-sensitive. The 253 cap is ours (the longest
+//! Kubernetes object name).
 //!
 //! Scope parts (organization, project, domain): at most 253 characters, no control
 //! characters; any value the client sends, including an empty organization. A project needs
@@ -17,11 +17,10 @@ use crate::rpc_error::RpcError;
 use crate::scope::{Scope, SecretRef};
 
 /// Longest accepted name or scope part.
-pub const MAX_NAME_LEN: usize = 253;
+pub const MAX_NAME_LEN: usize = flyte_spec::SERVICE_NAME_MAX_LEN;
 
 /// The name rule, as stated in error messages.
-pub const NAME_RULE: &str =
-    "1 to 253 characters of ASCII letters, digits, `-` and `_` (Flyte's pattern ^[-a-zA-Z0-9_]+$)";
+pub const NAME_RULE: &str = flyte_spec::SERVICE_NAME_RULE;
 
 /// Plaintext prefix byte of a string value.
 pub(crate) const KIND_STRING: u8 = 1;
@@ -39,12 +38,7 @@ fn shown(s: &str) -> String {
 }
 
 pub(crate) fn check_name(name: &str) -> Result<(), RpcError> {
-    if name.is_empty()
-        || name.len() > MAX_NAME_LEN
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !flyte_spec::is_storable_name(name) {
         return Err(RpcError::invalid(format!(
             "invalid secret name {}: a name is {NAME_RULE}",
             shown(name)
