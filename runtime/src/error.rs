@@ -77,6 +77,18 @@ pub enum Error {
         message: String,
     },
 
+    /// Starting, watching or waiting for a task's process failed in the operating system.
+    #[error("task `{task}`: {action}")]
+    Process {
+        /// The task, as asked for (empty when waiting for a started task failed).
+        task: String,
+        /// What was being done, e.g. `cannot start ./my-tasks`.
+        action: String,
+        /// The error from the operating system.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The task's inputs were refused (missing, unknown, of the wrong type, malformed); the
     /// task did not start and no secret was resolved. `message` names the input and type.
     #[error("task `{task}`: {message}")]

@@ -105,7 +105,7 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     match relaunch(launcher, &list.run_name(info), info) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::error::chain(&e));
             EXIT_NOT_STARTED
         }
     }
@@ -140,9 +140,10 @@ fn checked_inputs(
 /// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's
 /// PID 1 gets `docker stop`'s SIGTERM) so its files are removed whatever ends it.
 fn relaunch(launcher: Launcher, name: &str, task: &TaskInfo) -> Result<i32, crate::Error> {
-    let mut signals = SignalForward::install().map_err(|e| crate::Error::Launch {
+    let mut signals = SignalForward::install().map_err(|source| crate::Error::Process {
         task: name.to_owned(),
-        message: format!("cannot catch signals: {e}"),
+        action: "cannot catch signals".into(),
+        source,
     })?;
     let prepared = launcher.prepare(name, &task.secret_defs())?;
     // The values are resolved: release the service (a local one started here would hold its

@@ -376,18 +376,20 @@ impl Prepared {
             .map(|a| a.to_string_lossy().into_owned())
             .unwrap_or_default();
         let program = self.command.get_program().to_string_lossy().into_owned();
-        let mut child = self.command.spawn().map_err(|e| Error::Launch {
+        let mut child = self.command.spawn().map_err(|source| Error::Process {
             task: task.clone(),
-            message: format!("cannot start {program}: {e}"),
+            action: format!("cannot start {program}"),
+            source,
         })?;
         let pumps = match &self.masker {
-            Some(masker) => output::start(&mut child, masker, self.capture).map_err(|e| {
+            Some(masker) => output::start(&mut child, masker, self.capture).map_err(|source| {
                 // Without pumps the child would block on a full pipe: stop it.
                 let _ = child.kill();
                 let _ = child.wait();
-                Error::Launch {
+                Error::Process {
                     task,
-                    message: format!("cannot copy the output of {program}: {e}"),
+                    action: format!("cannot copy the output of {program}"),
+                    source,
                 }
             })?,
             None => Vec::new(),
@@ -404,9 +406,10 @@ impl Started {
     /// Waits for the task and for its output to be copied out (so nothing is lost at exit);
     /// its secret files are removed afterwards, whatever the outcome.
     pub fn wait(mut self) -> Result<ExitStatus, Error> {
-        let status = self.child.wait().map_err(|e| Error::Launch {
+        let status = self.child.wait().map_err(|source| Error::Process {
             task: String::new(),
-            message: format!("wait failed: {e}"),
+            action: "wait failed".into(),
+            source,
         });
         for pump in self.pumps.drain(..) {
             let _ = pump.join();
