@@ -339,7 +339,10 @@ fn an_env_secret_with_a_nul_byte_is_refused_by_name() {
         .mount_root(root.path());
     let list = l.describe().unwrap();
     let info = list.tasks.iter().find(|t| t.name == "env_task").unwrap();
-    let err = l.prepare(&info.name, &info.secret_defs()).unwrap_err().to_string();
+    let err = l
+        .prepare(&info.name, &info.secret_defs())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("secret `fixture-secret` holds a NUL byte")
             && err.contains("FIXTURE_SECRET")

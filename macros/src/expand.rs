@@ -2,12 +2,13 @@
 //! paths (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
 use flyte_spec::Target;
-use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 
 use crate::accessor::ProcessOnlyRead;
 use crate::item::ItemFn;
+use crate::lit::literal;
 use crate::site::{Lookup, SecretImport};
 use crate::validate::{ValidSecret, ValidTask};
 
@@ -67,13 +68,6 @@ pub(crate) fn task(
         out.extend([body.clone()]);
     }
     item.with_body(out)
-}
-
-/// A string literal at `span`; `quote`'s own has the call site's.
-pub(crate) fn literal(text: &str, span: Span) -> TokenTree {
-    let mut lit = Literal::string(text);
-    lit.set_span(span);
-    TokenTree::Literal(lit)
 }
 
 /// `#[flyte::main]`: the `tasks_from` crates loaded, then flyte's entry point, then the body.

@@ -5,8 +5,8 @@
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
 
-use crate::expand::literal;
 use crate::item::{ItemFn, has_ident, has_ident_in};
+use crate::lit::literal;
 use crate::site::{Lookup, Site};
 
 /// serde reads tuples of up to 16 elements.

@@ -8,6 +8,7 @@ mod diag;
 mod expand;
 mod io;
 mod item;
+mod lit;
 mod main_fn;
 mod parse;
 mod site;

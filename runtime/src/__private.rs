@@ -6,12 +6,13 @@ pub use inventory;
 
 pub use crate::launch::entry::main_entry;
 pub use crate::task::context::{Scoped, scoped};
-pub use crate::task::def::{TaskDef, registered};
+pub use crate::task::def::TaskDef;
 pub use crate::task::expansion::{HasOutput, Never};
 pub use crate::task::io::{Call, InputDef, Shown};
 pub use crate::task::outcome::Fail;
 #[cfg(not(flyte_link_section))]
 pub use crate::task::registry::TaskEntry;
+pub use crate::task::registry::registered;
 pub use crate::task::runner::*;
 
 /// Glob-imported by the code `#[task]` generates for `Secret(...)`, below the user's own names

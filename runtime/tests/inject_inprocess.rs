@@ -84,7 +84,8 @@ fn reads_in_a_spawned_thread() -> Result<String, Error> {
 
 #[test]
 fn a_thread_the_body_spawns_is_told_to_take_the_value_from_the_body() {
-    let resolver = Resolver::new().with(MapSource::new().with("alpha", "a-1").with("gh/token", "t"));
+    let resolver =
+        Resolver::new().with(MapSource::new().with("alpha", "a-1").with("gh/token", "t"));
     assert_eq!(resolver.run(reads_in_a_spawned_thread).unwrap(), "a-1");
 }
 

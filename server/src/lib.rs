@@ -26,6 +26,7 @@ mod builder;
 mod conn;
 mod crypto;
 mod error;
+mod headers;
 mod http;
 mod private;
 mod rpc_error;

@@ -96,9 +96,7 @@ impl SpecError {
             SpecError::ReservedEnvName { derived: false, .. } => Field::AsEnvVar,
             SpecError::UnsupportedMount { .. } => Field::Mount,
             SpecError::MountWithEnvVar => Field::AsEnvVar,
-            SpecError::EscapesMount { field, .. } | SpecError::HiddenFile { field, .. } => {
-                *field
-            }
+            SpecError::EscapesMount { field, .. } | SpecError::HiddenFile { field, .. } => *field,
         }
     }
 

@@ -16,6 +16,6 @@ pub use rules::{
     EXECUTION_PROJECT_VAR, FILE_PREFIX_VAR, INHERITED_ENV, LAUNCH_SET_ENV, LAUNCHED_VAR,
     MOUNT_PATH, ORG_NAME_VAR, RUN_ID_VAR, SECRETS_ROOT_VAR, SERVICE_NAME_MAX_LEN,
     SERVICE_NAME_RULE, SHELL_SET_ENV, default_env_name, display_name, is_inherited_env,
-    is_loader_env, is_storable_name, is_valid_env_name,
-    legacy_service_name, normalize_mount, reserved_env, service_name,
+    is_loader_env, is_storable_name, is_valid_env_name, legacy_service_name, normalize_mount,
+    reserved_env, service_name,
 };

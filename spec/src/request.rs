@@ -4,8 +4,7 @@ use std::fmt;
 
 use crate::error::{Field, SpecError};
 use crate::rules::{
-    MOUNT_PATH, default_env_name, is_valid_env_name, reserved_env,
-    normalize_mount,
+    MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount, reserved_env,
 };
 
 /// A secret request as written: `key`, optional `group`, `mount`, `as_env_var`.

@@ -275,9 +275,30 @@ mod tests {
     fn debug_of_the_command_line_shows_no_value() {
         use clap::Parser;
         for argv in [
-            &["flyte", "create", "secret", "k", "--value", "hunter2-cli-value"][..],
-            &["flyte", "update", "secret", "k", "--value", "hunter2-cli-value"][..],
-            &["flyte", "run", "--env", "TOKEN=hunter2-cli-value", "./bin", "t"][..],
+            &[
+                "flyte",
+                "create",
+                "secret",
+                "k",
+                "--value",
+                "hunter2-cli-value",
+            ][..],
+            &[
+                "flyte",
+                "update",
+                "secret",
+                "k",
+                "--value",
+                "hunter2-cli-value",
+            ][..],
+            &[
+                "flyte",
+                "run",
+                "--env",
+                "TOKEN=hunter2-cli-value",
+                "./bin",
+                "t",
+            ][..],
         ] {
             let cli = super::Cli::try_parse_from(argv).unwrap();
             let shown = format!("{cli:?}");

@@ -88,10 +88,10 @@ fn accepted_forms_and_where_they_land() {
 
 #[test]
 fn env_name_edge_cases() {
-    // `_` alone and a digit after the first character are valid names.
+    // `__` and a digit after the first character are valid names (`_` alone is the shell's).
     assert_eq!(
-        valid(parse_quote!(secrets = "_")),
-        vec![env("_", None, "_")]
+        valid(parse_quote!(secrets = "__")),
+        vec![env("__", None, "__")]
     );
     assert_eq!(
         valid(parse_quote!(secrets = "a1")),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use super::error::Origin;
+use super::origin::Origin;
 
 /// The OAuth2 flow that gets a token (`admin.authType`, `FLYTE_ADMIN_AUTHTYPE`, `flyte
 /// --auth-type`), as in the Python SDK. Parsing accepts the config values (`Pkce`,

@@ -4,9 +4,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::error::{ConfigError, Origin};
+use super::error::ConfigError;
 use super::file::{ConfigFile, SearchInputs, search};
 use super::keys::{self, Raw};
+use super::origin::Origin;
 use super::pod::Pod;
 use super::sources::{Sources, client_secret, codec, header_name, pick, string};
 use super::{ApiKey, AuthType, Codec, Config, Endpoint};

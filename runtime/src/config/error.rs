@@ -2,27 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Where a configuration value came from, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Origin {
-    /// An environment variable, by name.
-    Env(String),
-    /// A config file, by path.
-    File(PathBuf),
-    /// An explicit builder argument.
-    Builder,
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Origin::Env(name) => write!(f, "env var {name}"),
-            Origin::File(path) => write!(f, "config file {}", path.display()),
-            Origin::Builder => f.write_str("builder argument"),
-        }
-    }
-}
+use super::origin::Origin;
 
 /// A configuration that could not be loaded or used. Messages name the key, the file or the
 /// env var and the rule; they never show an API key or token.

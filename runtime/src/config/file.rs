@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde_norway::Value;
 
-use super::error::{ConfigError, Origin};
+use super::error::ConfigError;
 use super::keys::{FLYTECTL_CONFIG_ENV, Key, Raw, UCTL_CONFIG_ENV};
+use super::origin::Origin;
 
 /// What the search looks at, so tests can point it anywhere.
 pub(crate) struct SearchInputs<'a> {

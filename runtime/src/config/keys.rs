@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use super::error::{ConfigError, Origin};
+use super::error::ConfigError;
+use super::origin::Origin;
 
 /// One config key, dot-delimited as in the YAML file (`admin.endpoint`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

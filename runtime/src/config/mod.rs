@@ -46,6 +46,7 @@ mod endpoint;
 mod error;
 mod file;
 mod keys;
+mod origin;
 mod pod;
 mod sources;
 
@@ -57,8 +58,9 @@ pub(crate) use auth::ClientSecret;
 pub use auth::{AuthType, ParseAuthTypeError};
 pub use builder::ConfigBuilder;
 pub use endpoint::{Endpoint, Scheme};
-pub use error::{ConfigError, Origin};
+pub use error::ConfigError;
 pub use keys::LOCAL_DATA_DIR_ENV;
+pub use origin::Origin;
 
 /// The default local secrets file (dotenv format), relative to the working directory.
 pub const DEFAULT_SECRETS_FILE: &str = ".flyte/secrets.env";

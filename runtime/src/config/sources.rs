@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use super::Codec;
 use super::auth::{ClientSecret, parse_list};
-use super::error::{ConfigError, Origin};
+use super::error::ConfigError;
 use super::file::ConfigFile;
 use super::keys::{self, Key, Raw};
+use super::origin::Origin;
 
 /// The client secret, as the Python SDK finds it: the variable `admin.clientSecretEnvVar`
 /// names when it is set, else the file at `admin.clientSecretLocation` (trailing whitespace

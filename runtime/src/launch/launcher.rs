@@ -289,7 +289,11 @@ impl Launcher {
         Ok(())
     }
 
-    fn write_files(&self, task: &str, resolved: &[Resolved<'_>]) -> Result<Option<MountDir>, Error> {
+    fn write_files(
+        &self,
+        task: &str,
+        resolved: &[Resolved<'_>],
+    ) -> Result<Option<MountDir>, Error> {
         let files: Vec<(&str, &Found)> = resolved
             .iter()
             .filter_map(|r| r.def.file_path().map(|f| (f, &r.found)))
@@ -315,8 +319,10 @@ impl Launcher {
             match MountDir::standard().and_then(write_all) {
                 Ok(dir) => return Ok(Some(dir)),
                 Err(e) => {
-                    let ours: Vec<(&str, &[u8])> =
-                        files.iter().map(|(f, found)| (*f, found.value().expose())).collect();
+                    let ours: Vec<(&str, &[u8])> = files
+                        .iter()
+                        .map(|(f, found)| (*f, found.value().expose()))
+                        .collect();
                     if let Some(path) = crate::mount::held_with_another_value(&ours) {
                         return Err(Error::Launch {
                             task: task.to_owned(),

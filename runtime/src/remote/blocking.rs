@@ -22,8 +22,8 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::OnceLock;
 
+use super::client::SecretList;
 use super::error::Error;
-use super::list::SecretList;
 use super::secret::{SecretData, SecretType, StoredSecret};
 use crate::secret::SecretValue;
 

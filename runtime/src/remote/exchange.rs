@@ -11,11 +11,24 @@ use hyper::body::Bytes;
 use hyper_util::client::proxy::matcher::Matcher;
 
 use super::codec::MAX_RESPONSE_BYTES;
-use super::error::DecodeError;
+use super::error::{Code, DecodeError};
 use super::pool::Pool;
 use super::retry::FailureKind;
-use super::transport::Failure;
 use crate::config::{Config, Endpoint};
+
+/// One failed attempt.
+pub(super) enum Failure {
+    Status {
+        code: Code,
+        message: String,
+    },
+    Timeout,
+    Http {
+        kind: FailureKind,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    Decode(DecodeError),
+}
 
 /// The connections one endpoint's RPCs use.
 #[derive(Debug, Clone)]

@@ -4,8 +4,8 @@
 use std::sync::RwLock;
 
 use super::client::Client;
+use super::client::SecretList;
 use super::error::Error;
-use super::list::SecretList;
 use super::secret::{SecretData, SecretType, StoredSecret};
 use crate::config::{Config, ConfigError};
 

@@ -70,7 +70,6 @@ mod error;
 mod exchange;
 mod global;
 pub mod keyring;
-mod list;
 mod login;
 mod oauth;
 mod pool;
@@ -82,11 +81,10 @@ mod token;
 mod transport;
 
 pub use crate::config::AuthType;
-pub use client::{Client, ClientBuilder, Operation};
+pub use client::{Client, ClientBuilder, Operation, SecretList};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
 pub use global::{Secret, client, config, init};
-pub use list::SecretList;
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, DeviceCode, LoginInfo, LoginPrompt, SystemBrowser, TokenInfo,
 };

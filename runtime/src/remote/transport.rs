@@ -10,7 +10,7 @@ use http::header::HeaderName;
 
 use super::codec;
 use super::error::{Call, Code, DecodeError, Error, TokenError};
-use super::exchange::{self, Http};
+use super::exchange::{self, Failure, Http};
 use super::request::{self, AuthHeader, RequestTemplate, Response, Rpc};
 use super::retry::{FailureKind, RetryPolicy};
 use super::token::{AccessToken, TokenSource};
@@ -61,20 +61,6 @@ impl HeaderChoice {
             let _ = self.discovered.set(h);
         }
     }
-}
-
-/// One failed attempt.
-pub(super) enum Failure {
-    Status {
-        code: Code,
-        message: String,
-    },
-    Timeout,
-    Http {
-        kind: FailureKind,
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    Decode(DecodeError),
 }
 
 impl Failure {

@@ -15,7 +15,6 @@
 
 pub mod dotenv;
 mod map;
-pub mod missing;
 mod pod;
 mod process;
 pub mod remote;
@@ -24,11 +23,11 @@ mod resolver;
 use std::fmt::Debug;
 use std::path::PathBuf;
 
+pub use crate::error::Missing;
 pub use dotenv::DotenvSource;
 pub use map::MapSource;
-pub use missing::Missing;
-pub use pod::{DEFAULT_DIR_VAR, DEFAULT_ENV_PREFIX, ENV_PREFIX_VAR, FILE_PREFIX_VAR, PodLayout};
 pub(crate) use pod::in_task_pod;
+pub use pod::{DEFAULT_DIR_VAR, DEFAULT_ENV_PREFIX, ENV_PREFIX_VAR, FILE_PREFIX_VAR, PodLayout};
 pub use process::ProcessSource;
 pub use resolver::{Resolved, Resolver};
 

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::access::TaskSecret;
+use super::task_secret::TaskSecret;
 use crate::Error;
 use crate::mount::MountDir;
 use crate::sources::{Found, Resolver};

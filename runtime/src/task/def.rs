@@ -193,13 +193,6 @@ impl TaskDef {
     }
 }
 
-/// Every task registered in this binary, sorted by name.
-pub fn registered() -> Vec<&'static TaskDef> {
-    let mut tasks: Vec<_> = super::registry::entries().collect();
-    tasks.sort_by_key(|t| (t.name, t.module_path));
-    tasks
-}
-
 #[cfg(test)]
 mod tests {
     use flyte_spec::packed::pack;

@@ -12,7 +12,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::launch::InputError;
+use super::InputError;
 
 /// One parameter of a task: its name, its type as written, and whether it may be left out.
 #[derive(Debug, Serialize)]

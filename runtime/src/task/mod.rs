@@ -5,9 +5,13 @@ pub(crate) mod access;
 pub(crate) mod context;
 pub(crate) mod def;
 pub(crate) mod expansion;
+mod input_error;
 pub(crate) mod io;
 pub(crate) mod outcome;
 pub(crate) mod registry;
 pub(crate) mod runner;
+mod task_secret;
 
-pub(crate) use def::{TaskDef, registered};
+pub(crate) use def::TaskDef;
+pub use input_error::InputError;
+pub(crate) use registry::registered;

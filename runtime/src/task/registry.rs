@@ -8,6 +8,13 @@
 
 use super::def::TaskDef;
 
+/// Every task registered in this binary, sorted by name.
+pub fn registered() -> Vec<&'static TaskDef> {
+    let mut tasks: Vec<_> = entries().collect();
+    tasks.sort_by_key(|t| (t.name, t.module_path));
+    tasks
+}
+
 #[cfg(flyte_link_section)]
 mod section {
     use super::TaskDef;

@@ -6,7 +6,7 @@ use axum::http::{Uri, header};
 use flyte_idl::connect::Code;
 
 use super::peer::Peer;
-use crate::http::Headers;
+use crate::headers::Headers;
 use crate::rpc_error::RpcError;
 
 /// Refuses a `Host` (or `:authority`) or `Origin` that is not a loopback name or address.

@@ -21,7 +21,7 @@ use axum::http::Uri;
 use flyte_idl::connect::Code;
 use subtle::ConstantTimeEq;
 
-use crate::http::Headers;
+use crate::headers::Headers;
 use crate::rpc_error::RpcError;
 use crate::scope::Scope;
 use tokens::Grant;

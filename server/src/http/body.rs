@@ -28,7 +28,7 @@ fn too_large(limit: usize, what: &str) -> RpcError {
 /// held is first taken from the shared `budget`; the permits go back when the returned
 /// buffer is dropped.
 pub(super) async fn read<'b>(
-    headers: super::Headers<'_>,
+    headers: crate::headers::Headers<'_>,
     body: Body,
     limit: usize,
     budget: &'b Arc<Semaphore>,
@@ -204,7 +204,7 @@ mod proptests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Headers;
+    use crate::headers::Headers;
     use axum::http::HeaderValue;
 
     fn h(v: &'static str) -> HeaderMap {

@@ -2,10 +2,7 @@
 
 mod body;
 mod codec;
-mod headers;
 mod unary;
-
-pub(crate) use headers::Headers;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use flyte_idl::connect::Code;
 use zeroize::Zeroizing;
 
-use super::Headers;
 use super::body;
 use super::codec::Codec;
 use crate::app::App;
 use crate::auth::{Caller, Peer};
+use crate::headers::Headers;
 use crate::rpc_error::RpcError;
 use crate::service::Rpc;
 

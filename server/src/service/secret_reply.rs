@@ -4,14 +4,48 @@
 //! level above it (six deep); here each length is computed once, into a buffer of the exact
 //! size.
 
-use flyte_idl::{GetSecretResponse, OverallStatus, SecretPresenceStatus};
+use flyte_idl::{
+    ClusterIdentifier, ClusterSecretStatus, GetSecretResponse, OverallStatus, Secret,
+    SecretIdentifier, SecretMetadata, SecretPresenceStatus, SecretStatus,
+};
 use prost::encoding::{WireType, encode_varint, encoded_len_varint, key_len};
 
 use super::LOCAL_CLUSTER;
 use super::rpc::Reply;
-use super::secrets::{identifier, to_secret};
 use crate::scope::SecretRef;
 use crate::store::StoredMeta;
+
+/// The wire identifier of `secret`, reusing its strings.
+pub(super) fn identifier(secret: SecretRef) -> SecretIdentifier {
+    SecretIdentifier {
+        name: secret.name,
+        organization: secret.scope.organization,
+        domain: secret.scope.domain,
+        project: secret.scope.project,
+    }
+}
+
+/// The metadata the local service reports: present on its one cluster.
+pub(super) fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
+    let organization = id.organization.clone();
+    Secret {
+        id: Some(id),
+        secret_metadata: Some(SecretMetadata {
+            created_time: Some(meta.created),
+            secret_status: Some(SecretStatus {
+                overall_status: OverallStatus::FullyPresent.into(),
+                cluster_status: vec![ClusterSecretStatus {
+                    cluster: Some(ClusterIdentifier {
+                        organization,
+                        name: LOCAL_CLUSTER.into(),
+                    }),
+                    presence_status: SecretPresenceStatus::Present.into(),
+                }],
+            }),
+            r#type: meta.secret_type,
+        }),
+    }
+}
 
 /// A found secret, answered as a [`GetSecretResponse`].
 #[derive(Debug)]

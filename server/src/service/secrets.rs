@@ -5,50 +5,18 @@ use std::sync::Arc;
 use flyte_idl::connect::Code;
 use flyte_idl::*;
 
-use super::secret_reply::SecretReply;
-use super::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE, page_token, storage, validate};
+use super::secret_reply::{SecretReply, to_secret};
+use super::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_token, storage, validate};
 use crate::app::App;
 use crate::auth::{Caller, Right};
 use crate::rpc_error::RpcError;
 use crate::scope::SecretRef;
 use crate::service::Rpc;
-use crate::store::{StoredMeta, StoredValue};
+use crate::store::StoredValue;
 use flyte_idl::method;
 
 fn not_found(secret: &SecretRef) -> RpcError {
     RpcError::new(Code::NotFound, format!("{secret} not found"))
-}
-
-/// The wire identifier of `secret`, reusing its strings.
-pub(super) fn identifier(secret: SecretRef) -> SecretIdentifier {
-    SecretIdentifier {
-        name: secret.name,
-        organization: secret.scope.organization,
-        domain: secret.scope.domain,
-        project: secret.scope.project,
-    }
-}
-
-/// The metadata the local service reports: present on its one cluster.
-pub(super) fn to_secret(id: SecretIdentifier, meta: StoredMeta) -> Secret {
-    let organization = id.organization.clone();
-    Secret {
-        id: Some(id),
-        secret_metadata: Some(SecretMetadata {
-            created_time: Some(meta.created),
-            secret_status: Some(SecretStatus {
-                overall_status: OverallStatus::FullyPresent.into(),
-                cluster_status: vec![ClusterSecretStatus {
-                    cluster: Some(ClusterIdentifier {
-                        organization,
-                        name: LOCAL_CLUSTER.into(),
-                    }),
-                    presence_status: SecretPresenceStatus::Present.into(),
-                }],
-            }),
-            r#type: meta.secret_type,
-        }),
-    }
 }
 
 /// Protects a spec's value for `secret` (wiping the plaintext) and returns the type and what

@@ -22,10 +22,7 @@ pub const MAX_NAME_LEN: usize = flyte_spec::SERVICE_NAME_MAX_LEN;
 /// The name rule, as stated in error messages.
 pub const NAME_RULE: &str = flyte_spec::SERVICE_NAME_RULE;
 
-/// Plaintext prefix byte of a string value.
-pub(crate) const KIND_STRING: u8 = 1;
-/// Plaintext prefix byte of a binary value.
-pub(crate) const KIND_BINARY: u8 = 2;
+pub(crate) use crate::store::{KIND_BINARY, KIND_STRING};
 
 /// Shows user input in a message: quoted, escaped, cut at 64 characters.
 fn shown(s: &str) -> String {

@@ -43,6 +43,11 @@ pub(crate) struct ListedSecret {
     pub(crate) meta: StoredMeta,
 }
 
+/// Plaintext prefix byte of a string value: a value's plaintext is this byte, then the text.
+pub(crate) const KIND_STRING: u8 = 1;
+/// Plaintext prefix byte of a binary value.
+pub(crate) const KIND_BINARY: u8 = 2;
+
 /// A value as the store keeps it: sealed bytes, or the plaintext for a store that encrypts
 /// itself. Wiped on drop; never printed.
 #[derive(Clone, PartialEq, Eq)]

@@ -3,7 +3,10 @@
 mod builder;
 mod credentials;
 mod http_client;
+mod list;
 mod messages;
+
+pub use list::SecretList;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -14,7 +17,6 @@ pub use messages::Operation;
 pub(crate) use messages::list as list_message;
 
 use super::error::{DecodeError, Error, Op};
-use super::list::SecretList;
 use super::request::{AuthHeader, Rpc};
 use super::routing::{Route, Router};
 use super::secret::{SecretData, SecretType, StoredSecret};

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::{gzip, read};
-use crate::http::Headers;
+use crate::headers::Headers;
 use crate::http::codec::Codec;
 use crate::rpc_error::RpcError;
 

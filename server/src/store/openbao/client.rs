@@ -243,7 +243,7 @@ impl Client {
                 "{} refused the token ({what}): it expired at {}; give flyte serve a new token \
                  (--store-token-file FILE, BAO_TOKEN or VAULT_TOKEN) and restart it",
                 self.server,
-                super::renewal::at(at)
+                super::token::at(at)
             ));
         }
         Failure::Denied {

@@ -87,7 +87,7 @@ pub(super) async fn page(
         // Folders and keys other tools wrote that are not secret names are not ours.
         let names: Vec<String> = keys
             .into_iter()
-            .filter(|k| crate::service::validate::check_name(k).is_ok())
+            .filter(|k| flyte_spec::is_storable_name(k))
             .collect();
         let mut names = names.into_iter().peekable();
         // Names whose metadata is gone or not live (deleted since the LIST) are skipped, and

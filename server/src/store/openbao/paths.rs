@@ -55,7 +55,7 @@ pub(crate) fn scope_dir(scope: &Scope) -> String {
 /// The path of a secret in the mount.
 pub(crate) fn secret_path(secret: &SecretRef) -> String {
     debug_assert!(
-        crate::service::validate::check_name(&secret.name).is_ok(),
+        flyte_spec::is_storable_name(&secret.name),
         "names are validated before they reach the store"
     );
     format!("{}{}", scope_dir(&secret.scope), secret.name)

@@ -12,14 +12,14 @@
 //! itself is in the answers of both calls: they are wiped, never logged.
 
 use std::sync::{Arc, Weak};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use flyte_idl::Timestamp;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::client::Client;
+use super::token::at;
 use super::value;
 use crate::store::StoreError;
 
@@ -92,12 +92,6 @@ fn note(c: &Client, info: &TokenInfo) -> bool {
         );
     }
     info.renewable
-}
-
-/// `t` in RFC 3339, to the second.
-pub(super) fn at(t: SystemTime) -> Timestamp {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    Timestamp::from(UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 /// Renews the token at about half its remaining TTL until the store is gone, the token
@@ -233,15 +227,4 @@ async fn renew_self(c: &Client, increment: Duration) -> Result<Renewed, StoreErr
     value::wipe_json(v);
     let ttl = ttl.ok_or_else(|| c.answer(what, "no `auth.lease_duration`".into()))?;
     Ok(Renewed::Yes(Duration::from_secs(ttl)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expiry_times_are_shown_to_the_second() {
-        let t = UNIX_EPOCH + Duration::from_millis(1_700_000_000_750);
-        assert_eq!(at(t).to_string(), "2023-11-14T22:13:20Z");
-    }
 }

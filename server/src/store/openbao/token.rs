@@ -73,6 +73,13 @@ fn store_error(e: TokenError) -> StartError {
     }
 }
 
+/// `t` in RFC 3339, to the second: when a token expires, in messages.
+pub(super) fn at(t: std::time::SystemTime) -> flyte_idl::Timestamp {
+    use std::time::{Duration, UNIX_EPOCH};
+    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    flyte_idl::Timestamp::from(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +106,16 @@ mod tests {
             shown.contains("not one line") && !shown.contains("s.a"),
             "{shown}"
         );
+    }
+}
+
+#[cfg(test)]
+mod at_tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn expiry_times_are_shown_to_the_second() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_700_000_000_750);
+        assert_eq!(super::at(t).to_string(), "2023-11-14T22:13:20Z");
     }
 }

@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 use zeroize::Zeroizing;
 
-use crate::service::validate::{KIND_BINARY, KIND_STRING};
 use crate::store::StoredValue;
+use crate::store::{KIND_BINARY, KIND_STRING};
 
 /// Key of our type in `custom_metadata`.
 pub(crate) const TYPE_KEY: &str = "flyte_type";

@@ -271,7 +271,10 @@ mod tests {
         for bad in ["%+1", "%-1", "%1", "%", "%g0", "%0g", "%ff"] {
             let url = format!("postgres://flyte:pw{bad}x@h/db");
             let e = parse(&url).unwrap_err().to_string();
-            assert!(e.contains("the password is not valid percent-encoding"), "{bad}: {e}");
+            assert!(
+                e.contains("the password is not valid percent-encoding"),
+                "{bad}: {e}"
+            );
             assert!(!e.contains("pw"), "{bad}: {e}");
         }
         let c = parse("postgres://flyte:%7e%7E%20@h/db").unwrap();

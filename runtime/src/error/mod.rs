@@ -2,6 +2,10 @@
 
 use std::path::PathBuf;
 
+mod missing;
+
+pub use missing::Missing;
+
 /// Everything that can go wrong in `flyte`. Messages name the task, the secret and the place
 /// looked, never a value.
 #[derive(Debug, thiserror::Error)]
@@ -12,12 +16,12 @@ pub enum Error {
     InvalidSecret(#[from] flyte_spec::SpecError),
 
     /// Declared secrets not found in any source; the task did not start.
-    #[error("{}", crate::sources::missing::describe(task, missing))]
+    #[error("{}", missing::describe(task, missing))]
     MissingSecrets {
         /// The task that did not start.
         task: String,
         /// Each secret not found, with every place looked.
-        missing: Vec<crate::sources::missing::Missing>,
+        missing: Vec<Missing>,
     },
 
     /// The task asked for a secret it did not declare.

@@ -8,9 +8,9 @@ use std::task::{Context, Poll};
 use futures::Stream;
 use futures::future::BoxFuture;
 
-use super::client::Client;
-use super::error::{DecodeError, Error, Op};
-use super::secret::StoredSecret;
+use super::Client;
+use crate::remote::error::{DecodeError, Error, Op};
+use crate::remote::secret::StoredSecret;
 
 /// Every secret of the client's scope: a [`Stream`] of `Result<StoredSecret, Error>`, also read
 /// with [`try_next`](Self::try_next) and [`try_collect`](Self::try_collect). It asks for a
@@ -177,7 +177,7 @@ fn fetch(
     token: String,
 ) -> BoxFuture<'static, Result<flyte_idl::ListSecretsResponse, Error>> {
     Box::pin(async move {
-        let msg = super::client::list_message(&client, limit, &token)?;
+        let msg = super::list_message(&client, limit, &token)?;
         let t = client.route(Op::List, None).await?;
         t.call(&msg, None).await
     })
