@@ -10,7 +10,7 @@ use std::ffi::{OsStr, OsString};
 pub const INHERITED_ENV: &[&str] = flyte_spec::INHERITED_ENV;
 
 /// Whether `name` is in [`INHERITED_ENV`].
-pub fn is_inherited(name: &OsStr) -> bool {
+pub(crate) fn is_inherited(name: &OsStr) -> bool {
     name.to_str().is_some_and(flyte_spec::is_inherited_env)
 }
 

@@ -25,7 +25,7 @@ use crate::sources::{Found, PodLayout, Resolved, Resolver};
 /// ends. The child's environment is cleared first: see [the module docs](super#environment).
 ///
 /// Masking (on unless [`Launcher::masking`] turns it off): every resolved value of at least
-/// [`MIN_MASKED_LEN`](super::MIN_MASKED_LEN) bytes is replaced by `<secret:NAME>` in the
+/// 6 bytes is replaced by `<secret:NAME>` in the
 /// task's stdout and stderr. The child writes to pipes and one thread per stream copies
 /// them, masked, to this process's stdout and stderr. This replaces any `Stdio` set on
 /// [`Prepared::command`] for those two streams; [`Prepared::capture_output`] sends the

@@ -7,9 +7,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The most `BIN list` may print.
-pub const LIST_MAX_BYTES: u64 = 1 << 20;
+pub(crate) const LIST_MAX_BYTES: u64 = 1 << 20;
 /// How long `BIN list` may take by default (see [`super::Launcher::list_timeout`]).
-pub const LIST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const LIST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The stdout of `program list`, or why there is none. The child gets the launched task's
 /// base environment, no stdin, and is killed when it prints too much or takes too long.

@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use zeroize::Zeroizing;
 
 /// Values shorter than this are not masked: they would hit ordinary text too often.
-pub const MIN_MASKED_LEN: usize = 6;
+pub(crate) const MIN_MASKED_LEN: usize = 6;
 
 /// Set (non-empty, not `0`/`false`/`no`/`off`) to turn masking off for `BIN run` and
 /// `flyte run`.

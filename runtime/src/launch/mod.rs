@@ -55,9 +55,9 @@
 //! # Masking
 //!
 //! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
-//! least [`MIN_MASKED_LEN`] bytes becomes `<secret:NAME>` (`key` or `group/key`), also when
+//! least 6 bytes becomes `<secret:NAME>` (`key` or `group/key`), also when
 //! the task writes it in pieces; other bytes pass unchanged and a line reaches the terminal
-//! within [`FLUSH_AFTER`]. [`Launcher::masking`]`(false)`, `flyte run --no-masking` or
+//! within 50 ms. [`Launcher::masking`]`(false)`, `flyte run --no-masking` or
 //! [`NO_MASKING_ENV`] (for `BIN run`) turn it off. Only what the task writes to its stdout
 //! and stderr is masked: a file it writes, or a grandchild given another descriptor, is not.
 //!
@@ -90,7 +90,7 @@
 //!   or its full path when another task shares the name. Neither holds a tab or a newline.
 //!
 //! A launcher does not trust what `BIN list` prints: it kills `list` after
-//! [`LIST_TIMEOUT`] (10 s, [`Launcher::list_timeout`]) or [`LIST_MAX_BYTES`] (1 MiB) of
+//! 10 s ([`Launcher::list_timeout`]) or 1 MiB of
 //! output, and refuses a list whose secrets break the `flyte-spec` rules: a file secret must
 //! land exactly at its key inside the mount dir (no `/`, `..` or NUL), an env secret needs a
 //! valid name that is no loader variable (`LD_*`, `DYLD_*`) nor one of [`INHERITED_ENV`],
@@ -110,7 +110,7 @@
 //!   `FLYTE_INTERNAL_TASK_VERSION`, `ACTION_NAME`, `RUN_NAME`, `_U_ORG_NAME`;
 //! - what was asked for with [`Launcher::env`] (`flyte run --env NAME[=VALUE]`);
 //! - the declared env secrets, under their declared names;
-//! - the runtime's markers: [`LAUNCHED_ENV`], and [`crate::mount::RUN_ID_ENV`] when its
+//! - the runtime's markers: `FLYTE_TASK_LAUNCHED`, and `FLYTE_TASK_RUN_ID` when its
 //!   files are in the standard dir; the pod's `FLYTE_SECRETS_ENV_PREFIX`, and for file
 //!   secrets `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX`.
 //!
@@ -137,18 +137,19 @@ mod signals;
 mod validate;
 
 pub use describe::{InputInfo, ListFormat, SecretInfo, TaskInfo, TaskList};
-pub use env::{INHERITED_ENV, is_inherited};
+pub use env::INHERITED_ENV;
 pub use inputs::InputError;
 pub use launcher::{Launcher, Prepared, Started};
-pub use listing::{LIST_MAX_BYTES, LIST_TIMEOUT};
 pub use lookup::TaskLookupError;
-pub use mask::{MIN_MASKED_LEN, MaskStream, Masker, NO_MASKING_ENV};
-pub use output::FLUSH_AFTER;
+pub use mask::NO_MASKING_ENV;
+// For the masking bench only.
+#[doc(hidden)]
+pub use mask::{MaskStream, Masker};
 pub use signals::SignalForward;
 
 /// Set in a launched task's environment, so a task that still misses secrets reports them
 /// instead of launching itself again.
-pub const LAUNCHED_ENV: &str = flyte_spec::LAUNCHED_VAR;
+pub(crate) const LAUNCHED_ENV: &str = flyte_spec::LAUNCHED_VAR;
 
 /// Exit code of a task binary when the task is unknown or cannot be run from the command line.
 pub const EXIT_USAGE: i32 = 2;

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use super::mask::{MaskStream, Masker};
 
 /// A held-back tail is printed after this long without new input, so output stays prompt.
-pub const FLUSH_AFTER: Duration = Duration::from_millis(50);
+pub(crate) const FLUSH_AFTER: Duration = Duration::from_millis(50);
 
 const CHUNK: usize = 64 * 1024;
 

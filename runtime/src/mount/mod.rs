@@ -7,7 +7,7 @@
 //! anything, what runs that no longer exist left (each live run holds an advisory lock on
 //! its record, so a reused PID never keeps a dead run alive). Files a run wrote into the standard dir are never taken for a platform's:
 //! [`crate::sources::ProcessSource`] skips files another run recorded, and a launched task
-//! knows its own run by [`RUN_ID_ENV`].
+//! knows its own run by `FLYTE_TASK_RUN_ID`.
 //!
 //! The standard dir is created 0700 when missing; an existing one is never loosened.
 //!
@@ -27,8 +27,11 @@ mod record;
 mod root;
 mod sweep;
 
+// For the injection bench only.
+#[doc(hidden)]
 pub use dir::MountDir;
-pub use record::RUN_ID_ENV;
+pub(crate) use record::RUN_ID_ENV;
 pub(crate) use record::{RECORDS_DIR, held_with_another_value, join_run, others_files};
-pub use root::{ROOT_ENV, standard_dir_writable};
+pub(crate) use root::ROOT_ENV;
+pub use root::standard_dir_writable;
 pub(crate) use sweep::sweep_stale;

@@ -26,7 +26,7 @@ pub(crate) const RECORDS_DIR: &str = ".flyte-runs";
 
 /// The env var that tells a launched task the id of the run that wrote its files, so it
 /// reads those files while skipping every other run's (see [`crate::sources::ProcessSource`]).
-pub const RUN_ID_ENV: &str = flyte_spec::RUN_ID_VAR;
+pub(crate) const RUN_ID_ENV: &str = flyte_spec::RUN_ID_VAR;
 
 /// A fresh run id, `<pid>-r<16 hex>`.
 pub(crate) fn new_run_id() -> String {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 
 /// The env var that sets the override root.
-pub const ROOT_ENV: &str = flyte_spec::SECRETS_ROOT_VAR;
+pub(crate) const ROOT_ENV: &str = flyte_spec::SECRETS_ROOT_VAR;
 
 /// The override root, created 0700 if needed and checked to be ours and private: a shared
 /// directory such as `/dev/shm` lets anyone pre-create the path, so a root owned by someone

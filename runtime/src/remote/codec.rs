@@ -13,7 +13,7 @@ use crate::config::Codec;
 
 /// Request bodies at least this long are gzip-compressed by default. Below it the gzip header
 /// and CPU cost more than they save; a secret-service request is usually far smaller.
-pub const DEFAULT_GZIP_THRESHOLD: usize = 1024;
+pub(crate) const DEFAULT_GZIP_THRESHOLD: usize = 1024;
 
 /// The largest response body accepted, compressed or not (a bound against gzip bombs).
 pub(super) const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;

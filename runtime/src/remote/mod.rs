@@ -82,7 +82,6 @@ mod transport;
 
 pub use crate::config::AuthType;
 pub use client::{Client, ClientBuilder, Operation, SecretList};
-pub use codec::DEFAULT_GZIP_THRESHOLD;
 pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
 pub use global::{Secret, client, config, init};
 pub use login::{

@@ -26,13 +26,13 @@ pub(crate) fn in_task_pod() -> bool {
 }
 
 /// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of injected env-var names.
-pub const ENV_PREFIX_VAR: &str = flyte_spec::ENV_PREFIX_VAR;
+pub(crate) const ENV_PREFIX_VAR: &str = flyte_spec::ENV_PREFIX_VAR;
 /// `FLYTE_SECRETS_DEFAULT_DIR`: the directory file secrets are mounted in.
-pub const DEFAULT_DIR_VAR: &str = flyte_spec::DEFAULT_DIR_VAR;
+pub(crate) const DEFAULT_DIR_VAR: &str = flyte_spec::DEFAULT_DIR_VAR;
 /// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).
-pub const FILE_PREFIX_VAR: &str = flyte_spec::FILE_PREFIX_VAR;
+pub(crate) const FILE_PREFIX_VAR: &str = flyte_spec::FILE_PREFIX_VAR;
 /// The webhook's default env prefix.
-pub const DEFAULT_ENV_PREFIX: &str = "_UNION_";
+pub(crate) const DEFAULT_ENV_PREFIX: &str = "_UNION_";
 
 /// The secret layout of one pod: the values of the three `FLYTE_SECRETS_*` variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
