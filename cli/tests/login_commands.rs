@@ -283,6 +283,49 @@ fn a_refused_login_is_a_clear_error() {
     );
 }
 
+/// No `$BROWSER`, no display, stderr not a terminal, stdin closed: a PKCE login (here the
+/// default flow, since the client secret's variable is unset) fails at once, saying why and
+/// what to configure, instead of printing a link nobody sees and waiting 5 minutes.
+#[needs(idp)]
+#[test]
+fn pkce_with_nobody_to_log_in_fails_at_once() {
+    let idp = Idp::start(IdpOptions::default());
+    let server = serve(&idp);
+    let home = Home::new();
+    for args in [&["get", "secret"][..], &["auth", "login"]] {
+        let start = Instant::now();
+        let out = home
+            .command(support::flyte_exe())
+            .env("FLYTE_ADMIN_ENDPOINT", &server.url)
+            .env("FLYTE_ADMIN_CLIENTID", &idp.ci_client)
+            .env("FLYTE_ADMIN_CLIENTSECRETENVVAR", "S")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&out);
+        assert!(!out.status.success(), "{args:?}: {stdout}{stderr}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{args:?} waited {:?}",
+            start.elapsed()
+        );
+        assert!(!stderr.contains("Open this link"), "{stderr}");
+        for part in [
+            "nobody can log in here",
+            "no $BROWSER",
+            "stderr is not a terminal",
+            "ClientSecret",
+            "ExternalCommand",
+            "DeviceFlow",
+            "FLYTE_API_KEY",
+            "names $S, which is not set",
+        ] {
+            assert!(stderr.contains(part), "{args:?}: {part} in {stderr}");
+        }
+    }
+}
+
 #[test]
 fn login_without_an_endpoint_with_an_api_key_or_without_an_identity_provider() {
     let home = Home::new();

@@ -101,6 +101,16 @@ impl Login {
         }
     }
 
+    /// `; admin.clientSecretEnvVar ... names $S, which is not set`, when a configured secret
+    /// was not found (the likely reason a non-interactive flow was not chosen).
+    fn secret_hint(&self) -> String {
+        self.opts
+            .client_secret_hint
+            .as_deref()
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default()
+    }
+
     /// May the flow run without being asked to ([`Login::login`])?
     fn may_log_in(&self) -> bool {
         self.opts.auto || (self.opts.flow_configured && !self.opts.flow.is_interactive())
@@ -192,11 +202,7 @@ impl Login {
                             missing: format!(
                                 "no client secret: set admin.clientSecretLocation (a file) or \
                              admin.clientSecretEnvVar (a variable holding it){}",
-                                self.opts
-                                    .client_secret_hint
-                                    .as_deref()
-                                    .map(|h| format!("; {h}"))
-                                    .unwrap_or_default()
+                                self.secret_hint()
                             ),
                         })?;
                 let Some(client_id) = self.endpoint.discovery.local().client_id.clone() else {
@@ -218,7 +224,23 @@ impl Login {
                 self.endpoint.grant(&form, Some(&basic)).await?
             }
             AuthType::Pkce => {
+                // After discovery: a service that needs no login says so first.
                 let s = self.endpoint.discovery.settings().await?;
+                // Waiting out the deadline for a browser nobody can open helps no one (a CI
+                // job, a cron job): say so, and what logs in without a person.
+                if let Some(why) = self.opts.prompt.unattended() {
+                    return Err(TokenError::NotConfigured {
+                        flow,
+                        missing: format!(
+                            "nobody can log in here: {why}; to log in without a person set \
+                             admin.authType: ClientSecret (admin.clientId with \
+                             admin.clientSecretEnvVar or admin.clientSecretLocation), or \
+                             ExternalCommand (admin.command), or set FLYTE_API_KEY; for a person \
+                             on another screen use DeviceFlow, or set $BROWSER{}",
+                            self.secret_hint()
+                        ),
+                    });
+                }
                 pkce::login(&self.endpoint, &s, &self.opts.prompt, timeout).await?
             }
             AuthType::DeviceFlow => {
