@@ -281,6 +281,12 @@ fn a_refused_login_is_a_clear_error() {
             && stderr.contains("DeviceFlow"),
         "{stderr}"
     );
+    // What failed is the login itself, not the AuthMetadataService lookup before it.
+    assert!(
+        stderr.contains("with DeviceFlow: login refused at the identity provider: access_denied"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ask AuthMetadataService"), "{stderr}");
 }
 
 /// No `$BROWSER`, no display, stderr not a terminal, stdin closed: a PKCE login (here the

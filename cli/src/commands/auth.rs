@@ -62,7 +62,12 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
             endpoint: endpoint.clone(),
             origin,
             flow,
-            source: Box::new(e),
+            // The flow's own error: the client's wrapper would name the AuthMetadataService
+            // lookup, which is not what failed unless the TokenError says so.
+            source: match e {
+                flyte::remote::Error::Token { source, .. } => source,
+                other => Box::new(other),
+            },
         })?;
     let who = info
         .token

@@ -97,3 +97,4 @@ pub use secret::{
 pub use token::{
     AccessToken, MemoryTokenStore, StaticToken, StoredTokens, TokenSource, TokenStore,
 };
+pub use transport::routed_endpoint;

@@ -260,3 +260,28 @@ async fn a_service_without_an_identity_provider_has_nothing_to_log_in_to() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// The device flow's first request goes to the device authorization endpoint: a refusal there
+/// names that endpoint, not the token endpoint.
+#[needs(idp)]
+#[tokio::test]
+async fn a_refusal_at_the_device_endpoint_names_it() {
+    let idp = Idp::start(IdpOptions::default());
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    // A confidential client, sent without its secret: the provider refuses it.
+    let c = client(&service, AuthType::DeviceFlow, &Person::new(None), &store)
+        .client_id(&idp.ci_client)
+        .build()
+        .unwrap();
+    let err = c.login().await.unwrap_err();
+    let text = chain(&err);
+    assert!(
+        text.contains("the device authorization endpoint http")
+            && text.contains("/device/auth")
+            && text.contains("refused: HTTP 4"),
+        "{text}"
+    );
+    assert!(!text.contains("token endpoint"), "{text}");
+    assert!(!stored(&store));
+}
