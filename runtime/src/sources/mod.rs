@@ -27,8 +27,8 @@ use std::path::PathBuf;
 pub use dotenv::DotenvSource;
 pub use map::MapSource;
 pub use missing::Missing;
-pub(crate) use pod::in_task_pod;
 pub use pod::{DEFAULT_DIR_VAR, DEFAULT_ENV_PREFIX, ENV_PREFIX_VAR, FILE_PREFIX_VAR, PodLayout};
+pub(crate) use pod::in_task_pod;
 pub use process::ProcessSource;
 pub use resolver::{Resolved, Resolver};
 
