@@ -90,8 +90,10 @@ pub(crate) enum CliError {
         endpoint: String,
         origin: EndpointOrigin,
         flow: flyte::remote::AuthType,
+        /// What failed: the flow's own error (a token request, the callback, the command),
+        /// else the client's.
         #[source]
-        source: Box<RemoteError>,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// `flyte auth login` with an API key configured: the key is used, there is no login.
@@ -207,6 +209,17 @@ impl ServiceError {
             other => other,
         };
         Some(match error {
+            RemoteError::Transport { call, .. }
+            | RemoteError::Timeout { call, .. }
+            | RemoteError::Unavailable { call, .. }
+                if let Some(routed) = flyte::remote::routed_endpoint(&call.endpoint) =>
+            {
+                format!(
+                    "the endpoint {routed} was named by SelectCluster of the control plane set by \
+                     {origin}; check that the service is running there and reachable from here, \
+                     or the control plane's cluster routing"
+                )
+            }
             RemoteError::Transport { call, .. }
             | RemoteError::Timeout { call, .. }
             | RemoteError::Unavailable { call, .. } => {

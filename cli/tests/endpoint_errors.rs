@@ -133,3 +133,31 @@ fn broken_config_is_an_error_naming_the_file() {
         "{err}"
     );
 }
+
+/// A cluster endpoint that SelectCluster named was set by no flag or file: the hint says
+/// where it came from (the control plane's answer), and names the flag only for that.
+#[test]
+fn unreachable_cluster_endpoint_names_select_cluster() {
+    let (home, routed) = (Home::new(), closed_port_url());
+    let plane = support::Serve::start_with(&["--cluster-endpoint", &routed]);
+    let out = home
+        .flyte()
+        .args(["--endpoint", &plane.url, "get", "secret", "x"])
+        .output()
+        .unwrap();
+    let (_, err) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let hint = err
+        .split("hint: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        hint.contains(&format!("the endpoint {routed} was named by SelectCluster"))
+            && hint.contains("the --endpoint flag"),
+        "{hint}"
+    );
+    assert!(
+        !hint.contains("(cluster endpoint from SelectCluster) was set by"),
+        "{hint}"
+    );
+}

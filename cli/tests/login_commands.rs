@@ -79,7 +79,7 @@ fn client_secret_login_status_and_calls() {
     assert_not_shown(&out, &idp.client_secret);
     let keyring = KeyringStore::new();
     if let Some(creds) = keyring.retrieve(&server.url) {
-        assert!(stdout.contains("Cached in the OS keyring"), "{stdout}");
+        assert!(stdout.contains("Cached in the "), "{stdout}");
         assert_not_shown(&out, creds.access_token());
         let mut status = with_keyring(&home);
         ci(&mut status);
@@ -281,6 +281,55 @@ fn a_refused_login_is_a_clear_error() {
             && stderr.contains("DeviceFlow"),
         "{stderr}"
     );
+    // What failed is the login itself, not the AuthMetadataService lookup before it.
+    assert!(
+        stderr.contains("with DeviceFlow: login refused at the identity provider: access_denied"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ask AuthMetadataService"), "{stderr}");
+}
+
+/// No `$BROWSER`, no display, stderr not a terminal, stdin closed: a PKCE login (here the
+/// default flow, since the client secret's variable is unset) fails at once, saying why and
+/// what to configure, instead of printing a link nobody sees and waiting 5 minutes.
+#[needs(idp)]
+#[test]
+fn pkce_with_nobody_to_log_in_fails_at_once() {
+    let idp = Idp::start(IdpOptions::default());
+    let server = serve(&idp);
+    let home = Home::new();
+    for args in [&["get", "secret"][..], &["auth", "login"]] {
+        let start = Instant::now();
+        let out = home
+            .command(support::flyte_exe())
+            .env("FLYTE_ADMIN_ENDPOINT", &server.url)
+            .env("FLYTE_ADMIN_CLIENTID", &idp.ci_client)
+            .env("FLYTE_ADMIN_CLIENTSECRETENVVAR", "S")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&out);
+        assert!(!out.status.success(), "{args:?}: {stdout}{stderr}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{args:?} waited {:?}",
+            start.elapsed()
+        );
+        assert!(!stderr.contains("Open this link"), "{stderr}");
+        for part in [
+            "nobody can log in here",
+            "no $BROWSER",
+            "stderr is not a terminal",
+            "ClientSecret",
+            "ExternalCommand",
+            "DeviceFlow",
+            "FLYTE_API_KEY",
+            "names $S, which is not set",
+        ] {
+            assert!(stderr.contains(part), "{args:?}: {part} in {stderr}");
+        }
+    }
 }
 
 #[test]
@@ -429,4 +478,134 @@ fn serve_over_tls_with_an_identity_provider() {
     let mut log = String::new();
     std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut log).unwrap();
     assert!(log.contains("no --policy"), "{log}");
+}
+
+/// `flyte -v auth login` with the client-secret flow, the keyring on, run by `wrap` (a shell
+/// script ending in `exec "$0" "$@"`, under `dbus-run-session`) when given: success, stdout,
+/// stderr.
+fn ci_login(
+    home: &Home,
+    server: &Serve,
+    idp: &Idp,
+    wrap: Option<&str>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (bool, String, String) {
+    let mut cmd = match wrap {
+        Some(script) => {
+            let mut cmd = home.command("dbus-run-session");
+            cmd.args(["--", "sh", "-c", script])
+                .arg(support::flyte_exe());
+            cmd
+        }
+        None => home.command(support::flyte_exe()),
+    };
+    cmd.env_remove("FLYTE_ADMIN_DISABLEKEYRING")
+        .env("FLYTE_ADMIN_ENDPOINT", &server.url)
+        .env("FLYTE_ADMIN_CLIENTID", &idp.ci_client)
+        .env("FLYTE_ADMIN_CLIENTSECRETENVVAR", "CI_SECRET")
+        .env("CI_SECRET", &idp.client_secret)
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    assert_not_shown_std(&out, &idp.client_secret);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    (out.status.success(), stdout, stderr)
+}
+
+fn assert_not_shown_std(out: &std::process::Output, value: &str) {
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !String::from_utf8_lossy(stream).contains(value),
+            "the output shows a value it must not"
+        );
+    }
+}
+
+/// A D-Bus session bus that accepts connections and never answers: the store fails (after
+/// its bound), and the login says it was not cached instead of claiming it was.
+#[needs(idp)]
+#[test]
+fn a_cache_that_failed_is_not_claimed() {
+    let idp = Idp::start(IdpOptions::default());
+    let server = serve(&idp);
+    let home = Home::new();
+    let socket = home.path().join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let bus = format!("unix:path={}", socket.display());
+    let (ok, stdout, stderr) = ci_login(
+        &home,
+        &server,
+        &idp,
+        None,
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus)],
+        &["-v", "auth", "login"],
+    );
+    assert!(ok, "{stdout}{stderr}");
+    assert!(stdout.contains("Logged in to"), "{stdout}");
+    assert!(!stdout.contains("Cached"), "{stdout}");
+    assert!(
+        stdout.contains("Not cached: the OS keyring failed: "),
+        "{stdout}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Not cached"))
+        .unwrap();
+    assert!(!line.contains("Python"), "{line}");
+}
+
+/// On the kernel keyring (no D-Bus session) the token is cached for this CLI only: Python's
+/// keyring has no keyutils backend, so the output must not promise it.
+#[needs(idp, keyctl)]
+#[test]
+fn a_kernel_keyring_cache_is_this_cli_only() {
+    let idp = Idp::start(IdpOptions::default());
+    let server = serve(&idp);
+    let home = Home::new();
+    let (ok, stdout, stderr) = ci_login(&home, &server, &idp, None, &[], &["auth", "login"]);
+    assert!(ok, "{stdout}{stderr}");
+    let (logged_out, ..) = ci_login(&home, &server, &idp, None, &[], &["logout"]);
+    assert!(logged_out);
+    assert!(
+        stdout.contains("Cached in the kernel keyring (keyutils, item `127.0.0.1:")
+            && stdout.contains("this CLI only"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Python flyte CLI finds it"), "{stdout}");
+}
+
+/// On the Secret Service (a gnome-keyring in its own D-Bus session) the Python CLI finds it.
+#[needs(idp, gnome_keyring)]
+#[test]
+fn a_secret_service_cache_is_shared_with_python() {
+    let idp = Idp::start(IdpOptions::default());
+    let server = serve(&idp);
+    let home = Home::new();
+    // As runtime/tests/keyring_secret_service.rs: an unlocked login keyring, then wait until
+    // the daemon owns its bus name.
+    let script = "eval \"$(printf pw | gnome-keyring-daemon --unlock --components=secrets)\" \
+        >/dev/null 2>&1; for _ in $(seq 1 100); do dbus-send --session --print-reply \
+        --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
+        string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break; \
+        sleep 0.1; done; exec \"$0\" \"$@\"";
+    let (ok, stdout, stderr) =
+        ci_login(&home, &server, &idp, Some(script), &[], &["auth", "login"]);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Cached in the OS keyring (Secret Service, item `127.0.0.1:")
+            && stdout.contains("where the Python flyte CLI finds it too"),
+        "{stdout}"
+    );
 }

@@ -130,3 +130,49 @@ async fn a_routed_cluster_endpoint_uses_the_session_tls_settings() {
     );
     assert_eq!(selects.take().len(), 1);
 }
+
+/// A TLS control plane answering a plaintext `cluster_endpoint` must not downgrade the
+/// session: nothing (no bearer token, no value) is sent to it, and the error names both.
+#[tokio::test]
+async fn a_plaintext_cluster_endpoint_for_a_tls_session_is_refused() {
+    let b = remote_support::start_with_tokens("the-bearer-token-0123 127/*/* read,write").await;
+    let selects = remote_support::Selects::default();
+    let a = selects.control_plane(&b.url()).await;
+    let a_front = remote_support::tls_front(a.server.addr()).await;
+    let dir = tempfile::Builder::new()
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
+        .tempdir()
+        .unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, remote_support::TEST_CA).unwrap();
+
+    let endpoint = format!("https://127.0.0.1:{}", a_front.port());
+    let c = remote_support::builder(&endpoint)
+        .ca_cert_file_path(&ca)
+        .api_key("the-bearer-token-0123")
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = c.create("downgraded", "the-value-0123").await.unwrap_err();
+    let text = format!("{err} / {}", remote_support::unrouted(&err));
+    assert!(
+        matches!(err, flyte::remote::Error::SelectCluster { .. }),
+        "{err:?}"
+    );
+    for part in [&*b.url(), &*endpoint, "plaintext", "uses TLS", "insecure"] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+    for value in ["the-bearer-token-0123", "the-value-0123"] {
+        assert!(!format!("{text} {err:?}").contains(value), "{text}");
+    }
+    // Nothing reached B.
+    let on_b = remote_support::builder(&b.url())
+        .api_key("the-bearer-token-0123")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(matches!(
+        on_b.get("downgraded").await.unwrap_err(),
+        flyte::remote::Error::NotFound { .. }
+    ));
+}

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use flyte::remote::keyring::{KeyringStore, Lookup, Outcome, strip_scheme};
+use flyte::remote::keyring::{BackendKind, KeyringStore, Lookup, Outcome, strip_scheme};
 use flyte::remote::{ClientBuilder, TokenInfo, blocking};
 
 use crate::args::GlobalArgs;
@@ -62,7 +62,12 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
             endpoint: endpoint.clone(),
             origin,
             flow,
-            source: Box::new(e),
+            // The flow's own error: the client's wrapper would name the AuthMetadataService
+            // lookup, which is not what failed unless the TokenError says so.
+            source: match e {
+                flyte::remote::Error::Token { source, .. } => source,
+                other => Box::new(other),
+            },
         })?;
     let who = info
         .token
@@ -78,15 +83,20 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
         Some(t) => println!("The token expires {}{refresh}.", when(t)),
         None => println!("The token's expiry is unknown{refresh}."),
     }
-    if info.stored {
-        println!(
-            "Cached in the OS keyring (item `{}`), where the Python flyte CLI finds it too.",
-            strip_scheme(&endpoint)
-        );
-    } else {
-        println!(
-            "Not cached: the keyring is disabled (admin.disableKeyring / FLYTE_ADMIN_DISABLEKEYRING)."
-        );
+    let item = strip_scheme(&endpoint);
+    // Claim only what happened: a failed store says so, and only the backends Python's
+    // keyring reads are said to be shared with it.
+    match (&info.not_stored, info.stored_in) {
+        (Some(why), _) => println!("Not cached: {why}."),
+        (None, Some(kind)) if kind.shared_with_python() => println!(
+            "Cached in the OS keyring ({}, item `{item}`), where the Python flyte CLI finds it too.",
+            kind.name()
+        ),
+        (None, Some(BackendKind::Keyutils)) => println!(
+            "Cached in the kernel keyring (keyutils, item `{item}`): this CLI only; the Python \
+             flyte CLI does not look there."
+        ),
+        (None, _) => println!("Cached (item `{item}`)."),
     }
     Ok(())
 }

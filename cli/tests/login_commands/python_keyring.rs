@@ -265,7 +265,8 @@ fn a_flyte_auth_login_is_used_by_the_python_sdk() {
     assert!(stderr.contains("To log in, open"), "{stderr}");
     assert!(
         stdout.contains(&format!("with DeviceFlow as {USER}"))
-            && stdout.contains("Cached in the OS keyring"),
+            && stdout.contains("Cached in the OS keyring (Secret Service")
+            && stdout.contains("where the Python flyte CLI finds it too"),
         "{stdout}"
     );
     let tokens = cached_tokens(&endpoint);

@@ -94,3 +94,4 @@ pub use secret::{
 pub use token::{
     AccessToken, MemoryTokenStore, StaticToken, StoredTokens, TokenSource, TokenStore,
 };
+pub use transport::routed_endpoint;

@@ -7,6 +7,7 @@
 //! - An empty answer, or the session's own endpoint, keeps the session's transport; any other
 //!   endpoint gets a transport of its own with the session's settings (credentials, auth
 //!   header, TLS, timeouts, retries, codec).
+//! - A plaintext endpoint for a TLS session is refused, unless `insecure` is configured.
 //! - `unimplemented` (or an HTTP 404) means the server does not route: the session endpoint.
 //! - Answers are cached per resource, only successful ones (as `alru_cache` does); concurrent
 //!   first calls for one resource share one SelectCluster call.
@@ -192,6 +193,24 @@ impl Router {
         let base_url = endpoint.base_url(self.config.insecure);
         if base_url == self.session.template.base_url {
             return Ok(self.session.clone());
+        }
+        // A control plane (or whoever answers for it) must not turn a TLS session into a
+        // plaintext one: the token and the secret values would cross the network in the clear.
+        // Only the user's own `insecure` allows plaintext.
+        if self.session.template.base_url.starts_with("https://")
+            && !base_url.starts_with("https://")
+            && !self.config.insecure
+        {
+            return Err(Error::InvalidRequest {
+                call: self.session.call_info(Op::SelectCluster, None),
+                problem: format!(
+                    "it routed the secrets of {resource} to the plaintext endpoint {base_url} \
+                     (answered `{}`), but the session endpoint {} uses TLS; refused, so that \
+                     credentials and secret values are not sent unencrypted (set admin.insecure \
+                     or --insecure only if plaintext is intended)",
+                    answer.cluster_endpoint, self.session.template.base_url
+                ),
+            });
         }
         let http = Http::new(
             http_client(&self.config, &endpoint)?,

@@ -94,6 +94,16 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn load(&self) -> Option<StoredTokens>;
     /// Replaces the stored tokens (after a refresh).
     fn save(&self, tokens: &StoredTokens);
+    /// As [`save`](Self::save), saying whether the tokens were kept: `Ok` with the keyring
+    /// backend that holds them (`None`: another store), or `Err` with why not (one line, no
+    /// token). The default saves and reports success.
+    fn try_save(
+        &self,
+        tokens: &StoredTokens,
+    ) -> Result<Option<crate::remote::keyring::BackendKind>, String> {
+        self.save(tokens);
+        Ok(None)
+    }
     /// Removes the stored tokens (after a refresh was refused).
     fn delete(&self);
 }

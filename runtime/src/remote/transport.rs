@@ -94,6 +94,15 @@ impl Failure {
     }
 }
 
+/// What marks a [`Call::endpoint`] that SelectCluster named.
+const ROUTED: &str = " (cluster endpoint from SelectCluster)";
+
+/// The endpoint's URL when a [`Call::endpoint`] is one SelectCluster named (so no
+/// configuration set it), else `None`.
+pub fn routed_endpoint(call_endpoint: &str) -> Option<&str> {
+    call_endpoint.strip_suffix(ROUTED)
+}
+
 impl Transport {
     /// The same credentials, auth header, timeouts, retries and codec against another base
     /// URL (a cluster endpoint from SelectCluster), with its own HTTP client.
@@ -101,7 +110,7 @@ impl Transport {
         Transport {
             http,
             // Errors say where the endpoint came from: it is in no configuration.
-            endpoint: format!("{base_url} (cluster endpoint from SelectCluster)"),
+            endpoint: format!("{base_url}{ROUTED}"),
             template: self.template.rebased(base_url),
             timeout: self.timeout,
             call_timeout: self.call_timeout,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use flyte::remote::{AuthType, Error, MemoryTokenStore, TokenError};
 use flyte_test_backends::needs;
 
-use super::oidc_harness::{Choice, Idp, IdpOptions};
+use super::oidc_harness::{Browser, Choice, Idp, IdpOptions};
 use super::*;
 
 fn token_error(e: &Error) -> &TokenError {
@@ -71,41 +71,72 @@ async fn an_expired_device_code_and_a_login_nobody_finishes() {
     assert!(!stored(&store));
 }
 
-/// A prompt that sends the browser back to the client's callback with a forged `state`.
+/// An attacker on this machine who sends the client's callback a forged `state` (once it saw
+/// the redirect URI), then the person who logs in; `forge_only`: no person.
 #[derive(Debug)]
-struct Forger;
+struct Forger {
+    forge_only: bool,
+}
 
 impl flyte::remote::LoginPrompt for Forger {
     fn open(&self, url: &str) {
-        let url = reqwest::Url::parse(url).unwrap();
-        let redirect = url
+        let parsed = reqwest::Url::parse(url).unwrap();
+        let redirect = parsed
             .query_pairs()
             .find(|(k, _)| k == "redirect_uri")
             .unwrap()
             .1
             .into_owned();
-        let back = format!("{redirect}?code=forged-code&state=forged-state");
+        let (url, forge_only) = (url.to_owned(), self.forge_only);
         tokio::runtime::Handle::current().spawn(async move {
-            let resp = reqwest::get(&back).await.unwrap();
-            assert_eq!(resp.status(), 400);
+            for forged in [
+                format!("{redirect}?code=forged-code&state=forged-state"),
+                format!("{redirect}?code=forged-code"),
+                format!("{redirect}?error=access_denied&state=forged-state"),
+            ] {
+                let resp = reqwest::get(&forged).await.unwrap();
+                assert_eq!(resp.status(), 400, "{forged}");
+            }
+            if !forge_only {
+                Browser::default().visit(&url, Choice::Approve).await;
+            }
         });
     }
     fn device_code(&self, _: &flyte::remote::DeviceCode) {}
 }
 
+/// Security regression: forged callbacks used to end the login (`StateMismatch`), and the
+/// real redirect then found the port closed.
 #[needs(idp)]
 #[tokio::test]
-async fn a_callback_with_the_wrong_state_is_refused() {
+async fn a_forged_callback_is_ignored_and_the_real_one_logs_in() {
     let idp = Idp::start(IdpOptions::default());
     let service = serve(&idp, |c| c).await;
     let store = Arc::new(MemoryTokenStore::default());
     let c = client(&service, AuthType::Pkce, &Person::new(None), &store)
-        .login_prompt(Arc::new(Forger))
+        .login_prompt(Arc::new(Forger { forge_only: false }))
+        .build()
+        .unwrap();
+    let info = c.login().await.unwrap();
+    assert_eq!(info.flow, AuthType::Pkce);
+    assert!(stored(&store));
+    authorized(&c).await.unwrap();
+}
+
+#[needs(idp)]
+#[tokio::test]
+async fn only_forged_callbacks_wait_for_the_deadline_and_exchange_nothing() {
+    let idp = Idp::start(IdpOptions::default());
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let c = client(&service, AuthType::Pkce, &Person::new(None), &store)
+        .login_prompt(Arc::new(Forger { forge_only: true }))
+        .login_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
     let err = c.login().await.unwrap_err();
     assert!(
-        matches!(token_error(&err), TokenError::StateMismatch),
+        matches!(token_error(&err), TokenError::LoginTimedOut { .. }),
         "{err:?}"
     );
     assert!(!chain(&err).contains("forged-code"), "{}", chain(&err));
@@ -228,4 +259,29 @@ async fn a_service_without_an_identity_provider_has_nothing_to_log_in_to() {
         "{err:?}"
     );
     server.shutdown().await.unwrap();
+}
+
+/// The device flow's first request goes to the device authorization endpoint: a refusal there
+/// names that endpoint, not the token endpoint.
+#[needs(idp)]
+#[tokio::test]
+async fn a_refusal_at_the_device_endpoint_names_it() {
+    let idp = Idp::start(IdpOptions::default());
+    let service = serve(&idp, |c| c).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    // A confidential client, sent without its secret: the provider refuses it.
+    let c = client(&service, AuthType::DeviceFlow, &Person::new(None), &store)
+        .client_id(&idp.ci_client)
+        .build()
+        .unwrap();
+    let err = c.login().await.unwrap_err();
+    let text = chain(&err);
+    assert!(
+        text.contains("the device authorization endpoint http")
+            && text.contains("/device/auth")
+            && text.contains("refused: HTTP 4"),
+        "{text}"
+    );
+    assert!(!text.contains("token endpoint"), "{text}");
+    assert!(!stored(&store));
 }

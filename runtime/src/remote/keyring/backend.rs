@@ -43,16 +43,32 @@ pub enum Backend {
 
 /// The store a [`Backend`] opened to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+#[non_exhaustive]
+pub enum Kind {
+    /// The freedesktop Secret Service.
     SecretService,
+    /// The Linux kernel keyring.
     Keyutils,
+    /// The macOS login keychain.
     MacosKeychain,
+    /// The Windows Credential Manager.
     WindowsCredentialManager,
+    /// A [`Backend::Store`].
     Custom,
 }
 
 impl Kind {
-    pub(crate) fn name(self) -> &'static str {
+    /// Whether the Python SDK's `keyring` package looks there by default: it has no
+    /// kernel-keyring backend, and a custom store is unknown to it.
+    pub fn shared_with_python(self) -> bool {
+        matches!(
+            self,
+            Kind::SecretService | Kind::MacosKeychain | Kind::WindowsCredentialManager
+        )
+    }
+
+    /// The backend's name, for messages.
+    pub fn name(self) -> &'static str {
         match self {
             Kind::SecretService => "Secret Service",
             Kind::Keyutils => "keyutils",
@@ -86,6 +102,12 @@ impl Backends {
             dbus_session,
             opened: Mutex::new(None),
         }
+    }
+
+    /// The kind of the open store, if one is open.
+    pub(crate) fn opened_kind(&self) -> Option<Kind> {
+        let slot = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.as_ref().map(|o| o.kind)
     }
 
     /// Runs `f` on the open store.

@@ -23,10 +23,11 @@ mod session;
 mod store;
 mod tokens;
 
-pub use backend::Backend;
+pub use backend::{Backend, Kind as BackendKind};
 pub use credentials::Credentials;
 pub use endpoint::strip_scheme;
 pub use env::DISABLE_KEYRING_ENV;
 pub use error::KeyringError;
 pub use store::{DEFAULT_TIMEOUT, KeyringStore, KeyringStoreBuilder, Lookup, Outcome};
+pub(crate) use tokens::DISABLED_REASON;
 pub use tokens::KeyringTokens;

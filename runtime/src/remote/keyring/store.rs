@@ -163,6 +163,12 @@ impl KeyringStore {
         outcome
     }
 
+    /// The backend the last calls used (`None` before the first, or after one that closed
+    /// it): where [`store`](Self::store) put the tokens when it returned [`Outcome::Done`].
+    pub fn backend_in_use(&self) -> Option<super::BackendKind> {
+        self.inner.backends.opened_kind()
+    }
+
     /// The tokens stored for `endpoint`, or `None` when there are none, the keyring is
     /// disabled, or anything went wrong. The item is the endpoint without its scheme, as in
     /// the Python SDK ([`strip_scheme`]): `dns:///x`, `https://x` and `x` all find `x`, but

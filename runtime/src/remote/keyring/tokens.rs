@@ -1,8 +1,12 @@
 //! The keyring cache ([`KeyringStore`]) seen as a [`TokenStore`], so cached logins
 //! (ours or the Python SDK's) authenticate the client and refreshed tokens are written back.
 
-use super::{Credentials, KeyringStore};
+use super::{BackendKind, Credentials, KeyringStore, Outcome};
 use crate::remote::token::{StoredTokens, TokenStore};
+
+/// Why nothing is cached when the keyring is off.
+pub(crate) const DISABLED_REASON: &str =
+    "the keyring is disabled (admin.disableKeyring / FLYTE_ADMIN_DISABLEKEYRING)";
 use zeroize::Zeroizing;
 
 /// The tokens stored in the OS keyring for one endpoint.
@@ -34,11 +38,19 @@ impl TokenStore for KeyringTokens {
     }
 
     fn save(&self, tokens: &StoredTokens) {
+        let _ = self.try_save(tokens);
+    }
+
+    fn try_save(&self, tokens: &StoredTokens) -> Result<Option<BackendKind>, String> {
         let mut creds = Credentials::new(&self.endpoint, tokens.access_token.as_str());
         if let Some(r) = &tokens.refresh_token {
             creds = creds.with_refresh_token(r.as_str());
         }
-        self.keyring.store(&creds);
+        match self.keyring.store(&creds) {
+            Outcome::Done => Ok(self.keyring.backend_in_use()),
+            Outcome::Disabled => Err(DISABLED_REASON.into()),
+            Outcome::Failed(e) => Err(format!("the OS keyring failed: {e}")),
+        }
     }
 
     fn delete(&self) {

@@ -1,6 +1,7 @@
 //! The loopback server the browser returns to after a PKCE login: listens on the redirect
 //! URI's host and port (port 0: any free port, which RFC 8252 lets native clients choose),
-//! answers one request on the redirect path, and hands back the code once `state` matched.
+//! answers requests on the redirect path, and hands back the code once one carries the login's
+//! `state`; a request with another `state` (or none) gets an error page and the wait goes on.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,6 +23,10 @@ const DONE: &str = "<!DOCTYPE html><html><head><title>Logged in</title></head><b
     <h1>Logged in</h1><p>You can close this window and return to the terminal.</p></body></html>";
 const FAILED: &str = "<!DOCTYPE html><html><head><title>Login failed</title></head><body>\
     <h1>Login failed</h1><p>Return to the terminal to see why.</p></body></html>";
+
+const FORGED: &str = "<!DOCTYPE html><html><head><title>Not this login</title></head><body>\
+    <h1>Not this login</h1><p>This request does not belong to the login in progress and was \
+    ignored.</p></body></html>";
 
 /// Listening for the browser's return.
 #[derive(Debug)]
@@ -113,8 +118,10 @@ impl Callback {
         self.redirect.to_string()
     }
 
-    /// Serves connections until one hits the redirect path, then checks what it carries:
-    /// `error` (refused), `state`, `iss` (when the issuer is known), `code`.
+    /// Serves connections until one hits the redirect path with the login's `state`, then
+    /// checks what it carries: `error` (refused), `iss` (when the issuer is known), `code`.
+    /// Anything on this port can send a request, so one without the right `state` is answered
+    /// with an error page and otherwise ignored: it must not end the login.
     pub(super) async fn wait(
         mut self,
         state: &str,
@@ -143,9 +150,17 @@ impl Callback {
             let result = check(&url, state, issuer);
             let (status, page) = match &result {
                 Ok(_) => ("200 OK", DONE),
+                Err(TokenError::StateMismatch) => ("400 Bad Request", FORGED),
                 Err(_) => ("400 Bad Request", FAILED),
             };
             respond(&mut stream, status, page).await;
+            if matches!(result, Err(TokenError::StateMismatch)) {
+                tracing::warn!(
+                    "ignored a request to the login callback without this login's `state` \
+                     (stale or forged); still waiting for the identity provider's redirect"
+                );
+                continue;
+            }
             return result;
         }
     }
@@ -261,6 +276,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.code.as_str(), "c1");
+    }
+
+    #[tokio::test]
+    async fn a_request_without_the_state_is_answered_and_the_wait_goes_on() {
+        let cb = Callback::bind("http://127.0.0.1:0/callback").await.unwrap();
+        let uri = cb.redirect_uri();
+        let waiting = tokio::spawn(async move { cb.wait("s", None).await });
+        for forged in [
+            "code=x&state=WRONG",
+            "code=x",
+            "error=access_denied&state=WRONG",
+        ] {
+            let resp = reqwest::get(format!("{uri}?{forged}")).await.unwrap();
+            assert_eq!(resp.status(), 400, "{forged}");
+            assert!(resp.text().await.unwrap().contains("ignored"), "{forged}");
+        }
+        assert!(
+            !waiting.is_finished(),
+            "still listening after forged requests"
+        );
+        let resp = reqwest::get(format!("{uri}?code=real&state=s"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(waiting.await.unwrap().unwrap().code.as_str(), "real");
     }
 
     #[tokio::test]

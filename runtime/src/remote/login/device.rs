@@ -34,6 +34,24 @@ struct DeviceAuthorization {
     interval: Option<serde_json::Value>,
 }
 
+/// A refusal by the device authorization endpoint, named as such: `Refused` says "token
+/// endpoint", which is the other endpoint of this flow.
+fn device_endpoint_error(e: TokenError, device_url: &str) -> TokenError {
+    match e {
+        TokenError::Refused {
+            status,
+            oauth_error,
+            description,
+            ..
+        } => TokenError::Other(format!(
+            "the device authorization endpoint {device_url} refused: HTTP {status}{}{}",
+            oauth_error.map(|e| format!(", {e}")).unwrap_or_default(),
+            description.map(|d| format!(" ({d})")).unwrap_or_default()
+        )),
+        other => other,
+    }
+}
+
 pub(super) async fn login(
     endpoint: &TokenEndpoint,
     s: &Settings,
@@ -56,7 +74,10 @@ pub(super) async fn login(
     if let Some(aud) = s.audience.as_deref() {
         form.push(("audience", aud));
     }
-    let body = endpoint.post_json(device_url, &form, None).await?;
+    let body = endpoint
+        .post_json(device_url, &form, None)
+        .await
+        .map_err(|e| device_endpoint_error(e, device_url))?;
     let started = Instant::now();
     let auth: DeviceAuthorization =
         serde_json::from_slice(&body).map_err(|_| TokenError::Callback {

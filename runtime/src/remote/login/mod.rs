@@ -28,6 +28,7 @@ pub(crate) use discovery::{Discovery, Settings};
 pub use prompt::{DeviceCode, LoginPrompt, SystemBrowser};
 
 use super::error::TokenError;
+use super::keyring::BackendKind;
 use super::oauth::{Granted, TokenEndpoint, basic_auth};
 use super::token::{AccessToken, StoredTokens, TokenSource, TokenStore};
 use crate::config::{AuthType, ClientSecret, DEFAULT_CLIENT_ID};
@@ -47,8 +48,13 @@ pub struct LoginInfo {
     pub expires_at: Option<SystemTime>,
     /// Whether a refresh token came with it.
     pub refresh_token: bool,
-    /// Whether the tokens went to a token store (false: the keyring is disabled).
+    /// Whether the tokens went to a token store: false when the keyring is disabled or
+    /// failed ([`not_stored`](Self::not_stored) says which).
     pub stored: bool,
+    /// The keyring backend that holds them, when stored there.
+    pub stored_in: Option<BackendKind>,
+    /// Why they were not stored (one line, no token), when not.
+    pub not_stored: Option<String>,
 }
 
 /// What a [`Login`] needs besides the token endpoint.
@@ -101,6 +107,16 @@ impl Login {
         }
     }
 
+    /// `; admin.clientSecretEnvVar ... names $S, which is not set`, when a configured secret
+    /// was not found (the likely reason a non-interactive flow was not chosen).
+    fn secret_hint(&self) -> String {
+        self.opts
+            .client_secret_hint
+            .as_deref()
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default()
+    }
+
     /// May the flow run without being asked to ([`Login::login`])?
     fn may_log_in(&self) -> bool {
         self.opts.auto || (self.opts.flow_configured && !self.opts.flow.is_interactive())
@@ -114,14 +130,14 @@ impl Login {
             .flatten()
     }
 
-    async fn save(&self, tokens: &StoredTokens) -> bool {
+    async fn save(&self, tokens: &StoredTokens) -> Result<Option<BackendKind>, String> {
         let Some(store) = self.opts.store.clone() else {
-            return false;
+            return Err(crate::remote::keyring::DISABLED_REASON.into());
         };
         let saved = tokens.clone();
-        tokio::task::spawn_blocking(move || store.save(&saved))
+        tokio::task::spawn_blocking(move || store.try_save(&saved))
             .await
-            .is_ok()
+            .unwrap_or_else(|_| Err("the token store panicked".into()))
     }
 
     async fn delete(&self) {
@@ -192,11 +208,7 @@ impl Login {
                             missing: format!(
                                 "no client secret: set admin.clientSecretLocation (a file) or \
                              admin.clientSecretEnvVar (a variable holding it){}",
-                                self.opts
-                                    .client_secret_hint
-                                    .as_deref()
-                                    .map(|h| format!("; {h}"))
-                                    .unwrap_or_default()
+                                self.secret_hint()
                             ),
                         })?;
                 let Some(client_id) = self.endpoint.discovery.local().client_id.clone() else {
@@ -218,7 +230,23 @@ impl Login {
                 self.endpoint.grant(&form, Some(&basic)).await?
             }
             AuthType::Pkce => {
+                // After discovery: a service that needs no login says so first.
                 let s = self.endpoint.discovery.settings().await?;
+                // Waiting out the deadline for a browser nobody can open helps no one (a CI
+                // job, a cron job): say so, and what logs in without a person.
+                if let Some(why) = self.opts.prompt.unattended() {
+                    return Err(TokenError::NotConfigured {
+                        flow,
+                        missing: format!(
+                            "nobody can log in here: {why}; to log in without a person set \
+                             admin.authType: ClientSecret (admin.clientId with \
+                             admin.clientSecretEnvVar or admin.clientSecretLocation), or \
+                             ExternalCommand (admin.command), or set FLYTE_API_KEY; for a person \
+                             on another screen use DeviceFlow, or set $BROWSER{}",
+                            self.secret_hint()
+                        ),
+                    });
+                }
                 pkce::login(&self.endpoint, &s, &self.opts.prompt, timeout).await?
             }
             AuthType::DeviceFlow => {
@@ -244,13 +272,18 @@ impl Login {
     pub(crate) async fn login(&self) -> Result<LoginInfo, TokenError> {
         let mut current = self.current.lock().await;
         let (tokens, expires_in) = self.run_flow().await?;
-        let stored = self.save(&tokens).await;
-        let info = self.info(&tokens, expires_in, stored);
+        let saved = self.save(&tokens).await;
+        let info = self.info(&tokens, expires_in, saved);
         *current = Some(Some(tokens));
         Ok(info)
     }
 
-    fn info(&self, tokens: &StoredTokens, expires_in: Option<u64>, stored: bool) -> LoginInfo {
+    fn info(
+        &self,
+        tokens: &StoredTokens,
+        expires_in: Option<u64>,
+        saved: Result<Option<BackendKind>, String>,
+    ) -> LoginInfo {
         let token = TokenInfo::peek(&tokens.access_token).unwrap_or_default();
         let expires_at = token.expires_at.or_else(|| {
             expires_in.and_then(|s| SystemTime::now().checked_add(Duration::from_secs(s)))
@@ -260,7 +293,9 @@ impl Login {
             token,
             expires_at,
             refresh_token: tokens.refresh_token.is_some(),
-            stored,
+            stored: saved.is_ok(),
+            stored_in: saved.as_ref().ok().copied().flatten(),
+            not_stored: saved.err(),
         }
     }
 
@@ -317,7 +352,7 @@ impl TokenSource for Login {
                 // As the Python SDK: a non-interactive flow gets its token before the first
                 // call instead of after an `unauthenticated` answer.
                 let (fresh, _) = self.run_flow().await?;
-                self.save(&fresh).await;
+                let _ = self.save(&fresh).await;
                 *current = Some(Some(fresh));
             }
             Ok(current.as_ref().and_then(access))
@@ -342,7 +377,7 @@ impl TokenSource for Login {
             }
             match self.renew(&mut tokens).await {
                 Ok(Some(fresh)) => {
-                    self.save(&fresh).await;
+                    let _ = self.save(&fresh).await;
                     let token = access(&Some(fresh.clone()));
                     *current = Some(Some(fresh));
                     Ok(token)

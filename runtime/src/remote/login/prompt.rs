@@ -27,6 +27,11 @@ pub trait LoginPrompt: Send + Sync + fmt::Debug {
     fn open(&self, url: &str);
     /// Device flow: show where to enter the code.
     fn device_code(&self, code: &DeviceCode);
+    /// Why nobody can be asked to log in in a browser here, if so: the PKCE flow then fails at
+    /// once instead of waiting out its deadline. The default: someone can.
+    fn unattended(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Opens the login page with `$BROWSER` (a `:`-separated list of commands; `%s` stands for
@@ -107,7 +112,33 @@ fn try_open(words: &[String]) -> bool {
     }
 }
 
+/// Why no one can see a PKCE login, given `$BROWSER`, whether a display is set (always on
+/// macOS and Windows, whose openers need none) and whether stderr (where the link goes) is a
+/// terminal.
+fn unattended(browser_env: Option<&str>, display: bool, stderr_terminal: bool) -> Option<String> {
+    let browser = browser_env.is_some_and(|b| !b.trim().is_empty());
+    if browser || display || stderr_terminal {
+        return None;
+    }
+    Some(
+        "no browser can be opened (no $BROWSER, no DISPLAY or WAYLAND_DISPLAY) and stderr is not \
+         a terminal, so nobody would see the login link"
+            .into(),
+    )
+}
+
 impl LoginPrompt for SystemBrowser {
+    fn unattended(&self) -> Option<String> {
+        let set = |v: &str| std::env::var_os(v).is_some_and(|v| !v.is_empty());
+        let display =
+            !cfg!(unix) || cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY");
+        unattended(
+            std::env::var("BROWSER").ok().as_deref(),
+            display,
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
+    }
+
     fn open(&self, url: &str) {
         let browser = std::env::var("BROWSER").ok();
         let opened = openers(url, browser.as_deref())
@@ -152,6 +183,15 @@ mod tests {
             1,
             "blank means the platform's"
         );
+    }
+
+    #[test]
+    fn unattended_only_without_browser_display_and_terminal() {
+        assert!(unattended(None, false, false).is_some());
+        assert!(unattended(Some(" "), false, false).is_some());
+        assert!(unattended(Some("false"), false, false).is_none());
+        assert!(unattended(None, true, false).is_none());
+        assert!(unattended(None, false, true).is_none());
     }
 
     #[test]
