@@ -41,9 +41,9 @@ pub(crate) enum CliError {
         source: std::io::Error,
     },
 
-    /// The value read is empty.
-    #[error("the value of secret `{secret}` from {from} is empty; a secret needs a value")]
-    EmptyValue { secret: String, from: String },
+    /// Nothing was typed at the value prompt.
+    #[error("no value entered for secret `{secret}` at the prompt")]
+    EmptyPrompt { secret: String },
 
     /// A value is needed but there is no terminal to prompt on and nothing on stdin.
     #[error("no value for secret `{secret}`: {problem}")]
@@ -152,6 +152,10 @@ impl CliError {
             ),
             CliError::NotTaskBinary { .. } => Some(
                 "a task binary is built with #[flyte::main]; `BINARY list` prints its tasks as JSON"
+                    .into(),
+            ),
+            CliError::EmptyPrompt { .. } => Some(
+                "to store an empty value on purpose, pass `--value ''` or `--from-file /dev/null`"
                     .into(),
             ),
             CliError::NoValue { .. } => {

@@ -57,45 +57,106 @@ fn value_from_flag_file_and_stdin_is_stored_and_never_shown() {
     assert!(stderr.contains("from-stdin"), "{stderr}");
 }
 
+/// An empty value given on purpose is stored (as the Python CLI does, and a Kubernetes Secret
+/// holds): `--value ""`, an empty file, `/dev/null`, empty piped stdin.
 #[test]
-fn empty_stdin_is_refused_and_nothing_is_created() {
+fn explicit_empty_values_are_stored() {
     let (home, serve) = (Home::new(), Serve::start());
-    let out = flyte(&home, &serve)
-        .args(["create", "secret", "empty"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let (_, err) = texts(&out);
-    assert!(
-        err.contains("`empty`") && err.contains("stdin") && err.contains("empty"),
-        "{err}"
-    );
-    assert_eq!(serve.read_value("empty", "", ""), None);
-    let out = flyte(&home, &serve)
-        .args(["create", "secret", "empty", "--value", ""])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        texts(&out).1.contains("`empty` from --value is empty"),
-        "{:?}",
-        texts(&out)
-    );
     let file = home.path().join("empty-file");
     std::fs::write(&file, b"").unwrap();
+    let cases: [(&str, Vec<std::ffi::OsString>, Option<&str>); 4] = [
+        ("e-flag", vec!["--value".into(), "".into()], None),
+        ("e-file", vec!["--from-file".into(), file.into()], None),
+        (
+            "e-null",
+            vec!["--from-file".into(), "/dev/null".into()],
+            None,
+        ),
+        ("e-stdin", vec![], Some("")),
+    ];
+    for (name, args, stdin) in cases {
+        let mut cmd = flyte(&home, &serve);
+        cmd.args(["create", "secret", name]).args(&args);
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{name}: {:?}", texts(&out));
+        assert_eq!(
+            serve.read_value(name, "", "").as_deref(),
+            Some(&b""[..]),
+            "{name}"
+        );
+    }
+    // update too
+    flyte(&home, &serve)
+        .args(["create", "secret", "e-upd", "--value", "was-set-v4lue"])
+        .assert()
+        .success();
     let out = flyte(&home, &serve)
-        .args(["update", "secret", "empty", "--from-file"])
-        .arg(&file)
+        .args(["update", "secret", "e-upd", "--from-file", "/dev/null"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_not_shown(&out, "was-set-v4lue");
+    assert_eq!(serve.read_value("e-upd", "", "").as_deref(), Some(&b""[..]));
+}
+
+/// `--from-file` reads anything that is not a directory as a stream: a FIFO (what `<(cmd)`
+/// gives as `/dev/fd/N`).
+#[test]
+fn from_file_reads_a_fifo() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let fifo = home.path().join("value.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        // Opening for writing blocks until the CLI opens it for reading.
+        std::thread::spawn(move || std::fs::write(&fifo, b"fifo-v4lue-\x00-42").unwrap())
+    };
+    let out = flyte(&home, &serve)
+        .args(["create", "secret", "from-fifo", "--from-file"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_not_shown(&out, "fifo-v4lue");
+    writer.join().unwrap();
+    assert_eq!(
+        serve.read_value("from-fifo", "", "").unwrap(),
+        b"fifo-v4lue-\x00-42"
+    );
+}
+
+#[test]
+fn from_file_refuses_a_directory_or_a_missing_path() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let out = flyte(&home, &serve)
+        .args(["create", "secret", "d", "--from-file"])
+        .arg(home.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{:?}", texts(&out));
     assert!(
-        texts(&out).1.contains("empty-file is empty"),
+        texts(&out).1.contains("is a directory"),
         "{:?}",
         texts(&out)
     );
-    assert_eq!(serve.read_value("empty", "", ""), None);
+    let out = flyte(&home, &serve)
+        .args(["create", "secret", "d", "--from-file", "no-such-file"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{:?}", texts(&out));
+    assert!(
+        texts(&out).1.contains("file `no-such-file` does not exist"),
+        "{:?}",
+        texts(&out)
+    );
+    assert_eq!(serve.read_value("d", "", ""), None);
 }
 
 /// A Flyte cluster refuses a project without a domain (nothing looks a secret up there): the

@@ -228,7 +228,10 @@ mod tests {
                 .unwrap();
         let shown = format!("{v:?}");
         assert!(!shown.contains("dXNlcjpodW50ZXIy"), "{shown}");
-        assert!(shown.contains("reg.example") && shown.contains("[16 bytes]"), "{shown}");
+        assert!(
+            shown.contains("reg.example") && shown.contains("[16 bytes]"),
+            "{shown}"
+        );
     }
 
     #[test]
