@@ -12,6 +12,8 @@ use crate::origin::EndpointOrigin;
 pub(crate) const EXIT_ERROR: i32 = 1;
 /// Exit code of a usage error (as clap's own).
 pub(crate) const EXIT_USAGE: i32 = 2;
+/// Exit code after ^C at a prompt: 128 + SIGINT, what a shell reports for a process ^C killed.
+pub(crate) const EXIT_INTERRUPTED: i32 = 130;
 
 /// Why a command failed. Messages name the secret, the endpoint and the input; never a value.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +42,10 @@ pub(crate) enum CliError {
         #[source]
         source: std::io::Error,
     },
+
+    /// ^C at a hidden prompt (the terminal is restored).
+    #[error("Aborted.")]
+    Aborted,
 
     /// Nothing was typed at the value prompt.
     #[error("no value entered for secret `{secret}` at the prompt")]
@@ -109,6 +115,19 @@ pub(crate) enum CliError {
     },
 }
 
+impl CliError {
+    /// A failed read of `what`; ^C at a prompt is [`CliError::Aborted`].
+    pub(crate) fn input(what: impl Into<String>, source: std::io::Error) -> CliError {
+        if crate::input::is_aborted(&source) {
+            return CliError::Aborted;
+        }
+        CliError::Input {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
 impl From<ServiceError> for CliError {
     fn from(e: ServiceError) -> Self {
         CliError::Service(Box::new(e))
@@ -123,6 +142,7 @@ impl CliError {
             | CliError::Run(flyte::Error::NotTaskBinary { .. }) => EXIT_USAGE,
             // As `BIN run`: a script tells "never started" from the task's own exit 1.
             CliError::Run(_) => flyte::launch::EXIT_NOT_STARTED,
+            CliError::Aborted => EXIT_INTERRUPTED,
             _ => EXIT_ERROR,
         }
     }

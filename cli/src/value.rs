@@ -60,10 +60,7 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
         let mut bytes = Zeroizing::new(Vec::new());
         std::fs::File::open(path)
             .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
-            .map_err(|source| CliError::Input {
-                what: format!("--from-file {}", path.display()),
-                source,
-            })?;
+            .map_err(|source| CliError::input(format!("--from-file {}", path.display()), source))?;
         return Ok(bytes);
     }
     if args.secret_type == TypeArg::ImagePull {
@@ -103,10 +100,7 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
     if input.interactive() {
         let v = input
             .hidden(VALUE_PROMPT)
-            .map_err(|source| CliError::Input {
-                what: "the value from the terminal".into(),
-                source,
-            })?;
+            .map_err(|source| CliError::input("the value from the terminal", source))?;
         if v.is_empty() {
             return Err(CliError::EmptyPrompt {
                 secret: name.to_owned(),
@@ -114,10 +108,9 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
         }
         return Ok(Zeroizing::new(v.as_bytes().to_vec()));
     }
-    let all = input.read_all().map_err(|source| CliError::Input {
-        what: "the value from stdin".into(),
-        source,
-    })?;
+    let all = input
+        .read_all()
+        .map_err(|source| CliError::input("the value from stdin", source))?;
     Ok(trim_newline_bytes(all))
 }
 
@@ -164,10 +157,7 @@ impl Asker<'_> {
     }
 
     fn err(&self, what: &str, source: std::io::Error) -> CliError {
-        CliError::Input {
-            what: what.to_owned(),
-            source,
-        }
+        CliError::input(what, source)
     }
 }
 
@@ -219,6 +209,14 @@ mod tests {
         assert_eq!(input.shown(), "", "no prompt when piped");
         let mut empty = Scripted::new(false, "\n");
         assert_eq!(run(&ValueArgs::default(), &mut empty).unwrap().0, b"");
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_aborts() {
+        let mut input = Scripted::new(true, "half\x03");
+        let err = run(&ValueArgs::default(), &mut input).unwrap_err();
+        assert!(matches!(err, CliError::Aborted), "{err}");
+        assert_eq!(err.exit_code(), 130);
     }
 
     #[test]
