@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use flyte::remote::Error as RemoteError;
+use flyte::remote::{Error as RemoteError, printable};
 
 use crate::origin::EndpointOrigin;
 
@@ -270,7 +270,8 @@ impl ServiceError {
     }
 }
 
-/// The full message: the error, its causes, and the hint.
+/// The full message: the error, its causes, and the hint, with control characters escaped
+/// (server messages, names and paths reach the terminal in them).
 pub(crate) fn render(err: &CliError) -> String {
     let mut out = err.to_string();
     let mut cause = std::error::Error::source(err);
@@ -282,13 +283,14 @@ pub(crate) fn render(err: &CliError) -> String {
         }
         cause = c.source();
     }
+    let mut out = printable(&out).into_owned();
     if let Some(note) = err.note() {
         out.push_str("\n  note: ");
-        out.push_str(&note);
+        out.push_str(&printable(&note));
     }
     if let Some(hint) = err.hint() {
         out.push_str("\n  hint: ");
-        out.push_str(&hint);
+        out.push_str(&printable(&hint));
     }
     out
 }

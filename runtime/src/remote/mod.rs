@@ -84,7 +84,7 @@ mod transport;
 pub use crate::config::AuthType;
 pub use client::{Client, ClientBuilder, Operation};
 pub use codec::DEFAULT_GZIP_THRESHOLD;
-pub use error::{Call, Code, DecodeError, Error, Op, TokenError};
+pub use error::{Call, Code, DecodeError, Error, Op, TokenError, printable};
 pub use global::{Secret, client, config, init};
 pub use list::SecretList;
 pub use login::{
