@@ -522,3 +522,43 @@ fn tokens_mode_needs_a_key_and_says_how_to_log_in() {
     assert!(out.status.success(), "{:?}", texts(&out));
     assert_not_shown(&out, "cli-test-token-0123456789abcdef");
 }
+
+/// A value over the service's 1 MiB limit: the service refuses the declared length and may
+/// close before reading the body, so the send fails with a reset or broken pipe. Either way
+/// the message is about the value's size, never "is the service running?".
+#[test]
+fn a_value_over_the_size_limit_is_named_as_such() {
+    let (home, serve) = (Home::new(), Serve::start());
+    // Incompressible (the client gzips large bodies), 5 MiB.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut value = b"big-v4lue-marker-".to_vec();
+    value.resize(5 * 1024 * 1024, 0);
+    for b in &mut value[17..] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    let file = home.path().join("big.dat");
+    std::fs::write(&file, &value).unwrap();
+    // Several runs: whether the answer or the reset arrives first varies.
+    for _ in 0..3 {
+        let out = flyte(&home, &serve)
+            .args(["create", "secret", "big", "--from-file"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (_, err) = texts(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_not_shown(&out, "big-v4lue-marker");
+        assert!(!err.contains("check that the service is running"), "{err}");
+        let refused = err.contains("larger than the limit of 1048576 bytes");
+        let cut = err.contains(
+            "the service closed the connection while the value of 5.0 MiB (5242880 bytes) was \
+             being sent, most likely because the value is over its size limit (1 MiB by default \
+             on the local service; a Kubernetes Secret",
+        );
+        assert!(refused || cut, "{err}");
+    }
+    assert_eq!(serve.read_value("big", "", ""), None);
+}

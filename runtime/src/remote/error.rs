@@ -101,6 +101,21 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A size in bytes for people: `5.0 MiB (5242880 bytes)`.
+struct Size(usize);
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MIB: f64 = 1024.0 * 1024.0;
+        let n = self.0;
+        if n >= 1024 * 1024 {
+            write!(f, "{:.1} MiB ({n} bytes)", n as f64 / MIB)
+        } else {
+            write!(f, "{n} bytes")
+        }
+    }
+}
+
 /// The server's own words, appended to a message when it gave any, control characters
 /// escaped ([`printable`]).
 struct ServerSays<'a>(&'a str);
@@ -240,6 +255,26 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The service closed the connection while a large value was being sent: most likely it
+    /// refused the request's declared size and closed before reading the body, so no answer
+    /// saying so arrived.
+    #[error(
+        "{call}: the service closed the connection while the value of {} was being sent, most \
+         likely because the value is over its size limit (1 MiB by default on the local \
+         service; a Kubernetes Secret, which stores a secret on a Flyte cluster, holds at most \
+         1 MiB)",
+        Size(*value_len)
+    )]
+    ClosedWhileSending {
+        /// The call that failed.
+        call: Call,
+        /// The size of the value in bytes.
+        value_len: usize,
+        /// The connection error (a reset or broken pipe).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// The server's answer could not be read.
     #[error("{call}: unreadable response")]
     Decode {
@@ -334,6 +369,7 @@ impl Error {
             | Error::Server { call, .. }
             | Error::Timeout { call, .. }
             | Error::Transport { call, .. }
+            | Error::ClosedWhileSending { call, .. }
             | Error::Decode { call, .. }
             | Error::Token { call, .. }
             | Error::SelectCluster { call, .. }
@@ -353,7 +389,9 @@ impl Error {
             | Error::InvalidRequest { .. } => Code::InvalidArgument,
             Error::Unauthenticated { .. } | Error::Token { .. } => Code::Unauthenticated,
             Error::PermissionDenied { .. } => Code::PermissionDenied,
-            Error::Unavailable { .. } | Error::Transport { .. } => Code::Unavailable,
+            Error::Unavailable { .. }
+            | Error::Transport { .. }
+            | Error::ClosedWhileSending { .. } => Code::Unavailable,
             Error::Server { code, .. } => *code,
             Error::Timeout { .. } => Code::DeadlineExceeded,
             Error::SelectCluster { source, .. } => return source.code(),

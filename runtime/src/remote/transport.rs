@@ -90,8 +90,19 @@ impl Failure {
         }
     }
 
-    fn into_error(self, call: Call, attempts: u32, timeout: Duration) -> Error {
+    /// The error of the last attempt; `value_len` is the size of the value the request
+    /// carried.
+    fn into_error(self, call: Call, attempts: u32, timeout: Duration, value_len: usize) -> Error {
         match self {
+            Failure::Http { source, .. }
+                if value_len > LARGE_VALUE && closed_by_peer(source.as_ref()) =>
+            {
+                Error::ClosedWhileSending {
+                    call,
+                    value_len,
+                    source,
+                }
+            }
             Failure::Status { code, message } => Error::from_code(call, code, message, attempts),
             Failure::Timeout => Error::Timeout {
                 call,
@@ -106,6 +117,34 @@ impl Failure {
             Failure::Decode(source) => Error::Decode { call, source },
         }
     }
+}
+
+/// Above this, a connection the service closed while sending is most likely its size limit
+/// (1 MiB on the local service and in a Kubernetes Secret).
+const LARGE_VALUE: usize = 1024 * 1024;
+
+/// Whether the peer reset or closed the connection (the cause of a failed send).
+fn closed_by_peer(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            )
+        {
+            return true;
+        }
+        if c.downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_incomplete_message() || h.is_body_write_aborted())
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 impl Transport {
@@ -190,7 +229,9 @@ impl Transport {
                         now = Instant::now();
                         continue;
                     }
-                    None => return Err(failure.into_error(call(), attempt, spent)),
+                    None => {
+                        return Err(failure.into_error(call(), attempt, spent, msg.value_len()));
+                    }
                 }
             }
             let wait = self.retry.backoff(attempt);
@@ -206,7 +247,7 @@ impl Transport {
                 now = Instant::now();
                 continue;
             }
-            return Err(failure.into_error(call(), attempt, spent));
+            return Err(failure.into_error(call(), attempt, spent, msg.value_len()));
         }
     }
 
