@@ -203,6 +203,10 @@ pub(crate) struct ServiceError {
     pub origin: EndpointOrigin,
     /// The scope the call was made in, e.g. ``organization `127` ``.
     pub scope: String,
+    /// Both a project and a domain were given (-p and -d).
+    pub scoped: bool,
+    /// The call carried an API key (FLYTE_API_KEY).
+    pub api_key: bool,
 }
 
 impl fmt::Display for ServiceError {
@@ -230,15 +234,50 @@ impl ServiceError {
             RemoteError::SelectCluster { source, .. } => source.as_ref(),
             other => other,
         };
+        // What the connection error said, causes included: TLS mismatches are told apart by it.
+        let mut said = String::new();
+        let mut cause = std::error::Error::source(error);
+        while let Some(c) = cause {
+            said.push_str(&c.to_string());
+            said.push('\n');
+            cause = c.source();
+        }
+        let transport = matches!(error, RemoteError::Transport { .. });
+        let change = origin.what_to_change();
         Some(match error {
+            _ if transport && said.contains("UnknownIssuer") => format!(
+                "the service's TLS certificate is issued by a CA this machine does not trust: set \
+                 admin.caCertFilePath in the config file to that CA's PEM certificate \
+                 (admin.insecureSkipVerify: true turns verification off, a last resort); endpoint \
+                 set by {origin}"
+            ),
+            _ if transport && said.contains("InvalidContentType") => format!(
+                "the service answered in plaintext, not TLS: for a plaintext endpoint pass \
+                 --insecure (admin.insecure: true) or give an http:// endpoint; else change \
+                 {change} (set by {origin})"
+            ),
+            _ if transport && said.contains("invalid HTTP version parsed") => format!(
+                "the service looks like it speaks TLS, and this request was plaintext: drop \
+                 --insecure (admin.insecure: false) or give an https:// endpoint; else change \
+                 {change} (set by {origin})"
+            ),
+            _ if error.not_connect() && !matches!(error, RemoteError::Unavailable { .. }) => {
+                format!(
+                    "the endpoint does not look like a Flyte secret service (its answer is not a \
+                     Connect error); check {change} (set by {origin})"
+                )
+            }
+            RemoteError::Unauthenticated { .. } if self.api_key => format!(
+                "the service refused the API key in FLYTE_API_KEY: check that it is the right \
+                 key for this endpoint and still valid (endpoint set by {origin})"
+            ),
             RemoteError::Transport { call, .. }
             | RemoteError::Timeout { call, .. }
             | RemoteError::Unavailable { call, .. } => {
                 format!(
                     "the endpoint {} was set by {origin}; check that the service is running there and \
                      reachable, or change {}",
-                    call.endpoint,
-                    origin.what_to_change()
+                    call.endpoint, change
                 )
             }
             RemoteError::Unauthenticated { .. } | RemoteError::Token { .. } => format!(
@@ -254,6 +293,10 @@ impl ServiceError {
                     self.scope
                 )
             }
+            RemoteError::NotFound { .. } if self.secret().is_some() && self.scoped => format!(
+                "looked in {}; `flyte get secret` with the same -p and -d lists that scope",
+                self.scope
+            ),
             RemoteError::NotFound { .. } if self.secret().is_some() => format!(
                 "looked in {}; `flyte get secret` lists that scope, and a project/domain secret needs \
                  -p and -d",

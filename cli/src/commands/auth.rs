@@ -54,6 +54,8 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
                 error,
                 origin: origin.clone(),
                 scope: String::new(),
+                scoped: false,
+                api_key: false,
             })
         })?;
     let info = blocking::Client::new(client)

@@ -152,6 +152,12 @@ pub enum DecodeError {
     /// The answer's `content-type` is neither codec's (`(none)` when it had none).
     #[error("unexpected content-type `{0}`")]
     ContentType(String),
+    /// A list page without secrets handed back the page token it was asked with: following
+    /// it would never end.
+    #[error(
+        "the server answered an empty page with the page token it was sent, so the listing would never end"
+    )]
+    RepeatedPageToken,
     /// The message decoded but lacks a field the call needs, e.g. `secret`.
     #[error("response lacks the `{0}` field")]
     Missing(&'static str),
@@ -356,7 +362,33 @@ pub enum Error {
     Runtime(#[source] std::io::Error),
 }
 
+/// Ends the message of an error answer that is not a Connect error (e.g. an HTTP 501 page).
+const NOT_CONNECT: &str = ", not a Connect error";
+
+/// The message of an error answer with status `status` and no Connect error in its body.
+pub(crate) fn not_connect_message(status: u16) -> String {
+    format!("HTTP {status}{NOT_CONNECT}")
+}
+
 impl Error {
+    /// Whether the server's error answer was not a Connect error (no JSON `code`): then the
+    /// endpoint is likely not a Flyte secret service (a web server, a proxy's page).
+    pub fn not_connect(&self) -> bool {
+        match self {
+            Error::NotFound { message, .. }
+            | Error::AlreadyExists { message, .. }
+            | Error::InvalidArgument { message, .. }
+            | Error::Unauthenticated { message, .. }
+            | Error::PermissionDenied { message, .. }
+            | Error::Unavailable { message, .. }
+            | Error::Server { message, .. } => {
+                message.starts_with("HTTP ") && message.ends_with(NOT_CONNECT)
+            }
+            Error::SelectCluster { source, .. } => source.not_connect(),
+            _ => false,
+        }
+    }
+
     /// The call that failed, when the error came from one.
     pub fn call(&self) -> Option<&Call> {
         match self {

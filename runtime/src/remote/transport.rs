@@ -285,7 +285,7 @@ fn error_from(status: u16, content_type: Option<&str>, body: &[u8]) -> Failure {
     }
     Failure::Status {
         code: Code::from_http_status(status),
-        message: format!("HTTP {status}"),
+        message: super::error::not_connect_message(status),
     }
 }
 
