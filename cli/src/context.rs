@@ -38,6 +38,8 @@ pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
 pub(crate) struct Session {
     pub client: Client,
     pub origin: EndpointOrigin,
+    /// Calls carry an API key (FLYTE_API_KEY).
+    pub api_key: bool,
 }
 
 /// What a session needs besides the global flags.
@@ -78,6 +80,8 @@ impl Session {
                 error,
                 origin: origin.clone().unwrap_or(EndpointOrigin::Flag),
                 scope: String::new(),
+                scoped: false,
+                api_key: config.api_key().is_some(),
             }),
         })?;
         let origin = match (origin, client.local_service()) {
@@ -93,21 +97,28 @@ impl Session {
             }
         };
         tracing::debug!(endpoint = client.endpoint(), %origin, "secret service");
-        Ok(Session { client, origin })
+        let api_key = configured && config.api_key().is_some();
+        Ok(Session {
+            client,
+            origin,
+            api_key,
+        })
     }
 
-    /// The scope calls are made in, for messages.
+    /// The scope calls are made in, for messages; parts not given are left out.
     pub(crate) fn scope(&self) -> String {
         let c = &self.client;
-        match (c.project(), c.domain()) {
-            (None, None) => format!("organization `{}` (organization-wide)", c.org()),
-            (p, d) => format!(
-                "organization `{}`, project `{}`, domain `{}`",
-                c.org(),
-                p.unwrap_or(""),
-                d.unwrap_or("")
-            ),
+        let mut words = format!("organization `{}`", c.org());
+        if let Some(p) = c.project() {
+            words.push_str(&format!(", project `{p}`"));
         }
+        if let Some(d) = c.domain() {
+            words.push_str(&format!(", domain `{d}`"));
+        }
+        if c.project().is_none() && c.domain().is_none() {
+            words.push_str(" (organization-wide)");
+        }
+        words
     }
 
     /// Wraps a failed call with the endpoint's origin and the scope.
@@ -116,6 +127,8 @@ impl Session {
             error,
             origin: self.origin.clone(),
             scope: self.scope(),
+            scoped: self.client.project().is_some() && self.client.domain().is_some(),
+            api_key: self.api_key,
         })
     }
 }

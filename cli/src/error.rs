@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use flyte::remote::Error as RemoteError;
+use flyte::remote::{Error as RemoteError, printable};
 
 use crate::origin::EndpointOrigin;
 
@@ -12,6 +12,8 @@ use crate::origin::EndpointOrigin;
 pub(crate) const EXIT_ERROR: i32 = 1;
 /// Exit code of a usage error (as clap's own).
 pub(crate) const EXIT_USAGE: i32 = 2;
+/// Exit code after ^C at a prompt: 128 + SIGINT, what a shell reports for a process ^C killed.
+pub(crate) const EXIT_INTERRUPTED: i32 = 130;
 
 /// Why a command failed. Messages name the secret, the endpoint and the input; never a value.
 #[derive(Debug, thiserror::Error)]
@@ -41,9 +43,13 @@ pub(crate) enum CliError {
         source: std::io::Error,
     },
 
-    /// The value read is empty.
-    #[error("the value of secret `{secret}` from {from} is empty; a secret needs a value")]
-    EmptyValue { secret: String, from: String },
+    /// ^C at a hidden prompt (the terminal is restored).
+    #[error("Aborted.")]
+    Aborted,
+
+    /// Nothing was typed at the value prompt.
+    #[error("no value entered for secret `{secret}` at the prompt")]
+    EmptyPrompt { secret: String },
 
     /// A value is needed but there is no terminal to prompt on and nothing on stdin.
     #[error("no value for secret `{secret}`: {problem}")]
@@ -111,6 +117,19 @@ pub(crate) enum CliError {
     },
 }
 
+impl CliError {
+    /// A failed read of `what`; ^C at a prompt is [`CliError::Aborted`].
+    pub(crate) fn input(what: impl Into<String>, source: std::io::Error) -> CliError {
+        if crate::input::is_aborted(&source) {
+            return CliError::Aborted;
+        }
+        CliError::Input {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
 impl From<ServiceError> for CliError {
     fn from(e: ServiceError) -> Self {
         CliError::Service(Box::new(e))
@@ -125,6 +144,7 @@ impl CliError {
             | CliError::Run(flyte::Error::NotTaskBinary { .. }) => EXIT_USAGE,
             // As `BIN run`: a script tells "never started" from the task's own exit 1.
             CliError::Run(_) => flyte::launch::EXIT_NOT_STARTED,
+            CliError::Aborted => EXIT_INTERRUPTED,
             _ => EXIT_ERROR,
         }
     }
@@ -156,6 +176,10 @@ impl CliError {
                 "a task binary is built with #[flyte::main]; `BINARY list` prints its tasks as JSON"
                     .into(),
             ),
+            CliError::EmptyPrompt { .. } => Some(
+                "to store an empty value on purpose, pass `--value ''` or `--from-file /dev/null`"
+                    .into(),
+            ),
             CliError::NoValue { .. } => {
                 Some("pass --value or --from-file, or pipe the value on stdin".into())
             }
@@ -181,6 +205,10 @@ pub(crate) struct ServiceError {
     pub origin: EndpointOrigin,
     /// The scope the call was made in, e.g. ``organization `127` ``.
     pub scope: String,
+    /// Both a project and a domain were given (-p and -d).
+    pub scoped: bool,
+    /// The call carried an API key (FLYTE_API_KEY).
+    pub api_key: bool,
 }
 
 impl fmt::Display for ServiceError {
@@ -208,7 +236,43 @@ impl ServiceError {
             RemoteError::SelectCluster { source, .. } => source.as_ref(),
             other => other,
         };
+        // What the connection error said, causes included: TLS mismatches are told apart by it.
+        let mut said = String::new();
+        let mut cause = std::error::Error::source(error);
+        while let Some(c) = cause {
+            said.push_str(&c.to_string());
+            said.push('\n');
+            cause = c.source();
+        }
+        let transport = matches!(error, RemoteError::Transport { .. });
+        let change = origin.what_to_change();
         Some(match error {
+            _ if transport && said.contains("UnknownIssuer") => format!(
+                "the service's TLS certificate is issued by a CA this machine does not trust: set \
+                 admin.caCertFilePath in the config file to that CA's PEM certificate \
+                 (admin.insecureSkipVerify: true turns verification off, a last resort); endpoint \
+                 set by {origin}"
+            ),
+            _ if transport && said.contains("InvalidContentType") => format!(
+                "the service answered in plaintext, not TLS: for a plaintext endpoint pass \
+                 --insecure (admin.insecure: true) or give an http:// endpoint; else change \
+                 {change} (set by {origin})"
+            ),
+            _ if transport && said.contains("invalid HTTP version parsed") => format!(
+                "the service looks like it speaks TLS, and this request was plaintext: drop \
+                 --insecure (admin.insecure: false) or give an https:// endpoint; else change \
+                 {change} (set by {origin})"
+            ),
+            _ if error.not_connect() && !matches!(error, RemoteError::Unavailable { .. }) => {
+                format!(
+                    "the endpoint does not look like a Flyte secret service (its answer is not a \
+                     Connect error); check {change} (set by {origin})"
+                )
+            }
+            RemoteError::Unauthenticated { .. } if self.api_key => format!(
+                "the service refused the API key in FLYTE_API_KEY: check that it is the right \
+                 key for this endpoint and still valid (endpoint set by {origin})"
+            ),
             RemoteError::Transport { call, .. }
             | RemoteError::Timeout { call, .. }
             | RemoteError::Unavailable { call, .. }
@@ -226,8 +290,7 @@ impl ServiceError {
                 format!(
                     "the endpoint {} was set by {origin}; check that the service is running there and \
                      reachable, or change {}",
-                    call.endpoint,
-                    origin.what_to_change()
+                    call.endpoint, change
                 )
             }
             RemoteError::Unauthenticated { .. } | RemoteError::Token { .. } => format!(
@@ -243,6 +306,10 @@ impl ServiceError {
                     self.scope
                 )
             }
+            RemoteError::NotFound { .. } if self.secret().is_some() && self.scoped => format!(
+                "looked in {}; `flyte get secret` with the same -p and -d lists that scope",
+                self.scope
+            ),
             RemoteError::NotFound { .. } if self.secret().is_some() => format!(
                 "looked in {}; `flyte get secret` lists that scope, and a project/domain secret needs \
                  -p and -d",
@@ -259,7 +326,8 @@ impl ServiceError {
     }
 }
 
-/// The full message: the error, its causes, and the hint.
+/// The full message: the error, its causes, and the hint, with control characters escaped
+/// (server messages, names and paths reach the terminal in them).
 pub(crate) fn render(err: &CliError) -> String {
     let mut out = err.to_string();
     let mut cause = std::error::Error::source(err);
@@ -271,13 +339,14 @@ pub(crate) fn render(err: &CliError) -> String {
         }
         cause = c.source();
     }
+    let mut out = printable(&out).into_owned();
     if let Some(note) = err.note() {
         out.push_str("\n  note: ");
-        out.push_str(&note);
+        out.push_str(&printable(&note));
     }
     if let Some(hint) = err.hint() {
         out.push_str("\n  hint: ");
-        out.push_str(&hint);
+        out.push_str(&printable(&hint));
     }
     out
 }

@@ -19,8 +19,8 @@ pub(crate) trait Input {
     fn read_line(&mut self) -> io::Result<Option<Zeroizing<String>>>;
 }
 
-/// The process's terminal and stdin. Prompts go to the terminal (hidden ones through
-/// rpassword, which reads `/dev/tty` with echo off) or stderr, never stdout.
+/// The process's terminal and stdin. Prompts go to the terminal (hidden ones to `/dev/tty`,
+/// read from it with echo off) or stderr, never stdout.
 #[derive(Debug)]
 pub(crate) struct Console {
     interactive: bool,
@@ -40,7 +40,21 @@ impl Input for Console {
     }
 
     fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>> {
-        rpassword::prompt_password(format!("{prompt}: ")).map(Zeroizing::new)
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")?;
+        (&tty).write_all(format!("{prompt}: ").as_bytes())?;
+        let entry = {
+            let _quiet = NoEcho::set(&tty)?;
+            edit_hidden(&mut &tty)
+        };
+        // The Enter (or ^C) typed was not echoed either.
+        let _ = (&tty).write_all(b"\n");
+        match entry? {
+            Entry::Line(line) => Ok(line),
+            Entry::Interrupted => Err(io::Error::other(Aborted)),
+        }
     }
 
     fn visible(&mut self, prompt: &str) -> io::Result<String> {
@@ -67,6 +81,100 @@ impl Input for Console {
     }
 }
 
+/// ^C at a hidden prompt: the command stops, `Aborted.` as the Python CLI says.
+#[derive(Debug, thiserror::Error)]
+#[error("Aborted.")]
+pub(crate) struct Aborted;
+
+/// Whether a failed read was ^C at a prompt.
+pub(crate) fn is_aborted(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Aborted>())
+}
+
+/// The terminal with echo, line editing and signal keys off until dropped, which puts the
+/// settings back on every way out (error, ^C, panic). With `ISIG` off ^C arrives as the byte
+/// 0x03 instead of a SIGINT that would kill the process before the settings are restored.
+struct NoEcho<'a> {
+    tty: &'a std::fs::File,
+    saved: rustix::termios::Termios,
+}
+
+impl<'a> NoEcho<'a> {
+    fn set(tty: &'a std::fs::File) -> io::Result<Self> {
+        use rustix::termios::{
+            LocalModes, OptionalActions, SpecialCodeIndex, tcgetattr, tcsetattr,
+        };
+        let saved = tcgetattr(tty)?;
+        let mut quiet = saved.clone();
+        quiet.local_modes -= LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG;
+        // One byte at a time, no timeout.
+        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+        tcsetattr(tty, OptionalActions::Now, &quiet)?;
+        Ok(NoEcho { tty, saved })
+    }
+}
+
+impl Drop for NoEcho<'_> {
+    fn drop(&mut self) {
+        let _ = rustix::termios::tcsetattr(
+            self.tty,
+            rustix::termios::OptionalActions::Now,
+            &self.saved,
+        );
+    }
+}
+
+/// How a hidden entry ended.
+pub(crate) enum Entry {
+    /// Enter (or the end of input): the line typed.
+    Line(Zeroizing<String>),
+    /// ^C.
+    Interrupted,
+}
+
+/// The line editing a terminal does in canonical mode, which is off while hidden: Enter ends
+/// the line, backspace removes the last character, ^U the whole line, ^D on an empty line
+/// ends it, ^C interrupts.
+pub(crate) fn edit_hidden(input: &mut dyn Read) -> io::Result<Entry> {
+    // Room up front, so the value is not left behind in buffers a reallocation frees.
+    let mut line = Zeroizing::new(Vec::with_capacity(1024));
+    let mut byte = [0u8; 1];
+    loop {
+        match input.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        match byte[0] {
+            0x03 => return Ok(Entry::Interrupted),
+            b'\n' | b'\r' => break,
+            0x04 if line.is_empty() => break,
+            0x04 => {}
+            0x15 => line.clear(),
+            0x7f | 0x08 => {
+                // A whole UTF-8 character: its continuation bytes, then its first.
+                while line.last().is_some_and(|b| b & 0xc0 == 0x80) {
+                    line.pop();
+                }
+                line.pop();
+            }
+            b => line.push(b),
+        }
+    }
+    match String::from_utf8(std::mem::take(&mut *line)) {
+        Ok(s) => Ok(Entry::Line(Zeroizing::new(s))),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the value typed is not valid UTF-8",
+            ))
+        }
+    }
+}
+
 pub(crate) fn trim_newline(s: &str) -> &str {
     s.strip_suffix('\n')
         .map(|s| s.strip_suffix('\r').unwrap_or(s))
@@ -84,8 +192,8 @@ pub(crate) fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>
     v
 }
 
-/// Scripted input for tests: answers prompts from a reader through rpassword's own
-/// buffered-reader path, recording every prompt shown.
+/// Scripted input for tests: answers prompts from a reader through the terminal's line
+/// editing ([`edit_hidden`]), recording every prompt shown.
 #[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct Scripted {
@@ -109,39 +217,17 @@ impl Scripted {
     }
 }
 
-/// A writer whose bytes the test can read after rpassword took ownership of it.
-#[cfg(test)]
-#[derive(Debug, Clone, Default)]
-struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-#[cfg(test)]
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 impl Input for Scripted {
     fn interactive(&self) -> bool {
         self.interactive
     }
     fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>> {
-        // One typed line goes through rpassword's own reading, prompt included.
-        let mut line = Vec::new();
-        self.input.read_until(b'\n', &mut line)?;
-        let shown = SharedBuf::default();
-        let config = rpassword::ConfigBuilder::new()
-            .input_data(line)
-            .output_writer(shown.clone())
-            .build();
-        let value = rpassword::prompt_password_with_config(format!("{prompt}: "), config)?;
-        self.shown.extend_from_slice(&shown.0.lock().unwrap());
-        Ok(Zeroizing::new(value))
+        write!(self.shown, "{prompt}: ")?;
+        match edit_hidden(&mut self.input)? {
+            Entry::Line(line) => Ok(line),
+            Entry::Interrupted => Err(io::Error::other(Aborted)),
+        }
     }
     fn visible(&mut self, prompt: &str) -> io::Result<String> {
         write!(self.shown, "{prompt}: ")?;
@@ -160,5 +246,35 @@ impl Input for Scripted {
             return Ok(None);
         }
         Ok(Some(Zeroizing::new(trim_newline(&line).to_owned())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(keys: &[u8]) -> Option<String> {
+        match edit_hidden(&mut io::Cursor::new(keys.to_vec())).unwrap() {
+            Entry::Line(l) => Some(l.to_string()),
+            Entry::Interrupted => None,
+        }
+    }
+
+    #[test]
+    fn line_editing_of_the_hidden_prompt() {
+        assert_eq!(typed(b"abc\rignored").as_deref(), Some("abc"));
+        assert_eq!(typed(b"abc\n").as_deref(), Some("abc"));
+        assert_eq!(
+            typed("ab\u{e9}\x7f\x7fz\n".as_bytes()).as_deref(),
+            Some("az")
+        );
+        assert_eq!(typed(b"wrong\x15right\x08T\n").as_deref(), Some("righT"));
+        assert_eq!(typed(b"\x04").as_deref(), Some(""));
+        assert_eq!(
+            typed(b"a\x04b").as_deref(),
+            Some("ab"),
+            "^D ends only an empty line"
+        );
+        assert_eq!(typed(b"half-typed\x03rest\n"), None, "^C interrupts");
     }
 }

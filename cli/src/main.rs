@@ -57,6 +57,11 @@ fn main() -> ExitCode {
 }
 
 fn report(err: &CliError) -> ExitCode {
+    if matches!(err, CliError::Aborted) {
+        // As the Python CLI: one word, no error label.
+        eprintln!("{err}");
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1));
+    }
     let label = if output::color_stderr() {
         "\x1b[1;31merror:\x1b[0m"
     } else {

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use flyte::remote::StoredSecret;
+use flyte::remote::{StoredSecret, printable};
 use flyte_idl::ProtoEnum;
 
 use crate::args::OutputFormat;
@@ -81,6 +81,7 @@ fn row(s: &StoredSecret) -> [String; 7] {
                 .iter()
                 .map(|c| {
                     let name = c.cluster.as_ref().map_or("", |id| id.name.as_str());
+                    let name = printable(name);
                     let presence = flyte_idl::SecretPresenceStatus::try_from(c.presence_status)
                         .map(|p| p.as_str_name().to_owned())
                         .unwrap_or_else(|_| c.presence_status.to_string());
@@ -90,13 +91,15 @@ fn row(s: &StoredSecret) -> [String; 7] {
                 .join(", ")
         })
         .unwrap_or_default();
+    // Every cell is the server's text; `clusters` is escaped per name above.
+    let cell = |s: &str| printable(s).into_owned();
     [
-        s.project().unwrap_or("-").to_owned(),
-        s.domain().unwrap_or("-").to_owned(),
-        s.name().to_owned(),
-        s.secret_type().to_string(),
-        created,
-        overall,
+        cell(s.project().unwrap_or("-")),
+        cell(s.domain().unwrap_or("-")),
+        cell(s.name()),
+        cell(&s.secret_type().to_string()),
+        cell(&created),
+        cell(&overall),
         clusters,
     ]
 }

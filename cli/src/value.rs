@@ -39,36 +39,29 @@ pub(crate) fn resolve(
     args: &ValueArgs,
     src: Sources<'_>,
 ) -> Result<(SecretData, SecretType), CliError> {
-    let (bytes, from) = read(name, args, src)?;
-    if bytes.is_empty() {
-        return Err(CliError::EmptyValue {
-            secret: name.to_owned(),
-            from,
-        });
-    }
+    let bytes = read(name, args, src)?;
     Ok((SecretData::Bytes(bytes), args.secret_type.into()))
 }
 
-fn read(
-    name: &str,
-    args: &ValueArgs,
-    src: Sources<'_>,
-) -> Result<(Zeroizing<Vec<u8>>, String), CliError> {
+/// The value's bytes. An empty value given explicitly (`--value ""`, an empty file, empty
+/// piped stdin) is stored, as the Python CLI and a Kubernetes Secret do; only an empty answer
+/// at the prompt is refused, as it is most likely Enter pressed too early.
+fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let Sources {
         input,
         docker_env,
         helpers,
     } = src;
     if let Some(v) = &args.value {
-        return Ok((Zeroizing::new(v.as_bytes().to_vec()), "--value".into()));
+        return Ok(Zeroizing::new(v.as_bytes().to_vec()));
     }
     if let Some(path) = &args.from_file {
-        let what = format!("--from-file {}", path.display());
-        let bytes = std::fs::read(path).map_err(|source| CliError::Input {
-            what: what.clone(),
-            source,
-        })?;
-        return Ok((Zeroizing::new(bytes), what));
+        // Read as a stream: a pipe or a device has no length to go by.
+        let mut bytes = Zeroizing::new(Vec::new());
+        std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+            .map_err(|source| CliError::input(format!("--from-file {}", path.display()), source))?;
+        return Ok(bytes);
     }
     if args.secret_type == TypeArg::ImagePull {
         let json = if args.from_docker_config {
@@ -102,23 +95,23 @@ fn read(
             let password = ask.hidden("Password", "the password")?;
             docker::from_credentials(&registry, &username, &password)
         };
-        let bytes = Zeroizing::new(json.as_bytes().to_vec());
-        return Ok((bytes, "the image pull credentials".into()));
+        return Ok(Zeroizing::new(json.as_bytes().to_vec()));
     }
     if input.interactive() {
         let v = input
             .hidden(VALUE_PROMPT)
-            .map_err(|source| CliError::Input {
-                what: "the value from the terminal".into(),
-                source,
-            })?;
-        return Ok((Zeroizing::new(v.as_bytes().to_vec()), "the prompt".into()));
+            .map_err(|source| CliError::input("the value from the terminal", source))?;
+        if v.is_empty() {
+            return Err(CliError::EmptyPrompt {
+                secret: name.to_owned(),
+            });
+        }
+        return Ok(Zeroizing::new(v.as_bytes().to_vec()));
     }
-    let all = input.read_all().map_err(|source| CliError::Input {
-        what: "the value from stdin".into(),
-        source,
-    })?;
-    Ok((trim_newline_bytes(all), "stdin".into()))
+    let all = input
+        .read_all()
+        .map_err(|source| CliError::input("the value from stdin", source))?;
+    Ok(trim_newline_bytes(all))
 }
 
 /// Prompts on a terminal, or reads one line of piped stdin per field.
@@ -164,10 +157,7 @@ impl Asker<'_> {
     }
 
     fn err(&self, what: &str, source: std::io::Error) -> CliError {
-        CliError::Input {
-            what: what.to_owned(),
-            source,
-        }
+        CliError::input(what, source)
     }
 }
 
@@ -218,8 +208,23 @@ mod tests {
         );
         assert_eq!(input.shown(), "", "no prompt when piped");
         let mut empty = Scripted::new(false, "\n");
-        let err = run(&ValueArgs::default(), &mut empty).unwrap_err();
-        assert!(err.to_string().contains("`s` from stdin is empty"), "{err}");
+        assert_eq!(run(&ValueArgs::default(), &mut empty).unwrap().0, b"");
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_aborts() {
+        let mut input = Scripted::new(true, "half\x03");
+        let err = run(&ValueArgs::default(), &mut input).unwrap_err();
+        assert!(matches!(err, CliError::Aborted), "{err}");
+        assert_eq!(err.exit_code(), 130);
+    }
+
+    #[test]
+    fn an_empty_answer_at_the_prompt_is_refused_with_the_way_to_store_one() {
+        let mut input = Scripted::new(true, "\n");
+        let err = run(&ValueArgs::default(), &mut input).unwrap_err();
+        assert!(matches!(err, CliError::EmptyPrompt { .. }), "{err}");
+        assert!(err.hint().unwrap().contains("--value ''"), "{err}");
     }
 
     #[test]

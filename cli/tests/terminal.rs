@@ -17,6 +17,16 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// `flyte ARGS`, quoted for `sh -c`.
+fn flyte_line(args: &[&str]) -> String {
+    let mut line = quote(support::flyte_exe().to_str().unwrap());
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    line
+}
+
 /// `flyte ARGS` on a pseudo-terminal; answers each prompt once it is shown.
 struct Pty {
     child: Child,
@@ -26,13 +36,13 @@ struct Pty {
 impl Pty {
     /// The tests that call this say `#[needs(script)]`.
     fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Pty {
-        let mut line = quote(support::flyte_exe().to_str().unwrap());
-        for a in args {
-            line.push(' ');
-            line.push_str(&quote(a));
-        }
+        Pty::spawn_shell(home, &flyte_line(args), env)
+    }
+
+    /// A shell command line on the pseudo-terminal.
+    fn spawn_shell(home: &Home, line: &str, env: &[(&str, &str)]) -> Pty {
         let mut cmd = home.command("script");
-        cmd.args(["-q", "-e", "-f", "-c", &line, "/dev/null"]);
+        cmd.args(["-q", "-e", "-f", "-c", line, "/dev/null"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -62,6 +72,11 @@ impl Pty {
 
     /// Waits for `prompt` to appear after `from` bytes, then types `answer` and Enter.
     fn answer(&mut self, prompt: &str, answer: &str) {
+        self.keys(prompt, format!("{answer}\r").as_bytes());
+    }
+
+    /// Waits for `prompt`, then types `keys` as they are.
+    fn keys(&mut self, prompt: &str, keys: &[u8]) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !self.transcript().contains(prompt) {
             assert!(
@@ -75,8 +90,7 @@ impl Pty {
         // person's typing would.
         std::thread::sleep(Duration::from_millis(400));
         let stdin = self.child.stdin.as_mut().unwrap();
-        stdin.write_all(answer.as_bytes()).unwrap();
-        stdin.write_all(b"\r").unwrap();
+        stdin.write_all(keys).unwrap();
         stdin.flush().unwrap();
     }
 
@@ -121,6 +135,53 @@ fn hidden_prompt_on_a_terminal_never_echoes_the_value() {
         serve.read_value("typed", "", "").unwrap(),
         b"typed-v4lue-31337"
     );
+}
+
+/// ^C at the hidden prompt: `Aborted.`, exit 130, and the terminal as it was (echo on),
+/// which `stty -a` run on the same terminal afterwards shows.
+#[needs(script)]
+#[test]
+fn ctrl_c_at_the_hidden_prompt_restores_the_terminal() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let flyte = flyte_line(&["--endpoint", &serve.url, "create", "secret", "interrupted"]);
+    let line = format!("stty echo; {flyte}; echo \"rc=$?\"; stty -a");
+    let mut pty = Pty::spawn_shell(&home, &line, &[]);
+    pty.keys("Enter secret value: ", b"half-typ3d-v4lue\x03");
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    assert!(shown.contains("Aborted."), "{shown:?}");
+    assert!(shown.contains("rc=130"), "{shown:?}");
+    let after = &shown[shown.find("rc=130").unwrap()..];
+    let words: Vec<&str> = after
+        .split(|c: char| c == ';' || c.is_whitespace())
+        .collect();
+    for mode in ["echo", "icanon", "isig"] {
+        assert!(words.contains(&mode), "`{mode}` not back on: {after:?}");
+    }
+    assert!(!shown.contains("half-typ3d"), "{shown:?}");
+    assert_eq!(serve.read_value("interrupted", "", ""), None);
+}
+
+/// Enter alone at the prompt is most likely an accident: refused, with how to store an empty
+/// value on purpose.
+#[needs(script)]
+#[test]
+fn an_empty_answer_at_the_prompt_is_refused() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let mut pty = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "create", "secret", "blank"],
+        &[("NO_COLOR", "1")],
+    );
+    pty.answer("Enter secret value: ", "");
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(1), "{shown:?}");
+    assert!(
+        shown.contains("error: no value entered for secret `blank` at the prompt")
+            && shown.contains("pass `--value ''` or `--from-file /dev/null`"),
+        "{shown:?}"
+    );
+    assert_eq!(serve.read_value("blank", "", ""), None);
 }
 
 #[needs(script)]

@@ -67,10 +67,12 @@ impl Server {
                 oidc.config().issuer,
                 oidc.config().audience,
                 match policy {
+                    Some(p) if p.len() == 1 => "policy of 1 entry".to_owned(),
                     Some(p) => format!("policy of {} entries", p.len()),
                     None => "no policy: every valid token may do everything".to_owned(),
                 },
                 match tokens {
+                    Some(t) if t.len() == 1 => ", and 1 static token".to_owned(),
                     Some(t) => format!(", and {} static tokens", t.len()),
                     None => String::new(),
                 }

@@ -30,7 +30,14 @@ impl fmt::Display for Scope {
         if self.is_org_wide() {
             return f.write_str(" (organization-wide)");
         }
-        write!(f, ", project `{}`, domain `{}`", self.project, self.domain)
+        // Parts not given are left out (a domain-wide secret has no project).
+        if !self.project.is_empty() {
+            write!(f, ", project `{}`", self.project)?;
+        }
+        if !self.domain.is_empty() {
+            write!(f, ", domain `{}`", self.domain)?;
+        }
+        Ok(())
     }
 }
 

@@ -261,6 +261,21 @@ pub(crate) fn existing_file(s: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// A path to read a value from as a stream: a file, or a FIFO, `/dev/null`, a process
+/// substitution (`<(cmd)`, a `/dev/fd/N` pipe). Only a directory or a missing path is refused;
+/// `metadata` does not open it, so a pipe is not consumed by the check.
+pub(crate) fn readable_path(s: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Err(format!("`{s}` is a directory, not a file")),
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("file `{s}` does not exist"))
+        }
+        Err(e) => Err(format!("cannot use `{s}`: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -93,11 +93,12 @@ pub(crate) struct ValueArgs {
     #[arg(long, value_name = "VALUE", conflicts_with_all = ["from_file", "from_docker_config", "registry"])]
     pub value: Option<String>,
 
-    /// Read the value (bytes, as is) from this file.
+    /// Read the value (bytes, as is) from this file; a pipe such as `<(cmd)` or `/dev/stdin`
+    /// works too.
     #[arg(
         long,
         value_name = "FILE",
-        value_parser = super::existing_file,
+        value_parser = super::readable_path,
         conflicts_with_all = ["value", "from_docker_config", "registry"]
     )]
     pub from_file: Option<PathBuf>,

@@ -54,6 +54,8 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
                 error,
                 origin: origin.clone(),
                 scope: String::new(),
+                scoped: false,
+                api_key: false,
             })
         })?;
     let info = blocking::Client::new(client)
@@ -69,10 +71,11 @@ pub(crate) fn login(global: &GlobalArgs) -> Result<(), CliError> {
                 other => Box::new(other),
             },
         })?;
-    let who = info
-        .token
-        .identity()
-        .unwrap_or_else(|| "an identity the token does not name (not a JWT)".into());
+    // The identity provider's words.
+    let who = info.token.identity().map_or_else(
+        || "an identity the token does not name (not a JWT)".into(),
+        |w| flyte::remote::printable(&w).into_owned(),
+    );
     println!("Logged in to {endpoint} with {flow} as {who}.");
     let refresh = if info.refresh_token {
         "; a refresh token renews it"
@@ -191,9 +194,10 @@ pub(crate) fn status(global: &GlobalArgs) -> Result<(), CliError> {
     println!("{line}");
     match claims {
         Some(Some(info)) => {
-            let who = info
-                .identity()
-                .unwrap_or_else(|| "not named in the token".into());
+            let who = info.identity().map_or_else(
+                || "not named in the token".into(),
+                |w| flyte::remote::printable(&w).into_owned(),
+            );
             println!("Identity: {who}");
             match info.expires_at {
                 Some(t) => println!("Expires: {}", when(t)),

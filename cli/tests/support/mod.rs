@@ -3,6 +3,8 @@
 //! config all point into a temp dir), and a way to read stored values back.
 #![allow(dead_code)]
 
+pub(crate) mod fake;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

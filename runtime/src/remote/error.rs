@@ -74,7 +74,50 @@ impl fmt::Display for Call {
     }
 }
 
-/// The server's own words, appended to a message when it gave any.
+/// `text` safe to print on a terminal: control characters (ESC, `\n`, `\r`, DEL, C1) and the
+/// bidirectional overrides are shown escaped, as Rust writes them (`\u{1b}`, `\n`), so that
+/// text from a server cannot move the cursor, recolor, or forge lines of output.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+            // `escape_debug` leaves some of them as they are.
+            if out.ends_with(c) {
+                out.pop();
+                out.extend(c.escape_unicode());
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A size in bytes for people: `5.0 MiB (5242880 bytes)`.
+struct Size(usize);
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MIB: f64 = 1024.0 * 1024.0;
+        let n = self.0;
+        if n >= 1024 * 1024 {
+            write!(f, "{:.1} MiB ({n} bytes)", n as f64 / MIB)
+        } else {
+            write!(f, "{n} bytes")
+        }
+    }
+}
+
+/// The server's own words, appended to a message when it gave any, control characters
+/// escaped ([`printable`]).
 struct ServerSays<'a>(&'a str);
 
 impl fmt::Display for ServerSays<'_> {
@@ -82,7 +125,7 @@ impl fmt::Display for ServerSays<'_> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            write!(f, " (server: {})", self.0)
+            write!(f, " (server: {})", printable(self.0))
         }
     }
 }
@@ -109,6 +152,12 @@ pub enum DecodeError {
     /// The answer's `content-type` is neither codec's (`(none)` when it had none).
     #[error("unexpected content-type `{0}`")]
     ContentType(String),
+    /// A list page without secrets handed back the page token it was asked with: following
+    /// it would never end.
+    #[error(
+        "the server answered an empty page with the page token it was sent, so the listing would never end"
+    )]
+    RepeatedPageToken,
     /// The message decoded but lacks a field the call needs, e.g. `secret`.
     #[error("response lacks the `{0}` field")]
     Missing(&'static str),
@@ -212,6 +261,26 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The service closed the connection while a large value was being sent: most likely it
+    /// refused the request's declared size and closed before reading the body, so no answer
+    /// saying so arrived.
+    #[error(
+        "{call}: the service closed the connection while the value of {} was being sent, most \
+         likely because the value is over its size limit (1 MiB by default on the local \
+         service; a Kubernetes Secret, which stores a secret on a Flyte cluster, holds at most \
+         1 MiB)",
+        Size(*value_len)
+    )]
+    ClosedWhileSending {
+        /// The call that failed.
+        call: Call,
+        /// The size of the value in bytes.
+        value_len: usize,
+        /// The connection error (a reset or broken pipe).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// The server's answer could not be read.
     #[error("{call}: unreadable response")]
     Decode {
@@ -293,7 +362,33 @@ pub enum Error {
     Runtime(#[source] std::io::Error),
 }
 
+/// Ends the message of an error answer that is not a Connect error (e.g. an HTTP 501 page).
+const NOT_CONNECT: &str = ", not a Connect error";
+
+/// The message of an error answer with status `status` and no Connect error in its body.
+pub(crate) fn not_connect_message(status: u16) -> String {
+    format!("HTTP {status}{NOT_CONNECT}")
+}
+
 impl Error {
+    /// Whether the server's error answer was not a Connect error (no JSON `code`): then the
+    /// endpoint is likely not a Flyte secret service (a web server, a proxy's page).
+    pub fn not_connect(&self) -> bool {
+        match self {
+            Error::NotFound { message, .. }
+            | Error::AlreadyExists { message, .. }
+            | Error::InvalidArgument { message, .. }
+            | Error::Unauthenticated { message, .. }
+            | Error::PermissionDenied { message, .. }
+            | Error::Unavailable { message, .. }
+            | Error::Server { message, .. } => {
+                message.starts_with("HTTP ") && message.ends_with(NOT_CONNECT)
+            }
+            Error::SelectCluster { source, .. } => source.not_connect(),
+            _ => false,
+        }
+    }
+
     /// The call that failed, when the error came from one.
     pub fn call(&self) -> Option<&Call> {
         match self {
@@ -306,6 +401,7 @@ impl Error {
             | Error::Server { call, .. }
             | Error::Timeout { call, .. }
             | Error::Transport { call, .. }
+            | Error::ClosedWhileSending { call, .. }
             | Error::Decode { call, .. }
             | Error::Token { call, .. }
             | Error::SelectCluster { call, .. }
@@ -325,7 +421,9 @@ impl Error {
             | Error::InvalidRequest { .. } => Code::InvalidArgument,
             Error::Unauthenticated { .. } | Error::Token { .. } => Code::Unauthenticated,
             Error::PermissionDenied { .. } => Code::PermissionDenied,
-            Error::Unavailable { .. } | Error::Transport { .. } => Code::Unavailable,
+            Error::Unavailable { .. }
+            | Error::Transport { .. }
+            | Error::ClosedWhileSending { .. } => Code::Unavailable,
             Error::Server { code, .. } => *code,
             Error::Timeout { .. } => Code::DeadlineExceeded,
             Error::SelectCluster { source, .. } => return source.code(),
@@ -480,4 +578,34 @@ pub enum TokenError {
     /// A custom token source failed.
     #[error("{0}")]
     Other(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_act_on() {
+        assert!(matches!(
+            printable("plain é ü"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("boom\x1b[31mRED\x1b[0m\nerror: fake line\rXX\t\u{7f}\u{9b}\u{202e}"),
+            r"boom\u{1b}[31mRED\u{1b}[0m\nerror: fake line\rXX\t\u{7f}\u{9b}\u{202e}"
+        );
+        let said = Error::Server {
+            call: Call {
+                op: Op::Get,
+                secret: Some("s".into()),
+                endpoint: "http://h".into(),
+            },
+            code: Code::Internal,
+            message: "a\x1b[2Jb\nc".into(),
+        };
+        assert!(
+            said.to_string().ends_with(r"(server: a\u{1b}[2Jb\nc)"),
+            "{said}"
+        );
+    }
 }

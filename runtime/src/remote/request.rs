@@ -20,6 +20,11 @@ use crate::config::Codec;
 pub(crate) trait Rpc: WireMessage {
     type Method: Method<Request = Self>;
     const OP: Op;
+    /// The size of the secret value the request carries (0 for none), for an error about
+    /// sending it.
+    fn value_len(&self) -> usize {
+        0
+    }
 }
 
 /// The response of `R`.
@@ -27,17 +32,20 @@ pub(crate) type Response<R> = <<R as Rpc>::Method as Method>::Response;
 
 // `Method<Request = Self>` makes a row naming the wrong request type a compile error.
 macro_rules! rpc {
-    ($($req:ident: $method:ident, $op:expr;)*) => {$(
+    ($($req:ident: $method:ident, $op:expr $(, value in $spec:ident)?;)*) => {$(
         impl Rpc for flyte_idl::$req {
             type Method = method::$method;
             const OP: Op = $op;
+            $(fn value_len(&self) -> usize {
+                self.$spec.as_ref().and_then(|s| s.value.as_ref()).map_or(0, |v| v.as_bytes().len())
+            })?
         }
     )*};
 }
 
 rpc! {
-    CreateSecretRequest: CreateSecret, Op::Create;
-    UpdateSecretRequest: UpdateSecret, Op::Update;
+    CreateSecretRequest: CreateSecret, Op::Create, value in secret_spec;
+    UpdateSecretRequest: UpdateSecret, Op::Update, value in secret_spec;
     GetSecretRequest: GetSecret, Op::Get;
     DeleteSecretRequest: DeleteSecret, Op::Delete;
     ListSecretsRequest: ListSecrets, Op::List;

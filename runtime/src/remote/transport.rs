@@ -76,8 +76,19 @@ impl Failure {
         }
     }
 
-    fn into_error(self, call: Call, attempts: u32, timeout: Duration) -> Error {
+    /// The error of the last attempt; `value_len` is the size of the value the request
+    /// carried.
+    fn into_error(self, call: Call, attempts: u32, timeout: Duration, value_len: usize) -> Error {
         match self {
+            Failure::Http { source, .. }
+                if value_len > LARGE_VALUE && closed_by_peer(source.as_ref()) =>
+            {
+                Error::ClosedWhileSending {
+                    call,
+                    value_len,
+                    source,
+                }
+            }
             Failure::Status { code, message } => Error::from_code(call, code, message, attempts),
             Failure::Timeout => Error::Timeout {
                 call,
@@ -101,6 +112,34 @@ const ROUTED: &str = " (cluster endpoint from SelectCluster)";
 /// configuration set it), else `None`.
 pub fn routed_endpoint(call_endpoint: &str) -> Option<&str> {
     call_endpoint.strip_suffix(ROUTED)
+}
+
+/// Above this, a connection the service closed while sending is most likely its size limit
+/// (1 MiB on the local service and in a Kubernetes Secret).
+const LARGE_VALUE: usize = 1024 * 1024;
+
+/// Whether the peer reset or closed the connection (the cause of a failed send).
+fn closed_by_peer(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            )
+        {
+            return true;
+        }
+        if c.downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_incomplete_message() || h.is_body_write_aborted())
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 impl Transport {
@@ -185,7 +224,9 @@ impl Transport {
                         now = Instant::now();
                         continue;
                     }
-                    None => return Err(failure.into_error(call(), attempt, spent)),
+                    None => {
+                        return Err(failure.into_error(call(), attempt, spent, msg.value_len()));
+                    }
                 }
             }
             let wait = self.retry.backoff(attempt);
@@ -201,7 +242,7 @@ impl Transport {
                 now = Instant::now();
                 continue;
             }
-            return Err(failure.into_error(call(), attempt, spent));
+            return Err(failure.into_error(call(), attempt, spent, msg.value_len()));
         }
     }
 
@@ -239,7 +280,7 @@ fn error_from(status: u16, content_type: Option<&str>, body: &[u8]) -> Failure {
     }
     Failure::Status {
         code: Code::from_http_status(status),
-        message: format!("HTTP {status}"),
+        message: super::error::not_connect_message(status),
     }
 }
 

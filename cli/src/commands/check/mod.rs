@@ -177,6 +177,8 @@ fn check_secret(
                             error,
                             origin: session.origin.clone(),
                             scope: place.scope(),
+                            scoped: c.project().is_some() && c.domain().is_some(),
+                            api_key: session.api_key,
                         }));
                     }
                 };

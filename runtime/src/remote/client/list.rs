@@ -150,9 +150,7 @@ impl SecretList {
                             let call = client.inner.transport.call_info(Op::List, None);
                             return Poll::Ready(Some(Err(Error::Decode {
                                 call,
-                                source: DecodeError::Missing(
-                                    "a new page token (the server repeated the last one)",
-                                ),
+                                source: DecodeError::RepeatedPageToken,
                             })));
                         }
                         self.buffer
