@@ -63,9 +63,11 @@
 //!   the configured endpoint; any other SelectCluster failure is [`Error::SelectCluster`].
 //!   [`Client::build_request`] always builds for the configured endpoint.
 
+mod backend_kind;
 pub mod blocking;
 mod client;
 mod codec;
+mod discovery;
 mod error;
 mod exchange;
 mod global;
@@ -75,7 +77,6 @@ mod oauth;
 mod pool;
 mod request;
 mod retry;
-mod routing;
 mod secret;
 mod token;
 mod transport;

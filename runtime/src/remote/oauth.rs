@@ -11,8 +11,8 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
+use super::discovery::Discovery;
 use super::error::TokenError;
-use super::login::Discovery;
 use super::token::{AccessToken, TokenSource};
 
 /// A token endpoint answer. The tokens are zeroed on drop.

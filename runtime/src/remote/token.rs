@@ -100,7 +100,7 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn try_save(
         &self,
         tokens: &StoredTokens,
-    ) -> Result<Option<crate::remote::keyring::BackendKind>, String> {
+    ) -> Result<Option<crate::remote::backend_kind::BackendKind>, String> {
         self.save(tokens);
         Ok(None)
     }

@@ -9,6 +9,7 @@ use http::header::HeaderName;
 
 use super::credentials;
 use super::http_client::http_client;
+use super::routing::Router;
 use super::{Client, Inner, Scope};
 use crate::config::{ApiKey, AuthType, Codec, Config, ConfigError, Endpoint, Origin};
 use crate::remote::codec::DEFAULT_GZIP_THRESHOLD;
@@ -17,7 +18,6 @@ use crate::remote::exchange::Http;
 use crate::remote::login::{DEFAULT_LOGIN_TIMEOUT, Discovery, LoginPrompt, Settings};
 use crate::remote::request::RequestTemplate;
 use crate::remote::retry::RetryPolicy;
-use crate::remote::routing::Router;
 use crate::remote::token::{AccessToken, StaticToken, TokenSource, TokenStore};
 use crate::remote::transport::{HeaderChoice, Transport};
 

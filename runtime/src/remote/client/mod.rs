@@ -5,6 +5,7 @@ mod credentials;
 mod http_client;
 mod list;
 mod messages;
+mod routing;
 
 pub use list::SecretList;
 
@@ -18,11 +19,11 @@ pub(crate) use messages::list as list_message;
 
 use super::error::{DecodeError, Error, Op};
 use super::request::{AuthHeader, Rpc};
-use super::routing::{Route, Router};
 use super::secret::{SecretData, SecretType, StoredSecret};
 use super::transport::Transport;
 use crate::config::{Codec, Config};
 use crate::secret::SecretValue;
+use routing::{Route, Router};
 
 /// The scope secrets are created in and looked up from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

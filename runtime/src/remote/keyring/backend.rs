@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use keyring_core::CredentialStore;
 
 use super::KeyringError;
+pub use crate::remote::backend_kind::BackendKind as Kind;
 
 /// Where the tokens are kept.
 ///
@@ -39,44 +40,6 @@ pub enum Backend {
     WindowsCredentialManager,
     /// Any keyring-core store: a store crate of your choice, or a mock in tests.
     Store(Arc<CredentialStore>),
-}
-
-/// The store a [`Backend`] opened to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Kind {
-    /// The freedesktop Secret Service.
-    SecretService,
-    /// The Linux kernel keyring.
-    Keyutils,
-    /// The macOS login keychain.
-    MacosKeychain,
-    /// The Windows Credential Manager.
-    WindowsCredentialManager,
-    /// A [`Backend::Store`].
-    Custom,
-}
-
-impl Kind {
-    /// Whether the Python SDK's `keyring` package looks there by default: it has no
-    /// kernel-keyring backend, and a custom store is unknown to it.
-    pub fn shared_with_python(self) -> bool {
-        matches!(
-            self,
-            Kind::SecretService | Kind::MacosKeychain | Kind::WindowsCredentialManager
-        )
-    }
-
-    /// The backend's name, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::SecretService => "Secret Service",
-            Kind::Keyutils => "keyutils",
-            Kind::MacosKeychain => "macOS keychain",
-            Kind::WindowsCredentialManager => "Windows Credential Manager",
-            Kind::Custom => "custom store",
-        }
-    }
 }
 
 /// An open store.

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
-use super::discovery::Settings;
 use super::prompt::{DeviceCode, LoginPrompt};
 use crate::config::{AuthType, DEFAULT_CLIENT_ID};
+use crate::remote::discovery::Settings;
 use crate::remote::error::TokenError;
 use crate::remote::oauth::{Granted, TokenEndpoint, seconds};
 

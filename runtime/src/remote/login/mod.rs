@@ -11,7 +11,6 @@ mod callback;
 mod claims;
 mod command;
 mod device;
-mod discovery;
 mod pkce;
 mod prompt;
 
@@ -23,8 +22,8 @@ use futures::future::BoxFuture;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
+pub(crate) use crate::remote::discovery::{Discovery, Settings};
 pub use claims::TokenInfo;
-pub(crate) use discovery::{Discovery, Settings};
 pub use prompt::{DeviceCode, LoginPrompt, SystemBrowser};
 
 use super::error::TokenError;

@@ -10,9 +10,9 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::callback::Callback;
-use super::discovery::Settings;
 use super::prompt::LoginPrompt;
 use crate::config::{AuthType, DEFAULT_CLIENT_ID};
+use crate::remote::discovery::Settings;
 use crate::remote::error::TokenError;
 use crate::remote::oauth::{Granted, TokenEndpoint};
 

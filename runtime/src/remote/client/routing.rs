@@ -20,11 +20,11 @@ use flyte_idl::select_cluster_request::{Operation, Resource as ProtoResource};
 use flyte_idl::{DomainIdentifier, OrgIdentifier, ProjectIdentifier, SelectClusterRequest};
 use tokio::sync::OnceCell;
 
-use super::client::{Scope, http_client};
-use super::error::{Code, Error, Op};
-use super::exchange::Http;
-use super::transport::Transport;
+use super::{Scope, http_client};
 use crate::config::{Config, Endpoint};
+use crate::remote::error::{Code, Error, Op};
+use crate::remote::exchange::Http;
+use crate::remote::transport::Transport;
 
 /// What SelectCluster is asked about, derived from a secret call's scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
