@@ -1,5 +1,6 @@
 //! `google.protobuf.Timestamp`, with RFC 3339 text for the JSON mapping and conversions to
-//! and from [`SystemTime`].
+//! and from [`SystemTime`]. By hand: one fixed format (protobuf's JSON mapping of a
+//! timestamp), for which a date crate would be one more dependency of every client.
 
 use std::fmt;
 use std::str::FromStr;

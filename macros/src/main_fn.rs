@@ -1,7 +1,8 @@
 //! `#[flyte::main]`: hands the process to flyte's entry point before the user's `main` runs,
-//! so `BIN run TASK` / `BIN list` work and secrets reach the environment while the process
-//! still has one thread. Parse, validate and expand as for `#[task]`; the rules on `fn main`
-//! itself are here.
+//! so `BIN run TASK` / `BIN list` work before anything else in the program starts (a task
+//! missing secrets relaunches the binary with them, which never writes this process's
+//! environment). Parse, validate and expand as for `#[task]`; the rules on `fn main` itself
+//! are here.
 
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::quote;
@@ -72,8 +73,9 @@ fn check(function: &ItemFn, errors: &mut Errors) {
         errors.push(error(
             *asyncness,
             "#[flyte::main] cannot be put on an `async fn`",
-            "flyte sets up the process before any thread starts: put `#[tokio::main]` above \
-             `#[flyte::main]`, or start the runtime inside a sync `fn main`",
+            "flyte's entry point runs before the program starts anything (an async runtime \
+             included): put `#[tokio::main]` above `#[flyte::main]`, or start the runtime \
+             inside a sync `fn main`",
         ));
     }
     if !sig.inputs.is_empty() {

@@ -41,9 +41,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
     let tasks = launcher.describe().map_err(CliError::Run)?;
     let task = match tasks.find(&args.task) {
         Ok(task) => task,
-        Err(e @ TaskLookupError::Ambiguous { .. }) => {
-            return Err(CliError::Usage(format!("{}: {e}", args.binary.display())));
-        }
         Err(TaskLookupError::NotFound { known, .. }) => {
             return Err(CliError::Usage(format!(
                 "no task `{}` in {} (tasks: {})",
@@ -51,6 +48,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
                 args.binary.display(),
                 known.join(", ")
             )));
+        }
+        Err(e) => {
+            return Err(CliError::Usage(format!("{}: {e}", args.binary.display())));
         }
     };
     if !task.runnable {

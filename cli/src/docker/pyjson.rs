@@ -1,6 +1,8 @@
 //! JSON that keeps key order, as Python's `json.load` does, written by the shared Python
 //! formatter (`flyte_idl::json::PythonFormatter`), so a dockerconfigjson built here is
 //! byte-for-byte the one the Python CLI builds from the same Docker config.
+//! Its own type rather than `serde_json`'s `preserve_order` feature: that feature would change
+//! `serde_json::Value` for every crate in the build, and this type zeroes what it holds.
 
 use std::fmt;
 

@@ -8,6 +8,7 @@ use super::describe::{TaskInfo, TaskList};
 
 /// Why no single task matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TaskLookupError {
     /// No task has that name or path; `known` is every task, as [`TaskList::shown_name`].
     NotFound {

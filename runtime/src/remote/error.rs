@@ -28,6 +28,9 @@ pub enum Op {
     SelectCluster,
     /// `AuthMetadataService`, asked where the identity provider is before a login.
     AuthMetadata,
+    /// A login with the configured flow ([`crate::remote::Client::login`]): the identity
+    /// provider's answer, not the service's.
+    Login,
 }
 
 impl Op {
@@ -49,6 +52,7 @@ impl Op {
             Op::ReadValue => "read the value of",
             Op::SelectCluster => "select the cluster (SelectCluster) for",
             Op::AuthMetadata => "ask AuthMetadataService how to log in for",
+            Op::Login => "log in for",
         }
     }
 }

@@ -187,6 +187,8 @@ pub(crate) fn basic_auth(client_id: &str, secret: &str) -> Zeroizing<String> {
     ))
 }
 
+/// `application/x-www-form-urlencoded` for one value, into a zeroed buffer: `form_urlencoded`
+/// builds a plain `String`, which would leave client secrets and codes behind.
 fn form_urlencode(s: &str) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(3 * s.len()));
     for b in s.bytes() {

@@ -1,4 +1,4 @@
-//! [`Secret`]: a stored secret as the service reports it (never its value), its
+//! [`StoredSecret`]: a stored secret as the service reports it (never its value), its
 //! [`SecretType`] and [`SecretStatus`], and [`SecretData`], a value to store.
 
 use std::fmt;

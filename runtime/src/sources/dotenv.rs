@@ -39,6 +39,7 @@ type Stamp = (Option<SystemTime>, u64);
 /// A line the parser could not read. Names the line, never its contents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {problem}")]
+#[non_exhaustive]
 pub struct ParseError {
     /// The line number, counting from 1.
     pub line: usize,

@@ -68,7 +68,10 @@ mod section {
             // `TaskDef`s (from `task!`) and the empty `NONE`, all of one
             // size and alignment, so there is no padding between them and the range holds
             // `stop - start` initialised entries. They are immutable statics, alive for the
-            // whole program, so the slice may be `'static`.
+            // whole program, so the slice may be `'static`. Nothing else is placed in the
+            // section: its name is this crate's own and only `task!` and `NONE` name it.
+            // `offset_from` between the two symbols treats the section as one allocation,
+            // which it is to the linker (the `linkme` crate relies on the same).
             unsafe {
                 let start = &raw const START;
                 let stop = &raw const STOP;

@@ -59,6 +59,12 @@ async fn an_expired_device_code_and_a_login_nobody_finishes() {
         "{err:?}"
     );
     assert!(chain(&err).contains("expired"), "{}", chain(&err));
+    // The login failed, not the metadata lookup before it.
+    assert!(
+        err.to_string().starts_with("log in for ") && !chain(&err).contains("AuthMetadataService"),
+        "{}",
+        chain(&err)
+    );
     let pkce = client(&service, AuthType::Pkce, &Person::new(None), &store)
         .login_timeout(Duration::from_secs(1))
         .build()

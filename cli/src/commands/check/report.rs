@@ -75,8 +75,9 @@ fn detail(secret: &SecretCheck, session: &Session) -> String {
             fix(secret, session)
         ),
         Outcome::Refused(ref said) => format!(
-            "the secret service refuses this name ({said}): no task can find it there; fix: \
-             declare a key of letters, digits, `-` and `_`"
+            "the secret service refuses this name ({}): no task can find it there; fix: \
+             declare a key of letters, digits, `-` and `_`",
+            flyte::remote::printable(said)
         ),
     }
 }

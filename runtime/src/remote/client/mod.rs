@@ -148,7 +148,7 @@ impl Client {
     /// stores the tokens (the OS keyring, in the Python SDK's layout). Fails when the client
     /// authenticates otherwise (an API key, a custom token source).
     pub async fn login(&self) -> Result<crate::remote::LoginInfo, Error> {
-        let call = || self.inner.transport.call_info(Op::AuthMetadata, None);
+        let call = || self.inner.transport.call_info(Op::Login, None);
         let Some(login) = &self.inner.login else {
             return Err(Error::Token {
                 call: call(),
