@@ -3,7 +3,6 @@
 
 mod remote_support;
 
-use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
 use flyte::config::Codec;
@@ -27,15 +26,7 @@ impl std::io::Write for Captured {
 async fn tls_verification_ca_file_and_skip_verify() {
     let local = remote_support::start().await;
     let front = remote_support::tls_front(local.server.addr()).await;
-    let dir = tempfile::Builder::new()
-        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
-        .tempdir()
-        .unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::File::create(&ca)
-        .unwrap()
-        .write_all(remote_support::TEST_CA.as_bytes())
-        .unwrap();
+    let (_dir, ca) = remote_support::ca_file();
 
     for endpoint in [
         format!("https://127.0.0.1:{}", front.port()),
@@ -109,12 +100,7 @@ async fn a_routed_cluster_endpoint_uses_the_session_tls_settings() {
         .control_plane(&format!("dns:///localhost:{}", b_front.port()))
         .await;
     let a_front = remote_support::tls_front(a.server.addr()).await;
-    let dir = tempfile::Builder::new()
-        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
-        .tempdir()
-        .unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, remote_support::TEST_CA).unwrap();
+    let (_dir, ca) = remote_support::ca_file();
 
     let endpoint = format!("https://127.0.0.1:{}", a_front.port());
     let c = remote_support::builder(&endpoint)
@@ -139,12 +125,7 @@ async fn a_plaintext_cluster_endpoint_for_a_tls_session_is_refused() {
     let selects = remote_support::Selects::default();
     let a = selects.control_plane(&b.url()).await;
     let a_front = remote_support::tls_front(a.server.addr()).await;
-    let dir = tempfile::Builder::new()
-        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700))
-        .tempdir()
-        .unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, remote_support::TEST_CA).unwrap();
+    let (_dir, ca) = remote_support::ca_file();
 
     let endpoint = format!("https://127.0.0.1:{}", a_front.port());
     let c = remote_support::builder(&endpoint)

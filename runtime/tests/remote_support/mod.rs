@@ -113,6 +113,19 @@ impl Selects {
 /// The test CA's PEM (signs the TLS front's certificate).
 pub(crate) const TEST_CA: &str = include_str!("tls/ca.pem");
 
+/// The test CA in a file (`ca.pem` in a private temp dir, kept while the dir lives), for
+/// `admin.caCertFilePath`.
+pub(crate) fn ca_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, TEST_CA).unwrap();
+    (dir, ca)
+}
+
 /// A TLS front for `backend`: terminates TLS with the test certificate (for `localhost` and
 /// `127.0.0.1`) and relays bytes to the plaintext server.
 pub(crate) async fn tls_front(backend: SocketAddr) -> SocketAddr {
