@@ -326,11 +326,11 @@ impl ServiceError {
     }
 }
 
-/// The full message: the error, its causes, and the hint, with control characters escaped
-/// (server messages, names and paths reach the terminal in them).
-pub(crate) fn render(err: &CliError) -> String {
+/// An error and its causes on one line, each cause once (a message that already quotes its
+/// cause is not followed by it again).
+pub(crate) fn one_line(err: &dyn std::error::Error) -> String {
     let mut out = err.to_string();
-    let mut cause = std::error::Error::source(err);
+    let mut cause = err.source();
     while let Some(c) = cause {
         let text = c.to_string();
         if !text.is_empty() && !out.contains(&text) {
@@ -339,7 +339,13 @@ pub(crate) fn render(err: &CliError) -> String {
         }
         cause = c.source();
     }
-    let mut out = printable(&out).into_owned();
+    out
+}
+
+/// The full message: the error, its causes, and the hint, with control characters escaped
+/// (server messages, names and paths reach the terminal in them).
+pub(crate) fn render(err: &CliError) -> String {
+    let mut out = printable(&one_line(err)).into_owned();
     if let Some(note) = err.note() {
         out.push_str("\n  note: ");
         out.push_str(&printable(&note));

@@ -200,13 +200,7 @@ fn reseal(args: StoreArgs) -> ExitCode {
 
 /// Prints an error with its causes on one line.
 fn report(err: &dyn std::error::Error) -> ExitCode {
-    let mut line = format!("flyte serve: error: {err}");
-    let mut source = err.source();
-    while let Some(s) = source {
-        line.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    eprintln!("{line}");
+    eprintln!("flyte serve: error: {}", crate::error::one_line(err));
     ExitCode::FAILURE
 }
 

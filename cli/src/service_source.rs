@@ -90,7 +90,7 @@ impl SecretSource for ServiceSource {
         let failed = |source_name: &str, message: String| flyte::Error::Source {
             source_name: source_name.to_owned(),
             secret: secret.display_name(),
-            message,
+            source: message.into(),
         };
         let mut state = self.state();
         if matches!(*state, State::Unopened) {

@@ -147,10 +147,12 @@ fn locked_keyring_degrades() {
     let ep = unique_endpoint("locked");
     assert!(ks.store(&Credentials::new(&ep, "old")).is_done());
     fs.set_fault(Fault::Locked);
-    assert!(matches!(
-        ks.store(&Credentials::new(&ep, "new")),
-        Outcome::Failed(KeyringError::Locked { .. })
-    ));
+    let got = ks.store(&Credentials::new(&ep, "new"));
+    let Outcome::Failed(e @ KeyringError::Locked { .. }) = &got else {
+        panic!("{got:?}");
+    };
+    let cause = std::error::Error::source(e).map(ToString::to_string);
+    assert_eq!(cause.as_deref(), Some("collection is locked"));
     assert!(matches!(
         ks.lookup(&ep),
         Lookup::Failed(KeyringError::Locked { .. })
@@ -191,10 +193,14 @@ fn platform_failure_degrades_and_recovers() {
     let ks = keyring(&fs);
     let ep = unique_endpoint("platform");
     fs.set_fault(Fault::PlatformFailure);
-    assert!(matches!(
-        ks.store(&Credentials::new(&ep, "a")),
-        Outcome::Failed(KeyringError::Backend { .. })
-    ));
+    let got = ks.store(&Credentials::new(&ep, "a"));
+    let Outcome::Failed(e @ KeyringError::Platform { .. }) = &got else {
+        panic!("{got:?}");
+    };
+    // The platform's own error is the source, not text folded into the message.
+    assert_eq!(e.to_string(), "the keyring backend failed");
+    let cause = std::error::Error::source(e).map(ToString::to_string);
+    assert_eq!(cause.as_deref(), Some("connection lost"));
     assert!(ks.retrieve(&ep).is_none());
     fs.set_fault(Fault::None);
     assert!(ks.store(&Credentials::new(&ep, "a")).is_done());

@@ -122,9 +122,21 @@ fn child_role() {
         "no-daemon" => {
             // DBUS_SESSION_BUS_ADDRESS names a socket with no daemon behind it.
             let explicit = ks.store(&Credentials::new(ep, "x"));
+            let Outcome::Failed(e @ KeyringError::NoBackend { .. }) = &explicit else {
+                panic!("{explicit:?}");
+            };
+            // What was tried, and why it did not open as the source under it.
+            assert_eq!(
+                e.to_string(),
+                "no keyring backend is available: Secret Service"
+            );
+            let cause = std::error::Error::source(e).expect("the connection's error");
             assert!(
-                matches!(explicit, Outcome::Failed(KeyringError::NoBackend { .. })),
-                "{explicit:?}"
+                matches!(
+                    cause.downcast_ref::<KeyringError>(),
+                    Some(KeyringError::Platform { .. })
+                ),
+                "{cause:?}"
             );
             assert!(ks.retrieve(ep).is_none());
             // Auto falls back to keyutils.

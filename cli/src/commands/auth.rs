@@ -188,7 +188,10 @@ pub(crate) fn status(global: &GlobalArgs) -> Result<(), CliError> {
         }
         Lookup::Missing => format!("Cached tokens: none (keyring item `{}`)", strip_scheme(&endpoint)),
         Lookup::Disabled => "Cached tokens: not looked up, the keyring is disabled (admin.disableKeyring / FLYTE_ADMIN_DISABLEKEYRING)".to_owned(),
-        Lookup::Failed(e) => format!("Cached tokens: unknown, the keyring could not be read ({e})"),
+        Lookup::Failed(e) => format!(
+            "Cached tokens: unknown, the keyring could not be read ({})",
+            crate::error::one_line(&e)
+        ),
         _ => "Cached tokens: unknown".to_owned(),
     };
     println!("{line}");

@@ -56,16 +56,19 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A secret source failed (not: did not have the secret).
-    #[error("secret source {source_name} failed for `{secret}`: {message}")]
+    /// A secret source failed (not: did not have the secret). The cause is the source's own
+    /// error, to downcast: a [`crate::remote::Error`] from the secret service, a
+    /// [`crate::sources::dotenv::ParseError`] from a dotenv file; a source of your own may
+    /// give any error.
+    #[error("secret source {source_name} failed for `{secret}`")]
     Source {
         /// The source and where it reads from, e.g. `dotenv file .env`; for the service,
         /// its endpoint and the scope the secret was asked in.
         source_name: String,
         /// The secret, as the source names it (`key`, `group/key`).
         secret: String,
-        /// What went wrong, from the source, with its causes.
-        message: String,
+        /// What went wrong in the source. Never holds a value.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// A call to the secret service failed.

@@ -67,7 +67,7 @@ impl SecretSource for LazyService {
             Err(message) => Err(crate::Error::Source {
                 source_name: "secret service".to_owned(),
                 secret: secret.display_name(),
-                message: message.clone(),
+                source: message.clone().into(),
             }),
         }
     }

@@ -79,16 +79,16 @@ impl DotenvSource {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.as_ref().is_none_or(|(s, _)| *s != stamp) {
             let text = std::fs::read(&self.path).map_err(|e| self.io_error(e))?;
-            let text = String::from_utf8(text).map_err(|_| Error::Source {
+            let failed = |source| Error::Source {
                 source_name: format!("dotenv file {}", self.path.display()),
                 secret: names.first().cloned().unwrap_or_default(),
-                message: "the file is not UTF-8".into(),
+                source,
+            };
+            // Not the `FromUtf8Error`: it holds the file's bytes, values and all.
+            let text = String::from_utf8(text).map_err(|e| {
+                failed(format!("the file is not UTF-8 ({})", e.utf8_error()).into())
             })?;
-            let parsed = parse(&text).map_err(|e| Error::Source {
-                source_name: format!("dotenv file {}", self.path.display()),
-                secret: names.first().cloned().unwrap_or_default(),
-                message: e.to_string(),
-            })?;
+            let parsed = parse(&text).map_err(|e| failed(Box::new(e)))?;
             let map = parsed
                 .into_iter()
                 .map(|(k, v)| (k, SecretValue::from(v)))
@@ -314,6 +314,48 @@ mod tests {
         assert!(!err.to_string().contains("SECRETISH"));
         assert!(parse("bad name=1\n").is_err());
         assert!(parse("x='v' trailing\n").is_err());
+    }
+
+    #[test]
+    fn a_bad_file_is_the_source_error_of_the_secret_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.env");
+        let def = SecretDef::env("my-secret", None, "MY_SECRET");
+        let source_error = |contents: &[u8]| {
+            std::fs::write(&path, contents).unwrap();
+            let err = DotenvSource::new(&path).fetch(&def).unwrap_err();
+            let Error::Source {
+                source_name,
+                secret,
+                source,
+            } = &err
+            else {
+                panic!("not a source error: {err:?}");
+            };
+            assert_eq!(*source_name, format!("dotenv file {}", path.display()));
+            assert_eq!(secret, "my-secret");
+            let shown = format!("{} {err:?}", crate::error::chain(&err));
+            assert!(!shown.contains("SECRETISH"), "a value is shown: {shown}");
+            (
+                err.to_string(),
+                source.to_string(),
+                source.downcast_ref::<ParseError>().cloned(),
+            )
+        };
+        let (_, cause, parsed) = source_error(b"MY_SECRET=ok\nno equals sign SECRETISH\n");
+        assert_eq!(
+            parsed,
+            Some(ParseError {
+                line: 2,
+                problem: "expected NAME=value"
+            }),
+            "{cause}"
+        );
+        // The file's bytes are not kept in the error (`FromUtf8Error` would hold them).
+        let (top, cause, parsed) = source_error(b"MY_SECRET=SECRETISH\xff\n");
+        assert_eq!(parsed, None);
+        assert!(cause.starts_with("the file is not UTF-8"), "{cause}");
+        assert!(top.ends_with("failed for `my-secret`"), "{top}");
     }
 
     #[test]

@@ -149,7 +149,6 @@ impl SecretSource for ServiceSource {
             Ok(value) => Ok(value.map(Found::Value)),
             Err(failed) => {
                 let (place, e) = *failed;
-                // The causes too: the service's own answer is often the last of them.
                 Err(Error::Source {
                     source_name: format!(
                         "secret service {} ({})",
@@ -157,7 +156,7 @@ impl SecretSource for ServiceSource {
                         place.scope()
                     ),
                     secret: place.name,
-                    message: crate::error::chain(&e),
+                    source: Box::new(e),
                 })
             }
         }
@@ -238,6 +237,48 @@ mod tests {
                 "secret `github-token` (project `p`, domain `d`, organization `o`) [old name, deprecated]",
             ]
         );
+    }
+
+    #[test]
+    fn a_failed_call_is_the_source_error_of_its_secret() {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+        let client = remote::Client::builder()
+            .endpoint("http://127.0.0.1:9")
+            .org("o")
+            .project("p")
+            .domain("d")
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let source = ServiceSource::new(client);
+        let err = source.fetch(&def("token", None)).unwrap_err();
+        let Error::Source {
+            source_name,
+            secret,
+            source,
+        } = &err
+        else {
+            panic!("not a source error: {err:?}");
+        };
+        assert_eq!(
+            source_name,
+            "secret service http://127.0.0.1:9 (project `p`, domain `d`, organization `o`)"
+        );
+        assert_eq!(secret, "token");
+        let cause = source
+            .downcast_ref::<remote::Error>()
+            .unwrap_or_else(|| panic!("the cause is not the client's error: {source:?}"));
+        // Before the read, the cluster lookup fails with the refused connection.
+        let remote::Error::SelectCluster { source: lookup, .. } = cause else {
+            panic!("{cause:?}");
+        };
+        assert!(
+            matches!(**lookup, remote::Error::Transport { .. }),
+            "{lookup:?}"
+        );
+        // The cause is the error's source, once, not also in its own text.
+        let chain = crate::error::chain(&err);
+        assert!(chain.starts_with(&format!("{err}: {cause}")), "{chain}");
     }
 
     #[test]

@@ -119,7 +119,10 @@ fn auto(dbus_session: bool) -> Result<(Kind, Arc<CredentialStore>), KeyringError
     if dbus_session {
         match secret_service(true) {
             Ok(store) => return Ok((Kind::SecretService, store)),
-            Err(e) => tracing::debug!("Secret Service unavailable ({e}); using keyutils"),
+            Err(e) => tracing::debug!(
+                "Secret Service unavailable ({}); using keyutils",
+                crate::error::chain(&e)
+            ),
         }
     }
     Ok((Kind::Keyutils, keyutils()?))
@@ -139,6 +142,7 @@ fn auto(_: bool) -> Result<(Kind, Arc<CredentialStore>), KeyringError> {
 fn auto(_: bool) -> Result<(Kind, Arc<CredentialStore>), KeyringError> {
     Err(KeyringError::NoBackend {
         reason: "no OS keyring is supported on this platform".into(),
+        source: None,
     })
 }
 
@@ -147,11 +151,13 @@ fn secret_service(dbus_session: bool) -> Result<Arc<CredentialStore>, KeyringErr
     if !dbus_session {
         return Err(KeyringError::NoBackend {
             reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)".into(),
+            source: None,
         });
     }
     let store =
         dbus_secret_service_keyring_store::Store::new().map_err(|e| KeyringError::NoBackend {
-            reason: format!("Secret Service: {}", KeyringError::from_core(e)),
+            reason: "Secret Service".into(),
+            source: Some(KeyringError::from_core(e).into()),
         })?;
     Ok(store)
 }

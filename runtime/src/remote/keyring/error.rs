@@ -11,8 +11,11 @@ pub enum KeyringError {
     /// No backend could be opened (no D-Bus session, no native store on this platform, ...).
     #[error("no keyring backend is available: {reason}")]
     NoBackend {
-        /// What was tried.
+        /// What was tried, or why there was nothing to try.
         reason: String,
+        /// Why the backend tried did not open, when it said (a [`KeyringError`]).
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
     /// The backend chosen explicitly does not exist on this platform.
@@ -23,10 +26,11 @@ pub enum KeyringError {
     },
 
     /// The keyring is locked, or the platform denied access.
-    #[error("the keyring is locked or access was denied: {reason}")]
+    #[error("the keyring is locked or access was denied")]
     Locked {
-        /// The platform's words.
-        reason: String,
+        /// The platform's error (D-Bus, keyutils, Keychain), as the backend gave it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// The backend did not answer in time; its thread was left behind and the call returned.
@@ -67,10 +71,18 @@ pub enum KeyringError {
         count: usize,
     },
 
-    /// Any other backend failure.
+    /// The platform failed (a D-Bus connection lost, a keyutils call refused, ...).
+    #[error("the keyring backend failed")]
+    Platform {
+        /// The platform's error, as the backend gave it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// Any other backend failure: one keyring-core describes in words, with no error under it.
     #[error("the keyring backend failed: {message}")]
     Backend {
-        /// The platform's words.
+        /// keyring-core's words.
         message: String,
     },
 
@@ -89,9 +101,7 @@ impl KeyringError {
     pub(crate) fn from_core(err: keyring_core::Error) -> Self {
         use keyring_core::Error as E;
         match err {
-            E::NoStorageAccess(e) => Self::Locked {
-                reason: e.to_string(),
-            },
+            E::NoStorageAccess(source) => Self::Locked { source },
             E::TooLong(_, limit) => Self::TooLong { limit },
             E::Invalid(what, reason) => Self::Rejected { what, reason },
             E::BadEncoding(_) => Self::Corrupt {
@@ -105,13 +115,12 @@ impl KeyringError {
             },
             E::NoDefaultStore => Self::NoBackend {
                 reason: "no store".into(),
+                source: None,
             },
             E::NotSupportedByStore(what) => Self::Backend {
                 message: format!("unsupported: {what}"),
             },
-            E::PlatformFailure(e) => Self::Backend {
-                message: e.to_string(),
-            },
+            E::PlatformFailure(source) => Self::Platform { source },
             E::BadStoreFormat(why) => Self::Backend {
                 message: format!("store data is malformed: {why}"),
             },
@@ -126,6 +135,9 @@ impl KeyringError {
 
     /// Whether the backend connection is suspect, so the next call opens it again.
     pub(crate) fn reopen(&self) -> bool {
-        matches!(self, Self::Backend { .. } | Self::Panicked)
+        matches!(
+            self,
+            Self::Platform { .. } | Self::Backend { .. } | Self::Panicked
+        )
     }
 }

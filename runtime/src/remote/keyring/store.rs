@@ -8,6 +8,7 @@ use super::endpoint::strip_scheme;
 use super::env::disabled_by_env;
 use super::runner::Runner;
 use super::{Credentials, KeyringError, item};
+use crate::error::chain;
 
 /// How long one keyring call may take before it returns without its result.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -344,11 +345,12 @@ fn log_store(endpoint: &str, outcome: &Outcome) {
         Outcome::Done => tracing::debug!(endpoint, "tokens cached in the keyring"),
         Outcome::Disabled => tracing::debug!(endpoint, "keyring disabled; tokens not cached"),
         Outcome::Failed(e @ KeyringError::NoBackend { .. }) => {
-            tracing::debug!(endpoint, "no keyring; tokens not cached: {e}")
+            tracing::debug!(endpoint, "no keyring; tokens not cached: {}", chain(e))
         }
         Outcome::Failed(e) => tracing::warn!(
             endpoint,
-            "failed to cache tokens in the keyring, so the next run will have to log in again: {e}"
+            "failed to cache tokens in the keyring, so the next run will have to log in again: {}",
+            chain(e)
         ),
     }
 }
@@ -359,7 +361,11 @@ fn log_lookup(endpoint: &str, lookup: &Lookup) {
         Lookup::Missing => tracing::debug!(endpoint, "no tokens in the keyring"),
         Lookup::Disabled => tracing::debug!(endpoint, "keyring disabled; not looked up"),
         Lookup::Failed(e) => {
-            tracing::debug!(endpoint, "could not read tokens from the keyring: {e}")
+            tracing::debug!(
+                endpoint,
+                "could not read tokens from the keyring: {}",
+                chain(e)
+            )
         }
     }
 }
@@ -369,13 +375,14 @@ fn log_delete(endpoint: &str, outcome: &Outcome) {
         Outcome::Done => tracing::debug!(endpoint, "tokens removed from the keyring"),
         Outcome::Disabled => tracing::debug!(endpoint, "keyring disabled; nothing removed"),
         Outcome::Failed(e @ KeyringError::NoBackend { .. }) => {
-            tracing::debug!(endpoint, "no keyring; nothing removed: {e}")
+            tracing::debug!(endpoint, "no keyring; nothing removed: {}", chain(e))
         }
         // A stale item left behind keeps failing every later run until removed by hand.
         Outcome::Failed(e) => tracing::warn!(
             endpoint,
             "failed to remove stale tokens from the keyring; authentication may keep failing \
-             until they are deleted: {e}"
+             until they are deleted: {}",
+            chain(e)
         ),
     }
 }

@@ -49,7 +49,10 @@ impl TokenStore for KeyringTokens {
         match self.keyring.store(&creds) {
             Outcome::Done => Ok(self.keyring.backend_in_use()),
             Outcome::Disabled => Err(DISABLED_REASON.into()),
-            Outcome::Failed(e) => Err(format!("the OS keyring failed: {e}")),
+            Outcome::Failed(e) => Err(format!(
+                "the OS keyring failed: {}",
+                crate::error::chain(&e)
+            )),
         }
     }
 
