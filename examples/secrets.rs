@@ -151,6 +151,18 @@ fn local_service(
     Ok((client, launcher))
 }
 
+/// An error and its causes on one line (`flyte`'s errors keep their cause in `source()`, as
+/// `anyhow`'s `{:#}` would print them).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
+}
+
 #[flyte::main]
 fn main() -> ExitCode {
     let data_dir = tempfile::Builder::new()
@@ -160,7 +172,10 @@ fn main() -> ExitCode {
     let (client, launcher) = match local_service(data_dir.path()) {
         Ok(pair) => pair,
         Err(e) => {
-            eprintln!("cannot start the local secret service: {e}");
+            eprintln!(
+                "cannot start the local secret service: {}",
+                with_causes(&*e)
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -186,7 +201,7 @@ fn main() -> ExitCode {
                 failed += 1;
             }
             Err(e) => {
-                eprintln!("{task}: {e}");
+                eprintln!("{task}: {}", with_causes(&e));
                 failed += 1;
             }
         }
