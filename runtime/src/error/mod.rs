@@ -71,8 +71,8 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
-    /// A call to the secret service failed.
-    #[error("secret service")]
+    /// A call to the secret service failed (its message and causes are the client's).
+    #[error(transparent)]
     Remote(#[from] crate::remote::Error),
 
     /// Running a task as its own process failed.
@@ -136,4 +136,27 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_error_reads_as_the_clients_own() {
+        let config = crate::Config::from_file("/nonexistent/flyte-config.yaml").unwrap_err();
+        let remote = crate::remote::Error::from(config);
+        let (text, cause) = (
+            remote.to_string(),
+            std::error::Error::source(&remote).map(ToString::to_string),
+        );
+        let err = Error::from(remote);
+        // Not a bare "secret service": `{e}` alone says what failed, and the causes follow once.
+        assert_eq!(err.to_string(), text);
+        assert_eq!(
+            std::error::Error::source(&err).map(ToString::to_string),
+            cause
+        );
+        assert!(matches!(err, Error::Remote(_)));
+    }
 }
