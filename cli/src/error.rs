@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use flyte::remote::{Error as RemoteError, printable};
+use flyte::remote::{Error as RemoteError, TlsProblem, printable};
 
 use crate::origin::EndpointOrigin;
 
@@ -236,29 +236,21 @@ impl ServiceError {
             RemoteError::SelectCluster { source, .. } => source.as_ref(),
             other => other,
         };
-        // What the connection error said, causes included: TLS mismatches are told apart by it.
-        let mut said = String::new();
-        let mut cause = std::error::Error::source(error);
-        while let Some(c) = cause {
-            said.push_str(&c.to_string());
-            said.push('\n');
-            cause = c.source();
-        }
-        let transport = matches!(error, RemoteError::Transport { .. });
         let change = origin.what_to_change();
+        let tls = error.tls_problem();
         Some(match error {
-            _ if transport && said.contains("UnknownIssuer") => format!(
+            _ if tls == Some(TlsProblem::UnknownIssuer) => format!(
                 "the service's TLS certificate is issued by a CA this machine does not trust: set \
                  admin.caCertFilePath in the config file to that CA's PEM certificate \
                  (admin.insecureSkipVerify: true turns verification off, a last resort); endpoint \
                  set by {origin}"
             ),
-            _ if transport && said.contains("InvalidContentType") => format!(
+            _ if tls == Some(TlsProblem::PlaintextAnswer) => format!(
                 "the service answered in plaintext, not TLS: for a plaintext endpoint pass \
                  --insecure (admin.insecure: true) or give an http:// endpoint; else change \
                  {change} (set by {origin})"
             ),
-            _ if transport && said.contains("invalid HTTP version parsed") => format!(
+            _ if tls == Some(TlsProblem::TlsAnswer) => format!(
                 "the service looks like it speaks TLS, and this request was plaintext: drop \
                  --insecure (admin.insecure: false) or give an https:// endpoint; else change \
                  {change} (set by {origin})"
@@ -355,4 +347,46 @@ pub(crate) fn render(err: &CliError) -> String {
         out.push_str(&printable(&hint));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flyte::remote::{Call, Op};
+
+    fn hint_for(source: Box<dyn std::error::Error + Send + Sync>) -> String {
+        let error = RemoteError::Transport {
+            call: Call {
+                op: Op::List,
+                secret: None,
+                endpoint: "https://127.0.0.1:1".into(),
+            },
+            attempts: 1,
+            source,
+        };
+        let e = ServiceError {
+            error,
+            origin: EndpointOrigin::Flag,
+            scope: "organization `o`".into(),
+            scoped: false,
+            api_key: false,
+        };
+        e.hint().unwrap()
+    }
+
+    /// The cause's type picks the hint; a message that only says the words does not.
+    #[test]
+    fn tls_hints_follow_the_type_of_the_cause() {
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, unknown);
+        assert!(hint_for(Box::new(io)).contains("admin.caCertFilePath"));
+        let plaintext = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        assert!(hint_for(Box::new(plaintext)).contains("answered in plaintext, not TLS"));
+
+        let words = hint_for("UnknownIssuer InvalidContentType invalid HTTP version parsed".into());
+        assert!(
+            words.contains("check that the service is running") && !words.contains("TLS"),
+            "{words}"
+        );
+    }
 }

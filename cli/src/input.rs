@@ -5,6 +5,10 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 
 use zeroize::Zeroizing;
 
+mod no_echo;
+
+use no_echo::NoEcho;
+
 /// Where a command reads what was not given as a flag.
 pub(crate) trait Input {
     /// Whether a person is at a terminal (prompt) or input is piped (read stdin).
@@ -20,7 +24,7 @@ pub(crate) trait Input {
 }
 
 /// The process's terminal and stdin. Prompts go to the terminal (hidden ones to `/dev/tty`,
-/// read from it with echo off) or stderr, never stdout.
+/// read from it with echo off, put back on every way out: [`NoEcho`]) or stderr, never stdout.
 #[derive(Debug)]
 pub(crate) struct Console {
     interactive: bool,
@@ -89,40 +93,6 @@ pub(crate) struct Aborted;
 /// Whether a failed read was ^C at a prompt.
 pub(crate) fn is_aborted(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Aborted>())
-}
-
-/// The terminal with echo, line editing and signal keys off until dropped, which puts the
-/// settings back on every way out (error, ^C, panic). With `ISIG` off ^C arrives as the byte
-/// 0x03 instead of a SIGINT that would kill the process before the settings are restored.
-struct NoEcho<'a> {
-    tty: &'a std::fs::File,
-    saved: rustix::termios::Termios,
-}
-
-impl<'a> NoEcho<'a> {
-    fn set(tty: &'a std::fs::File) -> io::Result<Self> {
-        use rustix::termios::{
-            LocalModes, OptionalActions, SpecialCodeIndex, tcgetattr, tcsetattr,
-        };
-        let saved = tcgetattr(tty)?;
-        let mut quiet = saved.clone();
-        quiet.local_modes -= LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG;
-        // One byte at a time, no timeout.
-        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-        tcsetattr(tty, OptionalActions::Now, &quiet)?;
-        Ok(NoEcho { tty, saved })
-    }
-}
-
-impl Drop for NoEcho<'_> {
-    fn drop(&mut self) {
-        let _ = rustix::termios::tcsetattr(
-            self.tty,
-            rustix::termios::OptionalActions::Now,
-            &self.saved,
-        );
-    }
 }
 
 /// How a hidden entry ended.

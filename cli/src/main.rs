@@ -22,7 +22,13 @@ use args::{AuthCommand, Cli, Command, CreateCommand, DeleteCommand, GetCommand, 
 use error::CliError;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `flyte run BINARY TASK --env V` for a task with an input `env`: the task's (the list
+    // read to know that is kept for the run).
+    let mut described = None;
+    let argv = args::run_line::inputs_first(std::env::args_os().collect(), |binary, task| {
+        commands::run::input_names(binary.as_ref(), task, &mut described)
+    });
+    let cli = Cli::parse_from(argv);
     // `flyte serve` sets up its own logging.
     let args::Cli { global, command } = cli;
     if let Command::Serve(args) = command {
@@ -40,7 +46,7 @@ fn main() -> ExitCode {
         Command::Delete(DeleteCommand::Secret(a)) => {
             commands::secret::delete(&global, a).map(|()| 0)
         }
-        Command::Run(a) => commands::run::run(&global, a),
+        Command::Run(a) => commands::run::run(&global, a, described),
         Command::Check(a) => commands::check::check(&global, a),
         Command::Logout => commands::auth::logout(&global).map(|()| 0),
         Command::Auth(AuthCommand::Status) => commands::auth::status(&global).map(|()| 0),

@@ -1,6 +1,6 @@
 //! Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the
-//! hidden prompt (the value typed is never echoed or printed), the image-pull prompts, and
-//! colors with and without `NO_COLOR`.
+//! hidden prompt (the value typed is never echoed or printed; the terminal put back after
+//! ^C, SIGTERM and SIGHUP), the image-pull prompts, and colors with and without `NO_COLOR`.
 
 mod support;
 
@@ -151,15 +151,72 @@ fn ctrl_c_at_the_hidden_prompt_restores_the_terminal() {
     assert_eq!(code, Some(0), "{shown:?}");
     assert!(shown.contains("Aborted."), "{shown:?}");
     assert!(shown.contains("rc=130"), "{shown:?}");
-    let after = &shown[shown.find("rc=130").unwrap()..];
+    assert_terminal_restored(&shown, "rc=130");
+    assert!(!shown.contains("half-typ3d"), "{shown:?}");
+    assert_eq!(serve.read_value("interrupted", "", ""), None);
+}
+
+/// Whether `stty -a` (printed after `after` in `shown`) lists echo, line editing and signal
+/// keys as on.
+fn assert_terminal_restored(shown: &str, after: &str) {
+    let after = &shown[shown.find(after).unwrap()..];
     let words: Vec<&str> = after
         .split(|c: char| c == ';' || c.is_whitespace())
         .collect();
     for mode in ["echo", "icanon", "isig"] {
         assert!(words.contains(&mode), "`{mode}` not back on: {after:?}");
     }
+}
+
+/// `signal` sent by another process while the hidden prompt waits: the terminal is put back
+/// and the process ends as that signal ends it (a shell reports 128 + its number).
+fn signal_at_the_hidden_prompt(signal: rustix::process::Signal, status: i32) {
+    let (home, serve) = (Home::new(), Serve::start());
+    let flyte = flyte_line(&["--endpoint", &serve.url, "create", "secret", "signalled"]);
+    // `exec` after printing its pid: the process signalled is flyte itself.
+    let line = format!(
+        "stty echo; sh -c 'echo \"pid=$$\"; exec \"$0\" \"$@\"' {flyte}; echo \"rc=$?\"; stty -a"
+    );
+    let mut pty = Pty::spawn_shell(&home, &line, &[]);
+    pty.keys("Enter secret value: ", b"half-typ3d-v4lue");
+    let shown = pty.transcript();
+    let pid: i32 = shown
+        .split("pid=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no pid: {shown:?}"));
+    // Let the keys be read, as they would be before a signal came.
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = rustix::process::Pid::from_raw(pid).unwrap();
+    rustix::process::kill_process(pid, signal).unwrap();
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    let rc = format!("rc={status}");
+    assert!(shown.contains(&rc), "{shown:?}");
+    assert_terminal_restored(&shown, &rc);
     assert!(!shown.contains("half-typ3d"), "{shown:?}");
-    assert_eq!(serve.read_value("interrupted", "", ""), None);
+    assert_eq!(serve.read_value("signalled", "", ""), None);
+}
+
+#[needs(script)]
+#[test]
+fn sigterm_at_the_hidden_prompt_restores_the_terminal() {
+    signal_at_the_hidden_prompt(rustix::process::Signal::TERM, 143);
+}
+
+#[needs(script)]
+#[test]
+fn sighup_at_the_hidden_prompt_restores_the_terminal() {
+    signal_at_the_hidden_prompt(rustix::process::Signal::HUP, 129);
+}
+
+/// `kill -QUIT` (the key sends none while the prompt waits); 131 whether or not a core is
+/// dumped.
+#[needs(script)]
+#[test]
+fn sigquit_at_the_hidden_prompt_restores_the_terminal() {
+    signal_at_the_hidden_prompt(rustix::process::Signal::QUIT, 131);
 }
 
 /// Enter alone at the prompt is most likely an accident: refused, with how to store an empty

@@ -1,12 +1,13 @@
 //! TLS with rustls: the local server behind a TLS front with a test CA. Unknown CA refused;
-//! `caCertFilePath` adds the root; `insecureSkipVerify` skips verification and warns.
+//! `caCertFilePath` adds the root; `insecureSkipVerify` skips verification and warns; each
+//! TLS failure is told apart by `Error::tls_problem`.
 
 mod remote_support;
 
 use std::sync::{Arc, Mutex};
 
 use flyte::config::Codec;
-use flyte::remote::Error;
+use flyte::remote::{Error, TlsProblem};
 
 /// Captures what tracing writes, to check the warning.
 #[derive(Clone, Default)]
@@ -40,6 +41,11 @@ async fn tls_verification_ca_file_and_skip_verify() {
         let err = plain.get("x").await.unwrap_err();
         assert!(
             matches!(remote_support::unrouted(&err), Error::Transport { .. }),
+            "{endpoint}: {err:?}"
+        );
+        assert_eq!(
+            err.tls_problem(),
+            Some(TlsProblem::UnknownIssuer),
             "{endpoint}: {err:?}"
         );
 
@@ -88,7 +94,31 @@ async fn tls_verification_ca_file_and_skip_verify() {
         .build()
         .unwrap();
     assert!(plaintext.endpoint().starts_with("http://"));
-    assert!(plaintext.get("x").await.is_err());
+    let err = plaintext.get("x").await.unwrap_err();
+    assert_eq!(err.tls_problem(), Some(TlsProblem::TlsAnswer), "{err:?}");
+
+    // TLS to the plaintext server: its answer is no TLS record.
+    let https = local.url().replace("http://", "https://");
+    let tls = remote_support::builder(&https)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = tls.get("x").await.unwrap_err();
+    assert_eq!(
+        err.tls_problem(),
+        Some(TlsProblem::PlaintextAnswer),
+        "{err:?}"
+    );
+
+    // A refused connection is none of these.
+    let err = remote_support::builder("http://127.0.0.1:1")
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .get("x")
+        .await
+        .unwrap_err();
+    assert_eq!(err.tls_problem(), None, "{err:?}");
 }
 
 #[tokio::test]

@@ -67,6 +67,13 @@ Examples:
   flyte run ./target/debug/examples/task_fixtures env_task
   flyte run ./my-tasks my_task -p my-project -d development
   flyte run ./my-tasks my_task --env RUST_LOG=debug --env AWS_PROFILE
+  flyte run ./my-tasks add --n 4 --label \"a b\"                 # the task's inputs
+  flyte run --env RUST_LOG=debug ./my-tasks deploy --env prod  # deploy has an input `env`
+
+Options after TASK are this command's (or global ones) up to the first argument that is
+not; from there on everything is the task's, as after `--`. An option named like one of the
+task's inputs (`--env` for an input `env`, `--project`, `--data-dir` for `data_dir`) is the
+task's input, as in the Python `flyte run`: give this command's own before BINARY then.
 
 The task's declared secrets are looked up, first hit wins: the environment of this command
 (an env var under any Flyte injector's name, or a file under $FLYTE_SECRETS_DEFAULT_DIR or

@@ -2,6 +2,7 @@
 //! (flyte 2.12.1) where it has them: `flyte create secret`, `flyte get secret`, ...
 
 mod help;
+pub(crate) mod run_line;
 mod secret;
 
 use std::path::PathBuf;
@@ -174,7 +175,8 @@ pub(crate) struct RunArgs {
 
     /// The task's inputs and output, passed on to `BINARY run TASK`: `--inputs JSON`,
     /// `--inputs-file PATH` (`-`: stdin), `--NAME VALUE` per parameter, `--outputs-file PATH`.
-    /// Checked by the binary before any secret is resolved.
+    /// Checked by the binary before any secret is resolved. `--NAME` for an input is the
+    /// task's even where this command has an option of that name (`--env`).
     #[arg(
         value_name = "TASK_ARGS",
         trailing_var_arg = true,

@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::{Launcher, SignalForward, TaskLookupError};
+use flyte::launch::{Launcher, SignalForward, TaskList, TaskLookupError};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -11,8 +11,32 @@ use crate::context::load_config;
 use crate::error::CliError;
 use crate::service_source::ServiceSource;
 
-/// Runs the task and returns its exit code.
-pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> {
+/// The input names of `task` in `binary`, keeping the list read in `described`; `None` when
+/// the binary does not describe such a task (then the run reports why).
+pub(crate) fn input_names(
+    binary: &std::path::Path,
+    task: &str,
+    described: &mut Option<TaskList>,
+) -> Option<Vec<String>> {
+    let tasks = Launcher::new(binary).describe().ok()?;
+    let names = tasks
+        .find(task)
+        .ok()?
+        .inputs
+        .iter()
+        .map(|i| i.name.clone())
+        .collect();
+    *described = Some(tasks);
+    Some(names)
+}
+
+/// Runs the task and returns its exit code; `described` is the binary's list when it was
+/// read already.
+pub(crate) fn run(
+    global: &GlobalArgs,
+    args: &RunArgs,
+    described: Option<TaskList>,
+) -> Result<i32, CliError> {
     // The config is read up front so a broken one fails before anything starts; the service
     // itself is opened only if a secret is not found locally.
     let config = load_config(global)?;
@@ -38,7 +62,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> Result<i32, CliError> 
         }
     }
 
-    let tasks = launcher.describe().map_err(CliError::Run)?;
+    let tasks = match described {
+        Some(tasks) => tasks,
+        None => launcher.describe().map_err(CliError::Run)?,
+    };
     let task = match tasks.find(&args.task) {
         Ok(task) => task,
         Err(TaskLookupError::NotFound { known, .. }) => {

@@ -1,7 +1,7 @@
 //! `flyte run BIN TASK ARGS...`: the task's inputs are passed on, checked by the binary
 //! before any secret is resolved, and its output printed once.
 
-use super::support::{Home, Serve, texts};
+use super::support::{Home, Serve, task_fixture, texts};
 use super::{create, run};
 
 #[test]
@@ -86,4 +86,49 @@ fn bad_inputs_are_usage_errors_and_nothing_runs() {
         );
         assert!(!stderr.contains("cli-fixture-secret"), "resolved: {stderr}");
     }
+}
+
+/// After TASK an option named like one of the task's inputs is that input, as in the Python
+/// `flyte run`; `flyte run`'s own options still work before BINARY, and after TASK when no
+/// input has their name.
+#[test]
+fn inputs_named_like_run_options_are_the_tasks() {
+    let home = Home::new();
+    let run = |args: &[&str]| {
+        let out = home
+            .flyte()
+            .env("PICKED", "from-the-caller")
+            .args(["run", "--env", "PICKED=run-env"])
+            .arg(task_fixture())
+            .arg("named_like_options")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        stdout
+    };
+    let shown =
+        |env: &str, project: &str| format!("\"env={env} project={project} PICKED=run-env\"\n");
+    let p1 = r#"Some(\"p1\")"#;
+    assert_eq!(run(&["--env", "prod"]), shown("prod", "None"));
+    assert_eq!(run(&["--env=prod", "--project", "p1"]), shown("prod", p1));
+    // `-e` is not how an input is written: still `flyte run`'s, as is `--data-dir`.
+    let data_dir = home.path().join("data");
+    let data_dir = data_dir.to_str().unwrap();
+    assert_eq!(
+        run(&[
+            "--data-dir",
+            data_dir,
+            "-e",
+            "OTHER=1",
+            "--project",
+            "p1",
+            "--env",
+            "x=1"
+        ]),
+        shown("x=1", p1)
+    );
+    // `--` first, as before.
+    assert_eq!(run(&["--", "--env", "prod"]), shown("prod", "None"));
 }

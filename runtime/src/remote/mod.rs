@@ -83,7 +83,7 @@ mod transport;
 
 pub use crate::config::AuthType;
 pub use client::{Client, ClientBuilder, Operation, SecretList};
-pub use error::{Call, Code, DecodeError, Error, Op, TokenError, printable};
+pub use error::{Call, Code, DecodeError, Error, Op, TlsProblem, TokenError, printable};
 pub use global::{Secret, client, config, init};
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, DeviceCode, LoginInfo, LoginPrompt, SystemBrowser, TokenInfo,

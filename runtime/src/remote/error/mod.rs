@@ -9,9 +9,11 @@ pub use flyte_idl::connect::Code;
 use crate::config::ConfigError;
 
 mod printable;
+mod tls;
 mod token;
 
 pub use printable::printable;
+pub use tls::TlsProblem;
 pub use token::TokenError;
 
 /// The operation a call was making.
@@ -369,6 +371,16 @@ impl Error {
             }
             Error::SelectCluster { source, .. } => source.not_connect(),
             _ => false,
+        }
+    }
+
+    /// Whether the connection failed because of TLS (an untrusted CA, or one end speaking
+    /// TLS and the other plaintext), behind a SelectCluster failure too.
+    pub fn tls_problem(&self) -> Option<TlsProblem> {
+        match self {
+            Error::Transport { source, .. } => TlsProblem::of(source.as_ref()),
+            Error::SelectCluster { source, .. } => source.tls_problem(),
+            _ => None,
         }
     }
 
