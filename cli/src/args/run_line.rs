@@ -26,6 +26,10 @@ fn task_input_at(
     argv: &[OsString],
     inputs: impl FnOnce(&OsString, &str) -> Option<Vec<String>>,
 ) -> Option<usize> {
+    // Not a `flyte run` line: no need to build clap's command (the CLI's start-up).
+    if !argv.iter().skip(1).any(|a| a == "run") {
+        return None;
+    }
     let mut top = super::Cli::command();
     top.build();
     // The global options, then the subcommand.
