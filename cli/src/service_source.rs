@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use flyte::remote::Code;
 use flyte::secret::SecretDef;
-use flyte::sources::remote::{places, read_first};
+use flyte::sources::remote::{NO_VALUES, places, read_first};
 use flyte::sources::{Found, SecretSource};
 
 use crate::args::{GlobalArgs, ScopeArgs};
@@ -42,11 +42,6 @@ enum State {
         place: Option<String>,
     },
 }
-
-/// Set in `place` when the service answered `unimplemented`: a Flyte cluster never hands
-/// values to clients (it injects them into its own tasks).
-const NO_VALUES: &str =
-    " (it does not hand values to clients: a Flyte cluster injects them into its own tasks)";
 
 impl ServiceSource {
     pub(crate) fn new(global: GlobalArgs, scope: ScopeArgs, data_dir: Option<PathBuf>) -> Self {

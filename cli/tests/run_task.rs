@@ -232,7 +232,7 @@ fn process_env_and_dotenv_come_before_the_service() {
 }
 
 #[test]
-fn project_scope_then_organization_fallback() {
+fn project_scope_then_domain_then_organization_fallback() {
     let (home, serve) = (Home::new(), Serve::start());
     flyte(&home, &serve)
         .args([
@@ -251,6 +251,20 @@ fn project_scope_then_organization_fallback() {
         "{:?}",
         texts(&out)
     );
+    // The domain's comes between them, as on a cluster (it was skipped once).
+    flyte(&home, &serve)
+        .args([
+            "create",
+            "secret",
+            "cli-fixture-secret",
+            "--value",
+            "domain",
+        ])
+        .args(["-d", "dev"])
+        .assert()
+        .success();
+    let out = run(&home, &serve, "env_task", &["-p", "proj", "-d", "dev"]);
+    assert_eq!(texts(&out).0, "CLI_FIXTURE_SECRET=domain\n");
     flyte(&home, &serve)
         .args([
             "create",

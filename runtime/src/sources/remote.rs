@@ -9,7 +9,7 @@
 //! secret is still found (last, in the configured scope) with a warning naming the rename.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Found, SecretSource};
 use crate::Error;
@@ -143,10 +143,35 @@ pub fn read_first(
     Ok(None)
 }
 
+/// Said of a service that answers `unimplemented` to a value read, after where it was asked.
+pub const NO_VALUES: &str =
+    " (it does not hand values to clients: a Flyte cluster injects them into its own tasks)";
+
+/// Endpoints that answered `unimplemented` to a value read, for the "looked in" text of the
+/// miss that follows. A fact about the endpoint, so kept per process, not per source.
+static NO_VALUES_AT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn no_values_at(endpoint: &str) -> bool {
+    let known = NO_VALUES_AT.lock().unwrap_or_else(PoisonError::into_inner);
+    known.iter().any(|e| e == endpoint)
+}
+
 impl SecretSource for ServiceSource {
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
         match read_first(&self.client, secret) {
             Ok(value) => Ok(value.map(Found::Value)),
+            // A Flyte cluster (or any service without the local extension): no value to have
+            // here, so not found here; the miss says why.
+            Err(failed) if failed.1.code() == Some(remote::Code::Unimplemented) => {
+                let endpoint = self.client.endpoint();
+                if !no_values_at(endpoint) {
+                    NO_VALUES_AT
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(endpoint.to_owned());
+                }
+                Ok(None)
+            }
             Err(failed) => {
                 let (place, e) = *failed;
                 Err(Error::Source {
@@ -169,7 +194,11 @@ impl SecretSource for ServiceSource {
             let list: Vec<String> = list.iter().map(Place::to_string).collect();
             return format!("{local}: {}", list.join(", then "));
         }
-        describe_places(self.client.endpoint(), &list)
+        let mut looked = describe_places(self.client.endpoint(), &list);
+        if no_values_at(self.client.endpoint()) {
+            looked.push_str(NO_VALUES);
+        }
+        looked
     }
 }
 
@@ -279,6 +308,65 @@ mod tests {
         // The cause is the error's source, once, not also in its own text.
         let chain = crate::error::chain(&err);
         assert!(chain.starts_with(&format!("{err}: {cause}")), "{chain}");
+    }
+
+    /// An HTTP server on loopback that answers 404 to everything, as a Flyte cluster's
+    /// ingress answers the local-only value read (and, here, `SelectCluster` too).
+    fn not_found_server() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { return };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                // The headers, then as many body bytes as they announce.
+                while let Ok(n @ 1..) = conn.read(&mut buf) {
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + len {
+                            break;
+                        }
+                    }
+                }
+                let _ = conn.write_all(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_service_without_values_is_no_source_and_the_miss_says_why() {
+        let url = not_found_server();
+        let client = remote::Client::builder()
+            .endpoint(&url)
+            .org("o")
+            .project("p")
+            .domain("d")
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let source = ServiceSource::new(client);
+        let secret = def("api-key", None);
+        assert!(
+            source.fetch(&secret).unwrap().is_none(),
+            "not found there, not an error"
+        );
+        let looked = source.looked_at(&secret);
+        assert!(
+            looked.starts_with(&format!("secret service {url}: ")),
+            "{looked}"
+        );
+        assert!(looked.ends_with(NO_VALUES), "{looked}");
     }
 
     #[test]

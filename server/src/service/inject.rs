@@ -35,17 +35,20 @@ impl Rpc for method::ReadSecretValue {
     ) -> Result<Self::Reply, RpcError> {
         let wanted = validate::secret_ref(req.id)?;
         caller.check(Right::Inject, &wanted.scope)?;
+        // As a cluster's injector looks a task's secret up: the scope asked, then the wider
+        // ones (project+domain, then the domain, then organization-wide), first hit wins;
+        // only where the caller may read, else the exact miss is reported.
         let mut candidates = vec![wanted.clone()];
-        if !wanted.scope.is_org_wide() {
-            let org = Scope {
-                organization: wanted.scope.organization.clone(),
-                project: String::new(),
-                domain: String::new(),
-            };
-            // Only fall back where the caller may read; otherwise report the exact miss.
-            if caller.check(Right::Inject, &org).is_ok() {
+        let wider = |domain: &str| Scope {
+            organization: wanted.scope.organization.clone(),
+            project: String::new(),
+            domain: domain.to_owned(),
+        };
+        for scope in [wider(&wanted.scope.domain), wider("")] {
+            let already = candidates.iter().any(|c| c.scope == scope);
+            if !already && caller.check(Right::Inject, &scope).is_ok() {
                 candidates.push(SecretRef {
-                    scope: org,
+                    scope,
                     name: wanted.name.clone(),
                 });
             }

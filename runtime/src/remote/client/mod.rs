@@ -266,7 +266,7 @@ impl Client {
     /// Reads a secret's value. **Local service only**: this calls the local server's own
     /// extension `flyte.local.v1.InjectService/ReadSecretValue`, which the task launcher uses to
     /// inject values; a Flyte cluster never returns values to clients and answers
-    /// `unimplemented` (or `not_found`).
+    /// `unimplemented` (a Connect server without the service, or HTTP 404).
     pub async fn read_value(&self, name: &str) -> Result<SecretValue, Error> {
         let msg = messages::read_value(self, name)?;
         let t = self.route(Op::ReadValue, Some(name)).await?;

@@ -148,11 +148,12 @@ pub(crate) async fn values_up_to_the_size_limit_are_kept_whole(store: &StoreUnde
     server.shutdown().await.unwrap();
 }
 
-/// A read in a project scope falls back to the organization-wide secret of that name; the
-/// project's own wins when both exist.
+/// A read falls back as a cluster's injector looks a secret up: the project+domain scope,
+/// then the domain, then organization-wide; the narrowest that has it wins.
 pub(crate) async fn injection_falls_back_to_the_organization(store: &StoreUnderTest) {
     let server = store.start().await;
     let c = injector(&server);
+    let domain_id = |name: &str| id(name, "", "dev");
     c.create_str(org_id("shared"), "org-wide").await.unwrap();
     let read = c.read_value(pid("shared")).await.unwrap();
     assert_eq!(read.id.as_ref(), Some(&org_id("shared")));
@@ -160,6 +161,19 @@ pub(crate) async fn injection_falls_back_to_the_organization(store: &StoreUnderT
         value_of(read),
         secret_spec::Value::StringValue("org-wide".into())
     );
+    // The domain's comes before the organization's, for a project in it and for the domain.
+    c.create_str(domain_id("shared"), "domain").await.unwrap();
+    for asked in [pid("shared"), domain_id("shared")] {
+        let read = c.read_value(asked.clone()).await.unwrap();
+        assert_eq!(read.id.as_ref(), Some(&domain_id("shared")), "{asked:?}");
+        assert_eq!(
+            value_of(read),
+            secret_spec::Value::StringValue("domain".into())
+        );
+    }
+    // Another domain's is not in the way.
+    let read = c.read_value(id("shared", "", "prod")).await.unwrap();
+    assert_eq!(read.id.as_ref(), Some(&org_id("shared")));
     c.create_str(pid("shared"), "project").await.unwrap();
     let read = c.read_value(pid("shared")).await.unwrap();
     assert_eq!(read.id.as_ref(), Some(&pid("shared")));
