@@ -1,7 +1,7 @@
 //! The code `#[task]` and `#[flyte::main]` generate for a validated declaration. Only absolute
 //! paths (`::flyte::__private::...`, `::core::...`), so it works whatever the user imported.
 
-use flyte_spec::Target;
+use flyte_spec::{MOUNT_PATH, Target};
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -139,19 +139,40 @@ pub(crate) fn secret_paths(paths: &[TokenStream], site: &Lookup<'_>, span: Span)
 /// on the task silences it.
 fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
     let key = &read.key;
-    let where_ = if read.file {
-        "only when the task runs as its own process (`BIN run`, `flyte run`, a cluster) \
-         and can write /etc/flyte/secrets (root, containers, clusters)"
-    } else {
-        "only when the task runs as its own process (`BIN run`, `flyte run`, a cluster)"
+    let note = match read.file {
+        // The literal path is the default (Embedded) injector's layout; the others nest the
+        // file in a directory named after the group (K8s: the key's md5 when it has none).
+        true => {
+            let elsewhere = match &read.group {
+                Some(group) => format!(
+                    "`{MOUNT_PATH}/{}/{}`",
+                    group.to_lowercase(),
+                    key.to_lowercase()
+                ),
+                None => format!(
+                    "a directory named after the group, for a key without one the key's md5 \
+                     (K8s: `{MOUNT_PATH}/<md5>/{}`)",
+                    key.to_lowercase()
+                ),
+            };
+            format!(
+                "this reads secret `{key}` through the path `{MOUNT_PATH}/{key}`, which holds it \
+                 only when the task runs as its own process (`BIN run`, `flyte run`, a cluster) \
+                 and can write {MOUNT_PATH} (root, containers, clusters), and on a cluster only \
+                 under the default (Embedded) injector: the K8s, Vault and cloud injectors put \
+                 it in {elsewhere}; called in-process (tests, other code) the read fails. \
+                 `flyte::secret!(\"{key}\")` (with `.path()`) finds it in every case. To keep \
+                 this read, put #[allow(deprecated)] on the task"
+            )
+        }
+        false => format!(
+            "this reads secret `{key}` through its {via}, which holds it only when the task \
+             runs as its own process (`BIN run`, `flyte run`, a cluster); called in-process \
+             (tests, other code) the read fails. `flyte::secret!(\"{key}\")` works everywhere. \
+             To keep this read, put #[allow(deprecated)] on the task",
+            via = read.via,
+        ),
     };
-    let note = format!(
-        "this reads secret `{key}` through its {via}, which holds it {where_}; called \
-         in-process (tests, other code) the read fails. `flyte::secret!(\"{key}\")`{path} \
-         works everywhere. To keep this read, put #[allow(deprecated)] on the task",
-        via = read.via,
-        path = if read.file { " (with `.path()`)" } else { "" },
-    );
     let name = Ident::new("process_only_secret_read", read.span);
     quote_spanned! {read.span=>
         {

@@ -5,6 +5,7 @@
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
 
+use crate::diag::{Errors, error};
 use crate::item::{ItemFn, has_ident, has_ident_in};
 use crate::lit::literal;
 use crate::site::{Lookup, Site};
@@ -15,6 +16,8 @@ const MAX_INPUTS: usize = 16;
 /// One parameter: its name (when it is a plain name), its type, and the type as written.
 pub(crate) struct Param {
     name: Option<String>,
+    /// Where the name is written (the call site for a pattern).
+    name_span: Span,
     ty: TokenStream,
     shown: String,
 }
@@ -53,6 +56,52 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span, site: &Lookup<'_
     };
     let [inputs, output, why] = [&inputs, &output, &why].map(|t| literal(t, span));
     quote_spanned!(span=> #inputs #output (#runner) #why)
+}
+
+/// A parameter of a runnable task named like one of `BIN run`'s own options
+/// ([`flyte_spec::RUNNER_FLAGS`]): `--inputs` would be read as the runner's, so the input could
+/// never be given. A task without a runner may keep the name.
+pub(crate) fn runner_flag_clashes(
+    item: &ItemFn,
+    in_impl: bool,
+    site: &Lookup<'_>,
+    errors: &mut Errors,
+) {
+    // Most tasks have no such name: the signature's idents are enough to tell.
+    let named = |t: &TokenTree| matches!(t, TokenTree::Ident(id) if flyte_spec::runner_flag(&id.to_string()).is_some());
+    if !item.sig.inputs.iter().any(named) {
+        return;
+    }
+    let params = params(&item.sig.inputs);
+    if why_not(item, in_impl, &params, site).is_some() {
+        return;
+    }
+    for p in &params {
+        let Some((name, flag)) = p
+            .name
+            .as_deref()
+            .and_then(|n| Some((n, flyte_spec::runner_flag(n)?)))
+        else {
+            continue;
+        };
+        errors.push(error(
+            p.name_span,
+            format!("parameter `{name}` has the name of `BIN run`'s own option `--{flag}`"),
+            format!(
+                "rename it: `BIN run TASK --{flag} ...` is the runner's, so this input could \
+                 not be given (the runner's options are {})",
+                list_flags()
+            ),
+        ));
+    }
+}
+
+fn list_flags() -> String {
+    let flags: Vec<String> = flyte_spec::RUNNER_FLAGS
+        .iter()
+        .map(|f| format!("`--{f}`"))
+        .collect();
+    flags.join(", ")
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.
@@ -192,19 +241,21 @@ fn param(mut tokens: Vec<TokenTree>) -> Option<Param> {
         Some(i) => (&tokens[..i], &tokens[i + 1..]),
         None => (&tokens[..], &[][..]),
     };
-    let name = match pattern {
+    let (name, name_span) = match pattern {
         [TokenTree::Ident(name)] | [TokenTree::Ident(_), TokenTree::Ident(name)]
             if pattern.len() == 1 || pattern[0].to_string() == "mut" =>
         {
+            let span = name.span();
             let name = name.to_string();
             let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-            (name != "self" && name != "_").then_some(name)
+            ((name != "self" && name != "_").then_some(name), span)
         }
-        _ => None,
+        _ => (None, Span::call_site()),
     };
     let ty: TokenStream = ty.iter().cloned().collect();
     Some(Param {
         name,
+        name_span,
         shown: type_text(&ty),
         ty,
     })

@@ -74,7 +74,9 @@ use proc_macro::TokenStream;
 /// equal to a declared file secret's `/etc/flyte/secrets/<key>` given directly as an argument
 /// of any call (`fs::read_to_string`, `fs::read`, `File::open`, `Path::new`, ...). Such reads
 /// find the secret only when the task runs as its own process (the file only where
-/// `/etc/flyte/secrets` is writable); `flyte::secret!("key")` works everywhere. A literal
+/// `/etc/flyte/secrets` is writable, and on a cluster only under the default Embedded
+/// injector: the others nest it in a group directory); `flyte::secret!("key")` works
+/// everywhere. A literal
 /// bound to a variable first is not seen. Silence it with `#[allow(deprecated)]` on the task.
 ///
 /// # Running a task as its own process, and tasks inside `impl` blocks
@@ -88,7 +90,9 @@ use proc_macro::TokenStream;
 /// through `Display`, exit 1. A task with any other parameter (a reference, `impl Trait`, a
 /// type without `Deserialize`) compiles as written and is called from Rust code only; `BIN
 /// list` and `BIN run` say why. The choice by type is made at compile time by the runtime,
-/// so the macro needs no bound on the types.
+/// so the macro needs no bound on the types. A parameter of such a task cannot be named like
+/// one of the runner's own options (`inputs`, `inputs_file`, `outputs_file`,
+/// `check_inputs`): it is a compile error, since that input could never be given.
 ///
 /// An attribute macro cannot see whether its function sits inside an `impl` (or trait)
 /// block, and from there the generated runner cannot call it. So:
@@ -119,7 +123,8 @@ pub fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 ///
 /// On the binary's `fn main()` (sync, no arguments): calls flyte's entry point first, which
-/// handles `BIN run TASK` / `BIN list` and exits, and otherwise returns to run the body.
+/// handles `BIN run TASK`, `BIN list` and `BIN help` and exits, and otherwise returns to run
+/// the body (any other command line, `--help` included, is the body's).
 /// For an async main, put `#[tokio::main]` above `#[flyte::main]`, so that the runtime
 /// starts after the entry point.
 ///

@@ -156,7 +156,8 @@ impl fmt::Display for SpecError {
             SpecError::EmptyGroup => f.write_str("Secret group must not be empty"),
             SpecError::InvalidEnvName { name, .. } => write!(
                 f,
-                "Invalid environment variable name: {name}, must match {ENV_NAME_PATTERN}"
+                "Invalid environment variable name: {}, must match {ENV_NAME_PATTERN}",
+                Shown(name)
             ),
             SpecError::ReservedEnvName { name, .. } => write!(
                 f,
@@ -185,3 +186,43 @@ impl fmt::Display for SpecError {
 }
 
 impl std::error::Error for SpecError {}
+
+/// A name as Python prints it, unless it holds a control character (a newline, an escape
+/// sequence), which would break the message's line or the terminal: then quoted and escaped.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.chars().any(char::is_control) {
+            true => write!(f, "{:?}", self.0),
+            false => f.write_str(self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_control_character_in_a_name_is_escaped() {
+        let shown = |name: &str| {
+            SpecError::InvalidEnvName {
+                name: name.into(),
+                derived: false,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            shown("X\n\u{1b}[2J"),
+            format!(
+                "Invalid environment variable name: \"X\\n\\u{{1b}}[2J\", must match {ENV_NAME_PATTERN}"
+            )
+        );
+        // Python's text otherwise, unquoted.
+        assert_eq!(
+            shown("my-var"),
+            format!("Invalid environment variable name: my-var, must match {ENV_NAME_PATTERN}")
+        );
+    }
+}

@@ -167,6 +167,22 @@ pub fn is_storable_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The options `BIN run TASK` takes for itself, not for an input: a task parameter of one of
+/// these names (`_` for `-`) could not be given, so `#[task]` refuses it in a runnable task.
+pub const RUNNER_FLAGS: &[&str] = &["inputs", "inputs-file", "outputs-file", "check-inputs"];
+
+/// The runner option a task parameter named `param` would collide with (`--outputs-file` for
+/// `outputs_file`), if any.
+pub fn runner_flag(param: &str) -> Option<&'static str> {
+    RUNNER_FLAGS.iter().copied().find(|flag| {
+        flag.len() == param.len()
+            && flag
+                .bytes()
+                .zip(param.bytes())
+                .all(|(f, p)| f == p || (f == b'-' && p == b'_'))
+    })
+}
+
 /// How a secret is named in messages and dotenv entries: `key`, or `group/key`.
 pub fn display_name(key: &str, group: Option<&str>) -> String {
     match group {
@@ -190,6 +206,17 @@ pub fn legacy_service_name(key: &str, group: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runner_flags_are_matched_with_underscores() {
+        assert_eq!(runner_flag("outputs_file"), Some("outputs-file"));
+        assert_eq!(runner_flag("inputs"), Some("inputs"));
+        assert_eq!(runner_flag("check_inputs"), Some("check-inputs"));
+        assert_eq!(runner_flag("outputs-file"), Some("outputs-file"));
+        for other in ["input", "inputs_", "outputs", "help", "inputs_files"] {
+            assert_eq!(runner_flag(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn reserved_env_names() {

@@ -222,8 +222,8 @@ fn secret_fields(
 ) -> Option<RawSecret> {
     let mut values: [Option<Str>; 4] = Default::default();
     let mut broken = false;
-    for chunk in split_commas(fields.stream()) {
-        match field(&chunk, &values) {
+    for (position, chunk) in split_commas(fields.stream()).into_iter().enumerate() {
+        match field(&chunk, position, &values) {
             Ok((index, value)) => values[index] = Some(value),
             Err(e) => {
                 errors.push(e);
@@ -251,11 +251,29 @@ fn secret_fields(
     })
 }
 
-/// `name = "value"`, as its index in [`FIELDS`] and the literal.
-fn field(chunk: &Chunk, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
+/// `name = "value"`, as its index in [`FIELDS`] and the literal. `position` is the field's
+/// place in the call, for a value written without its name.
+fn field(chunk: &Chunk, position: usize, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
     let Some((first, rest)) = chunk.tokens.split_first() else {
         return Err(empty_chunk(chunk, "a field"));
     };
+    // `Secret("api-key", ...)`, as Python's `Secret("api-key")` reads: the fields are named
+    // here, so say which name the value would have had in Python's order.
+    if let Ok(value) = string_literal(&chunk.tokens) {
+        let unseen = |i: &usize| seen.get(*i).is_some_and(Option::is_none);
+        let name = Some(position)
+            .filter(unseen)
+            .or_else(|| (0..FIELDS.len()).find(unseen))
+            .map_or("key", |i| FIELDS[i]);
+        return Err(error(
+            value.span(),
+            format!(
+                "`Secret(...)` takes its fields by name; found the bare value {:?}",
+                value.value()
+            ),
+            format!("write `{name} = {:?}`", value.value()),
+        ));
+    }
     let TokenTree::Ident(name) = first else {
         return Err(error_spanned(
             chunk.stream(),
@@ -300,6 +318,14 @@ fn field(chunk: &Chunk, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
     };
     match string_literal(value) {
         Ok(lit) => Ok((index, lit)),
+        // Python's default, written out.
+        Err(_) if matches!(value, [TokenTree::Ident(none)] if none == "None") => {
+            Err(error_spanned(
+                value.iter().cloned().collect::<TokenStream>(),
+                format!("`{name_str}` takes a string literal; found `None`"),
+                format!("leave `{name_str}` out: a field that is not given has no value"),
+            ))
+        }
         Err(not) => Err(error_spanned(
             value.iter().cloned().collect::<TokenStream>(),
             format!("`{name_str}` takes a string literal; {}", not.found(value)),

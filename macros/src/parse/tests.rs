@@ -137,6 +137,33 @@ fn unknown_field_suggests_the_right_one() {
 }
 
 #[test]
+fn a_value_without_its_field_name_gets_the_name_in_pythons_order() {
+    let msg = one_error(quote!(secrets = Secret("api-key", as_env_var = "API_KEY")));
+    assert!(
+        msg.starts_with("`Secret(...)` takes its fields by name; found the bare value \"api-key\""),
+        "{msg}"
+    );
+    assert!(msg.ends_with("write `key = \"api-key\"`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(key = "token", "github")));
+    assert!(msg.ends_with("write `group = \"github\"`"), "{msg}");
+    let msg = one_error(quote!(secrets = Secret(group = "github", "token")));
+    assert!(msg.ends_with("write `key = \"token\"`"), "{msg}");
+}
+
+#[test]
+fn none_for_a_field_says_to_leave_it_out() {
+    let msg = one_error(quote!(secrets = Secret(key = "k", group = None)));
+    assert!(
+        msg.starts_with("`group` takes a string literal; found `None`"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("leave `group` out: a field that is not given has no value"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn wrong_literal_types() {
     let msg = one_error(quote!(secrets = Secret(key = 1)));
     assert!(

@@ -155,7 +155,7 @@ fn env_name_edge_cases() {
         secrets = Secret(key = "k", as_env_var = "X\n")
     ));
     assert!(
-        msg.starts_with("Invalid environment variable name: X\n, must match"),
+        msg.starts_with("Invalid environment variable name: \"X\\n\", must match"),
         "{msg}"
     );
     let msg = one_error(parse_quote!(

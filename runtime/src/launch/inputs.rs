@@ -22,6 +22,9 @@ pub(crate) struct RunArgs {
     pub outputs_file: Option<PathBuf>,
     /// `--check-inputs`: print the checked inputs as JSON and stop (for launchers).
     pub check_only: bool,
+    /// `--help` or `-h` where a flag stands: show the task's inputs and stop. Nothing after
+    /// it is read (no `--inputs-file -` from stdin).
+    pub help: bool,
 }
 
 impl RunArgs {
@@ -125,7 +128,14 @@ pub(crate) fn parse(
     let mut whole: Option<(String, String)> = None;
     let mut flags = Map::new();
     let mut args = args.into_iter().map(|a| a.to_string_lossy().into_owned());
+    let has_help_input = defs.iter().any(|d| d.name == "help");
     while let Some(arg) = args.next() {
+        if super::help::is_help(&arg, has_help_input) {
+            return Ok(RunArgs {
+                help: true,
+                ..RunArgs::default()
+            });
+        }
         if arg == CHECK_FLAG {
             out.check_only = true;
             continue;
@@ -256,6 +266,29 @@ mod tests {
     }
 
     #[test]
+    fn help_where_a_flag_stands_unless_an_input_is_named_help() {
+        assert!(parse_args(&["--help"]).unwrap().help);
+        assert!(parse_args(&["--n", "5", "-h"]).unwrap().help);
+        // Nothing after it is read: not the missing file.
+        assert!(
+            parse_args(&["--help", "--inputs-file", "/no/such/file"])
+                .unwrap()
+                .help
+        );
+        // A value, not a flag.
+        let got = parse_args(&["--my-label", "-h", "--n", "1"]).unwrap();
+        assert!(!got.help && got.inputs["my_label"] == "-h");
+        let with_help = [InputDef {
+            name: "help",
+            ty: "bool",
+            optional: false,
+        }];
+        let got = parse(&with_help, ["--help", "true"].map(OsString::from)).unwrap();
+        assert!(!got.help && got.inputs["help"] == true);
+        assert!(parse(&with_help, ["-h"].map(OsString::from)).unwrap().help);
+    }
+
+    #[test]
     fn flags_are_json_or_strings() {
         let got = parse_args(&["--n", "5", "--my-label=a b"]).unwrap();
         assert_eq!(
@@ -274,6 +307,23 @@ mod tests {
         let got = parse_args(&["--inputs", r#"{"n": 1}"#, "--outputs-file", "o"]).unwrap();
         assert_eq!(got.inputs["n"], 1);
         assert_eq!(got.outputs_file, Some(PathBuf::from("o")));
+    }
+
+    /// `#[task]` refuses parameters named like these (`flyte_spec::RUNNER_FLAGS`): each must
+    /// be one the parser takes for itself, never an input's.
+    #[test]
+    fn the_runner_flags_the_macro_refuses_are_the_parsers_own() {
+        for flag in flyte_spec::RUNNER_FLAGS {
+            let got = parse(&[], [format!("--{flag}"), "{}".into()].map(OsString::from));
+            assert!(
+                !matches!(got, Err(InputError::Unknown { .. })),
+                "--{flag} is taken for an input"
+            );
+        }
+        assert_eq!(
+            CHECK_FLAG.strip_prefix("--"),
+            flyte_spec::runner_flag("check_inputs")
+        );
     }
 
     #[test]

@@ -18,6 +18,12 @@ impl Db {
         }
     }
 
+    // A task `BIN run` cannot call may name a parameter like one of the runner's options.
+    #[task(secrets = "db-password")]
+    fn load(&self, inputs: Vec<u8>) -> usize {
+        inputs.len() + self.name.len()
+    }
+
     #[task(secrets = "db-password")]
     fn connect(&self) -> String {
         let password = flyte::secret!("db-password").unwrap();
@@ -73,6 +79,7 @@ fn main() {
     resolver.clone().run(|| {
         let db = Db::new("db");
         assert_eq!(db.connect(), "db:pw");
+        assert_eq!(db.load(vec![1]), 3);
         assert_eq!(Db::nightly(), 3);
         assert!(Db::default_name().is_none());
         assert_eq!(db.run(), 9);
@@ -95,6 +102,7 @@ fn main() {
             "Db::bump",
             "Db::connect",
             "Db::default_name",
+            "Db::load",
             "Db::new",
             "Db::nightly",
             "Db::run",
