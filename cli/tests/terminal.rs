@@ -27,6 +27,25 @@ fn flyte_line(args: &[&str]) -> String {
     line
 }
 
+/// The signals the prompt catches, back at their default action in `cmd`'s process. A
+/// signal ignored on entry stays ignored across `exec`, and flyte rightly leaves such a one
+/// alone (`nohup` ignores SIGHUP; a shell's background job ignores SIGINT and SIGQUIT), so a
+/// test run from either would otherwise see no signal arrive.
+#[allow(unsafe_code)]
+fn default_signals(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before `exec` and calls only `signal`,
+    // which is async-signal-safe; it touches no memory of the parent's.
+    unsafe {
+        cmd.pre_exec(|| {
+            for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGQUIT, libc::SIGTERM] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+}
+
 /// `flyte ARGS` on a pseudo-terminal; answers each prompt once it is shown.
 struct Pty {
     child: Child,
@@ -43,6 +62,7 @@ impl Pty {
     fn spawn_shell(home: &Home, line: &str, env: &[(&str, &str)]) -> Pty {
         let mut cmd = home.command("script");
         cmd.args(["-q", "-e", "-f", "-c", line, "/dev/null"]);
+        default_signals(&mut cmd);
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -137,6 +137,22 @@ fn flag_rules_are_usage_errors() {
         &["--page-size"],
     );
     usage_error(&home, &["delete", "secret"], &["NAME"]);
+    // A name no secret service stores, caught before the local service is started: every
+    // command that takes one names it and the rule.
+    let long = "n".repeat(254);
+    for name in ["", "my.key", "a/b", "bad name", long.as_str()] {
+        for command in ["create", "update", "get", "delete"] {
+            let mut args = vec![command, "secret", name];
+            if matches!(command, "create" | "update") {
+                args.extend(["--value", "v4lue-n0t-sh0wn"]);
+            }
+            usage_error(
+                &home,
+                &args,
+                &[&format!("{name:?}"), "letters, digits, `-` and `_`", "253"],
+            );
+        }
+    }
     usage_error(
         &home,
         &["--config", "/nonexistent/config.yaml", "get", "secret"],

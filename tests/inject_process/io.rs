@@ -256,6 +256,81 @@ fn bad_inputs_stop_before_the_body_and_the_secrets() {
     );
 }
 
+/// `BIN help`, `BIN run --help`, `BIN list -h`: the commands and every task's name, exit 0;
+/// `BIN run` alone is a usage error with the same text.
+#[test]
+fn help_names_the_commands_and_the_tasks() {
+    let help = |args: &[&str]| {
+        let out = Command::new(fixtures()).args(args).output().unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    for args in [
+        &["help"][..],
+        &["run", "--help"],
+        &["run", "-h"],
+        &["list", "--help"],
+    ] {
+        let (code, out, err) = help(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        for needle in [
+            "run TASK",
+            "run TASK --help",
+            "list [--format json|proto]",
+            "add",
+            "env_task",
+            "flagged",
+        ] {
+            assert!(out.contains(needle), "{args:?}: {needle:?} not in {out}");
+        }
+    }
+    let (code, out, err) = help(&["run"]);
+    assert_eq!(code, Some(EXIT_USAGE));
+    assert!(
+        out.is_empty() && err.contains("`run` needs a task") && err.contains("env_task"),
+        "{err}"
+    );
+}
+
+/// `BIN run TASK --help`: how to give each input, its type, whether it may be left out, and
+/// where each secret lands, never its value; the body does not run and nothing is resolved.
+/// For a task with an input named `help`, `--help` is that input's and `-h` asks.
+#[test]
+fn task_help_shows_inputs_and_secrets_without_running() {
+    let (code, out, err) = run(&["add", "--help"], "", true);
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "usage: ",
+        " run add --n VALUE --label VALUE [--scale VALUE]",
+        "--inputs JSON",
+        "-> Summary",
+        "--n      u32\n",
+        "--label  String\n",
+        "--scale  Option<u32>, may be left out",
+        "fixture-secret  env var FIXTURE_SECRET",
+    ] {
+        assert!(out.contains(needle), "{needle:?} not in {out}");
+    }
+    assert!(
+        !err.contains("body ran") && !out.contains(VALUE),
+        "{out}{err}"
+    );
+    // Help is given before the inputs are checked: a missing input is no error here.
+    let (code, out, _) = run(&["add", "--n", "5", "-h"], "", false);
+    assert_eq!(code, 0);
+    assert!(out.contains("--label"), "{out}");
+
+    let (code, out, _) = run(&["takes_args", "--help"], "", false);
+    assert_eq!(code, 0);
+    assert!(out.contains("cannot be run as its own process"), "{out}");
+
+    let (code, out, err) = run(&["flagged", "--help", "true"], "", false);
+    assert_eq!((code, out.trim()), (0, "false"), "{err}");
+    let (code, out, _) = run(&["flagged", "-h"], "", false);
+    assert_eq!(code, 0);
+    assert!(out.contains("--help  bool"), "{out}");
+}
+
 #[test]
 fn list_describes_inputs_output_and_why_not_runnable() {
     let out = Command::new(fixtures()).arg("list").output().unwrap();

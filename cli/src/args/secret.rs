@@ -149,7 +149,7 @@ impl std::fmt::Debug for ValueArgs {
 #[derive(Debug, Args)]
 pub(crate) struct CreateSecretArgs {
     /// Name of the secret: letters, digits, `-` and `_`.
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", value_parser = secret_name)]
     pub name: String,
     #[command(flatten)]
     pub value: ValueArgs,
@@ -160,7 +160,7 @@ pub(crate) struct CreateSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct UpdateSecretArgs {
     /// Name of an existing secret.
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", value_parser = secret_name)]
     pub name: String,
     #[command(flatten)]
     pub value: ValueArgs,
@@ -171,7 +171,7 @@ pub(crate) struct UpdateSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct GetSecretArgs {
     /// Show only this secret (default: list all of the scope).
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", value_parser = secret_name)]
     pub name: Option<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -186,7 +186,7 @@ pub(crate) struct GetSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DeleteSecretArgs {
     /// Name of the secret.
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", value_parser = secret_name)]
     pub name: String,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -205,4 +205,16 @@ pub(crate) enum OutputFormat {
     /// Compact JSON on one line.
     #[value(name = "json-raw")]
     JsonRaw,
+}
+
+/// A name a secret service can hold, checked before anything starts: a Flyte cluster refuses
+/// any other with `invalid_argument`, and the local service would be started for nothing.
+fn secret_name(name: &str) -> Result<String, String> {
+    match flyte_spec::is_storable_name(name) {
+        true => Ok(name.to_owned()),
+        false => Err(format!(
+            "no secret service stores a secret named {name:?}: a name is {}",
+            flyte_spec::SERVICE_NAME_RULE
+        )),
+    }
 }

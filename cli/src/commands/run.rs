@@ -87,6 +87,16 @@ pub(crate) fn run(
             message: format!("cannot be run as its own process: {why}"),
         }));
     }
+    // A `--env` the launch would refuse is a mistake in this command line: exit 2, as for
+    // refused inputs, before anything starts.
+    launcher
+        .check_env(&task.name, &task.secret_defs())
+        .map_err(|e| match e {
+            flyte::Error::Launch { task, message } => {
+                CliError::Usage(format!("task `{task}`: {message}"))
+            }
+            e => CliError::Run(e),
+        })?;
     // Inputs are checked by the binary before any secret is resolved; refused ones are a
     // usage error (exit 2), as `BIN run` reports them.
     if !task.inputs.is_empty() || !args.task_args.is_empty() {

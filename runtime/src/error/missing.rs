@@ -18,12 +18,20 @@ pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
         if missing.len() == 1 { "" } else { "s" }
     );
     for m in missing {
-        let _ = write!(
-            out,
-            "\n  - `{}`, looked in: {}",
-            m.secret,
-            m.looked.join("; ")
-        );
+        let _ = match m.looked.is_empty() {
+            // A `Resolver::new()` given no source: say so rather than list nothing.
+            true => write!(
+                out,
+                "\n  - `{}`: no secret sources configured (add one with `Resolver::with`)",
+                m.secret
+            ),
+            false => write!(
+                out,
+                "\n  - `{}`, looked in: {}",
+                m.secret,
+                m.looked.join("; ")
+            ),
+        };
     }
     out.push_str(
         "\n  fix: store each under its key on the secret service (`flyte create secret KEY`, in \
@@ -31,4 +39,32 @@ pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
          add `KEY=value` to the dotenv file or set the env var",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resolver_without_sources_says_so() {
+        let text = describe(
+            "t",
+            &[Missing {
+                secret: "k".into(),
+                looked: vec![],
+            }],
+        );
+        assert!(
+            text.contains("- `k`: no secret sources configured") && !text.contains("looked in"),
+            "{text}"
+        );
+        let text = describe(
+            "t",
+            &[Missing {
+                secret: "k".into(),
+                looked: vec!["env var K".into()],
+            }],
+        );
+        assert!(text.contains("- `k`, looked in: env var K"), "{text}");
+    }
 }

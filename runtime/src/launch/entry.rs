@@ -5,24 +5,41 @@ use std::ffi::{OsStr, OsString};
 use serde_json::Value;
 
 use super::describe::{TaskInfo, TaskList};
+use super::help;
 use super::inputs::{self, RunArgs};
 use super::launcher::Launcher;
 use super::signals::SignalForward;
 use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
 use crate::sources::ProcessSource;
+use crate::task::InputError;
 use crate::task::io::Call;
 use crate::task::{TaskDef, registered};
 
-/// Handles `BIN list` and `BIN run TASK` and exits; returns for any other command line so
-/// the program's own `main` body runs.
+/// Handles `BIN list`, `BIN run TASK` and `BIN help` and exits; returns for any other
+/// command line so the program's own `main` body runs (it may have commands of its own, so
+/// an unknown one, `--help` included, is its to answer).
 pub fn main_entry() {
     let mut args = std::env::args_os().skip(1);
     let command = args.next();
     match command.as_deref().and_then(OsStr::to_str) {
-        Some("list") => std::process::exit(TaskList::list_command(&program(), args)),
+        Some("list") => {
+            let args: Vec<OsString> = args.collect();
+            if args
+                .iter()
+                .any(|a| help::is_help(&a.to_string_lossy(), false))
+            {
+                print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
+                std::process::exit(0);
+            }
+            std::process::exit(TaskList::list_command(&program(), args))
+        }
         Some("run") => {
             let name = args.next().map(|n| n.to_string_lossy().into_owned());
             std::process::exit(run(name.as_deref(), args));
+        }
+        Some("help") => {
+            print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
+            std::process::exit(0);
         }
         _ => {}
     }
@@ -33,14 +50,19 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     let list = TaskList {
         tasks: defs.iter().copied().map(TaskInfo::from_def).collect(),
     };
-    let Some(query) = query else {
-        let names: Vec<String> = list.tasks.iter().map(|t| list.shown_name(t)).collect();
-        eprintln!(
-            "usage: {} run TASK (tasks: {})",
-            program(),
-            names.join(", ")
-        );
-        return EXIT_USAGE;
+    let query = match query {
+        Some(query) if help::is_help(query, false) => {
+            print!("{}", help::usage(&program(), &list));
+            return 0;
+        }
+        Some(query) => query,
+        None => {
+            eprint!(
+                "error: `run` needs a task\n{}",
+                help::usage(&program(), &list)
+            );
+            return EXIT_USAGE;
+        }
     };
     let (task, info) = match list.find(query) {
         Ok(info) => {
@@ -52,7 +74,13 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let (runner, args) = match checked_inputs(task, args) {
+    let parsed = inputs::parse(task.inputs(), args);
+    // Before the inputs are checked: help is for when they are not known yet.
+    if matches!(&parsed, Ok(args) if args.help) {
+        print!("{}", help::task(&program(), &list, info));
+        return 0;
+    }
+    let (runner, args) = match checked_inputs(task, parsed) {
         Ok(ready) => ready,
         Err(message) => {
             eprintln!("error: task `{query}`: {message}");
@@ -117,7 +145,7 @@ type Runner = fn(&mut Call) -> Option<i32>;
 /// that stops before the body; the message says why the task cannot run with them.
 fn checked_inputs(
     task: &'static TaskDef,
-    args: impl Iterator<Item = OsString>,
+    parsed: Result<RunArgs, InputError>,
 ) -> Result<(Runner, RunArgs), String> {
     if let Some(why) = task.why_not_runnable() {
         return Err(format!(
@@ -125,7 +153,7 @@ fn checked_inputs(
         ));
     }
     let runner = task.runner.expect("runnable");
-    let mut args = inputs::parse(task.inputs(), args).map_err(|e| e.to_string())?;
+    let mut args = parsed.map_err(|e| e.to_string())?;
     let texts = std::mem::take(&mut args.flag_texts);
     let mut check = Call::check(task.inputs(), std::mem::take(&mut args.inputs), texts);
     runner(&mut check);

@@ -206,7 +206,7 @@ impl Launcher {
     pub fn prepare(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<Prepared, Error> {
         // Sweep first: a killed run's files must be gone before a source could read them.
         crate::mount::sweep_stale();
-        self.check_extra_env(task, secrets)?;
+        self.check_env(task, secrets)?;
         let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
         let resolved = resolver.resolve(task, secrets)?;
         let mut command = Command::new(&self.program);
@@ -266,8 +266,11 @@ impl Launcher {
         })
     }
 
-    /// Refuses an extra variable the launch would overwrite without a word.
-    fn check_extra_env(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<(), Error> {
+    /// Refuses an extra variable ([`Launcher::env`]) the launch would overwrite without a
+    /// word: one a declared secret of the task lands on, or one the launch sets. The launch
+    /// checks this first too; called alone, it lets a caller report a mistake in its own
+    /// arguments before anything starts ([`Error::Launch`]).
+    pub fn check_env(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<(), Error> {
         for (name, _) in &self.env {
             let name = name.to_string_lossy();
             let why = if let Some(def) = secrets.iter().find(|d| d.env_var() == Some(&*name)) {

@@ -3,7 +3,8 @@
 //! The process environment is never written here or anywhere in this crate: a launched task
 //! gets its env-var secrets through [`std::process::Command::env`] and its file secrets in a
 //! prepared directory (see [`crate::mount`]). The entry point ([`crate::main`]) makes a task
-//! binary answer `BIN list` and `BIN run TASK`; when `run` finds declared secrets missing
+//! binary answer `BIN list`, `BIN run TASK` and `BIN help` (`BIN run TASK --help`: the task's
+//! inputs and secrets); when `run` finds declared secrets missing
 //! from its own environment it launches itself through a [`Launcher`] rather than editing
 //! its environment.
 //!
@@ -57,8 +58,10 @@
 //! A launched task's stdout and stderr pass through a [`Masker`]: every resolved value of at
 //! least 6 bytes becomes `<secret:NAME>` (`key` or `group/key`), also when
 //! the task writes it in pieces; other bytes pass unchanged and a line reaches the terminal
-//! within 50 ms. [`Launcher::masking`]`(false)`, `flyte run --no-masking` or
-//! [`NO_MASKING_ENV`] (for `BIN run`) turn it off. Only what the task writes to its stdout
+//! within 50 ms. What could start a value is held back that long and no longer, so a value
+//! whose pieces are written more than 50 ms apart is not masked.
+//! [`Launcher::masking`]`(false)`, `flyte run --no-masking` or [`NO_MASKING_ENV`] (for
+//! `BIN run`) turn it off. Only what the task writes to its stdout
 //! and stderr is masked: a file it writes, or a grandchild given another descriptor, is not.
 //!
 //! # `BIN list`
@@ -126,6 +129,7 @@
 mod describe;
 pub(crate) mod entry;
 mod env;
+mod help;
 mod inputs;
 mod launcher;
 mod listing;
