@@ -391,7 +391,11 @@ fn sigterm_reaches_the_task_and_no_file_is_left() {
     std::io::BufReader::new(run.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let path = std::path::PathBuf::from(line.trim().strip_prefix("READY ").unwrap());
+    let Some(path) = line.trim().strip_prefix("READY ") else {
+        let out = run.wait_with_output().unwrap();
+        panic!("the task did not start: {:?}", texts(&out));
+    };
+    let path = std::path::PathBuf::from(path);
     assert!(path.exists(), "{line}");
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &run.id().to_string()])
@@ -403,6 +407,55 @@ fn sigterm_reaches_the_task_and_no_file_is_left() {
     assert_eq!(out.status.code(), Some(143), "{:?}", texts(&out));
     assert!(!path.exists(), "{} left behind", path.display());
     support::assert_not_shown(&out, "sig-file-v4lue");
+}
+
+/// `flyte run` killed with SIGKILL (nothing can forward a signal then): the kernel ends the
+/// task too, so it does not go on alone with its secrets.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigkill_of_flyte_run_ends_the_task() {
+    use std::io::BufRead as _;
+    let home = Home::new();
+    std::fs::create_dir_all(home.path().join(".flyte")).unwrap();
+    std::fs::write(
+        home.path().join(".flyte/secrets.env"),
+        // The value of the SIGTERM test, which may run at the same time: two runs with one
+        // value for the standard path share it out (the second gets a private directory).
+        "cli-fixture-file=sig-file-v4lue\n",
+    )
+    .unwrap();
+    let mut run = home
+        .command(support::flyte_exe())
+        .arg("run")
+        .arg(task_fixture())
+        .arg("file_then_sleep")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(run.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    assert!(ready.starts_with("READY "), "{ready}");
+    let pid = lines.next().unwrap().unwrap();
+    let pid = pid.strip_prefix("PID ").unwrap().to_owned();
+    run.kill().unwrap();
+    run.wait().unwrap();
+    // Gone, or a zombie waiting for whoever inherited it.
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while alive() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!alive(), "the task {pid} outlived flyte run");
 }
 
 #[test]

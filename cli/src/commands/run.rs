@@ -49,9 +49,11 @@ pub(crate) fn run(
         .with(ProcessSource::from_env())
         .with(DotenvSource::new(config.secrets_file()))
         .with_shared(service.clone());
+    // This thread waits for the task: killed, it takes the task with it.
     let mut launcher = Launcher::new(&args.binary)
         .resolver(resolver)
-        .masking(!args.no_masking);
+        .masking(!args.no_masking)
+        .end_with_launcher(true);
     for var in &args.env {
         let value = match &var.value {
             Some(value) => Some(value.into()),

@@ -114,9 +114,11 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
     };
     let launcher = match std::env::current_exe() {
         Ok(exe) => {
+            // The main thread waits for the child: killed, it takes the child with it.
             let launcher = Launcher::new(exe)
                 .resolver(resolver)
                 .masking(!super::mask::off_by_env())
+                .end_with_launcher(true)
                 .args(args.for_child());
             // In a pod, the pod's environment is the one to give (its image's `LD_LIBRARY_PATH`,
             // its spec's `AWS_REGION`, ...); elsewhere a pod's, not this shell's.

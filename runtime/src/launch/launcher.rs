@@ -42,6 +42,7 @@ pub struct Launcher {
     list_timeout: Duration,
     masking: bool,
     keep_env: bool,
+    end_with_launcher: bool,
 }
 
 /// A task ready to start: the command, and the files it needs (removed on drop). Its
@@ -79,6 +80,7 @@ impl Launcher {
             list_timeout: super::listing::LIST_TIMEOUT,
             masking: true,
             keep_env: false,
+            end_with_launcher: false,
         }
     }
 
@@ -88,6 +90,17 @@ impl Launcher {
     #[must_use]
     pub(crate) fn keep_environment(mut self) -> Self {
         self.keep_env = true;
+        self
+    }
+
+    /// Linux: the task gets SIGTERM when the thread that started it ends, the launcher killed
+    /// with SIGKILL included, so it does not go on alone with its secrets (default: off).
+    /// The kernel ties this to the starting *thread* (`PR_SET_PDEATHSIG`), not the process:
+    /// turn it on only where that thread waits for the task, as `flyte run` and `BIN run` do.
+    /// Elsewhere it does nothing.
+    #[must_use]
+    pub fn end_with_launcher(mut self, on: bool) -> Self {
+        self.end_with_launcher = on;
         self
     }
 
@@ -236,6 +249,9 @@ impl Launcher {
             }
         }
         command.env(LAUNCHED_ENV, "1");
+        if self.end_with_launcher {
+            end_with_parent(&mut command);
+        }
         let mount = self.write_files(task, &resolved)?;
         if let Some(id) = mount.as_ref().and_then(MountDir::run_id) {
             command.env(crate::mount::RUN_ID_ENV, id);
@@ -410,6 +426,32 @@ impl Prepared {
         })
     }
 }
+
+/// The child gets SIGTERM when the thread that forks it ends; if this process is already
+/// gone by the time the child asks (it died between the fork and the `prctl`), the child
+/// does not start.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn end_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let parent = rustix::process::getpid();
+    // SAFETY: the closure runs in the forked child before `exec`, where only
+    // async-signal-safe calls are allowed: it makes two raw syscalls (`prctl`, `getppid`)
+    // through rustix, which allocate nothing and take no lock, and builds an `io::Error`
+    // from a constant kind only on the path where the exec is abandoned.
+    unsafe {
+        command.pre_exec(move || {
+            rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::TERM))?;
+            match rustix::process::getppid() == Some(parent) {
+                true => Ok(()),
+                false => Err(std::io::ErrorKind::BrokenPipe.into()),
+            }
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn end_with_parent(_: &mut Command) {}
 
 impl Started {
     /// Waits for the task and for its output to be copied out (so nothing is lost at exit);
