@@ -368,10 +368,14 @@ fn run_errors() {
     );
 }
 
-#[test]
-fn sigterm_reaches_the_task_and_no_file_is_left() {
-    let home = Home::new();
+/// `flyte run FIXTURE file_then_sleep` with its file secret in the dotenv file, once the
+/// task is running: the process (its stdout's first two lines read), the file's path and
+/// the task's pid.
+fn sleeping_run(home: &Home) -> (std::process::Child, std::path::PathBuf, String) {
+    use std::io::BufRead as _;
     std::fs::create_dir_all(home.path().join(".flyte")).unwrap();
+    // One value for both tests that use this, which may run at the same time: two runs with
+    // one value for the standard path share it out (the second gets a private directory).
     std::fs::write(
         home.path().join(".flyte/secrets.env"),
         "cli-fixture-file=sig-file-v4lue\n",
@@ -386,17 +390,26 @@ fn sigterm_reaches_the_task_and_no_file_is_left() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    use std::io::BufRead as _;
-    std::io::BufReader::new(run.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let Some(path) = line.trim().strip_prefix("READY ") else {
+    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
+    let mut line = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        line.trim().to_owned()
+    };
+    let (ready, pid) = (line(), line());
+    let (Some(path), Some(pid)) = (ready.strip_prefix("READY "), pid.strip_prefix("PID ")) else {
         let out = run.wait_with_output().unwrap();
         panic!("the task did not start: {:?}", texts(&out));
     };
     let path = std::path::PathBuf::from(path);
-    assert!(path.exists(), "{line}");
+    assert!(path.exists(), "{ready}");
+    (run, path, pid.to_owned())
+}
+
+#[test]
+fn sigterm_reaches_the_task_and_no_file_is_left() {
+    let home = Home::new();
+    let (run, path, _) = sleeping_run(&home);
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &run.id().to_string()])
         .status()
@@ -414,30 +427,8 @@ fn sigterm_reaches_the_task_and_no_file_is_left() {
 #[cfg(target_os = "linux")]
 #[test]
 fn sigkill_of_flyte_run_ends_the_task() {
-    use std::io::BufRead as _;
     let home = Home::new();
-    std::fs::create_dir_all(home.path().join(".flyte")).unwrap();
-    std::fs::write(
-        home.path().join(".flyte/secrets.env"),
-        // The value of the SIGTERM test, which may run at the same time: two runs with one
-        // value for the standard path share it out (the second gets a private directory).
-        "cli-fixture-file=sig-file-v4lue\n",
-    )
-    .unwrap();
-    let mut run = home
-        .command(support::flyte_exe())
-        .arg("run")
-        .arg(task_fixture())
-        .arg("file_then_sleep")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(run.stdout.take().unwrap()).lines();
-    let ready = lines.next().unwrap().unwrap();
-    assert!(ready.starts_with("READY "), "{ready}");
-    let pid = lines.next().unwrap().unwrap();
-    let pid = pid.strip_prefix("PID ").unwrap().to_owned();
+    let (mut run, _, pid) = sleeping_run(&home);
     run.kill().unwrap();
     run.wait().unwrap();
     // Gone, or a zombie waiting for whoever inherited it.
