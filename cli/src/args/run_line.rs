@@ -1,7 +1,8 @@
 //! `flyte run BINARY TASK ...`: an option after TASK that is named like one of the task's
 //! inputs is the task's, as in the Python `flyte run` (where everything after the task is
 //! its own), although `flyte run` has an option of that name (`--env`, `--project`, ...).
-//! clap would take it for `flyte run`'s; a `--` put before it makes it the task's.
+//! clap would take it for `flyte run`'s; a `--` put before it makes it the task's. So is a
+//! `--help` or `-h` right after TASK: the task's help.
 
 use std::ffi::OsString;
 
@@ -53,6 +54,11 @@ fn task_input_at(
                 i += 1;
             }
         }
+    }
+    // `--help` or `-h` right after TASK asks for the task's help, as in the Python `flyte run`
+    // (`flyte run --help` is still `run`'s).
+    if argv.get(i).is_some_and(|a| a == "--help" || a == "-h") {
+        return Some(i);
     }
     let (binary, task) = (&argv[positionals[0]], argv[positionals[1]].to_str()?);
     // clap takes `run`'s options after TASK up to the first other argument.
@@ -152,6 +158,13 @@ mod tests {
             ),
         ] {
             assert_eq!(rewritten(given), (expected.to_owned(), true), "{given}");
+        }
+        // The task's help, without asking for its inputs.
+        for (given, expected) in [
+            ("run ./bin t --help", "run ./bin t -- --help"),
+            ("run -e A=1 ./bin t -h", "run -e A=1 ./bin t -- -h"),
+        ] {
+            assert_eq!(rewritten(given), (expected.to_owned(), false), "{given}");
         }
     }
 

@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::{Launcher, SignalForward, TaskList, TaskLookupError};
+use flyte::launch::{Launcher, SignalForward, TaskInfo, TaskList, TaskLookupError};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -35,8 +35,25 @@ pub(crate) fn input_names(
 pub(crate) fn run(
     global: &GlobalArgs,
     args: &RunArgs,
-    described: Option<TaskList>,
+    mut described: Option<TaskList>,
 ) -> Result<i32, CliError> {
+    // `--help` / `-h` first: the binary prints the task's help; nothing is resolved.
+    if let Some(first) = args.task_args.first()
+        && (first == "-h" || first == "--help")
+    {
+        let tasks = match described.take() {
+            Some(tasks) => tasks,
+            None => Launcher::new(&args.binary)
+                .describe()
+                .map_err(CliError::Run)?,
+        };
+        let task = find(&tasks, args)?;
+        // A task with an input `help` takes `--help` as that input.
+        if first == "-h" || !task.inputs.iter().any(|i| i.name == "help") {
+            return task_help(&args.binary, &tasks.run_name(task));
+        }
+        described = Some(tasks);
+    }
     // The config is read up front so a broken one fails before anything starts; the service
     // itself is opened only if a secret is not found locally.
     let config = load_config(global)?;
@@ -68,20 +85,7 @@ pub(crate) fn run(
         Some(tasks) => tasks,
         None => launcher.describe().map_err(CliError::Run)?,
     };
-    let task = match tasks.find(&args.task) {
-        Ok(task) => task,
-        Err(TaskLookupError::NotFound { known, .. }) => {
-            return Err(CliError::Usage(format!(
-                "no task `{}` in {} (tasks: {})",
-                args.task,
-                args.binary.display(),
-                known.join(", ")
-            )));
-        }
-        Err(e) => {
-            return Err(CliError::Usage(format!("{}: {e}", args.binary.display())));
-        }
-    };
+    let task = find(&tasks, args)?;
     if !task.runnable {
         let why = task.why_not_runnable.as_deref().unwrap_or("");
         return Err(CliError::Run(flyte::Error::Launch {
@@ -130,6 +134,34 @@ pub(crate) fn run(
     let started = prepared.spawn().map_err(CliError::Run)?;
     signals.forward_to(started.child.id());
     let status = started.wait().map_err(CliError::Waiting)?;
+    Ok(exit_code(status))
+}
+
+/// The task `args` names in `tasks`; a usage error listing the tasks when there is none.
+fn find<'t>(tasks: &'t TaskList, args: &RunArgs) -> Result<&'t TaskInfo, CliError> {
+    tasks.find(&args.task).map_err(|e| match e {
+        TaskLookupError::NotFound { known, .. } => CliError::Usage(format!(
+            "no task `{}` in {} (tasks: {})",
+            args.task,
+            args.binary.display(),
+            known.join(", ")
+        )),
+        e => CliError::Usage(format!("{}: {e}", args.binary.display())),
+    })
+}
+
+/// `BIN run TASK --help`: the task's inputs and secrets, printed by the binary itself.
+fn task_help(binary: &std::path::Path, task: &str) -> Result<i32, CliError> {
+    let status = std::process::Command::new(binary)
+        .args(["run", task, "--help"])
+        .status()
+        .map_err(|source| {
+            CliError::Run(flyte::Error::Process {
+                task: task.to_owned(),
+                action: format!("cannot start {}", binary.display()),
+                source,
+            })
+        })?;
     Ok(exit_code(status))
 }
 

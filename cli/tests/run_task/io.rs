@@ -132,3 +132,36 @@ fn inputs_named_like_run_options_are_the_tasks() {
     // `--` first, as before.
     assert_eq!(run(&["--", "--env", "prod"]), shown("prod", "None"));
 }
+
+/// `flyte run BIN TASK --help` (or `-h`): the task's inputs and secrets, as the binary prints
+/// them, exit 0; no secret is resolved, so no service is started.
+#[test]
+fn help_after_the_task_is_the_tasks() {
+    let home = Home::new();
+    for flag in ["--help", "-h"] {
+        let out = home
+            .flyte()
+            .arg("run")
+            .arg(task_fixture())
+            .args(["add", flag])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        for needle in [
+            "run add --n VALUE --label VALUE",
+            "--n      u32",
+            "cli-fixture-secret  env var CLI_FIXTURE_SECRET",
+        ] {
+            assert!(
+                stdout.contains(needle),
+                "{flag}: {needle:?} not in {stdout}"
+            );
+        }
+        assert!(!stderr.contains("body ran"), "{stderr}");
+        assert!(!home.default_data_dir().exists(), "a service was started");
+    }
+    // `flyte run --help` is still `run`'s own.
+    let out = home.flyte().args(["run", "--help"]).output().unwrap();
+    assert!(texts(&out).0.contains("--no-masking"), "{:?}", texts(&out));
+}
