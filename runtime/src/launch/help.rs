@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use flyte_spec::MOUNT_PATH;
 
-use super::describe::{TaskInfo, TaskList};
+use super::describe::{ListFormat, TaskInfo, TaskList};
 
 /// Whether `arg` asks for help where an input flag could stand (`--help` is an input's for a
 /// task with a parameter `help`; inputs are never one letter, so `-h` always asks).
@@ -20,19 +20,17 @@ pub(crate) fn usage(program: &str, list: &TaskList) -> String {
         true => "none registered (see `tasks_from` of #[flyte::main])".to_owned(),
         false => names.join(", "),
     };
+    let list_command = format!("list [--format {}]", ListFormat::NAMES.join("|"));
     let commands = [
         (
             "run TASK [INPUTS]",
             "run a task as this process, its secrets in place",
         ),
         ("run TASK --help", "the task's inputs and secrets"),
-        (
-            "list [--format json|proto]",
-            "every task and its secrets, never a value",
-        ),
+        (&list_command, "every task and its secrets, never a value"),
         ("help", "this text"),
     ];
-    let w = commands.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let w = widest(commands.iter().map(|(c, _)| c.len()));
     let mut out = String::new();
     for (i, (command, what)) in commands.iter().enumerate() {
         let lead = if i == 0 { "usage:" } else { "" };
@@ -80,12 +78,11 @@ pub(crate) fn task(program: &str, list: &TaskList, task: &TaskInfo) -> String {
             "cannot be run as its own process: {why}; call it from Rust code"
         );
     }
-    let width = |names: &mut dyn Iterator<Item = usize>| names.max().unwrap_or(0);
     if task.inputs.is_empty() {
         let _ = writeln!(out, "inputs: none");
     } else {
         let _ = writeln!(out, "inputs:");
-        let w = width(&mut task.inputs.iter().map(|i| i.name.len() + 2));
+        let w = widest(task.inputs.iter().map(|i| i.name.len() + 2));
         for i in &task.inputs {
             let flag = format!("--{}", i.name);
             let need = if i.required { "" } else { ", may be left out" };
@@ -108,10 +105,15 @@ pub(crate) fn task(program: &str, list: &TaskList, task: &TaskInfo) -> String {
                 (def.display_name(), target)
             })
             .collect();
-        let w = width(&mut shown.iter().map(|(n, _)| n.len()));
+        let w = widest(shown.iter().map(|(n, _)| n.len()));
         for (name, target) in shown {
             let _ = writeln!(out, "  {name:<w$}  {target}");
         }
     }
     out
+}
+
+/// The width of a column of texts this long.
+fn widest(lengths: impl Iterator<Item = usize>) -> usize {
+    lengths.max().unwrap_or(0)
 }
