@@ -133,5 +133,14 @@ fn bench_launch(c: &mut Criterion) {
             assert!(status.success());
         })
     });
+    // As `flyte run` and `BIN run` launch: the child set to end with its launcher, which
+    // makes std fork instead of its faster spawn (a `pre_exec` needs a fork).
+    let tied = launcher.clone().end_with_launcher(true);
+    g.bench_function("launcher_3_secrets_end_with_launcher", |b| {
+        b.iter(|| {
+            let status = tied.run_info(&info).unwrap();
+            assert!(status.success());
+        })
+    });
     g.finish();
 }
