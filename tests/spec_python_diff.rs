@@ -59,8 +59,9 @@ enum Deliberate {
     /// An env var the loader reads (`LD_*`), every task process has (`PATH`, ...), the launch
     /// or a shell sets (`FLYTE_TASK_LAUNCHED`, `PWD`, ...).
     ReservedEnvName,
-    /// Both refuse a name with a control character (`A\nB`), but we print it quoted and
-    /// escaped, so that it cannot break the message's line or the terminal.
+    /// Both refuse a name with a control or other unprintable character (`A\nB`), but we
+    /// print it quoted and escaped, so that it cannot break the message's line or the
+    /// terminal.
     ControlCharacter,
     /// Both refuse, but the name in the message is upper-cased with different Unicode tables
     /// (Rust 1.95: Unicode 16; Python 3.11: Unicode 14).
@@ -115,7 +116,9 @@ fn deliberate(c: &Case) -> Option<Deliberate> {
     if env.is_some() && c.key.contains('\u{1c8a}') {
         return Some(Deliberate::UnicodeVersion);
     }
-    if env.as_deref().is_some_and(|e| e.contains(char::is_control)) {
+    let unprintable =
+        |c: char| !matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some();
+    if env.as_deref().is_some_and(|e| e.contains(unprintable)) {
         return Some(Deliberate::ControlCharacter);
     }
     let derived_from_empty_key = c.key.is_empty() && c.as_env_var.is_none();

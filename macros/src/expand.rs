@@ -36,6 +36,11 @@ pub(crate) fn task(
             .iter()
             .map(|(key, span)| unstorable_key_warning(key, *span)),
     );
+    out.extend(
+        crate::io::runner_flag_clashes(item, task.in_impl, site)
+            .into_iter()
+            .map(|(name, flag, span)| runner_flag_warning(&name, flag, span)),
+    );
 
     let mut name = item.sig.ident.unraw().to_string();
     // `Type::name` in an `impl` or trait block: namesakes in one module stay apart.
@@ -141,30 +146,17 @@ fn process_only_warning(read: &ProcessOnlyRead) -> TokenStream {
     let key = &read.key;
     let note = match read.file {
         // The literal path is the default (Embedded) injector's layout; the others nest the
-        // file in a directory named after the group (K8s: the key's md5 when it has none).
-        true => {
-            let elsewhere = match &read.group {
-                Some(group) => format!(
-                    "`{MOUNT_PATH}/{}/{}`",
-                    group.to_lowercase(),
-                    key.to_lowercase()
-                ),
-                None => format!(
-                    "a directory named after the group, for a key without one the key's md5 \
-                     (K8s: `{MOUNT_PATH}/<md5>/{}`)",
-                    key.to_lowercase()
-                ),
-            };
-            format!(
-                "this reads secret `{key}` through the path `{MOUNT_PATH}/{key}`, which holds it \
-                 only when the task runs as its own process (`BIN run`, `flyte run`, a cluster) \
-                 and can write {MOUNT_PATH} (root, containers, clusters), and on a cluster only \
-                 under the default (Embedded) injector: the K8s, Vault and cloud injectors put \
-                 it in {elsewhere}; called in-process (tests, other code) the read fails. \
-                 `flyte::secret!(\"{key}\")` (with `.path()`) finds it in every case. To keep \
-                 this read, put #[allow(deprecated)] on the task"
-            )
-        }
+        // file in a directory named after the group (their exact layouts are the runtime's,
+        // `sources::pod`, which `secret!` reads).
+        true => format!(
+            "this reads secret `{key}` through the path `{MOUNT_PATH}/{key}`, which holds it \
+             only when the task runs as its own process (`BIN run`, `flyte run`, a cluster) \
+             and can write {MOUNT_PATH} (root, containers, clusters), and on a cluster only \
+             under the default (Embedded) injector: the K8s, Vault and cloud injectors put it \
+             in a directory named after its group; called in-process (tests, other code) the \
+             read fails. `flyte::secret!(\"{key}\")` (with `.path()`) finds it in every case. \
+             To keep this read, put #[allow(deprecated)] on the task"
+        ),
         false => format!(
             "this reads secret `{key}` through its {via}, which holds it only when the task \
              runs as its own process (`BIN run`, `flyte run`, a cluster); called in-process \
@@ -201,6 +193,26 @@ fn unstorable_key_warning(key: &str, span: Span) -> TokenStream {
             #[deprecated(note = #note)]
             fn #name() {}
             #name();
+        }
+    }
+}
+
+/// A `deprecated` warning at a parameter named like one of `BIN run`'s options, like
+/// [`process_only_warning`]: in-process calls are unaffected, and the input can still be given
+/// inside `--inputs` JSON.
+fn runner_flag_warning(name: &str, flag: &str, span: Span) -> TokenStream {
+    let note = format!(
+        "parameter `{name}` has the name of `BIN run`'s own option `--{flag}`: `BIN run TASK \
+         --{flag} ...` is the runner's, so this input can be given only inside the JSON \
+         (`--inputs '{{\"{name}\": ...}}'`); rename it, or to keep it put #[allow(deprecated)] \
+         on the task"
+    );
+    let fun = Ident::new("runner_option_parameter", span);
+    quote_spanned! {span=>
+        {
+            #[deprecated(note = #note)]
+            fn #fun() {}
+            #fun();
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use proc_macro2::{Delimiter, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
+use syn::ext::IdentExt;
 
-use crate::diag::{Errors, error};
 use crate::item::{ItemFn, has_ident, has_ident_in};
 use crate::lit::literal;
 use crate::site::{Lookup, Site};
@@ -58,50 +58,32 @@ pub(crate) fn task_io(item: &ItemFn, in_impl: bool, span: Span, site: &Lookup<'_
     quote_spanned!(span=> #inputs #output (#runner) #why)
 }
 
-/// A parameter of a runnable task named like one of `BIN run`'s own options
-/// ([`flyte_spec::RUNNER_FLAGS`]): `--inputs` would be read as the runner's, so the input could
-/// never be given. A task without a runner may keep the name.
+/// The parameters of a task that looks runnable named like one of `BIN run`'s own options
+/// ([`flyte_spec::RUNNER_FLAGS`]), each with the option and where the name is written:
+/// `--inputs 5` is read as the runner's, so such an input can be given only inside the
+/// `--inputs` JSON. Whether the types can be read is known only at run time, so this is a
+/// warning, not an error.
 pub(crate) fn runner_flag_clashes(
     item: &ItemFn,
     in_impl: bool,
     site: &Lookup<'_>,
-    errors: &mut Errors,
-) {
+) -> Vec<(String, &'static str, Span)> {
     // Most tasks have no such name: the signature's idents are enough to tell.
-    let named = |t: &TokenTree| matches!(t, TokenTree::Ident(id) if flyte_spec::runner_flag(&id.to_string()).is_some());
+    let named = |t: &TokenTree| matches!(t, TokenTree::Ident(id) if flyte_spec::runner_flag(&id.unraw().to_string()).is_some());
     if !item.sig.inputs.iter().any(named) {
-        return;
+        return Vec::new();
     }
     let params = params(&item.sig.inputs);
     if why_not(item, in_impl, &params, site).is_some() {
-        return;
+        return Vec::new();
     }
-    for p in &params {
-        let Some((name, flag)) = p
-            .name
-            .as_deref()
-            .and_then(|n| Some((n, flyte_spec::runner_flag(n)?)))
-        else {
-            continue;
-        };
-        errors.push(error(
-            p.name_span,
-            format!("parameter `{name}` has the name of `BIN run`'s own option `--{flag}`"),
-            format!(
-                "rename it: `BIN run TASK --{flag} ...` is the runner's, so this input could \
-                 not be given (the runner's options are {})",
-                list_flags()
-            ),
-        ));
-    }
-}
-
-fn list_flags() -> String {
-    let flags: Vec<String> = flyte_spec::RUNNER_FLAGS
+    params
         .iter()
-        .map(|f| format!("`--{f}`"))
-        .collect();
-    flags.join(", ")
+        .filter_map(|p| {
+            let name = p.name.as_deref()?;
+            Some((name.to_owned(), flyte_spec::runner_flag(name)?, p.name_span))
+        })
+        .collect()
 }
 
 /// Why `BIN run` cannot call the task, as far as the signature shows.

@@ -90,9 +90,10 @@ use proc_macro::TokenStream;
 /// through `Display`, exit 1. A task with any other parameter (a reference, `impl Trait`, a
 /// type without `Deserialize`) compiles as written and is called from Rust code only; `BIN
 /// list` and `BIN run` say why. The choice by type is made at compile time by the runtime,
-/// so the macro needs no bound on the types. A parameter of such a task cannot be named like
-/// one of the runner's own options (`inputs`, `inputs_file`, `outputs_file`,
-/// `check_inputs`): it is a compile error, since that input could never be given.
+/// so the macro needs no bound on the types. A parameter of such a task named like one of the
+/// runner's own options (`inputs`, `inputs_file`, `outputs_file`, `check_inputs`) is a
+/// `deprecated` warning at its name: `--inputs 5` is the runner's, so that input can be given
+/// only inside the `--inputs` JSON.
 ///
 /// An attribute macro cannot see whether its function sits inside an `impl` (or trait)
 /// block, and from there the generated runner cannot call it. So:

@@ -37,7 +37,6 @@ pub(crate) fn task(attr: TokenStream, item: TokenStream) -> TokenStream {
     {
         errors.push(in_impl_needed(&function.sig.ident, &shown_attr(), block));
     }
-    crate::io::runner_flag_clashes(&function, args.in_impl, &site, &mut errors);
     let valid = match validate::task(&args) {
         Ok(valid) => Some(valid),
         Err(e) => {

@@ -187,13 +187,19 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// A name as Python prints it, unless it holds a control character (a newline, an escape
-/// sequence), which would break the message's line or the terminal: then quoted and escaped.
+/// A name as Python prints it, unless it holds a character Rust's `{:?}` escapes besides
+/// quotes and backslashes (a newline, an escape sequence, a right-to-left override), which
+/// would break the message's line, the terminal, or the order it reads in: then quoted and
+/// escaped.
 struct Shown<'a>(&'a str);
+
+fn unprintable(c: char) -> bool {
+    !matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some()
+}
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.chars().any(char::is_control) {
+        match self.0.chars().any(unprintable) {
             true => write!(f, "{:?}", self.0),
             false => f.write_str(self.0),
         }
@@ -219,7 +225,9 @@ mod tests {
                 "Invalid environment variable name: \"X\\n\\u{{1b}}[2J\", must match {ENV_NAME_PATTERN}"
             )
         );
+        assert!(shown("LD_\u{202e}X").contains(r#""LD_\u{202e}X""#));
         // Python's text otherwise, unquoted.
+        assert!(shown("ÄPFEL").contains(": ÄPFEL, must"));
         assert_eq!(
             shown("my-var"),
             format!("Invalid environment variable name: my-var, must match {ENV_NAME_PATTERN}")

@@ -167,9 +167,24 @@ pub fn is_storable_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The options `BIN run TASK` takes for itself, not for an input: a task parameter of one of
-/// these names (`_` for `-`) could not be given, so `#[task]` refuses it in a runnable task.
-pub const RUNNER_FLAGS: &[&str] = &["inputs", "inputs-file", "outputs-file", "check-inputs"];
+/// `BIN run TASK --inputs JSON`: all inputs as one JSON object.
+pub const INPUTS_FLAG: &str = "inputs";
+/// `BIN run TASK --inputs-file PATH` (`-`: stdin).
+pub const INPUTS_FILE_FLAG: &str = "inputs-file";
+/// `BIN run TASK --outputs-file PATH`: the output as JSON there.
+pub const OUTPUTS_FILE_FLAG: &str = "outputs-file";
+/// `BIN run TASK --check-inputs ...`: print the checked inputs, run nothing (for launchers).
+pub const CHECK_INPUTS_FLAG: &str = "check-inputs";
+
+/// The options `BIN run TASK` takes for itself, not for an input (its parser matches these
+/// constants): a task parameter of one of these names (`_` for `-`) can be given only inside
+/// the `--inputs` JSON, so `#[task]` warns about it.
+pub const RUNNER_FLAGS: &[&str] = &[
+    INPUTS_FLAG,
+    INPUTS_FILE_FLAG,
+    OUTPUTS_FILE_FLAG,
+    CHECK_INPUTS_FLAG,
+];
 
 /// The runner option a task parameter named `param` would collide with (`--outputs-file` for
 /// `outputs_file`), if any.

@@ -107,7 +107,9 @@ fn a_task_whose_launcher_was_killed_keeps_its_files_until_it_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let dotenv = tmp.path().join("secrets.env");
     std::fs::write(&dotenv, "fixture-file=kept-while-the-task-runs\n").unwrap();
-    let mut launcher = standard_run("file_then_sleep", &dotenv)
+    // A task that survives the SIGTERM its launcher's death sends it (a task that handles
+    // SIGTERM, or one on a system without that signal).
+    let mut launcher = standard_run("file_then_sleep_through_term", &dotenv)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

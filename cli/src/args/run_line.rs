@@ -57,7 +57,11 @@ fn task_input_at(
     }
     // `--help` or `-h` right after TASK asks for the task's help, as in the Python `flyte run`
     // (`flyte run --help` is still `run`'s).
-    if argv.get(i).is_some_and(|a| a == "--help" || a == "-h") {
+    if argv
+        .get(i)
+        .and_then(|a| a.to_str())
+        .is_some_and(|a| flyte::launch::is_help_flag(a, false))
+    {
         return Some(i);
     }
     let (binary, task) = (&argv[positionals[0]], argv[positionals[1]].to_str()?);

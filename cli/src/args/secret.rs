@@ -149,7 +149,7 @@ impl std::fmt::Debug for ValueArgs {
 #[derive(Debug, Args)]
 pub(crate) struct CreateSecretArgs {
     /// Name of the secret: letters, digits, `-` and `_`.
-    #[arg(value_name = "NAME", value_parser = secret_name)]
+    #[arg(value_name = "NAME", value_parser = SecretName)]
     pub name: String,
     #[command(flatten)]
     pub value: ValueArgs,
@@ -160,7 +160,7 @@ pub(crate) struct CreateSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct UpdateSecretArgs {
     /// Name of an existing secret.
-    #[arg(value_name = "NAME", value_parser = secret_name)]
+    #[arg(value_name = "NAME", value_parser = SecretName)]
     pub name: String,
     #[command(flatten)]
     pub value: ValueArgs,
@@ -171,7 +171,7 @@ pub(crate) struct UpdateSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct GetSecretArgs {
     /// Show only this secret (default: list all of the scope).
-    #[arg(value_name = "NAME", value_parser = secret_name)]
+    #[arg(value_name = "NAME", value_parser = SecretName)]
     pub name: Option<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -186,7 +186,7 @@ pub(crate) struct GetSecretArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DeleteSecretArgs {
     /// Name of the secret.
-    #[arg(value_name = "NAME", value_parser = secret_name)]
+    #[arg(value_name = "NAME", value_parser = SecretName)]
     pub name: String,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -209,12 +209,31 @@ pub(crate) enum OutputFormat {
 
 /// A name a secret service can hold, checked before anything starts: a Flyte cluster refuses
 /// any other with `invalid_argument`, and the local service would be started for nothing.
-fn secret_name(name: &str) -> Result<String, String> {
-    match flyte_spec::is_storable_name(name) {
-        true => Ok(name.to_owned()),
-        false => Err(format!(
-            "no secret service stores a secret named {name:?}: a name is {}",
-            flyte_spec::SERVICE_NAME_RULE
-        )),
+/// A parser of its own, not a function: clap would print the name raw before the message,
+/// control characters and all.
+#[derive(Clone)]
+struct SecretName;
+
+impl clap::builder::TypedValueParser for SecretName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        match value.to_str() {
+            Some(name) if flyte_spec::is_storable_name(name) => Ok(name.to_owned()),
+            _ => Err(clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "no secret service stores a secret named {:?}: a name is {}\n",
+                    value.to_string_lossy(),
+                    flyte_spec::SERVICE_NAME_RULE
+                ),
+            )
+            .with_cmd(cmd)),
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::{Launcher, SignalForward, TaskInfo, TaskList, TaskLookupError};
+use flyte::launch::{Launcher, SignalForward, TaskInfo, TaskList, TaskLookupError, is_help_flag};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -38,8 +38,8 @@ pub(crate) fn run(
     mut described: Option<TaskList>,
 ) -> Result<i32, CliError> {
     // `--help` / `-h` first: the binary prints the task's help; nothing is resolved.
-    if let Some(first) = args.task_args.first()
-        && (first == "-h" || first == "--help")
+    if let Some(first) = args.task_args.first().and_then(|a| a.to_str())
+        && is_help_flag(first, false)
     {
         let tasks = match described.take() {
             Some(tasks) => tasks,
@@ -49,7 +49,7 @@ pub(crate) fn run(
         };
         let task = find(&tasks, args)?;
         // A task with an input `help` takes `--help` as that input.
-        if first == "-h" || !task.inputs.iter().any(|i| i.name == "help") {
+        if is_help_flag(first, task.inputs.iter().any(|i| i.name == "help")) {
             return task_help(&args.binary, &tasks.run_name(task));
         }
         described = Some(tasks);
@@ -153,7 +153,8 @@ fn find<'t>(tasks: &'t TaskList, args: &RunArgs) -> Result<&'t TaskInfo, CliErro
 /// `BIN run TASK --help`: the task's inputs and secrets, printed by the binary itself.
 fn task_help(binary: &std::path::Path, task: &str) -> Result<i32, CliError> {
     let status = std::process::Command::new(binary)
-        .args(["run", task, "--help"])
+        // `-h`: help whatever the task's inputs are called.
+        .args(["run", task, "-h"])
         .status()
         .map_err(|source| {
             CliError::Run(flyte::Error::Process {

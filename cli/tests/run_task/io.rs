@@ -161,6 +161,38 @@ fn help_after_the_task_is_the_tasks() {
         assert!(!stderr.contains("body ran"), "{stderr}");
         assert!(!home.default_data_dir().exists(), "a service was started");
     }
+    // A task with an input named `help`: `--help` is that input, `-h` still asks.
+    let run = |args: &[&str]| {
+        let out = home
+            .flyte()
+            .arg("run")
+            .arg(task_fixture())
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), texts(&out).0)
+    };
+    let (code, stdout) = run(&["helpful", "-h"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("--help  bool"), "{stdout}");
+    assert_eq!(
+        run(&["helpful", "--help", "true"]),
+        (Some(0), "false\n".into())
+    );
+    // Further on, where a launcher checks the inputs, help says where it goes.
+    let out = home
+        .flyte()
+        .arg("run")
+        .arg(task_fixture())
+        .args(["add", "--n", "5", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        texts(&out).1.contains("right after the task's name"),
+        "{:?}",
+        texts(&out)
+    );
     // `flyte run --help` is still `run`'s own.
     let out = home.flyte().args(["run", "--help"]).output().unwrap();
     assert!(texts(&out).0.contains("--no-masking"), "{:?}", texts(&out));

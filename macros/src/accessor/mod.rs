@@ -98,8 +98,6 @@ pub(crate) struct ProcessOnlyRead {
     pub span: Span,
     /// The secret's key, for `flyte::secret!("key")`.
     pub key: String,
-    /// Its group, for where other injectors put the file.
-    pub group: Option<String>,
     /// `env var `NAME`` or `file `/etc/...``.
     pub via: String,
     pub file: bool,
@@ -127,7 +125,6 @@ pub(crate) fn process_only_reads(task: &ValidTask, args: &[CallArg]) -> Vec<Proc
                 found.push(ProcessOnlyRead {
                     span: arg.lit.span(),
                     key: secret.key.clone(),
-                    group: secret.group.clone(),
                     via,
                     file,
                 });

@@ -222,8 +222,14 @@ fn secret_fields(
 ) -> Option<RawSecret> {
     let mut values: [Option<Str>; 4] = Default::default();
     let mut broken = false;
+    let mut bare_before = false;
     for (position, chunk) in split_commas(fields.stream()).into_iter().enumerate() {
-        match field(&chunk, position, &values) {
+        if let Ok(value) = string_literal(&chunk.tokens) {
+            errors.push(bare_value(&value, position, &values, bare_before));
+            (broken, bare_before) = (true, true);
+            continue;
+        }
+        match field(&chunk, &values) {
             Ok((index, value)) => values[index] = Some(value),
             Err(e) => {
                 errors.push(e);
@@ -251,29 +257,43 @@ fn secret_fields(
     })
 }
 
-/// `name = "value"`, as its index in [`FIELDS`] and the literal. `position` is the field's
-/// place in the call, for a value written without its name.
-fn field(chunk: &Chunk, position: usize, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
+/// `Secret("api-key", ...)`, as Python's `Secret("api-key")` reads: the fields are named
+/// here, so say which name the value needs. A first bare value is the key unless the key is
+/// given; later ones take their place in Python's order (key, group, mount, as_env_var),
+/// else the first field not given.
+fn bare_value(
+    value: &Str,
+    position: usize,
+    seen: &[Option<Str>; 4],
+    bare_before: bool,
+) -> syn::Error {
+    let unseen = |i: &usize| seen[*i].is_none();
+    let name = match (bare_before, seen[0].is_none()) {
+        (false, true) => Some(0),
+        _ => Some(position)
+            .filter(|p| *p < FIELDS.len() && unseen(p))
+            .or_else(|| (0..FIELDS.len()).find(unseen)),
+    };
+    let shown = value.value();
+    match name {
+        Some(i) => error(
+            value.span(),
+            format!("`Secret(...)` takes its fields by name; found the bare value {shown:?}"),
+            format!("write `{} = {shown:?}`", FIELDS[i]),
+        ),
+        None => error(
+            value.span(),
+            format!("an extra value {shown:?}: every field of this `Secret(...)` is given"),
+            "remove it",
+        ),
+    }
+}
+
+/// `name = "value"`, as its index in [`FIELDS`] and the literal.
+fn field(chunk: &Chunk, seen: &[Option<Str>; 4]) -> syn::Result<(usize, Str)> {
     let Some((first, rest)) = chunk.tokens.split_first() else {
         return Err(empty_chunk(chunk, "a field"));
     };
-    // `Secret("api-key", ...)`, as Python's `Secret("api-key")` reads: the fields are named
-    // here, so say which name the value would have had in Python's order.
-    if let Ok(value) = string_literal(&chunk.tokens) {
-        let unseen = |i: &usize| seen.get(*i).is_some_and(Option::is_none);
-        let name = Some(position)
-            .filter(unseen)
-            .or_else(|| (0..FIELDS.len()).find(unseen))
-            .map_or("key", |i| FIELDS[i]);
-        return Err(error(
-            value.span(),
-            format!(
-                "`Secret(...)` takes its fields by name; found the bare value {:?}",
-                value.value()
-            ),
-            format!("write `{name} = {:?}`", value.value()),
-        ));
-    }
     let TokenTree::Ident(name) = first else {
         return Err(error_spanned(
             chunk.stream(),

@@ -148,6 +148,14 @@ fn a_value_without_its_field_name_gets_the_name_in_pythons_order() {
     assert!(msg.ends_with("write `group = \"github\"`"), "{msg}");
     let msg = one_error(quote!(secrets = Secret(group = "github", "token")));
     assert!(msg.ends_with("write `key = \"token\"`"), "{msg}");
+    let msg = one_error(quote!(
+        secrets = Secret(mount = "/etc/flyte/secrets", "cfg")
+    ));
+    assert!(msg.ends_with("write `key = \"cfg\"`"), "{msg}");
+    let msg = one_error(quote!(
+        secrets = Secret(key = "k", group = "g", mount = "/m", as_env_var = "X", "c")
+    ));
+    assert!(msg.starts_with("an extra value \"c\""), "{msg}");
 }
 
 #[test]

@@ -33,6 +33,10 @@ pub(crate) fn describe(task: &str, missing: &[Missing]) -> String {
             ),
         };
     }
+    // With no source at all, where to store a secret is not the fix.
+    if missing.iter().all(|m| m.looked.is_empty()) {
+        return out;
+    }
     out.push_str(
         "\n  fix: store each under its key on the secret service (`flyte create secret KEY`, in \
          the task's project and domain, its domain, or organization-wide), or for a local run \
@@ -55,7 +59,9 @@ mod tests {
             }],
         );
         assert!(
-            text.contains("- `k`: no secret sources configured") && !text.contains("looked in"),
+            text.contains("- `k`: no secret sources configured")
+                && !text.contains("looked in")
+                && !text.contains("fix:"),
             "{text}"
         );
         let text = describe(
@@ -65,6 +71,9 @@ mod tests {
                 looked: vec!["env var K".into()],
             }],
         );
-        assert!(text.contains("- `k`, looked in: env var K"), "{text}");
+        assert!(
+            text.contains("- `k`, looked in: env var K") && text.contains("fix:"),
+            "{text}"
+        );
     }
 }

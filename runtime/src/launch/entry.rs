@@ -26,7 +26,7 @@ pub fn main_entry() {
             let args: Vec<OsString> = args.collect();
             if args
                 .iter()
-                .any(|a| help::is_help(&a.to_string_lossy(), false))
+                .any(|a| help::is_help_flag(&a.to_string_lossy(), false))
             {
                 print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
                 std::process::exit(0);
@@ -51,7 +51,7 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
         tasks: defs.iter().copied().map(TaskInfo::from_def).collect(),
     };
     let query = match query {
-        Some(query) if help::is_help(query, false) => {
+        Some(query) if help::is_help_flag(query, false) => {
             print!("{}", help::usage(&program(), &list));
             return 0;
         }

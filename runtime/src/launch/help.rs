@@ -7,9 +7,10 @@ use flyte_spec::MOUNT_PATH;
 
 use super::describe::{ListFormat, TaskInfo, TaskList};
 
-/// Whether `arg` asks for help where an input flag could stand (`--help` is an input's for a
-/// task with a parameter `help`; inputs are never one letter, so `-h` always asks).
-pub(crate) fn is_help(arg: &str, has_help_input: bool) -> bool {
+/// Whether `arg`, where an input flag could stand after `BIN run TASK`, asks for the task's
+/// help: `-h` always (inputs are never one letter), `--help` unless the task has an input
+/// named `help`, whose flag it then is.
+pub fn is_help_flag(arg: &str, has_help_input: bool) -> bool {
     arg == "-h" || (arg == "--help" && !has_help_input)
 }
 
@@ -48,45 +49,59 @@ pub(crate) fn usage(program: &str, list: &TaskList) -> String {
 pub(crate) fn task(program: &str, list: &TaskList, task: &TaskInfo) -> String {
     let name = list.run_name(task);
     let mut out = String::new();
-    let flags: String = task
-        .inputs
-        .iter()
-        .map(|i| match i.required {
-            true => format!(" --{} VALUE", i.name),
-            false => format!(" [--{} VALUE]", i.name),
-        })
-        .collect();
-    let _ = writeln!(out, "usage: {program} run {name}{flags}");
-    if !task.inputs.is_empty() {
-        let _ = writeln!(
-            out,
-            "       {program} run {name} --inputs JSON | --inputs-file PATH (`-`: stdin)"
-        );
-    }
-    let _ = writeln!(
-        out,
-        "       (and --outputs-file PATH: the output as JSON there)\n"
-    );
-    let _ = writeln!(
-        out,
-        "task `{}` ({}) -> {}",
-        task.name, task.path, task.output
-    );
-    if let Some(why) = &task.why_not_runnable {
-        let _ = writeln!(
-            out,
-            "cannot be run as its own process: {why}; call it from Rust code"
-        );
+    match &task.why_not_runnable {
+        Some(why) => {
+            let _ = writeln!(
+                out,
+                "task `{}` ({}) -> {}\ncannot be run as its own process: {why}; call it from \
+                 Rust code",
+                task.name, task.path, task.output
+            );
+        }
+        None => {
+            // An input named like a runner option can be given only inside `--inputs` JSON.
+            let flags: String = task
+                .inputs
+                .iter()
+                .filter(|i| flyte_spec::runner_flag(&i.name).is_none())
+                .map(|i| match i.required {
+                    true => format!(" --{} VALUE", i.name),
+                    false => format!(" [--{} VALUE]", i.name),
+                })
+                .collect();
+            let _ = writeln!(out, "usage: {program} run {name}{flags}");
+            if !task.inputs.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "       {program} run {name} --inputs JSON | --inputs-file PATH (`-`: stdin)"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "       (and --outputs-file PATH: the output as JSON there)\n\ntask `{}` ({}) \
+                 -> {}",
+                task.name, task.path, task.output
+            );
+        }
     }
     if task.inputs.is_empty() {
         let _ = writeln!(out, "inputs: none");
     } else {
         let _ = writeln!(out, "inputs:");
-        let w = widest(task.inputs.iter().map(|i| i.name.len() + 2));
+        let dashes = if task.runnable { 2 } else { 0 };
+        let w = widest(task.inputs.iter().map(|i| i.name.chars().count() + dashes));
         for i in &task.inputs {
-            let flag = format!("--{}", i.name);
+            // Flags only where `BIN run` takes them.
+            let flag = match task.runnable {
+                true => format!("--{}", i.name),
+                false => i.name.clone(),
+            };
             let need = if i.required { "" } else { ", may be left out" };
-            let _ = writeln!(out, "  {flag:<w$}  {}{need}", i.ty);
+            let json = match flyte_spec::runner_flag(&i.name) {
+                Some(_) => ", only inside --inputs JSON (the flag is the runner's)",
+                None => "",
+            };
+            let _ = writeln!(out, "  {flag:<w$}  {}{need}{json}", i.ty);
         }
     }
     if task.secrets.is_empty() {
@@ -105,15 +120,22 @@ pub(crate) fn task(program: &str, list: &TaskList, task: &TaskInfo) -> String {
                 (def.display_name(), target)
             })
             .collect();
-        let w = widest(shown.iter().map(|(n, _)| n.len()));
+        let w = widest(shown.iter().map(|(n, _)| n.chars().count()));
         for (name, target) in shown {
             let _ = writeln!(out, "  {name:<w$}  {target}");
+        }
+        if task.secrets.iter().any(|s| s.file.is_some()) {
+            let _ = writeln!(
+                out,
+                "(where {MOUNT_PATH} is not writable, files go to a private directory that \
+                 $FLYTE_SECRETS_DEFAULT_DIR names)"
+            );
         }
     }
     out
 }
 
-/// The width of a column of texts this long.
+/// The width of a column of texts this many characters long (what `{:<w$}` pads by).
 fn widest(lengths: impl Iterator<Item = usize>) -> usize {
     lengths.max().unwrap_or(0)
 }

@@ -6,6 +6,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use flyte_spec::{
+    CHECK_INPUTS_FLAG as CHECK_INPUTS, INPUTS_FILE_FLAG as INPUTS_FILE, INPUTS_FLAG as INPUTS,
+    OUTPUTS_FILE_FLAG as OUTPUTS_FILE,
+};
 use serde_json::{Map, Value};
 
 use crate::Error;
@@ -32,18 +36,23 @@ impl RunArgs {
     /// checked: the child prints the output, the parent nothing.
     pub(crate) fn for_child(&self) -> Vec<OsString> {
         let mut args = vec![
-            "--inputs".into(),
+            format!("--{INPUTS}").into(),
             Value::Object(self.inputs.clone()).to_string().into(),
         ];
         if let Some(path) = &self.outputs_file {
-            args.extend(["--outputs-file".into(), path.clone().into_os_string()]);
+            args.extend([
+                format!("--{OUTPUTS_FILE}").into(),
+                path.clone().into_os_string(),
+            ]);
         }
         args
     }
 }
 
 /// The hidden flag with which a launcher checks inputs before it resolves any secret.
-pub(crate) const CHECK_FLAG: &str = "--check-inputs";
+pub(crate) fn check_flag() -> String {
+    format!("--{CHECK_INPUTS}")
+}
 
 /// [`super::Launcher::check_inputs`]: `BIN run NAME --check-inputs ARGS`, with the launched
 /// task's base environment; exit 0 prints the inputs as one JSON object.
@@ -57,7 +66,7 @@ pub(crate) fn check_with(
         message,
     };
     let out = Command::new(program)
-        .args(["run", name, CHECK_FLAG])
+        .args(["run".into(), name.into(), check_flag()])
         .args(args)
         .env_clear()
         .envs(super::env::inherited())
@@ -73,8 +82,9 @@ pub(crate) fn check_with(
     }
     let inputs: Map<String, Value> = serde_json::from_slice(&out.stdout).map_err(|e| {
         fail(format!(
-            "`{} run {name} {CHECK_FLAG}` printed no inputs: {e}",
-            program.display()
+            "`{} run {name} {}` printed no inputs: {e}",
+            program.display(),
+            check_flag()
         ))
     })?;
     let parsed = RunArgs {
@@ -109,9 +119,15 @@ fn outputs_file(args: &[OsString]) -> Option<PathBuf> {
     let mut found = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        if arg == "--outputs-file" {
+        let Some(flag) = arg.to_str().and_then(|a| a.strip_prefix("--")) else {
+            continue;
+        };
+        if flag == OUTPUTS_FILE {
             found = args.next().map(PathBuf::from);
-        } else if let Some(v) = arg.to_str().and_then(|a| a.strip_prefix("--outputs-file=")) {
+        } else if let Some(v) = flag
+            .strip_prefix(OUTPUTS_FILE)
+            .and_then(|f| f.strip_prefix('='))
+        {
             found = Some(v.into());
         }
     }
@@ -130,13 +146,19 @@ pub(crate) fn parse(
     let mut args = args.into_iter().map(|a| a.to_string_lossy().into_owned());
     let has_help_input = defs.iter().any(|d| d.name == "help");
     while let Some(arg) = args.next() {
-        if super::help::is_help(&arg, has_help_input) {
+        if super::help::is_help_flag(&arg, has_help_input) {
+            // A launcher checking inputs reads JSON on stdout, not the help.
+            if out.check_only {
+                return Err(InputError::Usage(format!(
+                    "`{arg}` asks for the task's help: give it right after the task's name"
+                )));
+            }
             return Ok(RunArgs {
                 help: true,
                 ..RunArgs::default()
             });
         }
-        if arg == CHECK_FLAG {
+        if arg.strip_prefix("--") == Some(CHECK_INPUTS) {
             out.check_only = true;
             continue;
         }
@@ -156,7 +178,7 @@ pub(crate) fn parse(
                 .ok_or_else(|| InputError::Usage(format!("--{flag} needs a value")))
         };
         match flag.as_str() {
-            "inputs" | "inputs-file" => {
+            INPUTS | INPUTS_FILE => {
                 if let Some((given, _)) = &whole {
                     return Err(InputError::Conflict(format!(
                         "--{flag} and --{given} given together: use one"
@@ -164,7 +186,7 @@ pub(crate) fn parse(
                 }
                 whole = Some((flag.clone(), value()?));
             }
-            "outputs-file" => {
+            OUTPUTS_FILE => {
                 if out.outputs_file.is_some() {
                     return Err(InputError::Conflict("--outputs-file given twice".into()));
                 }
@@ -225,7 +247,7 @@ fn find<'a>(defs: &'a [InputDef], name: &str) -> Result<&'a InputDef, InputError
 /// `--inputs JSON`, or `--inputs-file PATH` (`-`: stdin).
 fn read_whole(flag: &str, value: &str) -> Result<Map<String, Value>, InputError> {
     let (from, text) = match flag {
-        "inputs" => ("--inputs".to_owned(), value.to_owned()),
+        INPUTS => (format!("--{INPUTS}"), value.to_owned()),
         _ if value == "-" => {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
@@ -309,20 +331,43 @@ mod tests {
         assert_eq!(got.outputs_file, Some(PathBuf::from("o")));
     }
 
-    /// `#[task]` refuses parameters named like these (`flyte_spec::RUNNER_FLAGS`): each must
-    /// be one the parser takes for itself, never an input's.
+    /// `#[task]` warns about parameters named like these (`flyte_spec::RUNNER_FLAGS`, the
+    /// constants the parser matches): each is the parser's, never an input's, even for a
+    /// task with an input of that name, which is given inside `--inputs` JSON.
     #[test]
-    fn the_runner_flags_the_macro_refuses_are_the_parsers_own() {
+    fn the_runner_flags_are_the_parsers_own() {
+        let clashing = [InputDef {
+            name: "inputs",
+            ty: "u8",
+            optional: false,
+        }];
         for flag in flyte_spec::RUNNER_FLAGS {
-            let got = parse(&[], [format!("--{flag}"), "{}".into()].map(OsString::from));
-            assert!(
-                !matches!(got, Err(InputError::Unknown { .. })),
-                "--{flag} is taken for an input"
+            let got = parse(
+                &clashing,
+                [format!("--{flag}"), "{}".into()].map(OsString::from),
             );
+            // `--inputs-file {}` fails to read the file `{}`: the parser's error, not "unknown".
+            let taken = match got {
+                Ok(args) => args.inputs.contains_key("inputs"),
+                Err(e) => matches!(e, InputError::Unknown { .. }),
+            };
+            assert!(!taken, "--{flag} is taken for an input");
         }
-        assert_eq!(
-            CHECK_FLAG.strip_prefix("--"),
-            flyte_spec::runner_flag("check_inputs")
+        let got = parse(
+            &clashing,
+            ["--inputs", r#"{"inputs": 5}"#].map(OsString::from),
+        )
+        .unwrap();
+        assert_eq!(got.inputs["inputs"], 5);
+    }
+
+    /// A launcher checking inputs reads JSON: help there is an error that says where it goes.
+    #[test]
+    fn help_while_checking_inputs_is_a_usage_error() {
+        let err = parse_args(&["--check-inputs", "--n", "1", "--help"]).unwrap_err();
+        assert!(
+            err.to_string().contains("right after the task's name"),
+            "{err}"
         );
     }
 

@@ -142,6 +142,7 @@ mod validate;
 
 pub use describe::{InputInfo, ListFormat, SecretInfo, TaskInfo, TaskList};
 pub use env::INHERITED_ENV;
+pub use help::is_help_flag;
 pub use inputs::InputError;
 pub use launcher::{Launcher, Prepared, Started};
 pub use lookup::TaskLookupError;
