@@ -126,39 +126,6 @@ fn list_describes_tasks_and_secrets_without_values() {
     );
 }
 
-/// `Launcher::end_with_launcher`: the kernel ends the task (SIGTERM) when the thread that
-/// started it ends, which is why it is off unless asked for: here the thread ends at once.
-#[cfg(target_os = "linux")]
-#[test]
-fn end_with_launcher_ties_the_task_to_the_thread_that_started_it() {
-    use std::os::unix::process::ExitStatusExt;
-    let root = tempfile::tempdir().unwrap();
-    let status = |on: bool| {
-        let launcher = launcher(root.path()).end_with_launcher(on);
-        let mut prepared = launcher
-            .prepare(
-                "line_then_sleep",
-                &[flyte::secret::SecretDef::env(
-                    "fixture-secret",
-                    None,
-                    "FIXTURE_SECRET",
-                )],
-            )
-            .unwrap();
-        prepared.command.stdout(Stdio::null());
-        let started = std::thread::spawn(move || prepared.spawn().unwrap())
-            .join()
-            .unwrap();
-        started.wait().unwrap()
-    };
-    assert_eq!(
-        status(true).signal(),
-        Some(15),
-        "SIGTERM when its thread ended"
-    );
-    assert!(status(false).success(), "off: the task runs to its end");
-}
-
 #[test]
 fn env_secret_reaches_the_child_environment() {
     let root = tempfile::tempdir().unwrap();

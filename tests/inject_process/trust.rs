@@ -1,6 +1,7 @@
 //! The launcher's trust boundary, each test replaying an attack: a killed run's leftover file
 //! served instead of a rotated value, a dead run kept alive by PID reuse, the launcher's
-//! environment leaking into the task, and a task binary whose `list` lies or never ends.
+//! environment leaking into the task, a task binary whose `list` lies or never ends, and a
+//! task left running by a launcher that dies.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -393,4 +394,37 @@ fn a_list_that_never_ends_is_cut_off() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// `Launcher::end_with_launcher`: the kernel ends the task (SIGTERM) when the thread that
+/// started it ends, which is why it is off unless asked for: here the thread ends at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn end_with_launcher_ties_the_task_to_the_thread_that_started_it() {
+    use std::os::unix::process::ExitStatusExt;
+    let root = tempfile::tempdir().unwrap();
+    let status = |on: bool| {
+        let launcher = super::launcher(root.path()).end_with_launcher(on);
+        let mut prepared = launcher
+            .prepare(
+                "line_then_sleep",
+                &[flyte::secret::SecretDef::env(
+                    "fixture-secret",
+                    None,
+                    "FIXTURE_SECRET",
+                )],
+            )
+            .unwrap();
+        prepared.command.stdout(std::process::Stdio::null());
+        let started = std::thread::spawn(move || prepared.spawn().unwrap())
+            .join()
+            .unwrap();
+        started.wait().unwrap()
+    };
+    assert_eq!(
+        status(true).signal(),
+        Some(15),
+        "SIGTERM when its thread ended"
+    );
+    assert!(status(false).success(), "off: the task runs to its end");
 }

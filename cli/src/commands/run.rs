@@ -97,23 +97,13 @@ pub(crate) fn run(
     // refused inputs, before anything starts.
     launcher
         .check_env(&task.name, &task.secret_defs())
-        .map_err(|e| match e {
-            flyte::Error::Launch { task, message } => {
-                CliError::Usage(format!("task `{task}`: {message}"))
-            }
-            e => CliError::Run(e),
-        })?;
+        .map_err(as_usage)?;
     // Inputs are checked by the binary before any secret is resolved; refused ones are a
     // usage error (exit 2), as `BIN run` reports them.
     if !task.inputs.is_empty() || !args.task_args.is_empty() {
         let checked = launcher
             .check_inputs(&tasks.run_name(task), &args.task_args)
-            .map_err(|e| match e {
-                flyte::Error::Inputs { task, message } => {
-                    CliError::Usage(format!("task `{task}`: {message}"))
-                }
-                e => CliError::Run(e),
-            })?;
+            .map_err(as_usage)?;
         launcher = launcher.args(checked);
     }
     // Caught from before any file is written, so no signal leaves one behind.
@@ -135,6 +125,17 @@ pub(crate) fn run(
     signals.forward_to(started.child.id());
     let status = started.wait().map_err(CliError::Waiting)?;
     Ok(exit_code(status))
+}
+
+/// A refusal of this command line's own arguments (a `--env`, the inputs) is a usage error
+/// (exit 2); anything else a run error. Only called where those are the refusals possible.
+fn as_usage(e: flyte::Error) -> CliError {
+    match e {
+        flyte::Error::Launch { task, message } | flyte::Error::Inputs { task, message } => {
+            CliError::Usage(format!("task `{task}`: {message}"))
+        }
+        e => CliError::Run(e),
+    }
 }
 
 /// The task `args` names in `tasks`; a usage error listing the tasks when there is none.

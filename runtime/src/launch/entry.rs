@@ -28,8 +28,7 @@ pub fn main_entry() {
                 .iter()
                 .any(|a| help::is_help_flag(&a.to_string_lossy(), false))
             {
-                print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
-                std::process::exit(0);
+                print_usage();
             }
             std::process::exit(TaskList::list_command(&program(), args))
         }
@@ -37,12 +36,15 @@ pub fn main_entry() {
             let name = args.next().map(|n| n.to_string_lossy().into_owned());
             std::process::exit(run(name.as_deref(), args));
         }
-        Some("help") => {
-            print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
-            std::process::exit(0);
-        }
+        Some("help") => print_usage(),
         _ => {}
     }
+}
+
+/// `BIN help`: the commands and tasks on stdout, exit 0.
+fn print_usage() -> ! {
+    print!("{}", help::usage(&program(), &TaskList::of_this_binary()));
+    std::process::exit(0)
 }
 
 fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
