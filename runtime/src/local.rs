@@ -10,7 +10,8 @@
 //!
 //! In open mode (no bearer tokens configured) the service's inject token, a 0600 file in the
 //! data directory, is picked up here, so its owner reads values without setup. The same token
-//! is used for a configured loopback endpoint that is the advertised `flyte serve`.
+//! is used for a configured endpoint whose IP address and port are exactly the advertised
+//! `flyte serve`'s, and never sent to an endpoint that SelectCluster routes to.
 //!
 //! The data directory is `$FLYTE_SERVER_DATA_DIR` ([`ConfigBuilder::local_data_dir`]
 //! overrides it), else the user's data directory + `/flyte` (`~/.local/share/flyte` on Linux).
@@ -273,10 +274,25 @@ pub(crate) fn token_for(endpoint: &Endpoint, data_dir: Option<&Path>) -> Option<
     let dir = data_dir.map(Path::to_owned).or_else(default_data_dir)?;
     let address = flyte_server::read_address(&dir).ok()??;
     let advertised = Endpoint::parse(&address.url).ok()?;
-    if !address.open || !advertised.is_loopback() || advertised.port() != endpoint.port() {
+    // The very address it listens on: another loopback address or `localhost` (which may
+    // resolve to `::1`) can be a socket of another user on the same port.
+    if !address.open || !advertised.is_loopback() || !same_address(&advertised, endpoint) {
         return None;
     }
     let token = flyte_server::read_inject_token(&dir).ok()?;
     tracing::debug!(dir = %dir.display(), "using the local service's inject token");
     Some(token)
+}
+
+/// Whether two endpoints name the same IP address and port (`127.0.0.1` and `127.000.000.001`
+/// alike); a host name never matches, since what it resolves to is not known here.
+fn same_address(a: &Endpoint, b: &Endpoint) -> bool {
+    let ip = |e: &Endpoint| {
+        e.host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .ok()
+    };
+    a.port().is_some() && a.port() == b.port() && ip(a).is_some() && ip(a) == ip(b)
 }

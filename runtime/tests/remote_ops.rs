@@ -3,6 +3,8 @@
 
 mod remote_support;
 
+#[path = "remote_ops/inject_token.rs"]
+mod inject_token;
 #[path = "remote_ops/local_default.rs"]
 mod local_default;
 

@@ -143,9 +143,14 @@ fn closed_by_peer(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 impl Transport {
-    /// The same credentials, auth header, timeouts, retries and codec against another base
-    /// URL (a cluster endpoint from SelectCluster), with its own HTTP client.
-    pub(crate) fn rebased(&self, http: Http, base_url: String) -> Transport {
+    /// The same auth header, timeouts, retries and codec against another base URL (a cluster
+    /// endpoint from SelectCluster), with its own HTTP client and `tokens`.
+    pub(crate) fn rebased(
+        &self,
+        http: Http,
+        base_url: String,
+        tokens: Option<Arc<dyn TokenSource>>,
+    ) -> Transport {
         Transport {
             http,
             // Errors say where the endpoint came from: it is in no configuration.
@@ -154,7 +159,7 @@ impl Transport {
             timeout: self.timeout,
             call_timeout: self.call_timeout,
             retry: self.retry,
-            tokens: self.tokens.clone(),
+            tokens,
             auth_header: self.auth_header.clone(),
         }
     }

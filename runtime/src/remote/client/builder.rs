@@ -269,8 +269,10 @@ impl ClientBuilder {
         }
         let local = local_default(&mut self.config)?;
         let mut tokens = self.tokens;
+        let mut inject_token = false;
         if tokens.is_none() && self.config.api_key.is_none() {
             tokens = local_token(&self.config, local.as_deref());
+            inject_token = tokens.is_some();
         }
         let cfg = &self.config;
         let endpoint = cfg.endpoint.as_ref().ok_or(ConfigError::MissingEndpoint)?;
@@ -343,7 +345,16 @@ impl ClientBuilder {
         let transport = Arc::new(transport);
         Ok(Client {
             inner: Arc::new(Inner {
-                router: Arc::new(Router::new(transport.clone(), self.config.clone())),
+                router: Arc::new(Router::new(
+                    transport.clone(),
+                    self.config.clone(),
+                    // The inject token is this one service's: a routed endpoint never gets it.
+                    if inject_token {
+                        None
+                    } else {
+                        transport.tokens.clone()
+                    },
+                )),
                 route: std::sync::OnceLock::new(),
                 transport,
                 scope,

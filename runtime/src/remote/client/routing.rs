@@ -24,6 +24,7 @@ use super::{Scope, http_client};
 use crate::config::{Config, Endpoint};
 use crate::remote::error::{Code, Error, Op};
 use crate::remote::exchange::Http;
+use crate::remote::token::TokenSource;
 use crate::remote::transport::Transport;
 
 /// What SelectCluster is asked about, derived from a secret call's scope.
@@ -119,6 +120,9 @@ pub(crate) struct Router {
     /// The session's settings, for the HTTP client of a routed endpoint (TLS roots, proxy
     /// rule and certificate warning depend on the host).
     config: Config,
+    /// The credentials a routed endpoint gets: the session's, except a local service's inject
+    /// token, which reads every value of that one service and goes nowhere else.
+    routed_tokens: Option<Arc<dyn TokenSource>>,
     routes: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Transport>>>>>,
 }
 
@@ -131,10 +135,15 @@ impl fmt::Debug for Router {
 }
 
 impl Router {
-    pub(crate) fn new(session: Arc<Transport>, config: Config) -> Router {
+    pub(crate) fn new(
+        session: Arc<Transport>,
+        config: Config,
+        routed_tokens: Option<Arc<dyn TokenSource>>,
+    ) -> Router {
         Router {
             session,
             config,
+            routed_tokens,
             routes: Mutex::default(),
         }
     }
@@ -222,6 +231,10 @@ impl Router {
             self.session.endpoint,
             answer.cluster
         );
-        Ok(Arc::new(self.session.rebased(http, base_url)))
+        Ok(Arc::new(self.session.rebased(
+            http,
+            base_url,
+            self.routed_tokens.clone(),
+        )))
     }
 }
