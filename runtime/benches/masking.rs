@@ -101,8 +101,32 @@ fn bench_masking(c: &mut Criterion) {
     g.finish();
 }
 
+/// What a large secret costs the launch before the task starts: building the matcher for a
+/// 1 MiB random value, and for 64 KiB of one repeated byte (the worst case of a DFA).
+fn bench_build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("masker_new");
+    g.sample_size(10);
+    let mut seed = 0x9e37_79b9_u64;
+    let random: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(seed >> 58) as usize]
+        })
+        .collect();
+    let repeated = vec![b'x'; 64 * 1024];
+    for (name, value) in [("random_1mib", &random), ("repeated_64kib", &repeated)] {
+        g.throughput(Throughput::Bytes(value.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| Masker::new([("big", black_box(value.as_slice()))]).expect("long enough"))
+        });
+    }
+    g.finish();
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench_masking(&mut c);
+    bench_build(&mut c);
     c.final_summary();
 }

@@ -1,17 +1,45 @@
 //! [`Masker`]: replaces secret values in a byte stream with `<secret:NAME>`, as `op run` does.
 //!
 //! One leftmost-longest Aho-Corasick automaton covers every value, so a value that contains
-//! another is masked whole. [`MaskStream`] works on a stream read in pieces: it holds back
+//! another is masked whole; each line of a multi-line value is a pattern too, and a value
+//! longer than [`MAX_PATTERN_LEN`] is its pieces. [`MaskStream`] works on a stream read in pieces: it holds back
 //! only a tail that is the start of some value (at most the longest value minus one byte)
 //! and emits everything else at once.
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use zeroize::Zeroizing;
 
 /// Values shorter than this are not masked: they would hit ordinary text too often.
 pub(crate) const MIN_MASKED_LEN: usize = 6;
+
+/// The longest pattern: a longer value is masked as pieces of this size, each replaced where
+/// it appears. This bounds the work per read (a held-back tail is at most this long) and the
+/// automaton, so a secret of megabytes costs the launch no more than its size.
+const MAX_PATTERN_LEN: usize = 4096;
+
+/// Total pattern bytes up to which the automaton is a DFA.
+const DFA_MAX_BYTES: usize = 2048;
+
+/// `form` as patterns: itself when at most [`MAX_PATTERN_LEN`] long, else its consecutive
+/// pieces of that length (the last one taking a remainder too short to mask). Printed whole,
+/// the pieces match one after another; only a value that repeats itself at this scale can
+/// match out of step and leave less than a piece unmasked.
+fn pieces(form: &[u8], mut push: impl FnMut(Zeroizing<Vec<u8>>)) {
+    if form.len() <= MAX_PATTERN_LEN {
+        return push(Zeroizing::new(form.to_vec()));
+    }
+    let mut start = 0;
+    while start < form.len() {
+        let mut end = (start + MAX_PATTERN_LEN).min(form.len());
+        if form.len() - end < MIN_MASKED_LEN {
+            end = form.len();
+        }
+        push(Zeroizing::new(form[start..end].to_vec()));
+        start = end;
+    }
+}
 
 /// Set (non-empty, not `0`/`false`/`no`/`off`) to turn masking off for `BIN run` and
 /// `flyte run`.
@@ -25,11 +53,15 @@ pub(crate) fn off_by_env() -> bool {
     })
 }
 
+/// A byte string to find, and what replaces it.
+type Pattern = Zeroizing<Vec<u8>>;
+type Marker = Arc<[u8]>;
+
 /// The matcher for one task's secret values. Its `Debug` shows counts, never values.
 pub struct Masker {
     automaton: AhoCorasick,
     values: Vec<Zeroizing<Vec<u8>>>,
-    markers: Vec<Vec<u8>>,
+    markers: Vec<Marker>,
     /// Bytes some value starts with: only there can a held-back tail begin.
     starts: [bool; 256],
     max_len: usize,
@@ -41,27 +73,44 @@ impl Masker {
     pub fn new<'a, N: Into<String>>(
         secrets: impl IntoIterator<Item = (N, &'a [u8])>,
     ) -> Option<Masker> {
-        let mut values = Vec::new();
-        let mut markers = Vec::new();
+        let mut patterns: Vec<(Pattern, Marker)> = Vec::new();
         for (name, value) in secrets {
             let name = name.into();
             if value.len() < MIN_MASKED_LEN {
                 tracing::debug!(secret = %name, "value shorter than {MIN_MASKED_LEN} bytes, not masked");
                 continue;
             }
-            let marker = format!("<secret:{name}>").into_bytes();
+            let marker: Marker = format!("<secret:{name}>").into_bytes().into();
             for form in std::iter::once(Zeroizing::new(value.to_vec())).chain(escaped(value)) {
-                if !values.contains(&form) {
-                    values.push(form);
-                    markers.push(marker.clone());
+                pieces(&form, |p| patterns.push((p, marker.clone())));
+            }
+            // A value of several lines (a PEM key, a CA bundle) is often printed line by line.
+            if value.contains(&b'\n') {
+                for line in value.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if line.len() >= MIN_MASKED_LEN {
+                        pieces(line, |p| patterns.push((p, marker.clone())));
+                    }
                 }
             }
         }
-        if values.is_empty() {
+        if patterns.is_empty() {
             return None;
         }
+        // Sorted, not a set: a hash set would keep copies of the values outside `Zeroizing`.
+        patterns.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        patterns.dedup_by(|a, b| a.0 == b.0);
+        let (values, markers): (Vec<_>, Vec<_>) = patterns.into_iter().unzip();
+        let total: usize = values.iter().map(|v| v.len()).sum();
+        // A DFA searches fastest, but its construction grows with the square of a repetitive
+        // value's length; past a few KiB the contiguous NFA, whose construction is linear.
+        let kind = match total <= DFA_MAX_BYTES {
+            true => AhoCorasickKind::DFA,
+            false => AhoCorasickKind::ContiguousNFA,
+        };
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
             .build(values.iter().map(|v| v.as_slice()))
             .ok()?;
         let mut starts = [false; 256];
@@ -117,12 +166,18 @@ impl Masker {
         let first = from.max(buf.len().saturating_sub(self.max_len - 1));
         (first..buf.len()).find(|&p| {
             let tail = &buf[p..];
-            self.starts[usize::from(tail[0])]
-                && self
-                    .values
-                    .iter()
-                    .any(|v| v.len() > tail.len() && v.starts_with(tail))
+            self.starts[usize::from(tail[0])] && self.is_proper_prefix(tail)
         })
+    }
+
+    /// Whether some value starts with `tail` and is longer. The values are sorted, so those
+    /// that start with it follow one another from the first value not below it.
+    fn is_proper_prefix(&self, tail: &[u8]) -> bool {
+        let i = self.values.partition_point(|v| v.as_slice() < tail);
+        self.values[i..]
+            .iter()
+            .take(2)
+            .any(|v| v.len() > tail.len() && v.starts_with(tail))
     }
 }
 
@@ -232,6 +287,47 @@ mod tests {
         }
         s.flush(&mut out);
         out
+    }
+
+    #[test]
+    fn a_value_longer_than_a_pattern_is_masked_whole_in_pieces() {
+        // Repetitive and random, both longer than several patterns; a DFA of the first would
+        // take minutes to build.
+        let repetitive = "x".repeat(3 * MAX_PATTERN_LEN + 100);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let random: String = (0..5 * MAX_PATTERN_LEN + 3)
+            .map(|_| rng.alphanumeric())
+            .collect();
+        let m = masker(&[("rep", &repetitive), ("rnd", &random)]);
+        for (value, name) in [(&repetitive, "rep"), (&random, "rnd")] {
+            let text = format!("start {value} end");
+            let whole = mask_in_pieces(&m, &[text.as_bytes()]);
+            let cut: Vec<&[u8]> = text.as_bytes().chunks(1000).collect();
+            for out in [whole, mask_in_pieces(&m, &cut)] {
+                let out = String::from_utf8(out).unwrap();
+                let marker = format!("<secret:{name}>");
+                let rest = out.replace(&marker, "");
+                assert_eq!(rest, "start  end", "{name}: {} bytes left", rest.len());
+            }
+        }
+    }
+
+    #[test]
+    fn each_line_of_a_multi_line_value_is_masked_on_its_own() {
+        let pem = "-----BEGIN KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\r\nshort\r\n-----END KEY-----\r\n";
+        let m = masker(&[("key", pem)]);
+        let mut printed = String::new();
+        for line in pem.lines() {
+            printed.push_str(&format!("line: {line}\n"));
+        }
+        let out = String::from_utf8(mask_in_pieces(&m, &[printed.as_bytes()])).unwrap();
+        assert_eq!(
+            out,
+            "line: <secret:key>\nline: <secret:key>\nline: short\nline: <secret:key>\n"
+        );
+        // Printed whole, it is one match.
+        let out = mask_in_pieces(&m, &[pem.as_bytes()]);
+        assert_eq!(out, b"<secret:key>");
     }
 
     #[test]
