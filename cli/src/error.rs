@@ -337,7 +337,17 @@ pub(crate) fn one_line(err: &dyn std::error::Error) -> String {
 /// The full message: the error, its causes, and the hint, with control characters escaped
 /// (server messages, names and paths reach the terminal in them).
 pub(crate) fn render(err: &CliError) -> String {
-    let mut out = printable(&one_line(err)).into_owned();
+    let text = one_line(err);
+    let mut out = match err {
+        // Built here, one line per secret: its newlines are the report's own. Every other
+        // message may carry a server's text, whose newlines could forge lines.
+        CliError::Run(flyte::Error::MissingSecrets { .. }) => text
+            .split('\n')
+            .map(printable)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => printable(&text).into_owned(),
+    };
     if let Some(note) = err.note() {
         out.push_str("\n  note: ");
         out.push_str(&printable(&note));

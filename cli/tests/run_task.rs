@@ -302,6 +302,13 @@ fn missing_secret_lists_every_place_and_the_task_does_not_start() {
         err.contains("dotenv file") && err.contains(&serve.url) && err.contains("--endpoint flag"),
         "{err}"
     );
+    // One line per secret and one for the fix, as the task binary prints it: not `\n` shown
+    // as two characters.
+    assert!(
+        err.contains("not found\n  - `cli-fixture-file`, looked in: ") && err.contains("\n  fix: "),
+        "{err}"
+    );
+    assert!(!err.contains("\\n"), "{err}");
 }
 
 #[test]
