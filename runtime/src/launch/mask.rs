@@ -60,7 +60,9 @@ type Marker = Arc<[u8]>;
 /// The matcher for one task's secret values. Its `Debug` shows counts, never values.
 pub struct Masker {
     automaton: AhoCorasick,
-    values: Vec<Zeroizing<Vec<u8>>>,
+    values: Vec<Pattern>,
+    /// The same values, sorted, for the held-back check.
+    sorted: Vec<Pattern>,
     markers: Vec<Marker>,
     /// Bytes some value starts with: only there can a held-back tail begin.
     starts: [bool; 256],
@@ -97,20 +99,29 @@ impl Masker {
         if patterns.is_empty() {
             return None;
         }
-        // Sorted, not a set: a hash set would keep copies of the values outside `Zeroizing`.
-        patterns.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        patterns.dedup_by(|a, b| a.0 == b.0);
-        let (values, markers): (Vec<_>, Vec<_>) = patterns.into_iter().unzip();
+        // Duplicates found by sorting, not a set: a hash set would keep copies of the values
+        // outside `Zeroizing`. The automaton gets them in the order given (its search is
+        // faster so), the prefix check the sorted copy.
+        let mut sorted: Vec<usize> = (0..patterns.len()).collect();
+        sorted.sort_by(|&a, &b| patterns[a].0.cmp(&patterns[b].0).then(a.cmp(&b)));
+        sorted.dedup_by(|a, b| patterns[*a].0 == patterns[*b].0);
+        let mut kept = vec![false; patterns.len()];
+        for &i in &sorted {
+            kept[i] = true;
+        }
+        let by_value: Vec<Pattern> = sorted.iter().map(|&i| patterns[i].0.clone()).collect();
+        let (values, markers): (Vec<_>, Vec<_>) = patterns
+            .into_iter()
+            .zip(kept)
+            .filter_map(|(p, keep)| keep.then_some(p))
+            .unzip();
         let total: usize = values.iter().map(|v| v.len()).sum();
         // A DFA searches fastest, but its construction grows with the square of a repetitive
         // value's length; past a few KiB the contiguous NFA, whose construction is linear.
-        let kind = match total <= DFA_MAX_BYTES {
-            true => AhoCorasickKind::DFA,
-            false => AhoCorasickKind::ContiguousNFA,
-        };
+        let kind = (total > DFA_MAX_BYTES).then_some(AhoCorasickKind::ContiguousNFA);
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(kind))
+            .kind(kind)
             .build(values.iter().map(|v| v.as_slice()))
             .ok()?;
         let mut starts = [false; 256];
@@ -121,6 +132,7 @@ impl Masker {
         Some(Masker {
             automaton,
             values,
+            sorted: by_value,
             markers,
             starts,
             max_len,
@@ -170,11 +182,11 @@ impl Masker {
         })
     }
 
-    /// Whether some value starts with `tail` and is longer. The values are sorted, so those
-    /// that start with it follow one another from the first value not below it.
+    /// Whether some value starts with `tail` and is longer. In sorted order those that start
+    /// with it follow one another from the first value not below it.
     fn is_proper_prefix(&self, tail: &[u8]) -> bool {
-        let i = self.values.partition_point(|v| v.as_slice() < tail);
-        self.values[i..]
+        let i = self.sorted.partition_point(|v| v.as_slice() < tail);
+        self.sorted[i..]
             .iter()
             .take(2)
             .any(|v| v.len() > tail.len() && v.starts_with(tail))
