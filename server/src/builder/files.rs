@@ -67,6 +67,14 @@ impl ServerBuilder {
             }
             (None, None) => None,
         };
+        if let Some(p) = &policy {
+            let origin = match &self.policy_file {
+                Some(path) if self.policy.is_none() => path.display().to_string(),
+                _ => "the configuration".into(),
+            };
+            p.require_entries()
+                .map_err(|source| StartError::Policy { origin, source })?;
+        }
         if policy.is_some() && self.oidc.is_none() {
             return Err(StartError::Policy {
                 origin: "the configuration".into(),
