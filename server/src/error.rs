@@ -73,6 +73,9 @@ pub enum StartError {
     /// A data directory, key, tokens or database file that other users own or can access.
     #[error(transparent)]
     Unsafe(#[from] crate::private::UnsafeFile),
+    /// A directory given for a file (the tokens, policy, key or TLS key file).
+    #[error(transparent)]
+    NotAFile(#[from] crate::private::NotAFile),
     /// Another server holds the data directory.
     #[error(
         "the data directory {} is in use by another flyte serve; stop it or pick another --data-dir",
@@ -121,6 +124,7 @@ impl From<crate::private::PrivateError> for StartError {
                 StartError::Io { what, path, source }
             }
             crate::private::PrivateError::Unsafe(e) => StartError::Unsafe(e),
+            crate::private::PrivateError::NotAFile(e) => StartError::NotAFile(e),
         }
     }
 }

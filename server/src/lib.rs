@@ -48,7 +48,7 @@ pub use builder::{
 };
 pub use crypto::{KEY_ENV, KEY_FILE, KeyError};
 pub use error::StartError;
-pub use private::UnsafeFile;
+pub use private::{NotAFile, UnsafeFile};
 pub use running::{BackgroundServer, RunningServer, SHUTDOWN_GRACE};
 pub use service::validate::{MAX_NAME_LEN, NAME_RULE};
 pub use service::{DEFAULT_PAGE_SIZE, LOCAL_CLUSTER, MAX_PAGE_SIZE};

@@ -28,6 +28,16 @@ pub struct UnsafeFile {
     pub fix: String,
 }
 
+/// A directory given where a file is wanted.
+#[derive(Debug, thiserror::Error)]
+#[error("refusing the {what} {}: it is a directory; give the path of a file", path.display())]
+pub struct NotAFile {
+    /// What the path is for, e.g. "tokens file".
+    pub what: &'static str,
+    /// The path.
+    pub path: PathBuf,
+}
+
 /// A check that failed: the file could not be inspected or changed, or it is unsafe.
 #[derive(Debug)]
 pub(crate) enum PrivateError {
@@ -37,6 +47,7 @@ pub(crate) enum PrivateError {
         source: io::Error,
     },
     Unsafe(UnsafeFile),
+    NotAFile(NotAFile),
 }
 
 impl From<UnsafeFile> for PrivateError {
@@ -53,15 +64,47 @@ pub(crate) fn server_uid() -> u32 {
     *UID.get_or_init(|| rustix::process::geteuid().as_raw())
 }
 
-/// Checks that `path` (followed through symlinks) belongs to the server's user and has no
-/// group or world permission bits.
-pub(crate) fn check(path: &Path, what: &'static str) -> Result<(), PrivateError> {
-    let meta = std::fs::metadata(path).map_err(|source| PrivateError::Io {
+impl From<NotAFile> for PrivateError {
+    fn from(e: NotAFile) -> Self {
+        PrivateError::NotAFile(e)
+    }
+}
+
+fn inspect(path: &Path) -> Result<std::fs::Metadata, PrivateError> {
+    std::fs::metadata(path).map_err(|source| PrivateError::Io {
         what: "cannot inspect",
         path: path.to_owned(),
         source,
-    })?;
+    })
+}
+
+/// Checks that the directory `path` (followed through symlinks) belongs to the server's
+/// user and has no group or world permission bits.
+pub(crate) fn check_dir(path: &Path, what: &'static str) -> Result<(), PrivateError> {
+    Ok(check_meta(path, &inspect(path)?, what)?)
+}
+
+/// [`check_dir`] for a file: a directory is refused as such first, since its owner and
+/// mode say nothing about the file that was meant.
+pub(crate) fn check_file(path: &Path, what: &'static str) -> Result<(), PrivateError> {
+    let meta = inspect(path)?;
+    not_a_dir(path, &meta, what)?;
     Ok(check_meta(path, &meta, what)?)
+}
+
+/// Refuses a directory given for the file `what`.
+pub(crate) fn not_a_dir(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    what: &'static str,
+) -> Result<(), NotAFile> {
+    if meta.is_dir() {
+        return Err(NotAFile {
+            what,
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// [`check`] on metadata already read.
@@ -79,7 +122,14 @@ pub(crate) fn check_meta(
         }
         let shown = path.display();
         let private = if meta.is_dir() { "700" } else { "600" };
-        let fix = if owner != uid {
+        // World-writable and sticky is a shared directory like /tmp: closing it would break
+        // every other user of it, and removing it worse.
+        let fix = if meta.is_dir() && mode & 0o1002 == 0o1002 {
+            format!(
+                "leave it as it is (a shared directory, world-writable with the sticky bit) and                  use a private directory inside it: `mkdir -m 700 {}`",
+                path.join("flyte-data").display()
+            )
+        } else if owner != uid {
             format!(
                 "remove it (another user may have planted it: `rm -r {shown}`), or if it is \
                  yours `chown {uid} {shown} && chmod {private} {shown}`"

@@ -47,7 +47,7 @@ impl Server {
             })?;
             if policy.is_none() {
                 tracing::warn!(
-                    issuer = %oidc.config().issuer,
+                    issuer = %oidc.issuer(),
                     "no --policy: every valid token of the identity provider may use every RPC \
                      in every scope"
                 );
@@ -64,7 +64,7 @@ impl Server {
                 tokens,
             } => format!(
                 "tokens from {} for audience {}, {}{}",
-                oidc.config().issuer,
+                oidc.issuer(),
                 oidc.config().audience,
                 match policy {
                     Some(p) if p.len() == 1 => "policy of 1 entry".to_owned(),

@@ -28,7 +28,7 @@ fn bad(path: &Path, reason: impl Into<String>) -> StartError {
 /// The rustls configuration for `files`.
 pub(crate) fn server_config(files: &TlsFiles) -> Result<Arc<rustls::ServerConfig>, StartError> {
     if files.key.exists() {
-        crate::private::check(&files.key, "TLS key file")?;
+        crate::private::check_file(&files.key, "TLS key file")?;
     }
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
         .map_err(|e| bad(&files.cert, format!("cannot read it as PEM ({e})")))?

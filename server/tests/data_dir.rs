@@ -77,6 +77,47 @@ async fn a_shared_tokens_file_is_refused() {
     assert!(!err.contains("secret-token"), "{err}");
 }
 
+#[tokio::test]
+async fn a_directory_given_for_a_file_is_refused_as_a_directory() {
+    let dir = private_tempdir();
+    // World-writable and sticky, like /tmp: the owner and mode checks would advise a chmod.
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    chmod(&shared, 0o1777);
+    let data = dir.path().join("data");
+    for (what, b) in [
+        ("tokens file", builder(&data).tokens_file(&shared)),
+        ("policy file", builder(&data).policy_file(&shared)),
+        ("key file", builder(&data).key_file(&shared)),
+    ] {
+        let err = b.build().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "refusing the {what} {}: it is a directory; give the path of a file",
+                shared.display()
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_shared_sticky_data_dir_is_refused_without_advising_a_chmod() {
+    let parent = private_tempdir();
+    let dir = parent.path().join("shared");
+    std::fs::create_dir(&dir).unwrap();
+    chmod(&dir, 0o1777);
+    let err = builder(&dir).build().unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("data directory {}", dir.display()))
+            && err.contains("mode 1777")
+            && err.contains(&format!("`mkdir -m 700 {}/flyte-data`", dir.display())),
+        "{err}"
+    );
+    assert!(!err.contains("chmod") && !err.contains("rm -r"), "{err}");
+    assert_eq!(mode_of(&dir), 0o1777);
+}
+
 /// The attack: `nobody` pre-creates root's data dir with a known inject token and key, so
 /// that it can read back whatever root stores. The server must refuse the directory.
 #[needs(root)]

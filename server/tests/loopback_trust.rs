@@ -59,6 +59,81 @@ async fn rebinding_style_requests_are_refused() {
     server.shutdown().await.unwrap();
 }
 
+/// One raw HTTP/1.1 request: `target` and the header lines as written, so repeated and
+/// absolute-form forms reach the server exactly as sent. Returns the status and body.
+async fn raw_http1(addr: std::net::SocketAddr, target: &str, headers: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = list_body();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {target} HTTP/1.1\r\n{headers}content-type: application/json\r\n\
+         connection: close\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&body).await.unwrap();
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).await.unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (status, body)
+}
+
+#[tokio::test]
+async fn repeated_hosts_and_absolute_targets_are_checked() {
+    let dir = private_tempdir();
+    let server = start(dir.path()).await;
+    let addr = server.addr();
+    let path = paths::LIST_SECRETS;
+    let absolute = |host: &str| format!("http://{host}{path}");
+    for (target, headers, want, says) in [
+        (
+            path.to_owned(),
+            "host: localhost\r\nhost: evil.example\r\n".to_owned(),
+            (400, Code::InvalidArgument),
+            "more than one Host",
+        ),
+        (
+            path.to_owned(),
+            "host: evil.example\r\nhost: localhost\r\n".to_owned(),
+            (400, Code::InvalidArgument),
+            "more than one Host",
+        ),
+        (
+            absolute("evil.example"),
+            format!("host: {addr}\r\n"),
+            (400, Code::InvalidArgument),
+            "must agree",
+        ),
+        (
+            absolute("evil.example"),
+            "host: evil.example\r\n".to_owned(),
+            (403, Code::PermissionDenied),
+            "not a loopback name",
+        ),
+        (
+            absolute("evil.example"),
+            String::new(),
+            (403, Code::PermissionDenied),
+            "not a loopback name",
+        ),
+    ] {
+        let (status, body) = raw_http1(addr, &target, &headers).await;
+        let err: flyte_idl::connect::ErrorBody = serde_json::from_str(&body).unwrap();
+        assert_eq!((status, err.code), want, "{target} {headers:?}: {body}");
+        assert!(err.message.contains(says), "{}", err.message);
+    }
+    // A loopback absolute target with the same Host is served.
+    let (status, body) = raw_http1(
+        addr,
+        &absolute(&addr.to_string()),
+        &format!("host: {addr}\r\n"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    server.shutdown().await.unwrap();
+}
+
 /// One POST with curl as `uid`, returning the HTTP status and body.
 fn curl_as(uid: Option<u32>, url: &str, body: &str) -> (u16, String) {
     let mut cmd = Command::new("curl");

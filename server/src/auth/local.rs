@@ -9,15 +9,33 @@ use super::peer::Peer;
 use crate::headers::Headers;
 use crate::rpc_error::RpcError;
 
-/// Refuses a `Host` (or `:authority`) or `Origin` that is not a loopback name or address.
+/// Refuses a `Host`, a target's authority (HTTP/1 absolute form, HTTP/2 `:authority`) or an
+/// `Origin` that is not a loopback name or address; also several `Host`s, or a `Host` the
+/// authority contradicts, since parts of a stack may each read another of them.
 pub(crate) fn check_addressed_to_loopback(headers: Headers<'_>, uri: &Uri) -> Result<(), RpcError> {
-    let host = headers
-        .map()
-        .get(header::HOST)
-        .map(|v| v.to_str().unwrap_or("<non-ASCII>"))
-        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let mut hosts = headers.map().get_all(header::HOST).iter();
+    let host = hosts.next().map(|v| v.to_str().unwrap_or("<non-ASCII>"));
+    if hosts.next().is_some() {
+        return Err(RpcError::new(
+            Code::InvalidArgument,
+            "the request has more than one Host header: it must name exactly one host",
+        ));
+    }
+    let authority = uri.authority().map(|a| a.as_str());
+    if let (Some(h), Some(a)) = (host, authority)
+        && !h.eq_ignore_ascii_case(a)
+    {
+        return Err(RpcError::new(
+            Code::InvalidArgument,
+            format!(
+                "the request target names `{}` but its Host header `{}`: they must agree",
+                shown(a),
+                shown(h)
+            ),
+        ));
+    }
     // No Host at all (HTTP/1.0) cannot come from a browser, which always sends one.
-    if let Some(host) = host
+    if let Some(host) = host.or(authority)
         && !is_loopback_authority(host)
     {
         return Err(refused("Host", host));
@@ -38,8 +56,13 @@ pub(crate) fn check_addressed_to_loopback(headers: Headers<'_>, uri: &Uri) -> Re
     Ok(())
 }
 
+/// A client's text as messages quote it: cut, so a long header does not fill the log.
+fn shown(value: &str) -> String {
+    value.chars().take(100).collect()
+}
+
 fn refused(header: &str, value: &str) -> RpcError {
-    let shown: String = value.chars().take(100).collect();
+    let shown = shown(value);
     RpcError::new(
         Code::PermissionDenied,
         format!(

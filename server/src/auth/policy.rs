@@ -69,6 +69,15 @@ impl Policy {
         for line in super::tokens::entries(text, &['\n'], "WHO") {
             let (entry, [who, scope, rights]) = line?;
             let err = |message: String| TokensError { entry, message };
+            // A quoted value would be matched with its quotes, so it would never match.
+            if let Some((key, v)) = who.split_once('=')
+                && quoted(v)
+            {
+                return Err(err(format!(
+                    "`{who}`: values are written without quotes (`{key}={}`)",
+                    &v[1..v.len() - 1]
+                )));
+            }
             let who = match who.split_once('=') {
                 _ if who == "*" => Who::Any,
                 Some(("sub", v)) if !v.is_empty() => Who::Sub(v.to_owned()),
@@ -83,6 +92,20 @@ impl Policy {
             rules.push((who, Arc::new(parse_grant(entry, scope, rights)?)));
         }
         Ok(Policy { rules })
+    }
+
+    /// Refuses a policy without entries: it would refuse every token, which is never meant
+    /// (no policy at all lets every valid token do everything).
+    pub(crate) fn require_entries(&self) -> Result<(), TokensError> {
+        if self.is_empty() {
+            return Err(TokensError {
+                entry: 0,
+                message: "no entry listed: a policy needs at least one `WHO ORG/PROJECT/DOMAIN \
+                          RIGHTS` line (an empty one would refuse every token)"
+                    .into(),
+            });
+        }
+        Ok(())
     }
 
     /// Number of entries.
@@ -103,6 +126,13 @@ impl Policy {
             .map(|(_, g)| Arc::clone(g))
             .collect()
     }
+}
+
+fn quoted(v: &str) -> bool {
+    v.len() >= 2
+        && ['"', '\'']
+            .iter()
+            .any(|&q| v.starts_with(q) && v.ends_with(q))
 }
 
 #[cfg(test)]
@@ -163,5 +193,33 @@ mod tests {
             let e = Policy::parse(text).unwrap_err().to_string();
             assert!(e.contains(want) && e.starts_with("entry 1"), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn quoted_values_are_refused_naming_the_line() {
+        for (who, bare) in [
+            (r#"sub="alice""#, "sub=alice"),
+            ("group='admins'", "group=admins"),
+            ("client_id=\"\"", "client_id="),
+        ] {
+            let text = format!("# comment\nsub=bob */*/* read\n{who} */*/* read\n");
+            let e = Policy::parse(&text).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("entry 3: `{who}`: values are written without quotes (`{bare}`)")
+            );
+        }
+        // A quote inside a value is part of it.
+        assert_eq!(Policy::parse("sub=o'brien */*/* read").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_empty_policy_is_refused() {
+        for text in ["", "\n", "# only a comment\n  # another\n"] {
+            let e = Policy::parse(text).unwrap().require_entries().unwrap_err();
+            assert!(e.to_string().contains("no entry listed"), "{e}");
+        }
+        let one = Policy::parse("* */*/* read").unwrap();
+        one.require_entries().unwrap();
     }
 }

@@ -30,7 +30,7 @@ impl ServerBuilder {
         }
         if let Some(path) = &self.tokens_file {
             if path.exists() {
-                crate::private::check(path, "tokens file")?;
+                crate::private::check_file(path, "tokens file")?;
             }
             let text =
                 zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
@@ -53,7 +53,7 @@ impl ServerBuilder {
             (Some(p), _) => Some(p.clone()),
             (None, Some(path)) => {
                 if path.exists() {
-                    crate::private::check(path, "policy file")?;
+                    crate::private::check_file(path, "policy file")?;
                 }
                 let text = std::fs::read_to_string(path).map_err(|source| StartError::Io {
                     what: "cannot read the policy file",
@@ -67,6 +67,14 @@ impl ServerBuilder {
             }
             (None, None) => None,
         };
+        if let Some(p) = &policy {
+            let origin = match &self.policy_file {
+                Some(path) if self.policy.is_none() => path.display().to_string(),
+                _ => "the configuration".into(),
+            };
+            p.require_entries()
+                .map_err(|source| StartError::Policy { origin, source })?;
+        }
         if policy.is_some() && self.oidc.is_none() {
             return Err(StartError::Policy {
                 origin: "the configuration".into(),

@@ -326,7 +326,7 @@ impl ServerBuilder {
         })?;
         // Before any file in it is read or written: a directory another user owns or can
         // write could hold a planted key or inject token.
-        crate::private::check(&data_dir, "data directory")?;
+        crate::private::check_dir(&data_dir, "data directory")?;
         let dir_lock = lock_data_dir(&data_dir)?;
         let (store, keys): (Arc<dyn SecretStore>, _) = match &self.store {
             StoreConfig::Sqlite => {

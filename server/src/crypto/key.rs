@@ -44,6 +44,9 @@ pub enum KeyError {
     /// The key file is owned by another user or accessible to group or others.
     #[error(transparent)]
     Unsafe(#[from] crate::private::UnsafeFile),
+    /// The key file given is a directory.
+    #[error(transparent)]
+    NotAFile(#[from] crate::private::NotAFile),
     /// No key given opens this store's key check (a different key file or variable).
     #[error(
         "the key from {origin} does not match {store}: its values were sealed with another key \
@@ -237,6 +240,7 @@ fn check_permissions(path: &Path) -> Result<(), KeyError> {
         path: path.to_owned(),
         source,
     })?;
+    crate::private::not_a_dir(path, &meta, "key file")?;
     Ok(crate::private::check_meta(path, &meta, "key file")?)
 }
 

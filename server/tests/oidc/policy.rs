@@ -111,3 +111,33 @@ fn a_malformed_policy_file_refuses_to_start() {
         .unwrap_err();
     assert!(err.to_string().contains("policy file"), "{err}");
 }
+
+#[test]
+fn an_empty_or_quoted_policy_file_refuses_to_start() {
+    let dir = private_dir();
+    let file = dir.path().join("policy");
+    let refused = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        let err = builder(&dir.path().join("data"))
+            .oidc(OidcConfig::new("http://127.0.0.1:9", "aud"))
+            .policy_file(&file)
+            .build()
+            .unwrap_err();
+        format!("{err}: {}", std::error::Error::source(&err).unwrap())
+    };
+    for text in ["", "# nobody yet\n\n"] {
+        let err = refused(text);
+        assert!(
+            err.contains(&format!("invalid policy in {}", file.display()))
+                && err.contains("no entry listed"),
+            "{err}"
+        );
+    }
+    let err = refused("* 127// read\nsub=\"alice\" */*/* read\n");
+    assert!(
+        err.contains("entry 2: `sub=\"alice\"`: values are written without quotes (`sub=alice`)"),
+        "{err}"
+    );
+}

@@ -256,6 +256,49 @@ async fn an_issuer_whose_metadata_names_another_refuses_to_start() {
     );
 }
 
+#[needs(idp)]
+#[tokio::test]
+async fn an_issuer_given_with_a_trailing_slash_checks_the_one_its_metadata_names() {
+    let idp = Idp::start(IdpOptions::default());
+    let slashed = format!("{}/", idp.issuer);
+    let dir = private_dir();
+    let server = builder(dir.path())
+        .oidc(flyte_server::OidcConfig::new(&slashed, &idp.audience))
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    assert!(
+        server
+            .ready_line()
+            .contains(&format!("from {} for", idp.issuer)),
+        "{}",
+        server.ready_line()
+    );
+    let good = idp.client_credentials_token().await;
+    let err = Client::new(server.addr())
+        .token(&good)
+        .get(sid("k"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound, "{:?}", err.body);
+    // Exactly the metadata's issuer: the flag's spelling in `iss` is not it.
+    let mut claims = idp.claims("mallory");
+    claims["iss"] = json!(slashed);
+    let token = idp.sign(claims, json!({}), false).await;
+    let err = Client::new(server.addr())
+        .token(&token)
+        .get(sid("k"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.body.message,
+        format!("the token was not issued by {}", idp.issuer)
+    );
+    server.shutdown().await.unwrap();
+}
+
 #[test]
 fn a_policy_without_an_identity_provider_is_refused() {
     let dir = private_dir();

@@ -112,6 +112,9 @@ pub(crate) struct Oidc {
     cfg: OidcConfig,
     http: reqwest::Client,
     meta: Mutex<Option<Arc<Metadata>>>,
+    /// The issuer the metadata names, once read: tokens must carry exactly it (RFC 8414,
+    /// OIDC discovery), which may differ from the flag by a trailing `/`.
+    issuer: std::sync::OnceLock<String>,
     keys: OnceCell<Keys>,
     cache: TokenCache,
 }
@@ -119,7 +122,7 @@ pub(crate) struct Oidc {
 impl std::fmt::Debug for Oidc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Oidc")
-            .field("issuer", &self.cfg.issuer)
+            .field("issuer", &self.issuer())
             .field("audience", &self.cfg.audience)
             .finish_non_exhaustive()
     }
@@ -139,6 +142,7 @@ impl Oidc {
             cfg,
             http,
             meta: Mutex::new(None),
+            issuer: std::sync::OnceLock::new(),
             keys: OnceCell::new(),
             cache: TokenCache::default(),
         })
@@ -148,6 +152,11 @@ impl Oidc {
         &self.cfg
     }
 
+    /// The issuer as its metadata names it; before that is read, as configured.
+    pub(crate) fn issuer(&self) -> &str {
+        self.issuer.get().unwrap_or(&self.cfg.issuer)
+    }
+
     /// The issuer's metadata, fetched once (a failure is tried again next time).
     async fn metadata(&self) -> Result<Arc<Metadata>, MetadataError> {
         let mut meta = self.meta.lock().await;
@@ -155,6 +164,7 @@ impl Oidc {
             return Ok(Arc::clone(m));
         }
         let fetched = Arc::new(metadata::fetch(&self.http, &self.cfg.issuer).await?);
+        let _ = self.issuer.set(fetched.issuer.clone());
         *meta = Some(Arc::clone(&fetched));
         Ok(fetched)
     }
@@ -235,7 +245,7 @@ impl Oidc {
                     Some(k) => format!(
                         "unknown key id `{}`: the issuer {} does not publish it",
                         k.chars().take(64).collect::<String>(),
-                        self.cfg.issuer
+                        self.issuer()
                     ),
                     None => "the token names no key id (`kid`) and the issuer has several keys"
                         .to_owned(),
@@ -247,7 +257,8 @@ impl Oidc {
             ));
         }
         let mut v = Validation::new(header.alg);
-        v.set_issuer(&[&self.cfg.issuer]);
+        // keys() read the metadata, so this is the issuer it names.
+        v.set_issuer(&[self.issuer()]);
         v.set_audience(&[&self.cfg.audience]);
         v.leeway = self.cfg.leeway.as_secs();
         v.validate_nbf = true;
@@ -283,7 +294,7 @@ impl Oidc {
             ErrorKind::ExpiredSignature => "the token expired".to_owned(),
             ErrorKind::ImmatureSignature => "the token is not valid yet (`nbf`)".to_owned(),
             ErrorKind::InvalidIssuer => {
-                format!("the token was not issued by {}", self.cfg.issuer)
+                format!("the token was not issued by {}", self.issuer())
             }
             ErrorKind::InvalidAudience => {
                 format!("the token is not for audience `{}`", self.cfg.audience)

@@ -42,7 +42,7 @@ pub(crate) fn resolve(
 ) -> Result<Token, StartError> {
     let (text, origin) = match file {
         Some(path) => {
-            crate::private::check(path, "OpenBao token file")?;
+            crate::private::check_file(path, "OpenBao token file")?;
             let text = std::fs::read_to_string(path).map_err(|source| StartError::Io {
                 what: "cannot read the OpenBao token file",
                 path: path.to_owned(),
