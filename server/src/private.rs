@@ -126,12 +126,19 @@ pub(crate) fn check_meta(
         // every other user of it, and removing it worse.
         let fix = if meta.is_dir() && mode & 0o1002 == 0o1002 {
             format!(
-                "leave it as it is (a shared directory, world-writable with the sticky bit) and                  use a private directory inside it: `mkdir -m 700 {}`",
+                "leave it as it is (a shared directory, world-writable with the sticky bit) and \
+                 use a private directory inside it: `mkdir -m 700 {}`",
                 path.join("flyte-data").display()
+            )
+        } else if owner != uid && meta.is_dir() {
+            // Never advice to remove a directory: it may be a system one (`/etc`).
+            format!(
+                "use a directory of your own instead (`mkdir -m 700 DIR`), or if it is yours \
+                 `chown {uid} {shown} && chmod {private} {shown}`"
             )
         } else if owner != uid {
             format!(
-                "remove it (another user may have planted it: `rm -r {shown}`), or if it is \
+                "remove it (another user may have planted it: `rm {shown}`), or if it is \
                  yours `chown {uid} {shown} && chmod {private} {shown}`"
             )
         } else {

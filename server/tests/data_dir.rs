@@ -145,9 +145,11 @@ async fn a_data_dir_planted_by_another_user_is_refused() {
         err.contains(&format!("data directory {}", dir.display()))
             && err.contains("owned by uid 65534 with mode 700")
             && err.contains("must be owned by uid 0")
-            && err.contains(&format!("rm -r {}", dir.display())),
+            && err.contains("use a directory of your own instead (`mkdir -m 700 DIR`)"),
         "{err}"
     );
+    // A directory of another user may be a system one: never the advice to remove it.
+    assert!(!err.contains("rm "), "{err}");
     assert!(!dir.join("secrets.db").exists(), "nothing was stored");
 
     // The same directory given to root but with nobody's planted files inside.
