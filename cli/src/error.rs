@@ -51,9 +51,14 @@ pub(crate) enum CliError {
     #[error("no value entered for secret `{secret}` at the prompt")]
     EmptyPrompt { secret: String },
 
-    /// A value is needed but there is no terminal to prompt on and nothing on stdin.
+    /// An image pull secret's field is needed but there is no terminal to prompt on and
+    /// stdin ended; `hint` says which ways give the fields missing.
     #[error("no value for secret `{secret}`: {problem}")]
-    NoValue { secret: String, problem: String },
+    NoValue {
+        secret: String,
+        problem: String,
+        hint: String,
+    },
 
     /// Building the dockerconfigjson failed.
     #[error("Failed to create dockerconfigjson from Docker config")]
@@ -180,9 +185,7 @@ impl CliError {
                 "to store an empty value on purpose, pass `--value ''` or `--from-file /dev/null`"
                     .into(),
             ),
-            CliError::NoValue { .. } => {
-                Some("pass --value or --from-file, or pipe the value on stdin".into())
-            }
+            CliError::NoValue { hint, .. } => Some(hint.clone()),
             CliError::Local(flyte::local::LocalError::InUse { .. }) => Some(
                 "the holder may be a `flyte run` whose task is still resolving its secrets, or a \
                  program using the local default; a `flyte serve` on that directory is shared \

@@ -5,8 +5,10 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 
 use zeroize::Zeroizing;
 
+mod edit;
 mod no_echo;
 
+use edit::{Entry, edit_hidden};
 use no_echo::NoEcho;
 
 /// Where a command reads what was not given as a flag.
@@ -51,7 +53,7 @@ impl Input for Console {
         (&tty).write_all(format!("{prompt}: ").as_bytes())?;
         let entry = {
             let _quiet = NoEcho::set(&tty)?;
-            edit_hidden(&mut &tty)
+            edit_hidden(&mut &tty, &mut &tty)
         };
         // The Enter (or ^C) typed was not echoed either.
         let _ = (&tty).write_all(b"\n");
@@ -95,56 +97,6 @@ pub(crate) fn is_aborted(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Aborted>())
 }
 
-/// How a hidden entry ended.
-pub(crate) enum Entry {
-    /// Enter (or the end of input): the line typed.
-    Line(Zeroizing<String>),
-    /// ^C.
-    Interrupted,
-}
-
-/// The line editing a terminal does in canonical mode, which is off while hidden: Enter ends
-/// the line, backspace removes the last character, ^U the whole line, ^D on an empty line
-/// ends it, ^C interrupts.
-pub(crate) fn edit_hidden(input: &mut dyn Read) -> io::Result<Entry> {
-    // Room up front, so the value is not left behind in buffers a reallocation frees.
-    let mut line = Zeroizing::new(Vec::with_capacity(1024));
-    let mut byte = [0u8; 1];
-    loop {
-        match input.read(&mut byte) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-        match byte[0] {
-            0x03 => return Ok(Entry::Interrupted),
-            b'\n' | b'\r' => break,
-            0x04 if line.is_empty() => break,
-            0x04 => {}
-            0x15 => line.clear(),
-            0x7f | 0x08 => {
-                // A whole UTF-8 character: its continuation bytes, then its first.
-                while line.last().is_some_and(|b| b & 0xc0 == 0x80) {
-                    line.pop();
-                }
-                line.pop();
-            }
-            b => line.push(b),
-        }
-    }
-    match String::from_utf8(std::mem::take(&mut *line)) {
-        Ok(s) => Ok(Entry::Line(Zeroizing::new(s))),
-        Err(e) => {
-            drop(Zeroizing::new(e.into_bytes()));
-            Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the value typed is not valid UTF-8",
-            ))
-        }
-    }
-}
-
 pub(crate) fn trim_newline(s: &str) -> &str {
     s.strip_suffix('\n')
         .map(|s| s.strip_suffix('\r').unwrap_or(s))
@@ -163,7 +115,7 @@ pub(crate) fn trim_newline_bytes(mut v: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>
 }
 
 /// Scripted input for tests: answers prompts from a reader through the terminal's line
-/// editing ([`edit_hidden`]), recording every prompt shown.
+/// editing ([`edit_hidden`]; its bell rings in `shown`), recording every prompt shown.
 #[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct Scripted {
@@ -194,7 +146,7 @@ impl Input for Scripted {
     }
     fn hidden(&mut self, prompt: &str) -> io::Result<Zeroizing<String>> {
         write!(self.shown, "{prompt}: ")?;
-        match edit_hidden(&mut self.input)? {
+        match edit_hidden(&mut self.input, &mut self.shown)? {
             Entry::Line(line) => Ok(line),
             Entry::Interrupted => Err(io::Error::other(Aborted)),
         }
@@ -216,35 +168,5 @@ impl Input for Scripted {
             return Ok(None);
         }
         Ok(Some(Zeroizing::new(trim_newline(&line).to_owned())))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed(keys: &[u8]) -> Option<String> {
-        match edit_hidden(&mut io::Cursor::new(keys.to_vec())).unwrap() {
-            Entry::Line(l) => Some(l.to_string()),
-            Entry::Interrupted => None,
-        }
-    }
-
-    #[test]
-    fn line_editing_of_the_hidden_prompt() {
-        assert_eq!(typed(b"abc\rignored").as_deref(), Some("abc"));
-        assert_eq!(typed(b"abc\n").as_deref(), Some("abc"));
-        assert_eq!(
-            typed("ab\u{e9}\x7f\x7fz\n".as_bytes()).as_deref(),
-            Some("az")
-        );
-        assert_eq!(typed(b"wrong\x15right\x08T\n").as_deref(), Some("righT"));
-        assert_eq!(typed(b"\x04").as_deref(), Some(""));
-        assert_eq!(
-            typed(b"a\x04b").as_deref(),
-            Some("ab"),
-            "^D ends only an empty line"
-        );
-        assert_eq!(typed(b"half-typed\x03rest\n"), None, "^C interrupts");
     }
 }

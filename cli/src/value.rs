@@ -81,6 +81,15 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
             let mut ask = Asker {
                 input,
                 secret: name,
+                piped: [
+                    (args.registry.is_none(), "the registry", "--registry"),
+                    (args.username.is_none(), "the username", "--username"),
+                    (args.password.is_none(), "the password", "--password"),
+                ]
+                .into_iter()
+                .filter(|(asked, ..)| *asked)
+                .map(|(_, what, flag)| (what, flag))
+                .collect(),
             };
             let registry = match &args.registry {
                 Some(r) => r.clone(),
@@ -92,7 +101,10 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
                 Some(u) => u.clone(),
                 None => ask.visible("Username", "the username")?.to_string(),
             };
-            let password = ask.hidden("Password", "the password")?;
+            let password = match &args.password {
+                Some(p) => Zeroizing::new(p.clone()),
+                None => ask.hidden("Password", "the password")?,
+            };
             docker::from_credentials(&registry, &username, &password)
         };
         return Ok(Zeroizing::new(json.as_bytes().to_vec()));
@@ -118,6 +130,8 @@ fn read(name: &str, args: &ValueArgs, src: Sources<'_>) -> Result<Zeroizing<Vec<
 struct Asker<'a> {
     input: &'a mut dyn Input,
     secret: &'a str,
+    /// The fields not given as flags (what, flag), in the order they are asked for.
+    piped: Vec<(&'static str, &'static str)>,
 }
 
 impl Asker<'_> {
@@ -152,8 +166,30 @@ impl Asker<'_> {
             None => Err(CliError::NoValue {
                 secret: self.secret.to_owned(),
                 problem: format!("stdin is not a terminal and ended before {what}"),
+                hint: self.piped_hint(),
             }),
         }
+    }
+
+    /// What works for an image pull secret: --value and --from-file do not go with it.
+    fn piped_hint(&self) -> String {
+        let join = |words: Vec<&str>| match words.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        let whats = join(self.piped.iter().map(|(what, _)| *what).collect());
+        let flags = join(self.piped.iter().map(|(_, flag)| *flag).collect());
+        let lines = if self.piped.len() > 1 {
+            ", one line each"
+        } else {
+            ""
+        };
+        let mut hint = format!("pipe {whats} on stdin{lines}, or pass {flags}");
+        if self.piped.iter().any(|(_, flag)| *flag == "--password") {
+            hint.push_str(" (a --password shows in `ps` and shell history: prefer stdin)");
+        }
+        hint
     }
 
     fn err(&self, what: &str, source: std::io::Error) -> CliError {
@@ -253,6 +289,49 @@ mod tests {
         assert!(
             err.to_string().contains("ended before the username"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn password_flag_is_not_asked_for_and_the_hint_names_what_works() {
+        let args = ValueArgs {
+            secret_type: TypeArg::ImagePull,
+            registry: Some("ghcr.io".into()),
+            username: Some("me".into()),
+            password: Some("pw-flag".into()),
+            ..Default::default()
+        };
+        let mut input = Scripted::new(true, "");
+        let (v, _) = run(&args, &mut input).unwrap();
+        assert_eq!(
+            v,
+            br#"{"auths": {"ghcr.io": {"auth": "bWU6cHctZmxhZw=="}}}"#
+        );
+        assert_eq!(input.shown(), "", "nothing asked");
+
+        let hint = |args: &ValueArgs| {
+            let err = run(args, &mut Scripted::new(false, "")).unwrap_err();
+            assert!(matches!(err, CliError::NoValue { .. }), "{err}");
+            err.hint().unwrap()
+        };
+        let no_password = ValueArgs {
+            password: None,
+            ..args.clone()
+        };
+        assert_eq!(
+            hint(&no_password),
+            "pipe the password on stdin, or pass --password (a --password shows in `ps` and \
+             shell history: prefer stdin)"
+        );
+        let only_password = ValueArgs {
+            registry: None,
+            username: None,
+            ..args
+        };
+        assert_eq!(
+            hint(&only_password),
+            "pipe the registry and the username on stdin, one line each, or pass --registry \
+             and --username"
         );
     }
 

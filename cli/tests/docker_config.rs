@@ -377,3 +377,66 @@ fn registry_and_username_with_password_from_stdin_case(python: Option<&str>) {
         )
     );
 }
+
+/// `--password`, as the Python CLI's: stored, never shown, and only with --registry.
+#[test]
+fn registry_username_and_password_flags() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let create = |name: &str| {
+        let mut cmd = home.flyte();
+        cmd.args(["--endpoint", &serve.url, "create", "secret", name])
+            .args(["--type", "image_pull"]);
+        cmd
+    };
+    let out = create("flags")
+        .args(["--registry", "ghcr.io", "--username", "octo"])
+        .args(["--password", "fl4g-pa55word"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", texts(&out));
+    assert_not_shown(&out, "fl4g-pa55word");
+    let expected = format!(
+        r#"{{"auths": {{"ghcr.io": {{"auth": "{}"}}}}}}"#,
+        b64("octo:fl4g-pa55word")
+    );
+    assert_eq!(stored(&serve, "flags"), expected);
+
+    let out = create("nope")
+        .args(["--password", "fl4g-pa55word"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{:?}", texts(&out));
+    assert_not_shown(&out, "fl4g-pa55word");
+    assert!(texts(&out).1.contains("--registry"), "{:?}", texts(&out));
+}
+
+/// Stdin ended before the password: the hint names what works for an image pull secret, not
+/// --value or --from-file, which do not go with --registry.
+#[test]
+fn no_password_on_stdin_says_how_to_give_one() {
+    let (home, serve) = (Home::new(), Serve::start());
+    let out = home
+        .flyte()
+        .args(["--endpoint", &serve.url, "create", "secret", "ip3"])
+        .args([
+            "--type",
+            "image_pull",
+            "--registry",
+            "ghcr.io",
+            "--username",
+            "u",
+        ])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{:?}", texts(&out));
+    let stderr = texts(&out).1;
+    assert!(
+        stderr.contains("error: no value for secret `ip3`: stdin is not a terminal and ended before the password")
+            && stderr.contains("hint: pipe the password on stdin, or pass --password")
+            && !stderr.contains("--value")
+            && !stderr.contains("--from-file"),
+        "{stderr:?}"
+    );
+}

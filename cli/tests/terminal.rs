@@ -1,6 +1,6 @@
 //! Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the
-//! hidden prompt (the value typed is never echoed or printed; the terminal put back after
-//! ^C, SIGTERM and SIGHUP), the image-pull prompts, and colors with and without `NO_COLOR`.
+//! hidden prompt (the value typed is never echoed or printed; its editing keys; the terminal
+//! put back after ^C, SIGTERM and SIGHUP), the image-pull prompts, and colors with and without `NO_COLOR`.
 
 mod support;
 
@@ -237,6 +237,50 @@ fn sighup_at_the_hidden_prompt_restores_the_terminal() {
 #[test]
 fn sigquit_at_the_hidden_prompt_restores_the_terminal() {
     signal_at_the_hidden_prompt(rustix::process::Signal::QUIT, 131);
+}
+
+/// `keys` typed at the hidden prompt of `flyte create secret NAME`: the value stored (`None`
+/// for none) and what the terminal showed, which never holds `secret`.
+fn stored_after_keys(name: &str, keys: &[u8], secret: &str) -> (Option<Vec<u8>>, String) {
+    let (home, serve) = (Home::new(), Serve::start());
+    let mut pty = Pty::spawn(
+        &home,
+        &["--endpoint", &serve.url, "create", "secret", name],
+        &[],
+    );
+    pty.keys("Enter secret value: ", keys);
+    let (code, shown) = pty.finish();
+    assert_eq!(code, Some(0), "{shown:?}");
+    assert!(!shown.contains(secret), "{shown:?}");
+    (serve.read_value(name, "", ""), shown)
+}
+
+/// ^U erases the line and ^W the word before the cursor, as the terminal's own editing.
+#[needs(script)]
+#[test]
+fn ctrl_u_and_ctrl_w_at_the_hidden_prompt_erase() {
+    let keys = b"junk-v4lue\x15k3ep-this typ0\x17s3cond\r";
+    let (value, _) = stored_after_keys("erased", keys, "k3ep-this");
+    assert_eq!(value.as_deref(), Some(&b"k3ep-this s3cond"[..]));
+}
+
+/// ^D after text ends the entry as with Python's getpass: the first hands the text over,
+/// the second (nothing new on the line) ends it.
+#[needs(script)]
+#[test]
+fn ctrl_d_after_text_ends_the_hidden_entry() {
+    let (value, _) = stored_after_keys("ended", b"d0ne-v4lue\x04\x04", "d0ne-v4lue");
+    assert_eq!(value.as_deref(), Some(&b"d0ne-v4lue"[..]));
+}
+
+/// ^Z, ^\, other control keys and an arrow key ring the bell and are not stored.
+#[needs(script)]
+#[test]
+fn control_keys_at_the_hidden_prompt_are_not_stored() {
+    let keys = b"ab\x1a\x1cc\x00d\x1b[Ae\x02f\r";
+    let (value, shown) = stored_after_keys("controls", keys, "abcdef");
+    assert_eq!(value.as_deref(), Some(&b"abcdef"[..]));
+    assert!(shown.contains('\x07'), "no bell: {shown:?}");
 }
 
 /// Enter alone at the prompt is most likely an accident: refused, with how to store an empty

@@ -108,7 +108,7 @@ pub(crate) struct ValueArgs {
     pub secret_type: TypeArg,
 
     /// Build an image pull secret from the Docker config file (only for --type image_pull).
-    #[arg(long, conflicts_with_all = ["value", "from_file", "registry", "username"])]
+    #[arg(long, conflicts_with_all = ["value", "from_file", "registry", "username", "password"])]
     pub from_docker_config: bool,
 
     /// Path to the Docker config file (default: $DOCKER_CONFIG/config.json, else
@@ -129,6 +129,11 @@ pub(crate) struct ValueArgs {
     /// Username for the registry (prompted for when omitted). Requires --registry.
     #[arg(long, value_name = "USERNAME", requires = "registry")]
     pub username: Option<String>,
+
+    /// Password for the registry (prompted for when omitted), as the Python CLI's. It ends up
+    /// in shell history and `ps`: prefer the prompt or stdin. Requires --registry.
+    #[arg(long, value_name = "PASSWORD", requires = "registry")]
+    pub password: Option<String>,
 }
 
 impl std::fmt::Debug for ValueArgs {
@@ -142,6 +147,7 @@ impl std::fmt::Debug for ValueArgs {
             .field("registries", &self.registries)
             .field("registry", &self.registry)
             .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
