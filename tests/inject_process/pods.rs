@@ -37,6 +37,9 @@ fn md5_hex(s: &str) -> String {
 struct Pod {
     env: Vec<(String, String)>,
     files: Vec<(String, &'static str)>,
+    /// Whether to set `FLYTE_SECRETS_ROOT`, which no real pod has, so that files a launch
+    /// wrote would land in the test's temp dir.
+    secrets_root: bool,
 }
 
 impl Pod {
@@ -44,7 +47,14 @@ impl Pod {
         Pod {
             env: Vec::new(),
             files: Vec::new(),
+            secrets_root: true,
         }
+    }
+
+    /// Exactly a pod's variables: no `FLYTE_SECRETS_ROOT`.
+    fn without_secrets_root(mut self) -> Self {
+        self.secrets_root = false;
+        self
     }
 
     fn env(mut self, name: impl Into<String>, value: &str) -> Self {
@@ -77,7 +87,6 @@ impl Pod {
             .env("FLYTE_SECRETS_ENV_PREFIX", "_UNION_")
             .env("FLYTE_SECRETS_DEFAULT_DIR", &mount)
             .env("FLYTE_SECRETS_FILE_PREFIX", "")
-            .env("FLYTE_SECRETS_ROOT", tmp.path().join("private"))
             .env("FLYTE_INTERNAL_EXECUTION_ID", "r0")
             .env("FLYTE_INTERNAL_EXECUTION_PROJECT", "p")
             .env("FLYTE_INTERNAL_EXECUTION_DOMAIN", "development")
@@ -85,6 +94,9 @@ impl Pod {
             .env("_U_ORG_NAME", "o")
             // These tests check the values the body saw, also when `BIN run` relaunches.
             .env(flyte::launch::NO_MASKING_ENV, "1");
+        if self.secrets_root {
+            cmd.env("FLYTE_SECRETS_ROOT", tmp.path().join("private"));
+        }
         for (name, value) in &self.env {
             cmd.env(name, value);
         }
@@ -169,15 +181,12 @@ fn embedded_injector_without_env_names_is_relaunched_with_the_declared_names() {
         .env("_UNION_API-KEY", API_KEY)
         .file("config", CONFIG)
         .file("Cert", CERT);
-    let (out, _mount, _tmp) = pod.run("pod_task");
+    let (out, mount, _tmp) = pod.run("pod_task");
     let seen = seen(&out);
     pod_task_env(&seen);
-    // Relaunched: the files were handed on to the child, which reads them where it was told.
-    for (key, value) in [("config", CONFIG), ("Cert", CERT)] {
-        let shown = &seen[&format!("secret {key}")];
-        assert!(shown.starts_with(&format!("{value}|")), "{shown}");
-        assert!(shown.ends_with(&format!("/{key}")), "{shown}");
-    }
+    // Relaunched, the child finds the files where the pod has them.
+    assert_secret(&seen, "config", CONFIG, Some(&mount.join("config")));
+    assert_secret(&seen, "Cert", CERT, Some(&mount.join("Cert")));
 }
 
 #[test]
@@ -221,6 +230,54 @@ fn global_injector_only_prefixed_names_reach_the_declared_ones() {
     );
     assert_secret(&seen, "token", TOKEN, None);
     assert_secret(&seen, "Api-Key", OPEN_AI, None);
+}
+
+/// A relaunch in a pod (an env secret only under its prefixed name) adds the declared name
+/// and nothing else: the child has the pod's `FLYTE_SECRETS_*` variables and finds the file
+/// secret where the pod has it, and no copy was written to the standard dir.
+fn assert_relaunched_with_the_pods_files(pod: Pod, prefix: &str, file: &str) {
+    let (out, mount, _tmp) = pod.without_secrets_root().run("pod_relaunch_task");
+    let seen = seen(&out);
+    let dir = mount.display().to_string();
+    assert_env(
+        &seen,
+        &[
+            ("GITHUB_TOKEN", TOKEN),
+            ("FLYTE_SECRETS_DEFAULT_DIR", &dir),
+            ("FLYTE_SECRETS_ENV_PREFIX", prefix),
+            ("FLYTE_SECRETS_FILE_PREFIX", ""),
+        ],
+    );
+    assert_secret(&seen, "Relaunch-Cfg", CONFIG, Some(&mount.join(file)));
+    // Seen by the body: a launch's files are removed when the task ends.
+    for name in ["Relaunch-Cfg", "relaunch-team", "Relaunch-Team"] {
+        assert_eq!(
+            seen.get(&format!("standard {name}")).map(String::as_str),
+            Some("false"),
+            "the relaunch wrote /etc/flyte/secrets/{name}; saw {seen:#?}"
+        );
+        let standard = Path::new("/etc/flyte/secrets").join(name);
+        assert!(!standard.exists(), "{} left behind", standard.display());
+    }
+}
+
+#[test]
+fn k8s_injector_relaunch_keeps_the_pods_secrets_dir_and_writes_no_files() {
+    let pod = Pod::new()
+        .env("_UNION_GITHUB_TOKEN", TOKEN)
+        .file("relaunch-team/relaunch-cfg", CONFIG);
+    assert_relaunched_with_the_pods_files(pod, "_UNION_", "relaunch-team/relaunch-cfg");
+}
+
+#[test]
+fn vault_injector_relaunch_keeps_the_pods_secrets_dir_and_prefix() {
+    // Vault mounts the file; the env secret comes from the Global injector, here under a
+    // webhook configured with another prefix, which the child must keep too.
+    let pod = Pod::new()
+        .env("FLYTE_SECRETS_ENV_PREFIX", "_FSEC_")
+        .env("_FSEC_GITHUB_TOKEN", TOKEN)
+        .file("Relaunch-Team/Relaunch-Cfg", CONFIG);
+    assert_relaunched_with_the_pods_files(pod, "_FSEC_", "Relaunch-Team/Relaunch-Cfg");
 }
 
 #[test]

@@ -123,9 +123,9 @@ fn run(query: Option<&str>, args: impl Iterator<Item = OsString>) -> i32 {
                 .end_with_launcher(true)
                 .args(args.for_child());
             // In a pod, the pod's environment is the one to give (its image's `LD_LIBRARY_PATH`,
-            // its spec's `AWS_REGION`, ...); elsewhere a pod's, not this shell's.
+            // its spec's `AWS_REGION`, its secrets dir, ...); elsewhere a pod's, not this shell's.
             match crate::sources::in_task_pod() {
-                true => launcher.keep_environment(),
+                true => launcher.in_task_pod(),
                 false => launcher,
             }
         }

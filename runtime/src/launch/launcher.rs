@@ -45,7 +45,7 @@ pub struct Launcher {
     args: Vec<OsString>,
     list_timeout: Duration,
     masking: bool,
-    keep_env: bool,
+    in_pod: bool,
     end_with_launcher: bool,
 }
 
@@ -83,17 +83,19 @@ impl Launcher {
             args: Vec::new(),
             list_timeout: super::listing::LIST_TIMEOUT,
             masking: true,
-            keep_env: false,
+            in_pod: false,
             end_with_launcher: false,
         }
     }
 
-    /// The child keeps this process's whole environment (the secrets and markers set over
-    /// it), instead of the base of a Flyte pod's: for `BIN run` relaunching itself in a task
-    /// pod, where this environment is the pod's.
+    /// For `BIN run` relaunching itself in a Flyte task pod, where this environment is the
+    /// pod's: the child keeps all of it, and the launch only adds the declared names of the
+    /// env secrets (and its marker). It writes no files and sets no `FLYTE_SECRETS_*`
+    /// variable: the pod's file secrets are where the cluster put them, and code that reads
+    /// `$FLYTE_SECRETS_DEFAULT_DIR/<group>/<key>` must keep finding them there.
     #[must_use]
-    pub(crate) fn keep_environment(mut self) -> Self {
-        self.keep_env = true;
+    pub(crate) fn in_task_pod(mut self) -> Self {
+        self.in_pod = true;
         self
     }
 
@@ -228,8 +230,8 @@ impl Launcher {
         let resolved = resolver.resolve(task, secrets)?;
         let mut command = Command::new(&self.program);
         command.arg("run").arg(task).args(&self.args);
-        if self.keep_env {
-            // Set below when this run has files; another run's would mislead the child.
+        if self.in_pod {
+            // This run writes no files; another run's id would mislead the child.
             command.env_remove(crate::mount::RUN_ID_ENV);
         } else {
             command.env_clear().envs(super::env::inherited());
@@ -269,7 +271,13 @@ impl Launcher {
         if self.end_with_launcher {
             end_with_parent(&mut command);
         }
-        let mount = self.write_files(task, &resolved)?;
+        // In a pod, file secrets were resolved only to be masked and, if missing, reported
+        // before start: the child finds them in the pod (or resolves them itself, as a task
+        // called in-process does).
+        let mount = match self.in_pod {
+            true => None,
+            false => self.write_files(task, &resolved)?,
+        };
         if let Some(id) = mount.as_ref().and_then(MountDir::run_id) {
             command.env(crate::mount::RUN_ID_ENV, id);
         }
@@ -280,6 +288,8 @@ impl Launcher {
                     command.env(name, value);
                 }
             }
+            // The pod's own prefix stays.
+            None if self.in_pod => {}
             None => {
                 command.env(crate::sources::ENV_PREFIX_VAR, &pod.env_prefix);
             }

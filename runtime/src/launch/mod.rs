@@ -117,6 +117,10 @@
 //!   files are in the standard dir; the pod's `FLYTE_SECRETS_ENV_PREFIX`, and for file
 //!   secrets `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX`.
 //!
+//! `BIN run` relaunching itself in a Flyte task pod is the exception: the child keeps the
+//! pod's whole environment and gets only the declared env secrets and `FLYTE_TASK_LAUNCHED`
+//! over it; no file is written, the pod's file secrets are read where they are.
+//!
 //! An extra variable under a name of the last two groups is refused, since it would be
 //! overwritten without a word. Nothing else reaches the task: not the launcher's credentials
 //! (`FLYTE_API_KEY`, `FLYTE_SERVER_TOKENS`, ...), not its dotenv file (`FLYTE_SECRETS_FILE`;
