@@ -362,7 +362,7 @@ fn secrets_an_injector_names_alike_once_it_changes_their_case() {
         ),
         "{msg}"
     );
-    // One key in two groups alike in case: the key rule's, which says more.
+    // One key in two groups alike in case: as files both land on `<dir>/cfg` as declared.
     let msg = one_error(parse_quote!(
         secrets = [
             Secret(key = "cfg", group = "Team", mount = "/etc/flyte/secrets"),
@@ -370,7 +370,10 @@ fn secrets_an_injector_names_alike_once_it_changes_their_case() {
             Secret(key = "cfg", group = "team", mount = "/etc/flyte/secrets")
         ]
     ));
-    assert!(msg.contains("has the key `cfg`"), "{msg}");
+    assert!(
+        msg.contains("lands on file /etc/flyte/secrets/cfg, like secret `Team/cfg`"),
+        "{msg}"
+    );
     // Env secrets without a group: every injector tells `tok` from `TOK`.
     assert_eq!(
         valid(parse_quote!(
