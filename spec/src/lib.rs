@@ -12,11 +12,11 @@ mod rules;
 pub use error::{Field, SpecError};
 pub use request::{Clash, Conflict, Declared, Request, Target, check_task};
 pub use rules::{
-    CHECK_INPUTS_FLAG, DEFAULT_DIR_VAR, ENV_NAME_PATTERN, ENV_PREFIX_VAR, EXECUTION_DOMAIN_VAR,
-    EXECUTION_ID_VAR, EXECUTION_PROJECT_VAR, FILE_PREFIX_VAR, INHERITED_ENV, INPUTS_FILE_FLAG,
-    INPUTS_FLAG, LAUNCH_SET_ENV, LAUNCHED_VAR, MOUNT_PATH, ORG_NAME_VAR, OUTPUTS_FILE_FLAG,
-    RUN_ID_VAR, RUNNER_FLAGS, SECRETS_ROOT_VAR, SERVICE_NAME_MAX_LEN, SERVICE_NAME_RULE,
-    SHELL_SET_ENV, default_env_name, display_name, is_inherited_env, is_loader_env,
-    is_storable_name, is_valid_env_name, legacy_service_name, normalize_mount, reserved_env,
-    runner_flag, service_name,
+    CHECK_INPUTS_FLAG, DEFAULT_DIR_VAR, DEFAULT_ENV_PREFIX, ENV_NAME_PATTERN, ENV_PREFIX_VAR,
+    EXECUTION_DOMAIN_VAR, EXECUTION_ID_VAR, EXECUTION_PROJECT_VAR, FILE_PREFIX_VAR, INHERITED_ENV,
+    INPUTS_FILE_FLAG, INPUTS_FLAG, LAUNCH_SET_ENV, LAUNCHED_VAR, MOUNT_PATH, ORG_NAME_VAR,
+    OUTPUTS_FILE_FLAG, RUN_ID_VAR, RUNNER_FLAGS, SECRETS_ROOT_VAR, SERVICE_NAME_MAX_LEN,
+    SERVICE_NAME_RULE, SHELL_SET_ENV, default_env_name, display_name, is_inherited_env,
+    is_loader_env, is_storable_name, is_valid_env_name, legacy_service_name, normalize_mount,
+    reserved_env, runner_flag, service_name,
 };

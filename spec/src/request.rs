@@ -4,7 +4,8 @@ use std::fmt;
 
 use crate::error::{Field, SpecError};
 use crate::rules::{
-    MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount, reserved_env,
+    DEFAULT_ENV_PREFIX, MOUNT_PATH, default_env_name, is_valid_env_name, normalize_mount,
+    reserved_env,
 };
 
 /// A secret request as written: `key`, optional `group`, `mount`, `as_env_var`.
@@ -171,6 +172,15 @@ pub enum Clash {
     /// Same key, different groups: a Flyte cluster looks secrets up by key alone, so both
     /// would get the one value stored under this key.
     Key(String),
+    /// Another key or group, equal to the other's once an injector of a Flyte cluster has
+    /// changed its case (FLYTE-CLUSTER.md §2): there both land on `target`.
+    Injected {
+        /// Which injectors, and what they change, e.g. `the K8s and Global injectors, which
+        /// upper-case <prefix><group>_<key>`.
+        injectors: &'static str,
+        /// The env var (with the default prefix) or file (below [`MOUNT_PATH`]) both land on.
+        target: Target,
+    },
 }
 
 /// Two secrets of one task that cannot both be delivered.
@@ -199,13 +209,18 @@ impl fmt::Display for Conflict {
                 "secrets #{a} and #{b} of this task share the key `{key}` in different groups; \
                  a Flyte cluster looks secrets up by key alone"
             ),
+            Clash::Injected { injectors, target } => write!(
+                f,
+                "secrets #{a} and #{b} of this task both land on {target} under {injectors}"
+            ),
         }
     }
 }
 
-/// Finds the secrets of one task that land on the same env var or file, or that share a key
-/// across groups. One conflict per later secret, naming the first earlier one it clashes
-/// with. `None` entries (invalid secrets) are skipped.
+/// Finds the secrets of one task that land on the same env var or file (as declared, or under
+/// an injector that changes the case of the key and group), or that share a key across
+/// groups. One conflict per later secret, naming the first earlier one it clashes with.
+/// `None` entries (invalid secrets) are skipped.
 pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
     for (second, this) in secrets.iter().enumerate() {
@@ -220,7 +235,11 @@ pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
                 } else if other.key == this.key && other.group != this.group {
                     Some((first, Clash::Key(this.key.to_owned())))
                 } else {
-                    None
+                    // The same key and group is one secret, which may be delivered twice.
+                    let (injectors, target) = case_folded(this)?;
+                    let same = (other.key, other.group) == (this.key, this.group);
+                    (!same && case_folded(other)? == (injectors, target.clone()))
+                        .then_some((first, Clash::Injected { injectors, target }))
                 }
             });
         if let Some((first, clash)) = clash {
@@ -232,6 +251,42 @@ pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
         }
     }
     conflicts
+}
+
+/// Where a secret lands under the injectors that change the case of its key and group
+/// (FLYTE-CLUSTER.md §2), with which ones; `None` where none does. ASCII case: names a
+/// cluster stores are ASCII (a secret service's `^[-a-zA-Z0-9_]+$`, a Kubernetes Secret's).
+/// Left out: K8s's names for a secret without a group, which hold md5(key), so differ
+/// whenever the keys do (and its env secrets also get their declared name).
+fn case_folded(secret: &Declared<'_>) -> Option<(&'static str, Target)> {
+    match (secret.target, secret.group) {
+        // Global sets only this name (and needs a group); K8s sets it too.
+        (Target::Env(_), Some(group)) => Some((
+            "the Global and K8s injectors, which upper-case <prefix><group>_<key> \
+             (prefix _UNION_ by default)",
+            Target::Env(format!(
+                "{DEFAULT_ENV_PREFIX}{}",
+                format!("{group}_{}", secret.key).to_ascii_uppercase()
+            )),
+        )),
+        (Target::Env(_), None) => None,
+        (Target::File { .. }, Some(group)) => Some((
+            "the K8s, AWS, GCP and Azure injectors, which lower-case the group and key",
+            Target::File {
+                relative: format!(
+                    "{}/{}",
+                    group.to_ascii_lowercase(),
+                    secret.key.to_ascii_lowercase()
+                ),
+            },
+        )),
+        (Target::File { .. }, None) => Some((
+            "the AWS, GCP and Azure injectors, which lower-case the key",
+            Target::File {
+                relative: secret.key.to_ascii_lowercase(),
+            },
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub fn is_valid_env_name(name: &str) -> bool {
 /// `FLYTE_SECRETS_ENV_PREFIX`: the prefix of injected env-var names (a Flyte pod's webhook
 /// sets it, and so does a launch).
 pub const ENV_PREFIX_VAR: &str = "FLYTE_SECRETS_ENV_PREFIX";
+/// The value of [`ENV_PREFIX_VAR`] that Flyte's webhook sets by default.
+pub const DEFAULT_ENV_PREFIX: &str = "_UNION_";
 /// `FLYTE_SECRETS_DEFAULT_DIR`: the directory file secrets are mounted in.
 pub const DEFAULT_DIR_VAR: &str = "FLYTE_SECRETS_DEFAULT_DIR";
 /// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).

@@ -332,3 +332,38 @@ fn a_secret_missing_under_an_injector_is_reported_with_every_place_looked() {
         );
     }
 }
+
+#[test]
+fn a_fallback_name_that_is_another_secrets_own_env_var_is_not_read() {
+    // `_UNION_TOKEN` is `token`'s Embedded fallback and `x`'s declared env var: x's value.
+    let x = "pod-x-value-4e81";
+    let (out, _mount, _tmp) = Pod::new()
+        .env("_UNION_TOKEN", x)
+        .run("pod_shadowed_fallback_task");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(EXIT_NOT_STARTED),
+        "{stdout}{stderr}"
+    );
+    assert!(stdout.is_empty(), "the body must not run: {stdout}");
+    assert!(
+        stderr.contains("1 secret not found")
+            && stderr.contains("`token`, looked in: env var MY_TOKEN or _UNION_"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("MY_TOKEN or _UNION_TOKEN"),
+        "listed as looked at: {stderr}"
+    );
+    // With its own env var set, each secret gets its own value.
+    let (out, _mount, _tmp) = Pod::new()
+        .env("MY_TOKEN", TOKEN)
+        .env("_UNION_TOKEN", x)
+        .run("pod_shadowed_fallback_task");
+    let seen = seen(&out);
+    assert_env(&seen, &[("MY_TOKEN", TOKEN), ("_UNION_TOKEN", x)]);
+    assert_secret(&seen, "token", TOKEN, None);
+    assert_secret(&seen, "x", x, None);
+}

@@ -176,6 +176,19 @@ fn duplicate(args: &TaskArgs, valid: &[Option<ValidSecret>], conflict: &Conflict
                 "give each secret its own key (store the values under different names)",
             );
         }
+        Clash::Injected { injectors, target } => {
+            // At the key: the keys differ (one key in two groups is the key rule's).
+            return error(
+                raw.key.span(),
+                format!(
+                    "secret `{second}` lands on {target} like secret `{first}` (secret #{}) \
+                     under {injectors}; two secrets of one task must not land on the same env \
+                     var or file",
+                    conflict.first + 1
+                ),
+                "give one of them a key (or group) that differs in more than letter case",
+            );
+        }
         Clash::Target(target) => target,
     };
     let literal = match (target, &raw.as_env_var) {

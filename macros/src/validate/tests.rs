@@ -335,6 +335,59 @@ fn duplicates_name_the_earlier_secret() {
 }
 
 #[test]
+fn secrets_an_injector_names_alike_once_it_changes_their_case() {
+    let msg = one_error(parse_quote!(
+        secrets = [
+            Secret(key = "Cfg", mount = "/etc/flyte/secrets"),
+            Secret(key = "cfg", mount = "/etc/flyte/secrets")
+        ]
+    ));
+    assert_eq!(
+        msg,
+        "secret `cfg` lands on file /etc/flyte/secrets/cfg like secret `Cfg` (secret #1) under \
+         the AWS, GCP and Azure injectors, which lower-case the key; two secrets of one task \
+         must not land on the same env var or file\n\
+         = help: give one of them a key (or group) that differs in more than letter case"
+    );
+    let msg = one_error(parse_quote!(
+        secrets = [
+            Secret(key = "tok", group = "g", as_env_var = "A"),
+            Secret(key = "TOK", group = "g", as_env_var = "B")
+        ]
+    ));
+    assert!(
+        msg.starts_with(
+            "secret `g/TOK` lands on env var _UNION_G_TOK like secret `g/tok` (secret #1) under \
+             the Global and K8s injectors"
+        ),
+        "{msg}"
+    );
+    // One key in two groups alike in case: as files both land on `<dir>/cfg` as declared.
+    let msg = one_error(parse_quote!(
+        secrets = [
+            Secret(key = "cfg", group = "Team", mount = "/etc/flyte/secrets"),
+            Secret(key = "other", mount = "/etc/flyte/secrets"),
+            Secret(key = "cfg", group = "team", mount = "/etc/flyte/secrets")
+        ]
+    ));
+    assert!(
+        msg.contains("lands on file /etc/flyte/secrets/cfg, like secret `Team/cfg`"),
+        "{msg}"
+    );
+    // Env secrets without a group: every injector tells `tok` from `TOK`.
+    assert_eq!(
+        valid(parse_quote!(
+            secrets = [
+                Secret(key = "tok", as_env_var = "A"),
+                Secret(key = "TOK", as_env_var = "B")
+            ]
+        ))
+        .len(),
+        2
+    );
+}
+
+#[test]
 fn all_bad_secrets_reported_together() {
     let all = errors(parse_quote!(
         secrets = [

@@ -69,4 +69,22 @@ pub trait SecretSource: Send + Sync + Debug {
     /// Where this source looked for `secret`, for the missing-secrets report, e.g.
     /// `env var MY_SECRET` or `dotenv file .flyte/secrets.env (entry my-secret)`.
     fn looked_at(&self, secret: &SecretDef<'_>) -> String;
+
+    /// [`fetch`](Self::fetch) of `secret` as one of `task`'s declared secrets (`secret`
+    /// among them), which a [`Resolver`] asks: a source that also tries names other than the
+    /// declared one leaves out those another secret of `task` declares as its own.
+    fn fetch_in_task(
+        &self,
+        secret: &SecretDef<'_>,
+        task: &[SecretDef<'_>],
+    ) -> Result<Option<Found>, Error> {
+        let _ = task;
+        self.fetch(secret)
+    }
+
+    /// [`looked_at`](Self::looked_at) for [`fetch_in_task`](Self::fetch_in_task).
+    fn looked_at_in_task(&self, secret: &SecretDef<'_>, task: &[SecretDef<'_>]) -> String {
+        let _ = task;
+        self.looked_at(secret)
+    }
 }

@@ -32,7 +32,7 @@ pub(crate) const DEFAULT_DIR_VAR: &str = flyte_spec::DEFAULT_DIR_VAR;
 /// `FLYTE_SECRETS_FILE_PREFIX`: the prefix of mounted file names (empty on Flyte 2).
 pub(crate) const FILE_PREFIX_VAR: &str = flyte_spec::FILE_PREFIX_VAR;
 /// The webhook's default env prefix.
-pub(crate) const DEFAULT_ENV_PREFIX: &str = "_UNION_";
+pub(crate) const DEFAULT_ENV_PREFIX: &str = flyte_spec::DEFAULT_ENV_PREFIX;
 
 /// The secret layout of one pod: the values of the three `FLYTE_SECRETS_*` variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +128,53 @@ impl PodLayout {
     }
 }
 
+impl PodLayout {
+    /// [`env_names`](Self::env_names) of `secret` as one of `task`'s secrets: without the
+    /// fallbacks that another of them declares as its own env var, which hold that secret's
+    /// value, not this one's.
+    pub fn env_names_in_task(&self, secret: &SecretDef<'_>, task: &[SecretDef<'_>]) -> Vec<String> {
+        let theirs: Vec<&str> = others(secret, task).filter_map(|o| o.env_var()).collect();
+        keep_own(self.env_names(secret), |name| {
+            theirs.contains(&name.as_str())
+        })
+    }
+
+    /// [`file_paths`](Self::file_paths) of `secret` as one of `task`'s secrets: without the
+    /// fallbacks that are another one's own file (`<dir>/<key>`), for the same reason.
+    pub fn file_paths_in_task(
+        &self,
+        secret: &SecretDef<'_>,
+        task: &[SecretDef<'_>],
+    ) -> Vec<PathBuf> {
+        let theirs: Vec<PathBuf> = others(secret, task)
+            .filter_map(|o| self.file_paths(o).into_iter().next())
+            .collect();
+        keep_own(self.file_paths(secret), |path| theirs.contains(path))
+    }
+}
+
+/// The secrets of `task` other than `secret`: another key or group (the same one declared
+/// twice, as env and file, holds the same value wherever it lands).
+fn others<'t, 'a>(
+    secret: &SecretDef<'_>,
+    task: &'t [SecretDef<'a>],
+) -> impl Iterator<Item = &'t SecretDef<'a>> {
+    let own = (secret.key, secret.group);
+    task.iter().filter(move |o| (o.key, o.group) != own)
+}
+
+/// `candidates` with its first, the secret's own declared name, and the fallbacks that are not
+/// `theirs`.
+fn keep_own<T>(candidates: Vec<T>, theirs: impl Fn(&T) -> bool) -> Vec<T> {
+    let mut kept = Vec::with_capacity(candidates.len());
+    for (i, candidate) in candidates.into_iter().enumerate() {
+        if i == 0 || !theirs(&candidate) {
+            kept.push(candidate);
+        }
+    }
+    kept
+}
+
 fn md5_hex(s: &str) -> String {
     hex::encode(Md5::digest(s.as_bytes()))
 }
@@ -175,6 +222,35 @@ mod tests {
             ]
         );
         assert!(pod.env_names(&file("k", None)).is_empty());
+    }
+
+    #[test]
+    fn a_fallback_that_is_another_secrets_own_name_is_left_out() {
+        let pod = PodLayout::default().with_dir("/d");
+        let token = env("token", None, "MY_TOKEN");
+        let x = env("x", None, "_UNION_TOKEN");
+        let task = [token, x];
+        let names = pod.env_names_in_task(&token, &task);
+        assert_eq!(names[0], "MY_TOKEN");
+        assert!(!names.contains(&"_UNION_TOKEN".to_owned()), "{names:?}");
+        assert_eq!(names.len(), pod.env_names(&token).len() - 1);
+        // Its own name is kept, and so is the same secret declared twice.
+        assert_eq!(pod.env_names_in_task(&x, &task), pod.env_names(&x));
+        let again = env("token", None, "_UNION_TOKEN");
+        assert_eq!(
+            pod.env_names_in_task(&token, &[token, again]),
+            pod.env_names(&token)
+        );
+        // Files: `Cfg`'s fallback `<dir>/cfg` is `cfg`'s own (a list the macro refuses, read
+        // from another binary or built by hand).
+        let (upper, lower) = (file("Cfg", None), file("cfg", None));
+        let paths = pod.file_paths_in_task(&upper, &[upper, lower]);
+        assert_eq!(paths[0], PathBuf::from("/d/Cfg"));
+        assert!(!paths.contains(&PathBuf::from("/d/cfg")), "{paths:?}");
+        assert_eq!(
+            pod.file_paths_in_task(&lower, &[upper, lower])[0],
+            PathBuf::from("/d/cfg")
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl ProcessSource {
     pub fn has_all_as_declared(&self, secrets: &[SecretDef<'_>]) -> bool {
         secrets.iter().all(|s| match s.env_var() {
             Some(name) => std::env::var_os(name).is_some(),
-            None => matches!(self.fetch(s), Ok(Some(_))),
+            None => matches!(self.fetch_in_task(s, secrets), Ok(Some(_))),
         })
     }
 }
@@ -84,7 +84,22 @@ impl ProcessSource {
 }
 
 impl SecretSource for ProcessSource {
+    /// As the only secret of its task: every injector's name is tried.
     fn fetch(&self, secret: &SecretDef<'_>) -> Result<Option<Found>, Error> {
+        self.fetch_in_task(secret, std::slice::from_ref(secret))
+    }
+
+    fn looked_at(&self, secret: &SecretDef<'_>) -> String {
+        self.looked_at_in_task(secret, std::slice::from_ref(secret))
+    }
+
+    /// The first present of [`PodLayout::env_names_in_task`] or
+    /// [`PodLayout::file_paths_in_task`].
+    fn fetch_in_task(
+        &self,
+        secret: &SecretDef<'_>,
+        task: &[SecretDef<'_>],
+    ) -> Result<Option<Found>, Error> {
         if let Some(declared) = secret.env_var() {
             // Raw bytes: a non-UTF-8 value is still a value.
             let read = |name: &str| {
@@ -94,13 +109,13 @@ impl SecretSource for ProcessSource {
             // The declared name first, before working out the others: the common case (and
             // every in-process call of a launched task) stays one lookup.
             return Ok(read(declared).or_else(|| {
-                self.layout.env_names(secret)[1..]
+                self.layout.env_names_in_task(secret, task)[1..]
                     .iter()
                     .find_map(|name| read(name))
             }));
         }
         let mut ours: Option<std::collections::HashSet<String>> = None;
-        for path in self.layout.file_paths(secret) {
+        for path in self.layout.file_paths_in_task(secret, task) {
             match std::fs::read(&path) {
                 Ok(_) if self.written_by_another_run(&path, &mut ours) => {
                     tracing::debug!(file = %path.display(), "skipping a file another run wrote");
@@ -124,13 +139,14 @@ impl SecretSource for ProcessSource {
         Ok(None)
     }
 
-    fn looked_at(&self, secret: &SecretDef<'_>) -> String {
+    fn looked_at_in_task(&self, secret: &SecretDef<'_>, task: &[SecretDef<'_>]) -> String {
         if secret.env_var().is_some() {
-            format!("env var {}", self.layout.env_names(secret).join(" or "))
+            let names = self.layout.env_names_in_task(secret, task);
+            format!("env var {}", names.join(" or "))
         } else {
             let paths: Vec<String> = self
                 .layout
-                .file_paths(secret)
+                .file_paths_in_task(secret, task)
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect();

@@ -109,15 +109,19 @@ impl Resolver {
         let mut missing = Vec::new();
         'secrets: for def in secrets {
             for source in &self.sources {
-                if let Some(found) = source.fetch(def)? {
-                    tracing::debug!(task, secret = %def.display_name(), from = %source.looked_at(def), "secret resolved");
+                if let Some(found) = source.fetch_in_task(def, secrets)? {
+                    tracing::debug!(task, secret = %def.display_name(), from = %source.looked_at_in_task(def, secrets), "secret resolved");
                     resolved.push(Resolved { def: *def, found });
                     continue 'secrets;
                 }
             }
             missing.push(Missing {
                 secret: def.display_name(),
-                looked: self.sources.iter().map(|s| s.looked_at(def)).collect(),
+                looked: self
+                    .sources
+                    .iter()
+                    .map(|s| s.looked_at_in_task(def, secrets))
+                    .collect(),
             });
         }
         if missing.is_empty() {

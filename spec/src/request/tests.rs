@@ -316,3 +316,108 @@ fn conflicts() {
     assert_eq!((found[1].first, found[1].second), (0, 4));
     assert_eq!(found[1].clash, Clash::Key("a".into()));
 }
+
+/// The later secret's clash with the earlier one, if any.
+fn clash_of(a: (&str, Option<&str>, &Target), b: (&str, Option<&str>, &Target)) -> Option<Clash> {
+    let d = |(key, group, target)| Some(Declared { key, group, target });
+    check_task(&[d(a), d(b)]).pop().map(|c| c.clash)
+}
+
+#[test]
+fn file_keys_that_differ_in_case_clash_where_an_injector_lower_cases_them() {
+    let file = |key: &str| Target::File {
+        relative: key.into(),
+    };
+    let (upper, lower) = (file("Cfg"), file("cfg"));
+    // No group: AWS, GCP and Azure mount both at <dir>/cfg.
+    let clash = clash_of(("Cfg", None, &upper), ("cfg", None, &lower)).unwrap();
+    let Clash::Injected { injectors, target } = &clash else {
+        panic!("{clash:?}")
+    };
+    assert_eq!(target, &file("cfg"));
+    assert!(injectors.contains("AWS, GCP and Azure"), "{injectors}");
+    assert!(
+        !injectors.contains("K8s"),
+        "K8s names an ungrouped dir md5(key)"
+    );
+    // A group: K8s and the cloud injectors mount both at <dir>/team/cfg.
+    let clash = clash_of(("Cfg", Some("Team"), &upper), ("cfg", Some("team"), &lower));
+    assert_eq!(
+        clash,
+        Some(Clash::Injected {
+            injectors: "the K8s, AWS, GCP and Azure injectors, which lower-case the group and key",
+            target: file("team/cfg"),
+        })
+    );
+    let conflict = check_task(&[
+        Some(Declared {
+            key: "Cfg",
+            group: None,
+            target: &upper,
+        }),
+        Some(Declared {
+            key: "cfg",
+            group: None,
+            target: &lower,
+        }),
+    ]);
+    assert_eq!(
+        conflict[0].to_string(),
+        "secrets #1 and #2 of this task both land on file /etc/flyte/secrets/cfg under the AWS, \
+         GCP and Azure injectors, which lower-case the key"
+    );
+    // Apart under every injector: other letters, or a group dir against none.
+    assert_eq!(
+        clash_of(("cfg", None, &lower), ("cfh", None, &file("cfh"))),
+        None
+    );
+    assert_eq!(
+        clash_of(("cfg", Some("a"), &lower), ("Cfg", None, &upper)),
+        None
+    );
+}
+
+#[test]
+fn grouped_env_secrets_clash_where_global_upper_cases_group_and_key() {
+    let (a, b) = (Target::Env("A".into()), Target::Env("B".into()));
+    let env_clash = |name: &str| {
+        Some(Clash::Injected {
+            injectors: "the Global and K8s injectors, which upper-case <prefix><group>_<key> \
+                        (prefix _UNION_ by default)",
+            target: Target::Env(name.into()),
+        })
+    };
+    assert_eq!(
+        clash_of(("tok", Some("g"), &a), ("TOK", Some("g"), &b)),
+        env_clash("_UNION_G_TOK")
+    );
+    assert_eq!(
+        clash_of(("tok", Some("git"), &a), ("tok", Some("GIT"), &b)),
+        // The same key in two groups is the key rule's, which says more.
+        Some(Clash::Key("tok".into()))
+    );
+    // `<group>_<key>` is upper-cased as a whole, so the `_` may move between the two.
+    assert_eq!(
+        clash_of(("b_c", Some("a"), &a), ("c", Some("a_b"), &b)),
+        env_clash("_UNION_A_B_C")
+    );
+    // Without a group: Global refuses it, K8s names it md5(key), Embedded by its own name.
+    assert_eq!(clash_of(("tok", None, &a), ("TOK", None, &b)), None);
+    // One secret delivered twice is no clash; `-` is kept by the injectors.
+    assert_eq!(
+        clash_of(("tok", Some("g"), &a), ("tok", Some("g"), &b)),
+        None
+    );
+    assert_eq!(
+        clash_of(("my-tok", Some("g"), &a), ("my_tok", Some("g"), &b)),
+        None
+    );
+    // An env secret and a file secret never share a name.
+    let file = Target::File {
+        relative: "TOK".into(),
+    };
+    assert_eq!(
+        clash_of(("tok", Some("g"), &a), ("TOK", Some("g"), &file)),
+        None
+    );
+}
