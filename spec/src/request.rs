@@ -173,7 +173,7 @@ pub enum Clash {
     /// would get the one value stored under this key.
     Key(String),
     /// Another key or group, equal to the other's once an injector of a Flyte cluster has
-    /// changed its case (FLYTE-CLUSTER.md §2): there both land on `target`.
+    /// changed its case (the README's injector table): there both land on `target`.
     Injected {
         /// Which injectors, and what they change, e.g. `the K8s and Global injectors, which
         /// upper-case <prefix><group>_<key>`.
@@ -254,7 +254,7 @@ pub fn check_task(secrets: &[Option<Declared<'_>>]) -> Vec<Conflict> {
 }
 
 /// Where a secret lands under the injectors that change the case of its key and group
-/// (FLYTE-CLUSTER.md §2), with which ones; `None` where none does. ASCII case: names a
+/// (the README's "On a Flyte cluster" table), with which ones; `None` where none does. ASCII case: names a
 /// cluster stores are ASCII (a secret service's `^[-a-zA-Z0-9_]+$`, a Kubernetes Secret's).
 /// Left out: K8s's names for a secret without a group, which hold md5(key), so differ
 /// whenever the keys do (and its env secrets also get their declared name).

@@ -19,6 +19,30 @@ pub(crate) fn inherited() -> impl Iterator<Item = (OsString, OsString)> {
     std::env::vars_os().filter(|(k, _)| is_inherited(k))
 }
 
+/// The longest `NAME=value` string (with its NUL) Linux passes to a program (MAX_ARG_STRLEN,
+/// 32 pages). Other systems limit only the whole environment.
+const MAX_ENV_STRING: usize = 32 * 4096;
+
+/// Why secret `shown`'s `value` cannot be the env var `name`, if it cannot: the spawn would
+/// fail with only "nul byte found in provided data" or "Argument list too long".
+pub(crate) fn unfit_for_env(shown: &str, name: &str, value: &[u8]) -> Option<String> {
+    if value.contains(&0) {
+        return Some(format!(
+            "secret `{shown}` holds a NUL byte, which an env var ({name}) cannot carry; \
+             declare it as a file secret (`mount`) instead"
+        ));
+    }
+    if cfg!(target_os = "linux") && name.len() + value.len() + 2 > MAX_ENV_STRING {
+        return Some(format!(
+            "secret `{shown}` is {} bytes, more than an env var ({name}) can carry ({} KiB \
+             with its name); declare it as a file secret (`mount`) instead",
+            value.len(),
+            MAX_ENV_STRING / 1024
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

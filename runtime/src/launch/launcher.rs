@@ -17,10 +17,6 @@ use crate::mount::{MountDir, standard_dir_writable};
 use crate::secret::SecretDef;
 use crate::sources::{Found, PodLayout, Resolved, Resolver};
 
-/// The longest `NAME=value` string (with its NUL) Linux passes to a program (MAX_ARG_STRLEN,
-/// 32 pages). Other systems limit only the whole environment.
-const MAX_ENV_STRING: usize = 32 * 4096;
-
 /// Starts task binaries. Secrets are resolved in this process, from the resolver's sources,
 /// and handed to the child as a Flyte pod gets them: env secrets under their declared names
 /// with `Command::env`, file secrets as `<dir>/<key>`, and the variables a pod carries
@@ -240,28 +236,11 @@ impl Launcher {
         for r in &resolved {
             if let Some(name) = r.def.env_var() {
                 let value = r.found.value().expose();
-                // The spawn would fail with only "nul byte found in provided data".
-                if value.contains(&0) {
+                if let Some(message) = super::env::unfit_for_env(&r.def.display_name(), name, value)
+                {
                     return Err(Error::Launch {
                         task: task.to_owned(),
-                        message: format!(
-                            "secret `{}` holds a NUL byte, which an env var ({name}) cannot \
-                             carry; declare it as a file secret (`mount`) instead",
-                            r.def.display_name()
-                        ),
-                    });
-                }
-                // Linux refuses to start a program with one `NAME=value` longer than this
-                // (MAX_ARG_STRLEN), with only "Argument list too long".
-                if cfg!(target_os = "linux") && name.len() + value.len() + 2 > MAX_ENV_STRING {
-                    return Err(Error::Launch {
-                        task: task.to_owned(),
-                        message: format!(
-                            "secret `{}` is {} bytes, more than an env var ({name}) can carry                              ({} KiB with its name); declare it as a file secret (`mount`) instead",
-                            r.def.display_name(),
-                            value.len(),
-                            MAX_ENV_STRING / 1024
-                        ),
+                        message,
                     });
                 }
                 command.env(name, std::ffi::OsStr::from_bytes(value));

@@ -86,6 +86,18 @@ async fn advertised(dir: &std::path::Path, cluster: Option<String>) -> flyte_ser
     b.build().unwrap().start().await.unwrap()
 }
 
+/// A client of `endpoint` whose local data dir is `dir` (where it finds the inject token).
+fn configured(endpoint: &str, dir: &std::path::Path) -> Client {
+    Client::builder()
+        .endpoint(endpoint)
+        .disable_keyring(true)
+        .local_data_dir(dir)
+        .project("p")
+        .domain("d")
+        .build()
+        .unwrap()
+}
+
 fn assert_no_token(capture: &Capture, token: &str, what: &str) {
     let requests = capture.requests();
     assert!(!requests.is_empty(), "{what}: the listener got no request");
@@ -135,26 +147,12 @@ async fn the_inject_token_is_not_sent_to_another_address_on_the_same_port() {
     }
     for other in others {
         let capture = Capture::bind(&other).unwrap();
-        let client = Client::builder()
-            .endpoint(&format!("http://{other}"))
-            .disable_keyring(true)
-            .local_data_dir(dir.path())
-            .project("p")
-            .domain("d")
-            .build()
-            .unwrap();
+        let client = configured(&format!("http://{other}"), dir.path());
         let _ = client.create("elsewhere-key", "elsewhere-value").await;
         assert_no_token(&capture, token.expose(), &other);
     }
     // The advertised address itself still gets it: values can be read.
-    let client = Client::builder()
-        .endpoint(&server.url())
-        .disable_keyring(true)
-        .local_data_dir(dir.path())
-        .project("p")
-        .domain("d")
-        .build()
-        .unwrap();
+    let client = configured(&server.url(), dir.path());
     client.create("home-key", "home-value").await.unwrap();
     assert_eq!(
         client.read_value("home-key").await.unwrap().expose(),
