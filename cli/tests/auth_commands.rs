@@ -2,7 +2,7 @@
 //! Python SDK's layout. Tokens are never printed. Each test uses an endpoint of its own, so
 //! nothing of a real login is read or removed.
 
-mod support;
+use crate::support;
 
 use flyte::remote::keyring::{Credentials, KeyringStore, Outcome};
 use flyte_test_backends::needs;

@@ -2,7 +2,7 @@
 //! compared byte for byte with what the Python CLI's builder makes of the same inputs (when
 //! FLYTE_TEST_PYTHON names the venv's interpreter), and with the expected text.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 

@@ -3,7 +3,7 @@
 //! else started in-process for the command.
 //! HOME and XDG_DATA_HOME point into a temp dir, so the real user's data is never touched.
 
-mod support;
+use crate::support;
 
 #[path = "embedded_default/fresh_crate.rs"]
 mod fresh_crate;

@@ -1,7 +1,7 @@
 //! An unreachable endpoint: exit 1, and the message names the endpoint and where it was set
 //! (flag, env var, config file, API key).
 
-mod support;
+use crate::support;
 
 use support::{Home, texts};
 

@@ -2,9 +2,8 @@
 //! against a real `flyte serve` over TLS (a CA made per test), a refused API key, an endpoint
 //! that is not a Flyte secret service, and the scope and page-token messages.
 
-#[path = "../../tests/oidc/certs.rs"]
-mod certs;
-mod support;
+use crate::certs;
+use crate::support;
 
 use support::fake::{Fake, Reply};
 use support::{Home, Serve, texts};

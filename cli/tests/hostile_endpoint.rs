@@ -2,7 +2,7 @@
 //! injection only): what it says reaches the terminal with control characters escaped, and
 //! an endpoint that is not a Flyte secret service at all is named as such.
 
-mod support;
+use crate::support;
 
 use support::fake::{Fake, Reply};
 use support::{Home, texts};

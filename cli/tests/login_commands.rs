@@ -2,11 +2,10 @@
 //! against a real `flyte serve --oidc-issuer` and identity provider (oidc-provider, see
 //! tests/oidc). Tests marked `#[needs(idp)]` need node. No output ever shows a token or secret.
 
-#[path = "../../tests/oidc/certs.rs"]
-mod certs;
+use crate::certs;
 #[path = "../../tests/oidc/harness.rs"]
 mod oidc_harness;
-mod support;
+use crate::support;
 
 #[path = "login_commands/cache_claims.rs"]
 mod cache_claims;

@@ -7,7 +7,7 @@ mod check;
 mod env;
 #[path = "run_task/io.rs"]
 mod io;
-mod support;
+use crate::support;
 
 use support::{Home, Serve, task_fixture, texts};
 

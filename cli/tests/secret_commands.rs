@@ -1,6 +1,6 @@
 //! `flyte create|get|update|delete secret` against a real `flyte serve` on 127.0.0.1:0.
 
-mod support;
+use crate::support;
 #[path = "secret_commands/values.rs"]
 mod values;
 

@@ -2,7 +2,7 @@
 //! hidden prompt (the value typed is never echoed or printed; its editing keys; the terminal
 //! put back after ^C, SIGTERM and SIGHUP), the image-pull prompts, and colors with and without `NO_COLOR`.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::process::{Child, Stdio};

@@ -1,7 +1,7 @@
 //! Usage errors exit 2 and say what is wrong; help has examples; completions are generated.
 //! None of these needs a service: a usage error is caught before anything starts.
 
-mod support;
+use crate::support;
 
 use support::{Home, texts};
 

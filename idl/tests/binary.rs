@@ -1,6 +1,6 @@
 //! Binary protobuf: round trips and hand-checked encodings.
 
-mod common;
+use crate::common;
 
 use common::*;
 use flyte_idl::*;

@@ -1,6 +1,6 @@
 //! The proto3 JSON mapping: exact output, both name styles on input, enums, nulls, errors.
 
-mod common;
+use crate::common;
 
 use common::*;
 use flyte_idl::*;

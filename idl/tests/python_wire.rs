@@ -2,7 +2,7 @@
 //! JSON. Needs FLYTE_TEST_PYTHON to name an interpreter with `flyteidl2` installed: ignored
 //! without it, a failure under `CI=true`.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

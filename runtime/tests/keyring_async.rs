@@ -1,7 +1,7 @@
 //! Sync and async use from plain threads, inside current-thread and multi-thread tokio
 //! runtimes, and from a non-tokio executor; a hung backend never blocks the runtime.
 
-mod keyring_common;
+use crate::keyring_common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

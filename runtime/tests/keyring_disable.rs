@@ -1,7 +1,7 @@
 //! The disable switches (env var, config, per call): a disabled keyring never reaches the
 //! backend, sync or async; `false` means false.
 
-mod keyring_common;
+use crate::keyring_common;
 
 use flyte::remote::keyring::{
     Backend, Credentials, DISABLE_KEYRING_ENV, KeyringStore, Lookup, Outcome,

@@ -2,7 +2,7 @@
 //! (corrupt item, locked, too long, platform failure, panic, hang, no backend) and the time
 //! bound.
 
-mod keyring_common;
+use crate::keyring_common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! processes, the item layout, legacy items, and a value too long for the kernel.
 #![cfg(target_os = "linux")]
 
-mod keyring_common;
+use crate::keyring_common;
 
 use std::time::Duration;
 
@@ -97,10 +97,18 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     let creds = Credentials::new(&ep, token("access")).with_refresh_token("r-xproc");
     assert!(ks.store(&creds).is_done());
 
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("retrieve:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_keyutils::child_role",
+        &[(CHILD_ENV, &format!("retrieve:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), format!("{}/r-xproc", creds.id()));
 
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("delete:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_keyutils::child_role",
+        &[(CHILD_ENV, &format!("delete:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), "deleted");
     assert!(
         matches!(ks.lookup(&ep), Lookup::Missing),
@@ -108,7 +116,11 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     );
 
     // And the other way round.
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("store:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_keyutils::child_role",
+        &[(CHILD_ENV, &format!("store:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), "stored");
     let got = ks.retrieve(&ep).expect("stored by the other process");
     assert_eq!(got.access_token(), "child-access");
@@ -128,7 +140,7 @@ fn a_process_with_its_own_session_keyring_finds_them() {
 
     let role = format!("retrieve:{ep}");
     let out = run_child(
-        "child_role",
+        "keyring_keyutils::child_role",
         &[(CHILD_ENV, &role)],
         &["keyctl", "session", "-"],
     );

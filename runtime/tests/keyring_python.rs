@@ -3,7 +3,7 @@
 //! other's login, and neither leaves duplicates behind.
 #![cfg(target_os = "linux")]
 
-mod keyring_common;
+use crate::keyring_common;
 
 use std::path::PathBuf;
 

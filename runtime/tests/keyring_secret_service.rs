@@ -4,7 +4,7 @@
 //! (`session_key`).
 #![cfg(target_os = "linux")]
 
-mod keyring_common;
+use crate::keyring_common;
 #[path = "keyring_secret_service/session_key.rs"]
 mod session_key;
 
@@ -156,12 +156,24 @@ fn store_here_retrieve_in_another_process_then_delete_there() {
     let _cleanup = Cleanup(ks.clone(), ep.clone());
     let creds = Credentials::new(&ep, token("access")).with_refresh_token("r-ss");
     assert!(ks.store(&creds).is_done());
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("retrieve:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_secret_service::child_role",
+        &[(CHILD_ENV, &format!("retrieve:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), format!("{}/r-ss", creds.id()));
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("delete:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_secret_service::child_role",
+        &[(CHILD_ENV, &format!("delete:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), "deleted");
     assert!(matches!(ks.lookup(&ep), Lookup::Missing));
-    let out = run_child("child_role", &[(CHILD_ENV, &format!("store:{ep}"))], &[]);
+    let out = run_child(
+        "keyring_secret_service::child_role",
+        &[(CHILD_ENV, &format!("store:{ep}"))],
+        &[],
+    );
     assert_eq!(child_result(&out), "stored");
     assert_eq!(ks.retrieve(&ep).unwrap().access_token(), "child-access");
 }
@@ -258,7 +270,7 @@ fn locked_keyring_degrades_in_bounded_time() {
             "eval \"$(gnome-keyring-daemon --start --components=secrets)\""
         };
         let script = format!(
-            "{start} >/dev/null 2>&1; exec \"$0\" --exact child_role --ignored --nocapture"
+            "{start} >/dev/null 2>&1; exec \"$0\" --exact keyring_secret_service::child_role --ignored --nocapture"
         );
         run_session(home.path(), &exe, &script, role)
     };
@@ -317,7 +329,7 @@ fn dbus_address_without_daemon_degrades_and_auto_falls_back() {
     let dir = tempfile::tempdir().unwrap();
     let address = format!("unix:path={}", dir.path().join("no-bus").display());
     let out = run_child(
-        "child_role",
+        "keyring_secret_service::child_role",
         &[
             (CHILD_ENV, &format!("no-daemon:{ep}")),
             ("DBUS_SESSION_BUS_ADDRESS", &address),

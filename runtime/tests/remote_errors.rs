@@ -1,7 +1,7 @@
 //! Each error kind, from the real server where it produces it. Messages name the secret and
 //! the endpoint and never contain a value or a token.
 
-mod remote_support;
+use crate::remote_support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! listall over 10,000 secrets on the real server: every secret once, one page in memory at
 //! a time, one request per page.
 
-mod remote_support;
+use crate::remote_support;
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! Every operation against the real local server, with both codecs; the image-pull rule;
 //! pagination; SelectCluster routing between two real servers.
 
-mod remote_support;
+use crate::remote_support;
 
 #[path = "remote_ops/inject_token.rs"]
 mod inject_token;

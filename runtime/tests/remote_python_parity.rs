@@ -4,7 +4,7 @@
 //! names. Needs the Python SDK (`FLYTE_TEST_PYTHON`): ignored without it, a failure under
 //! `CI=true` (see `flyte_test_backends`).
 
-mod remote_support;
+use crate::remote_support;
 
 use std::process::Command;
 

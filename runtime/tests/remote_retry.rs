@@ -1,6 +1,6 @@
 //! Retries against a server that is down and then comes up on the same port.
 
-mod remote_support;
+use crate::remote_support;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! `caCertFilePath` adds the root; `insecureSkipVerify` skips verification and warns; each
 //! TLS failure is told apart by `Error::tls_problem`.
 
-mod remote_support;
+use crate::remote_support;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,7 @@
 //! Bearer tokens on every RPC, rights and scopes, the loopback-only rule, and the inject
 //! extension's permission check.
 
-mod common;
+use crate::common;
 
 use common::*;
 use flyte_idl::connect::Code;

@@ -1,6 +1,6 @@
 //! Both codecs on every RPC, gzip both ways, HTTP/2 cleartext, protocol headers.
 
-mod common;
+use crate::common;
 
 use common::*;
 use flyte_idl::*;

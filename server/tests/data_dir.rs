@@ -1,7 +1,7 @@
 //! The data directory and the files in it: private modes, and planted or shared directories
 //! refused before anything in them is used.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::MetadataExt;
 

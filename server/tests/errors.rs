@@ -1,7 +1,7 @@
 //! Every Connect error a client can provoke (auth errors are in auth.rs), with its status
 //! and a message naming the input and the rule.
 
-mod common;
+use crate::common;
 
 use common::*;
 use flyte_idl::connect::Code;

@@ -2,7 +2,7 @@
 //! header and half-sent body connections are closed while a well-behaved client is served;
 //! request bodies share a byte budget; early errors close HTTP/1 connections cleanly.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

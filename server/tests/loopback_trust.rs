@@ -1,7 +1,7 @@
 //! Open loopback mode: DNS-rebinding requests and other local users are refused; the
 //! server's own user needs no token.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

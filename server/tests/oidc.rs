@@ -4,8 +4,7 @@
 
 #[path = "../../tests/oidc/certs.rs"]
 mod certs;
-#[path = "common/mod.rs"]
-mod common;
+use crate::common;
 #[path = "../../tests/oidc/harness.rs"]
 mod oidc_harness;
 

@@ -1,7 +1,7 @@
 //! Restart persistence, keys, encryption at rest (no plaintext anywhere in the data dir),
 //! and tamper detection.
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use common::*;

@@ -2,7 +2,7 @@
 //! Needs FLYTE_TEST_PYTHON to name an interpreter with `flyte` installed: ignored without it,
 //! a failure under `CI=true`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,6 @@
 //! then the tests particular to each store. Stores that need a server of their own
 //! (PostgreSQL, OpenBao) start it once per test binary and are marked `#[needs(..)]`.
 
-mod common;
 #[path = "stores/conformance/mod.rs"]
 mod conformance;
 #[path = "stores/harness.rs"]

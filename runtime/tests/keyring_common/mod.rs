@@ -267,7 +267,8 @@ pub(crate) fn run_python(python: &PathBuf, args: &[&str], stdin: &str) -> String
 /// Env var telling a child copy of this test binary what to do.
 pub(crate) const CHILD_ENV: &str = "FLYTE_KEYRING_TEST_CHILD";
 
-/// Runs the `#[ignore]`d test `name` of this same binary in a new process, with `env`.
+/// Runs the `#[ignore]`d test `name` (its path in the binary, `module::test`) of this same
+/// binary in a new process, with `env`.
 pub(crate) fn run_child(name: &str, env: &[(&str, &str)], wrapper: &[&str]) -> Output {
     let exe = std::env::current_exe().unwrap();
     let mut cmd = match wrapper.split_first() {

@@ -21,8 +21,8 @@ use flyte_server::{KEY_ENV, RunningServer, ServerBuilder, StoreConfig};
 use flyte_test_backends::needs;
 
 use crate::common;
-use crate::conformance::conformance_suite;
-use crate::harness::StoreUnderTest;
+use crate::stores::conformance::conformance_suite;
+use crate::stores::harness::StoreUnderTest;
 pub(crate) use cluster::Cluster;
 
 /// The store of one conformance test: a new database of the shared cluster, and one key

@@ -1,7 +1,7 @@
 //! The SQLite store (the default): the conformance suite, nothing to set up but a data dir.
 
-use crate::conformance::conformance_suite;
-use crate::harness::StoreUnderTest;
+use crate::stores::conformance::conformance_suite;
+use crate::stores::harness::StoreUnderTest;
 
 pub(crate) async fn setup() -> StoreUnderTest {
     StoreUnderTest::new("sqlite", false, |builder| builder, ())
@@ -15,7 +15,7 @@ mod rotation {
     use flyte_server::{KeyError, Server, StartError};
 
     use crate::common::*;
-    use crate::harness::injector;
+    use crate::stores::harness::injector;
 
     fn keys(bytes: &[u8]) -> String {
         let b64 = |b: &u8| base64::engine::general_purpose::STANDARD.encode([*b; 32]);

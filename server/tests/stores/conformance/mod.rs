@@ -9,7 +9,7 @@ pub(crate) mod scopes;
 /// One test per conformance test, for the store `$setup().await` makes.
 macro_rules! conformance_suite {
     ($setup:path $(, #[$attr:meta])* $(,)?) => {
-        $crate::conformance::conformance_suite!(@each $setup, [$(#[$attr])*]
+        $crate::stores::conformance::conformance_suite!(@each $setup, [$(#[$attr])*]
             rpcs::every_rpc_round_trips,
             rpcs::not_found_and_already_exists,
             rpcs::concurrent_creates_of_one_name_exactly_one_wins,
@@ -30,14 +30,14 @@ macro_rules! conformance_suite {
         );
     };
     (@each $setup:path, $attrs:tt $($module:ident :: $test:ident),* $(,)?) => {$(
-        $crate::conformance::conformance_suite!(@one $setup, $attrs $module :: $test);
+        $crate::stores::conformance::conformance_suite!(@one $setup, $attrs $module :: $test);
     )*};
     (@one $setup:path, [$($attr:tt)*] $module:ident :: $test:ident) => {
         $($attr)*
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $test() {
             let store = $setup().await;
-            $crate::conformance::$module::$test(&store).await;
+            $crate::stores::conformance::$module::$test(&store).await;
         }
     };
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::common::*;
-use crate::harness::StoreUnderTest;
+use crate::stores::harness::StoreUnderTest;
 
 pub(crate) async fn pages_follow_tokens_to_an_empty_token(store: &StoreUnderTest) {
     let server = store.start().await;

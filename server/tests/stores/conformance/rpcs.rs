@@ -5,7 +5,7 @@ use flyte_idl::connect::Code;
 use flyte_idl::*;
 
 use crate::common::*;
-use crate::harness::{StoreUnderTest, injector};
+use crate::stores::harness::{StoreUnderTest, injector};
 
 fn assert_fails(r: Result<impl std::fmt::Debug, Failure>, code: Code, status: u16, needle: &str) {
     let f = r.expect_err("expected a failure");

@@ -5,7 +5,7 @@ use flyte_idl::connect::Code;
 use flyte_idl::*;
 
 use crate::common::*;
-use crate::harness::StoreUnderTest;
+use crate::stores::harness::StoreUnderTest;
 
 pub(crate) async fn scopes_are_isolated(store: &StoreUnderTest) {
     let server = store.start().await;

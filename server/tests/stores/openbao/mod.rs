@@ -23,8 +23,8 @@ use flyte_server::{RunningServer, ServerBuilder, StartError};
 use flyte_test_backends::needs;
 
 use crate::common::Client;
-use crate::conformance::conformance_suite;
-use crate::harness::StoreUnderTest;
+use crate::stores::conformance::conformance_suite;
+use crate::stores::harness::StoreUnderTest;
 
 /// The store of one conformance test: a fresh KV v2 mount on the dev server, shared by every
 /// server the test starts (replicas included), the token in `BAO_TOKEN`.
