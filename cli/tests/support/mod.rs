@@ -221,15 +221,26 @@ pub(crate) fn task_fixture() -> PathBuf {
             let mut cmd = Command::new(cargo);
             // Drop what cargo set for this test process, so the nested build sees the
             // environment of the outer one and reuses its artifacts instead of rebuilding
-            // build-script crates (whose fingerprints include such variables).
+            // build-script crates (whose fingerprints include such variables). The outer
+            // build's own settings (CARGO_INCREMENTAL, CARGO_PROFILE_*, ...) stay: without
+            // them the workspace's crates would be built again, and incrementally.
+            const SET_FOR_TESTS: &[&str] = &[
+                "CARGO_MANIFEST_",
+                "CARGO_PKG_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+            ];
             for (key, _) in std::env::vars_os() {
                 let key = key.to_string_lossy();
-                let set_by_cargo =
-                    (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR")
-                        || matches!(
-                            &*key,
-                            "LD_LIBRARY_PATH" | "OUT_DIR" | "RUST_RECURSION_COUNT"
-                        );
+                let set_by_cargo = key == "CARGO"
+                    || SET_FOR_TESTS.iter().any(|p| key.starts_with(p))
+                    || matches!(
+                        &*key,
+                        "LD_LIBRARY_PATH" | "OUT_DIR" | "RUST_RECURSION_COUNT"
+                    );
                 if set_by_cargo {
                     cmd.env_remove(&*key);
                 }
