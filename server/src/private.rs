@@ -107,6 +107,15 @@ pub(crate) fn not_a_dir(
     Ok(())
 }
 
+/// Refuses a directory at `path` given for the file `what`, when one is there (a missing file
+/// is left to the read, which names it). For files that need not be private, e.g. certificates.
+pub(crate) fn refuse_dir(path: &Path, what: &'static str) -> Result<(), NotAFile> {
+    match std::fs::metadata(path) {
+        Ok(meta) => not_a_dir(path, &meta, what),
+        Err(_) => Ok(()),
+    }
+}
+
 /// [`check`] on metadata already read.
 pub(crate) fn check_meta(
     path: &Path,

@@ -30,6 +30,7 @@ pub(crate) fn server_config(files: &TlsFiles) -> Result<Arc<rustls::ServerConfig
     if files.key.exists() {
         crate::private::check_file(&files.key, "TLS key file")?;
     }
+    crate::private::refuse_dir(&files.cert, "TLS certificate file")?;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
         .map_err(|e| bad(&files.cert, format!("cannot read it as PEM ({e})")))?
         .collect::<Result<_, _>>()

@@ -89,8 +89,22 @@ async fn a_directory_given_for_a_file_is_refused_as_a_directory() {
         ("tokens file", builder(&data).tokens_file(&shared)),
         ("policy file", builder(&data).policy_file(&shared)),
         ("key file", builder(&data).key_file(&shared)),
+        (
+            "TLS certificate file",
+            builder(&data).tls(&shared, dir.path().join("no-key.pem")),
+        ),
+        (
+            "store CA file",
+            builder(&data)
+                .store("openbao://127.0.0.1:1/kv".parse().unwrap())
+                .env(|k| (k == "BAO_TOKEN").then(|| "t".to_owned()))
+                .store_ca_file(&shared),
+        ),
     ] {
-        let err = b.build().unwrap_err().to_string();
+        let err = match b.build() {
+            Ok(server) => server.start().await.unwrap_err().to_string(),
+            Err(e) => e.to_string(),
+        };
         assert_eq!(
             err,
             format!(

@@ -145,6 +145,7 @@ impl Client {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT);
         if let Some(path) = ca_file {
+            crate::private::refuse_dir(path, "store CA file")?;
             let tls_err = |reason: String| StartError::Tls {
                 path: path.to_owned(),
                 reason,
