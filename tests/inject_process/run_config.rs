@@ -1,17 +1,22 @@
 //! `BIN run` with the configuration `flyte run` reads: the service named by
-//! `FLYTE_ADMIN_ENDPOINT`, a broken config file, none configured; and tasks of one name in
-//! two modules, run by path.
+//! `FLYTE_ADMIN_ENDPOINT`, a broken config file, none configured, a service that never
+//! answers (and an interrupt meanwhile); and tasks of one name in two modules, run by path.
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, TaskList};
 
-use super::{VALUE, fixtures};
+use super::{VALUE, entries, fixtures};
 
 /// `BIN run TASK` in a bare setting: no config file found (home and cwd are `dir`), no
 /// secret in the environment, no dotenv file unless `dir/secrets.env` exists.
 fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
+    bin_run_command(dir, task, env).output().unwrap()
+}
+
+/// The command of [`bin_run`], not started.
+fn bin_run_command(dir: &Path, task: &str, env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(fixtures());
     cmd.args(["run", task])
         .current_dir(dir)
@@ -34,7 +39,8 @@ fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
     ] {
         cmd.env_remove(name);
     }
-    cmd.envs(env.iter().copied()).output().unwrap()
+    cmd.envs(env.iter().copied());
+    cmd
 }
 
 /// The service at `endpoint`, asked with `key` for project `proj`, domain `dev`.
@@ -201,4 +207,63 @@ fn same_named_tasks_run_by_path_and_the_short_name_is_refused() {
     for path in ["task_fixtures::mod_a::same_name", "task_fixtures::env_task"] {
         assert!(paths.contains(&path), "{paths:?}");
     }
+}
+
+/// An interrupt while the secrets are being resolved ends `BIN run` at once, as SIGINT ends
+/// any program, instead of after the service's timeout (seconds) and with an error: nothing
+/// is written before the values are in. The service here takes the connection and never
+/// answers.
+#[test]
+fn an_interrupt_while_resolving_ends_the_run_at_once() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+    const SIGINT: i32 = 2; // on Linux and macOS alike
+
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let mut child = bin_run_command(dir.path(), "env_task", &service_env(&endpoint, "k"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Resolving once the service has the connection.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let _held = loop {
+        match listener.accept() {
+            Ok((conn, _)) => break conn,
+            Err(_) if Instant::now() < deadline && child.try_wait().unwrap().is_none() => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => {
+                let _ = child.kill();
+                panic!(
+                    "the run never asked the service: {e}; {:?}",
+                    child.wait_with_output()
+                );
+            }
+        }
+    };
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+        panic!("still resolving 60 s after SIGINT");
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.signal(),
+        Some(SIGINT),
+        "not ended by the interrupt: {:?}",
+        texts(&out)
+    );
+    assert!(entries(&dir.path().join("mounts")).is_empty());
 }

@@ -3,7 +3,7 @@
 use std::process::ExitStatus;
 use std::sync::Arc;
 
-use flyte::launch::{Launcher, SignalForward, TaskInfo, TaskList, TaskLookupError, is_help_flag};
+use flyte::launch::{Launcher, TaskInfo, TaskList, TaskLookupError, is_help_flag};
 use flyte::sources::{DotenvSource, ProcessSource, Resolver};
 
 use crate::args::{GlobalArgs, RunArgs};
@@ -106,18 +106,13 @@ pub(crate) fn run(
             .map_err(as_usage)?;
         launcher = launcher.args(checked);
     }
-    // Caught from before any file is written, so no signal leaves one behind.
-    let mut signals = SignalForward::install().map_err(|e| {
-        CliError::Run(flyte::Error::Launch {
-            task: task.name.clone(),
-            message: format!("cannot catch signals: {e}"),
-        })
-    })?;
-    let prepared = launcher.prepare(&tasks.run_name(task), &task.secret_defs());
+    // An interrupt while the values are resolved ends the run at once; signals are caught
+    // from before any file is written, so none leaves one behind.
+    let prepared = launcher.prepare_forwarding_signals(&tasks.run_name(task), &task.secret_defs());
     // Every value is resolved (or resolution failed): release the service, so an embedded
     // local service does not keep its data directory for the task's whole run.
     service.close();
-    let prepared = prepared.map_err(CliError::Run)?;
+    let (prepared, mut signals) = prepared.map_err(CliError::Run)?;
     if let Some(sig) = signals.caught() {
         return Ok(128 + sig);
     }

@@ -8,7 +8,6 @@ use super::describe::{TaskInfo, TaskList};
 use super::help;
 use super::inputs::{self, RunArgs};
 use super::launcher::Launcher;
-use super::signals::SignalForward;
 use super::{EXIT_NOT_STARTED, EXIT_USAGE, LAUNCHED_ENV};
 use crate::sources::ProcessSource;
 use crate::task::InputError;
@@ -172,12 +171,7 @@ fn checked_inputs(
 /// Runs the task as a child, passing SIGINT, SIGTERM and SIGHUP on to it (a container's
 /// PID 1 gets `docker stop`'s SIGTERM) so its files are removed whatever ends it.
 fn relaunch(launcher: Launcher, name: &str, task: &TaskInfo) -> Result<i32, crate::Error> {
-    let mut signals = SignalForward::install().map_err(|source| crate::Error::Process {
-        task: name.to_owned(),
-        action: "cannot catch signals".into(),
-        source,
-    })?;
-    let prepared = launcher.prepare(name, &task.secret_defs())?;
+    let (prepared, mut signals) = launcher.prepare_forwarding_signals(name, &task.secret_defs())?;
     // The values are resolved: release the service (a local one started here would hold its
     // data directory while the task runs).
     drop(launcher);

@@ -219,11 +219,25 @@ impl Launcher {
 
     /// Resolves the secrets and builds the command, without starting it.
     pub fn prepare(&self, task: &str, secrets: &[SecretDef<'_>]) -> Result<Prepared, Error> {
+        let resolved = self.resolve(task, secrets)?;
+        self.build(task, &resolved)
+    }
+
+    /// The secrets' values; nothing is written yet.
+    pub(super) fn resolve<'a>(
+        &self,
+        task: &str,
+        secrets: &[SecretDef<'a>],
+    ) -> Result<Vec<Resolved<'a>>, Error> {
         // Sweep first: a killed run's files must be gone before a source could read them.
         crate::mount::sweep_stale();
         self.check_env(task, secrets)?;
         let resolver = self.resolver.clone().unwrap_or_else(Resolver::current);
-        let resolved = resolver.resolve(task, secrets)?;
+        resolver.resolve(task, secrets)
+    }
+
+    /// The command for values already resolved, with their files written.
+    pub(super) fn build(&self, task: &str, resolved: &[Resolved<'_>]) -> Result<Prepared, Error> {
         let mut command = Command::new(&self.program);
         command.arg("run").arg(task).args(&self.args);
         if self.in_pod {
@@ -233,7 +247,7 @@ impl Launcher {
             command.env_clear().envs(super::env::inherited());
         }
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
-        for r in &resolved {
+        for r in resolved {
             if let Some(name) = r.def.env_var() {
                 let value = r.found.value().expose();
                 if let Some(message) = super::env::unfit_for_env(&r.def.display_name(), name, value)
@@ -255,7 +269,7 @@ impl Launcher {
         // called in-process does).
         let mount = match self.in_pod {
             true => None,
-            false => self.write_files(task, &resolved)?,
+            false => self.write_files(task, resolved)?,
         };
         if let Some(id) = mount.as_ref().and_then(MountDir::run_id) {
             command.env(crate::mount::RUN_ID_ENV, id);

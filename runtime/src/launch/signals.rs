@@ -6,9 +6,35 @@ use std::thread::JoinHandle;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
 
+use super::{Launcher, Prepared};
+use crate::Error;
+use crate::secret::SecretDef;
+
+impl Launcher {
+    /// [`Launcher::prepare`] for a launcher that passes signals on to its task, with the
+    /// [`SignalForward`] to do it. The secrets are resolved while the signals still have their
+    /// default action, so an interrupt ends a slow resolution (a service that does not answer)
+    /// at once, with nothing written yet; they are caught from before the first file is
+    /// written, so none is left behind.
+    pub fn prepare_forwarding_signals(
+        &self,
+        task: &str,
+        secrets: &[SecretDef<'_>],
+    ) -> Result<(Prepared, SignalForward), Error> {
+        let resolved = self.resolve(task, secrets)?;
+        let signals = SignalForward::install().map_err(|source| Error::Process {
+            task: task.to_owned(),
+            action: "cannot catch signals".into(),
+            source,
+        })?;
+        Ok((self.build(task, &resolved)?, signals))
+    }
+}
+
 /// Catches SIGINT, SIGTERM and SIGHUP from [`SignalForward::install`] on; once the task has
 /// started ([`SignalForward::forward_to`]) each one is sent on to it. Install it before the
-/// secrets are written, and drop it after [`super::Started::wait`] returned.
+/// secrets are written ([`Launcher::prepare_forwarding_signals`] does), and drop it after
+/// [`super::Started::wait`] returned.
 #[derive(Debug)]
 pub struct SignalForward {
     signals: Option<Signals>,
