@@ -12,22 +12,63 @@ use crate::secret::SecretDef;
 
 impl Launcher {
     /// [`Launcher::prepare`] for a launcher that passes signals on to its task, with the
-    /// [`SignalForward`] to do it. The secrets are resolved while the signals still have their
-    /// default action, so an interrupt ends a slow resolution (a service that does not answer)
-    /// at once, with nothing written yet; they are caught from before the first file is
-    /// written, so none is left behind.
+    /// [`SignalForward`] to do it. While the secrets are resolved, SIGINT, SIGTERM or SIGHUP
+    /// ends the process at once with `128 + signal`: nothing is written yet, and a service
+    /// that does not answer would otherwise hold the interrupt for its whole timeout. From
+    /// before the first file is written they are held for the task instead, so none is left
+    /// behind.
     pub fn prepare_forwarding_signals(
         &self,
         task: &str,
         secrets: &[SecretDef<'_>],
     ) -> Result<(Prepared, SignalForward), Error> {
-        let resolved = self.resolve(task, secrets)?;
-        let signals = SignalForward::install().map_err(|source| Error::Process {
+        let cannot_catch = |source| Error::Process {
             task: task.to_owned(),
             action: "cannot catch signals".into(),
             source,
-        })?;
+        };
+        let exit_on_signal = ExitOnSignal::install().map_err(cannot_catch)?;
+        let resolved = self.resolve(task, secrets)?;
+        let signals = SignalForward::install().map_err(cannot_catch)?;
+        // Both catch a signal that comes now, and the process ends: still nothing written.
+        drop(exit_on_signal);
         Ok((self.build(task, &resolved)?, signals))
+    }
+}
+
+/// Until dropped, SIGINT, SIGTERM or SIGHUP ends the process with `128 + signal`. A handler
+/// rather than the signals' default action, which would do the same, because a container's
+/// entry point is PID 1, to which no signal at its default action is delivered: `docker
+/// stop` would then go unheard until the resolution ended, and the task start after it.
+struct ExitOnSignal {
+    handle: Handle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ExitOnSignal {
+    fn install() -> std::io::Result<ExitOnSignal> {
+        let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+        let handle = signals.handle();
+        let thread = std::thread::Builder::new()
+            .name("flyte-signals".into())
+            .spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    std::process::exit(128 + sig);
+                }
+            })?;
+        Ok(ExitOnSignal {
+            handle,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ExitOnSignal {
+    fn drop(&mut self) {
+        self.handle.close();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
