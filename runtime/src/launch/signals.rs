@@ -1,5 +1,7 @@
-//! [`SignalForward`]: a launcher that is interrupted passes the signal on to its task and
-//! still cleans up, instead of dying with the task's files on disk.
+//! Signals and a launch: interrupted while the secrets are resolved, a launcher ends at once
+//! (nothing is written yet); from the first file on it holds the signal, passes it on to its
+//! task ([`SignalForward`]) and still cleans up, instead of dying with the task's files on
+//! disk.
 
 use std::thread::JoinHandle;
 
