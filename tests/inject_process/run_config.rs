@@ -9,6 +9,10 @@ use flyte::launch::{EXIT_NOT_STARTED, EXIT_USAGE, TaskList};
 
 use super::{VALUE, entries, fixtures};
 
+#[path = "../signals/while_resolving.rs"]
+mod while_resolving;
+use while_resolving::signalled_while_resolving;
+
 /// `BIN run TASK` in a bare setting: no config file found (home and cwd are `dir`), no
 /// secret in the environment, no dotenv file unless `dir/secrets.env` exists.
 fn bin_run(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
@@ -207,56 +211,6 @@ fn same_named_tasks_run_by_path_and_the_short_name_is_refused() {
     for path in ["task_fixtures::mod_a::same_name", "task_fixtures::env_task"] {
         assert!(paths.contains(&path), "{paths:?}");
     }
-}
-
-/// Runs `cmd` (a `BIN run` asking the service at `endpoint`) until the service has its
-/// connection, which it never answers, then sends `signal` to the process `target` picks
-/// (given the started one's pid) and waits up to 60 s for the end.
-fn signalled_while_resolving(
-    mut cmd: Command,
-    listener: &std::net::TcpListener,
-    signal: &str,
-    target: impl Fn(u32) -> Option<u32>,
-) -> Output {
-    use std::time::{Duration, Instant};
-    listener.set_nonblocking(true).unwrap();
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Resolving once the service has the connection.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let _held = loop {
-        match listener.accept() {
-            Ok((conn, _)) => break conn,
-            Err(_) if Instant::now() < deadline && child.try_wait().unwrap().is_none() => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => {
-                let _ = child.kill();
-                panic!(
-                    "the run never asked the service: {e}; {:?}",
-                    child.wait_with_output()
-                );
-            }
-        }
-    };
-    let pid = target(child.id()).expect("the process to signal");
-    let sent = Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    if child.try_wait().unwrap().is_none() {
-        let _ = child.kill();
-        panic!("still resolving 60 s after {signal}");
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// An interrupt while the secrets are being resolved ends `BIN run` at once (exit 130),

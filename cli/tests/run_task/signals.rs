@@ -3,6 +3,10 @@
 
 use crate::support::{self, Home, task_fixture, texts};
 
+#[path = "../../../tests/signals/while_resolving.rs"]
+mod while_resolving;
+use while_resolving::signalled_while_resolving;
+
 /// `flyte run FIXTURE file_then_sleep` with its file secret in the dotenv file, once the
 /// task is running: the process (its stdout's first two lines read), the file's path and
 /// the task's pid.
@@ -89,50 +93,14 @@ fn sigkill_of_flyte_run_ends_the_task() {
 /// values are in. The service here takes the connection and never answers.
 #[test]
 fn an_interrupt_while_resolving_ends_the_run_at_once() {
-    use std::time::{Duration, Instant};
-
     let home = Home::new();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let mut run = home
-        .command(support::flyte_exe())
-        .args(["--endpoint", &endpoint, "--insecure", "run"])
+    let mut cmd = home.command(support::flyte_exe());
+    cmd.args(["--endpoint", &endpoint, "--insecure", "run"])
         .arg(task_fixture())
-        .arg("env_task")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Resolving once the service has the connection.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let _held = loop {
-        match listener.accept() {
-            Ok((conn, _)) => break conn,
-            Err(_) if Instant::now() < deadline && run.try_wait().unwrap().is_none() => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => {
-                let _ = run.kill();
-                let out = run.wait_with_output().unwrap();
-                panic!("the run never asked the service: {e}; {:?}", texts(&out));
-            }
-        }
-    };
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &run.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while run.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    if run.try_wait().unwrap().is_none() {
-        let _ = run.kill();
-        panic!("still resolving 60 s after SIGINT");
-    }
-    let out = run.wait_with_output().unwrap();
+        .arg("env_task");
+    let out = signalled_while_resolving(cmd, &listener, "-INT", Some);
     // 130 = 128 + SIGINT.
     assert_eq!(out.status.code(), Some(130), "{:?}", texts(&out));
 }
