@@ -79,6 +79,8 @@ impl Drop for Forget<'_> {
 /// What `tests/python/oidc_keyring.py` did.
 struct PythonRun {
     ok: bool,
+    /// How it ended, for the failure message (`ok` is its success).
+    status: std::process::ExitStatus,
     /// Its JSON steps.
     steps: Vec<serde_json::Value>,
     /// The device-login URLs it printed (a login it started).
@@ -176,6 +178,7 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
     }
     PythonRun {
         ok: status.success(),
+        status,
         steps,
         logins,
         stdout,
@@ -277,7 +280,7 @@ fn a_flyte_auth_login_is_used_by_the_python_sdk() {
     // tokens.
     idp.stop();
     let py = python_sdk(&endpoint, &certs.ca, "rust-login", "roundtrip", false);
-    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.ok, "{}: {:?}\n{}", py.status, py.steps, py.stderr);
     assert!(
         py.logins.is_empty(),
         "the Python SDK started a device login: {:?}",
@@ -322,7 +325,7 @@ fn a_python_sdk_login_is_used_by_flyte() {
     );
 
     let py = python_sdk(&endpoint, &certs.ca, "python-login", "create", true);
-    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.ok, "{}: {:?}\n{}", py.status, py.steps, py.stderr);
     assert_eq!(py.logins.len(), 1, "one device login: {:?}", py.logins);
     assert_eq!(py.cached_at_start()["cached"], false);
     py.step("done");
@@ -417,7 +420,7 @@ fn a_refresh_by_either_sdk_is_used_by_the_other() {
     // The Python SDK is refused the spoiled token and refreshes with flyte's refresh token.
     seen.extend(spoil(&endpoint));
     let py = python_sdk(&endpoint, &certs.ca, "py-refreshed", "create", false);
-    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.ok, "{}: {:?}\n{}", py.status, py.steps, py.stderr);
     assert!(py.logins.is_empty(), "a device login: {:?}", py.logins);
     assert_eq!(py.cached_at_start()["refresh_token"], true);
     shown.push_str(&py.stdout);
@@ -461,7 +464,7 @@ fn a_refresh_by_either_sdk_is_used_by_the_other() {
     // What flyte's refresh stored is what the Python SDK sends: no provider needed.
     idp.stop();
     let py = python_sdk(&endpoint, &certs.ca, "after-refresh", "roundtrip", false);
-    assert!(py.ok, "{:?}\n{}", py.steps, py.stderr);
+    assert!(py.ok, "{}: {:?}\n{}", py.status, py.steps, py.stderr);
     assert!(py.logins.is_empty(), "a device login: {:?}", py.logins);
     py.step("done");
     assert_eq!(
