@@ -12,6 +12,9 @@ use super::{Launcher, Prepared};
 use crate::Error;
 use crate::secret::SecretDef;
 
+/// The signals a launch catches: those that ask a process to end.
+const CAUGHT: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
+
 impl Launcher {
     /// [`Launcher::prepare`] for a launcher that passes signals on to its task, with the
     /// [`SignalForward`] to do it. While the secrets are resolved, SIGINT, SIGTERM or SIGHUP
@@ -49,7 +52,7 @@ struct ExitOnSignal {
 
 impl ExitOnSignal {
     fn install() -> std::io::Result<ExitOnSignal> {
-        let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+        let mut signals = Signals::new(CAUGHT)?;
         let handle = signals.handle();
         let thread = std::thread::Builder::new()
             .name("flyte-signals".into())
@@ -88,7 +91,7 @@ pub struct SignalForward {
 impl SignalForward {
     /// Catches the three signals from now on (their default action, exiting, no longer runs).
     pub fn install() -> std::io::Result<SignalForward> {
-        let signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+        let signals = Signals::new(CAUGHT)?;
         Ok(SignalForward {
             handle: signals.handle(),
             signals: Some(signals),
